@@ -1,0 +1,7 @@
+export * from './model.js';
+export * from './routing/order.js';
+export * from './routing/targets.js';
+export * from './routing/eligibility.js';
+export * from './routing/decide.js';
+export * from './classification/rules.js';
+export * from './priority/effective.js';

@@ -1,0 +1,61 @@
+// Shapes the pure decision functions work on. The server maps database rows into these.
+
+export type MediaType = 'workitem' | 'email' | 'chat' | 'sms' | 'callback' | 'voice';
+export const MEDIA_TYPES: readonly MediaType[] = ['workitem', 'email', 'chat', 'sms', 'callback', 'voice'];
+
+export type PresenceStatus = 'available' | 'not-ready' | 'busy' | 'after-work' | 'offline';
+
+export interface SkillRequirement {
+  skill: string;
+  minLevel?: number;
+}
+
+/** "after `afterSeconds` waiting, anyone with proficiency >= minLevel in the required skills". */
+export interface TargetStep {
+  name: string;
+  afterSeconds: number;
+  minLevel: number;
+}
+
+export type AgentChoice = 'proficiency' | 'idle' | 'load';
+
+export interface RoutingQueue {
+  id: string;
+  targetSteps: TargetStep[];
+  /** Order of tie-breakers when choosing among eligible agents. */
+  agentChoice: AgentChoice[];
+  /** Agent ids that are members, directly or through a team. */
+  members: ReadonlySet<string>;
+  distribution: 'push' | 'pull' | 'both';
+}
+
+export interface RoutingTask {
+  id: string;
+  queueId: string;
+  priority: number;
+  /** epoch milliseconds */
+  dueAt: number | null;
+  /** epoch milliseconds: first time the task entered any queue; kept across decline, RONA, transfer. */
+  enteredQueueAt: number;
+  skills: SkillRequirement[];
+  mediaType: MediaType;
+  /** Agents who declined or let this task time out: not offered again to them in this wait. */
+  excludedAgents?: ReadonlySet<string>;
+}
+
+export interface RoutingAgent {
+  id: string;
+  status: PresenceStatus;
+  skills: Readonly<Record<string, number>>;
+  capacity: Readonly<Partial<Record<MediaType, number>>>;
+  load: Readonly<Partial<Record<MediaType, number>>>;
+  /** epoch milliseconds since the agent last became free of work */
+  idleSince: number;
+}
+
+export interface OfferDecision {
+  taskId: string;
+  agentId: string;
+  step: string;
+  reason: string;
+}

@@ -1,0 +1,78 @@
+import type { MediaType, OfferDecision, RoutingAgent, RoutingQueue, RoutingTask } from '../model.js';
+import { compareWaiting } from './order.js';
+import { currentStep } from './targets.js';
+import { freeCapacity, proficiency, whyIneligible } from './eligibility.js';
+
+export interface RoutingInput {
+  tasks: readonly RoutingTask[];
+  agents: readonly RoutingAgent[];
+  queues: ReadonlyMap<string, RoutingQueue>;
+  now: number;
+}
+
+interface Candidate {
+  agent: RoutingAgent;
+  proficiency: number;
+  loadRatio: number;
+}
+
+function loadRatio(agent: RoutingAgent): number {
+  let cap = 0;
+  let load = 0;
+  for (const v of Object.values(agent.capacity)) cap += v ?? 0;
+  for (const v of Object.values(agent.load)) load += v ?? 0;
+  return cap === 0 ? 1 : load / cap;
+}
+
+function compareCandidates(order: RoutingQueue['agentChoice'], a: Candidate, b: Candidate): number {
+  for (const key of order) {
+    if (key === 'proficiency' && a.proficiency !== b.proficiency) return b.proficiency - a.proficiency;
+    if (key === 'idle' && a.agent.idleSince !== b.agent.idleSince) return a.agent.idleSince - b.agent.idleSince;
+    if (key === 'load' && a.loadRatio !== b.loadRatio) return a.loadRatio - b.loadRatio;
+  }
+  return a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0;
+}
+
+const CHOICE_WORDS: Record<string, string> = { proficiency: 'best proficiency', idle: 'longest idle', load: 'least occupied' };
+
+/**
+ * One routing round: walks waiting push tasks in waiting order (across queues, highest first) and
+ * offers each to the best eligible agent at its current target step. An offer reserves capacity,
+ * so the same round never over-fills an agent. Pure: same input, same offers.
+ */
+export function decideOffers(input: RoutingInput): OfferDecision[] {
+  const load = new Map<string, Partial<Record<MediaType, number>>>();
+  const working = input.agents.map((a) => {
+    const l = { ...a.load };
+    load.set(a.id, l);
+    return { ...a, load: l };
+  });
+  const offers: OfferDecision[] = [];
+  const tasks = [...input.tasks].sort(compareWaiting);
+  for (const task of tasks) {
+    const queue = input.queues.get(task.queueId);
+    if (!queue || queue.distribution === 'pull') continue;
+    const step = currentStep(queue.targetSteps, (input.now - task.enteredQueueAt) / 1000);
+    const candidates: Candidate[] = [];
+    for (const agent of working) {
+      if (whyIneligible(task, queue, agent, step) === null) {
+        candidates.push({ agent, proficiency: proficiency(task, agent), loadRatio: loadRatio(agent) });
+      }
+    }
+    if (candidates.length === 0) continue;
+    candidates.sort((a, b) => compareCandidates(queue.agentChoice, a, b));
+    const best = candidates[0]!;
+    const l = load.get(best.agent.id)!;
+    l[task.mediaType] = (l[task.mediaType] ?? 0) + 1;
+    offers.push({
+      taskId: task.id,
+      agentId: best.agent.id,
+      step: step.name,
+      reason:
+        `${step.name} step (skills >= ${step.minLevel}); ${candidates.length} eligible; chosen by ` +
+        `${queue.agentChoice.map((k) => CHOICE_WORDS[k]).join(', ')} (proficiency ${Math.round(best.proficiency)})`,
+    });
+    if (freeCapacity(best.agent, task.mediaType) < 0) throw new Error('capacity invariant broken');
+  }
+  return offers;
+}

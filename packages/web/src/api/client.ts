@@ -1,0 +1,102 @@
+// Fetch wrapper for /api/v1: same-origin cookie session, JSON in and out, problem details as errors.
+
+export interface ProblemFieldError {
+  pointer: string;
+  message: string;
+}
+
+/** An API failure. `message` is the most useful human text (the problem `detail`, else `title`). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | null;
+  readonly errors: ProblemFieldError[];
+
+  constructor(status: number, title: string, detail: string | null, errors: ProblemFieldError[] = []) {
+    super(detail ?? title);
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.errors = errors;
+  }
+}
+
+export const API_BASE = '/api/v1';
+
+type UnauthorizedHandler = () => void;
+let onUnauthorized: UnauthorizedHandler | null = null;
+
+/** Called whenever a request (other than sign-in) answers 401: the session is gone, go to login. */
+export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): void {
+  onUnauthorized = handler;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not trigger the "go to login" handler on 401 (used by sign-in and the session probe). */
+  quietUnauthorized?: boolean;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    const text = await res.text();
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (isRecord(body)) {
+    const title = typeof body.title === 'string' ? body.title : res.statusText || `HTTP ${res.status}`;
+    const detail = typeof body.detail === 'string' ? body.detail : null;
+    const errors = Array.isArray(body.errors)
+      ? body.errors.filter(isRecord).map((e) => ({ pointer: String(e.pointer ?? ''), message: String(e.message ?? '') }))
+      : [];
+    return new ApiError(res.status, title, detail, errors);
+  }
+  if (res.status === 502 || res.status === 503 || res.status === 504) {
+    return new ApiError(res.status, 'Server unavailable', 'The Worklane server is not reachable right now. Try again shortly.');
+  }
+  return new ApiError(res.status, res.statusText || `HTTP ${res.status}`, null);
+}
+
+/** Calls `/api/v1{path}` and returns the parsed JSON body (undefined for 204). Throws ApiError. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', body, signal, quietUnauthorized = false } = options;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'Network error', 'Cannot reach the Worklane server. Check your connection.');
+  }
+  if (!res.ok) {
+    const error = await toApiError(res);
+    if (res.status === 401 && !quietUnauthorized) onUnauthorized?.();
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Human text for any error thrown by a query or mutation. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}
