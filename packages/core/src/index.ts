@@ -5,3 +5,4 @@ export * from './routing/eligibility.js';
 export * from './routing/decide.js';
 export * from './classification/rules.js';
 export * from './priority/effective.js';
+export * from './templates/url.js';

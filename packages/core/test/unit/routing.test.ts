@@ -144,7 +144,7 @@ describe('routing invariants (property-based)', () => {
           const agents: RoutingAgent[] = agentSpecs.map((s) => ({
             id: s.id,
             status: s.status as RoutingAgent['status'],
-            skills: s.other === undefined ? { billing: s.skill } : { billing: s.skill, french: s.other },
+            skills: (s.other === undefined ? { billing: s.skill } : { billing: s.skill, french: s.other }) as Record<string, number>,
             capacity: { workitem: s.cap },
             load: { workitem: Math.min(s.load, s.cap) },
             idleSince: s.idleSince,

@@ -1,0 +1,96 @@
+import '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { Problem, forbidden, unauthorized } from '../http/problems.js';
+import { sha256 } from './crypto.js';
+import { allows, type Principal, type Role, type RouteAuth, type Scope } from './principal.js';
+
+export const SESSION_COOKIE = 'wl_session';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+}
+
+/** Resolves the caller from a Bearer API key or the session cookie; throws 401 on a bad one. */
+export async function resolvePrincipal(db: Kysely<DB>, request: FastifyRequest): Promise<Principal | undefined> {
+  const header = request.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw unauthorized('Authorization header must be "Bearer <api key>"');
+    const key = await db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'scopes'])
+      .where('key_hash', '=', sha256(m[1]!))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!key) throw unauthorized('Invalid or revoked API key');
+    return { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes as Scope[] };
+  }
+  const token = request.cookies?.[SESSION_COOKIE];
+  if (!token) return undefined;
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled'])
+    .where('sessions.id', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row || row.disabled) throw unauthorized('Your session is not valid; sign in again');
+  if (row.expires_at.getTime() <= Date.now()) {
+    await db.deleteFrom('sessions').where('id', '=', row.sid).execute();
+    throw unauthorized('Your session has expired; sign in again');
+  }
+  // Sliding expiry, written at most once a minute per session.
+  await sql`update sessions set expires_at = now() + interval '12 hours' where id = ${row.sid} and expires_at < now() + interval '12 hours' - interval '1 minute'`.execute(db);
+  return { kind: 'user', id: row.id, email: row.email, name: row.name, roles: row.roles as Role[], sessionId: row.sid };
+}
+
+/**
+ * Installs the guard: refuses to register an /api route that does not declare `config.auth`
+ * (so nothing is open by accident) and checks every request against its route's declaration.
+ */
+export function installAuthGuard(app: FastifyInstance, db: Kysely<DB>, registry: RegisteredRoute[]): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api')) return;
+    const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
+    if (!auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') registry.push({ method, url: route.url, auth });
+  });
+  app.addHook('onRequest', async (request) => {
+    const auth = request.routeOptions.config.auth;
+    if (!auth) return; // non-API routes (static files) and 404s
+    try {
+      request.principal = await resolvePrincipal(db, request);
+    } catch (err) {
+      if ('public' in auth && err instanceof Problem && err.status === 401) return; // public routes ignore stale credentials
+      throw err;
+    }
+    if ('public' in auth) return;
+    if (!request.principal) throw unauthorized();
+    if (!allows(auth, request.principal)) {
+      throw forbidden(
+        request.principal.kind === 'api-key'
+          ? `This API key lacks the scope for this call (needs one of: ${'scopes' in auth && auth.scopes ? auth.scopes.join(', ') : 'people only'})`
+          : `Your roles do not allow this call`,
+      );
+    }
+  });
+}
+
+export function requireUser(request: FastifyRequest) {
+  const p = request.principal;
+  if (!p || p.kind !== 'user') throw forbidden('Only a signed-in person can do this');
+  return p;
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Services } from '../services.js';
+import { newToken, sha256, verifyPassword } from './crypto.js';
+import { SESSION_COOKIE, requireUser } from './guard.js';
+import { unauthorized } from '../http/problems.js';
+import { readPresence } from '../presence/store.js';
+import { appendEvents } from '../events/append.js';
+
+const SESSION_HOURS = 12;
+// A fixed hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy';
+
+export async function authRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/api/v1/auth/login', {
+    config: { auth: { public: true } },
+    schema: {
+      tags: ['auth'],
+      body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const email = request.body.email.trim().toLowerCase();
+    const user = await s.db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'password_hash', 'disabled']).where('email', '=', email).executeTakeFirst();
+    const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, request.body.password);
+    if (!user || !ok || user.disabled || !user.password_hash) {
+      await appendEvents(s.db, [{ type: 'auth.login-failed', data: { email, ip: request.ip } }]);
+      throw unauthorized('Wrong e-mail or password');
+    }
+    const token = newToken();
+    await s.db.insertInto('sessions').values({ id: sha256(token), user_id: user.id, expires_at: new Date(Date.now() + SESSION_HOURS * 3_600_000) }).execute();
+    await appendEvents(s.db, [{ type: 'auth.login', actor: `user:${user.id}`, userId: user.id, data: { ip: request.ip } }]);
+    reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: request.protocol === 'https',
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return { user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
+  });
+
+  r.post('/api/v1/auth/logout', { config: { auth: { public: true } }, schema: { tags: ['auth'] } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  r.get('/api/v1/me', { config: { auth: { roles: 'any' } }, schema: { tags: ['auth'] } }, async (request) => {
+    const u = requireUser(request);
+    return { user: { id: u.id, email: u.email, name: u.name, roles: u.roles }, presence: await readPresence(s.db, u.id) };
+  });
+}

@@ -1,0 +1,34 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FieldError } from '../http/problems.js';
+import { fieldErrors } from '../http/problems.js';
+
+// One Ajv for documents the server validates itself (config files, worktype attribute schemas).
+export const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, removeAdditional: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+
+const cache = new WeakMap<object, ValidateFunction>();
+
+/** Validates `value` against `schema`; returns field errors with pointers under `prefix`. */
+export function validateAgainst(schema: object, value: unknown, prefix = ''): FieldError[] {
+  let fn = cache.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    cache.set(schema, fn);
+  }
+  if (fn(value)) return [];
+  return fieldErrors((fn.errors ?? []) as ErrorObject[]).map((e) => ({
+    ...e,
+    pointer: prefix + (e.pointer === '/' ? '' : e.pointer) || '/',
+  }));
+}
+
+/** Checks that a worktype's attribute schema is itself a valid JSON Schema. */
+export function schemaError(schema: object): string | null {
+  try {
+    ajv.compile(schema);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

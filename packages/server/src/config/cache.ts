@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { ClassificationRule, RuleActions } from '@worklane/core';
+import type { DB, QueueSettings, WorktypeSettings } from '../db/schema.js';
+
+export interface Worktype extends WorktypeSettings {
+  id: string;
+  name: string;
+}
+export interface Queue extends QueueSettings {
+  id: string;
+  name: string;
+  /** Agent ids, direct and through teams. */
+  members: Set<string>;
+}
+
+export interface ConfigSnapshot {
+  worktypes: Map<string, Worktype>;
+  queues: Map<string, Queue>;
+  rules: ClassificationRule[];
+  wrapUpCodes: Map<string, string>;
+  presenceReasons: Map<string, string>;
+}
+
+/** Configuration is read on every capture: keep it in memory, reload after every change. */
+export class ConfigCache {
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map() };
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  onChange(fn: () => void): void {
+    this.listeners.push(fn);
+  }
+
+  async reload(): Promise<void> {
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons] = await Promise.all([
+      this.db.selectFrom('worktypes').selectAll().execute(),
+      this.db.selectFrom('queues').selectAll().execute(),
+      this.db.selectFrom('queue_members').selectAll().execute(),
+      this.db.selectFrom('team_members').selectAll().execute(),
+      this.db.selectFrom('rules').selectAll().orderBy('position').execute(),
+      this.db.selectFrom('wrap_up_codes').selectAll().orderBy('code').execute(),
+      this.db.selectFrom('presence_reasons').selectAll().orderBy('code').execute(),
+    ]);
+    const teams = new Map<string, string[]>();
+    for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
+    const queueMap = new Map<string, Queue>();
+    for (const q of queues) queueMap.set(q.id, { id: q.id, name: q.name, ...q.settings, members: new Set() });
+    for (const m of members) {
+      const q = queueMap.get(m.queue_id);
+      if (!q) continue;
+      for (const id of m.member_type === 'user' ? [m.member_id] : (teams.get(m.member_id) ?? [])) q.members.add(id);
+    }
+    this.snapshot = {
+      worktypes: new Map(worktypes.map((w) => [w.id, { id: w.id, name: w.name, ...w.settings }])),
+      queues: queueMap,
+      rules: rules.map((r) => ({ id: r.id, name: r.name, position: r.position, when: r.when_expr, set: r.actions as RuleActions, enabled: r.enabled })),
+      wrapUpCodes: new Map(codes.map((c) => [c.code, c.label])),
+      presenceReasons: new Map(reasons.map((c) => [c.code, c.label])),
+    };
+    for (const fn of this.listeners) fn();
+  }
+}

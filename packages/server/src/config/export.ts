@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { MediaType } from '@worklane/core';
+import type { Role, Scope } from '../auth/principal.js';
+import type { ConfigDocument } from './document.js';
+
+/** The configuration as a document. Never includes passwords or API key secrets. */
+export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
+  const [skills, teams, reasons, codes, users, userSkills, teamMembers, queues, queueMembers, worktypes, rules, keys] = await Promise.all([
+    db.selectFrom('skills').selectAll().orderBy('id').execute(),
+    db.selectFrom('teams').selectAll().orderBy('id').execute(),
+    db.selectFrom('presence_reasons').selectAll().orderBy('code').execute(),
+    db.selectFrom('wrap_up_codes').selectAll().orderBy('code').execute(),
+    db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'capacity']).orderBy('email').execute(),
+    db.selectFrom('user_skills').selectAll().orderBy('skill_id').execute(),
+    db.selectFrom('team_members').selectAll().orderBy('team_id').execute(),
+    db.selectFrom('queues').selectAll().orderBy('id').execute(),
+    db.selectFrom('queue_members').selectAll().orderBy('member_id').execute(),
+    db.selectFrom('worktypes').selectAll().orderBy('id').execute(),
+    db.selectFrom('rules').selectAll().orderBy('position').execute(),
+    db.selectFrom('api_keys').select(['name', 'scopes']).where('revoked_at', 'is', null).orderBy('name').execute(),
+  ]);
+  const emailOf = new Map(users.map((u) => [u.id, u.email]));
+  return {
+    version: 1,
+    skills,
+    teams,
+    presenceReasons: reasons,
+    wrapUpCodes: codes,
+    users: users.map((u) => ({
+      email: u.email,
+      name: u.name,
+      roles: u.roles as Role[],
+      skills: Object.fromEntries(userSkills.filter((s) => s.user_id === u.id).map((s) => [s.skill_id, s.level])),
+      teams: teamMembers.filter((t) => t.user_id === u.id).map((t) => t.team_id),
+      capacity: u.capacity,
+    })),
+    queues: queues.map((q) => ({
+      id: q.id,
+      name: q.name,
+      members: {
+        users: queueMembers.filter((m) => m.queue_id === q.id && m.member_type === 'user').map((m) => emailOf.get(m.member_id) ?? m.member_id),
+        teams: queueMembers.filter((m) => m.queue_id === q.id && m.member_type === 'team').map((m) => m.member_id),
+      },
+      ...q.settings,
+    })),
+    worktypes: worktypes.map((w) => {
+      const { urlTemplate, attributeSchema, ...rest } = w.settings;
+      return {
+        id: w.id,
+        name: w.name,
+        ...rest,
+        mediaType: rest.mediaType as MediaType,
+        ...(urlTemplate ? { urlTemplate } : {}),
+        ...(attributeSchema ? { attributeSchema } : {}),
+      };
+    }),
+    rules: rules.map((r) => ({ id: r.id, name: r.name, when: r.when_expr, set: r.actions, position: r.position, enabled: r.enabled })),
+    apiKeys: keys.map((k) => ({ name: k.name, scopes: k.scopes as Scope[] })),
+  };
+}

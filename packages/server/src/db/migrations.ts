@@ -1,0 +1,96 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Runs a script one statement at a time: the embedded driver takes one statement per query. */
+async function statements(db: Kysely<unknown>, script: string): Promise<void> {
+  for (const stmt of script.split(/;\s*\n/).map((x) => x.trim()).filter(Boolean)) await sql.raw(stmt).execute(db);
+}
+
+// Migrations live in code (not files) so they run the same under tsx, in tests and in the CLI.
+const migrations: Record<string, Migration> = {
+  '0001_foundation': {
+    async up(db: Kysely<unknown>) {
+      await statements(db, `
+        create table users (
+          id text primary key, email text not null unique, name text not null, password_hash text,
+          roles text[] not null default '{}', capacity jsonb not null default '{}',
+          disabled boolean not null default false, created_at timestamptz not null default now());
+        create table sessions (
+          id text primary key, user_id text not null references users(id) on delete cascade,
+          created_at timestamptz not null default now(), expires_at timestamptz not null);
+        create table api_keys (
+          id text primary key, name text not null unique, prefix text not null, key_hash text not null unique,
+          scopes text[] not null, created_at timestamptz not null default now(), revoked_at timestamptz);
+        create table skills (id text primary key, name text not null);
+        create table user_skills (
+          user_id text not null references users(id) on delete cascade,
+          skill_id text not null references skills(id) on delete cascade,
+          level int not null check (level between 0 and 100), primary key (user_id, skill_id));
+        create table teams (id text primary key, name text not null);
+        create table team_members (
+          team_id text not null references teams(id) on delete cascade,
+          user_id text not null references users(id) on delete cascade, primary key (team_id, user_id));
+        create table queues (id text primary key, name text not null, settings jsonb not null);
+        create table queue_members (
+          queue_id text not null references queues(id) on delete cascade,
+          member_type text not null check (member_type in ('user', 'team')), member_id text not null,
+          primary key (queue_id, member_type, member_id));
+        create table worktypes (id text primary key, name text not null, settings jsonb not null);
+        create table wrap_up_codes (code text primary key, label text not null);
+        create table presence_reasons (code text primary key, label text not null);
+        create table rules (
+          id text primary key, name text not null, position int not null, when_expr text not null,
+          actions jsonb not null, enabled boolean not null default true);
+        create table tasks (
+          id text primary key, worktype text not null references worktypes(id), source text, external_id text,
+          title text not null, description text, attributes jsonb not null default '{}',
+          priority double precision not null default 0, due_at timestamptz, expires_at timestamptz,
+          skills jsonb not null default '[]', language text, queue_id text references queues(id),
+          media_type text not null, state text not null, assignee_id text references users(id),
+          wrap_up_code text, note text, url text, customer_id text, case_id text,
+          classification jsonb not null default '{}', entered_queue_at timestamptz,
+          created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+          completed_at timestamptz, version int not null default 0);
+        create unique index tasks_source_external on tasks (coalesce(source, ''), external_id) where external_id is not null;
+        create index tasks_state_queue on tasks (state, queue_id);
+        create index tasks_assignee on tasks (assignee_id) where assignee_id is not null;
+        create table idempotency_keys (
+          principal text not null, key text not null, task_id text not null references tasks(id),
+          created_at timestamptz not null default now(), primary key (principal, key));
+        create table offers (
+          id text primary key, task_id text not null references tasks(id), agent_id text not null references users(id),
+          state text not null, step text not null, reason text not null,
+          created_at timestamptz not null default now(), expires_at timestamptz not null,
+          closed_at timestamptz, decline_reason text);
+        create unique index offers_one_pending_per_task on offers (task_id) where state = 'pending';
+        create index offers_pending_agent on offers (agent_id) where state = 'pending';
+        create table presence (
+          user_id text primary key references users(id) on delete cascade, status text not null,
+          reason text, since timestamptz not null, idle_since timestamptz not null);
+        create table events (
+          id bigserial primary key, type text not null, at timestamptz not null default now(),
+          actor text, task_id text, user_id text, data jsonb not null default '{}');
+        create index events_task on events (task_id, id) where task_id is not null;
+        create index events_type_at on events (type, at);
+      `);
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export function migrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+/** Applies every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied (for /readyz). */
+export async function migrationsApplied(db: Kysely<unknown>): Promise<boolean> {
+  const all = await migrator(db).getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

@@ -1,0 +1,88 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { ConfigCache } from '../config/cache.js';
+import { Dispatcher } from '../routing/dispatcher.js';
+import { StreamHub } from '../stream/hub.js';
+import { createMetrics } from '../observability/metrics.js';
+import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
+import { installProblemHandlers, notFound, sendProblem } from './problems.js';
+import type { Services } from '../services.js';
+import { authRoutes } from '../auth/routes.js';
+import { taskRoutes } from '../tasks/routes.js';
+import { presenceRoutes } from '../presence/routes.js';
+import { streamRoutes } from '../stream/routes.js';
+import { adminRoutes } from '../admin/routes.js';
+import { realtimeRoutes } from '../reports/realtime.js';
+import { opsRoutes } from '../observability/routes.js';
+
+export interface AppOptions {
+  db: Kysely<DB>;
+  logger?: FastifyServerOptions['logger'];
+  /** Built web app to serve (packages/web/dist); skipped when absent. */
+  webDir?: string;
+}
+
+export interface App {
+  app: FastifyInstance;
+  services: Services;
+  routes: RegisteredRoute[];
+}
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    // Reject unknown fields and wrong types instead of silently fixing them; report every error.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
+  });
+  const config = new ConfigCache(opts.db);
+  await config.reload();
+  const hub = new StreamHub();
+  const dispatcher = new Dispatcher(opts.db, config, hub, app.log);
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics: createMetrics() };
+  const routes: RegisteredRoute[] = [];
+
+  installProblemHandlers(app);
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Worklane API', version: '1', description: 'Work distribution and case management. Errors are RFC 9457 problem details.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'wl_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  installAuthGuard(app, opts.db, routes);
+  app.addHook('onResponse', async (request, reply) => {
+    services.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  for (const mod of [opsRoutes, authRoutes, taskRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes]) await mod(app, services);
+
+  const webDir = opts.webDir;
+  const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((request, reply) => {
+    // The web app routes on the client: unknown non-API pages get its index.
+    if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return sendProblem(reply, notFound(`${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.addHook('onClose', async () => {
+    hub.closeAll();
+    await dispatcher.stop();
+  });
+  await app.ready();
+  await dispatcher.start();
+  return { app, services, routes };
+}

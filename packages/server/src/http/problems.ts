@@ -1,0 +1,83 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+export interface FieldError {
+  /** JSON pointer into the request part named by `in`. */
+  pointer: string;
+  message: string;
+  in?: 'body' | 'querystring' | 'params' | 'headers';
+}
+
+/** An RFC 9457 problem the API answers with; thrown from handlers and services. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) => new Problem(400, 'Invalid request', detail, errors);
+export const unprocessable = (pointer: string, message: string) =>
+  new Problem(422, 'Unprocessable request', `${pointer}: ${message}`, [{ pointer, message, in: 'body' }]);
+export const notFound = (what: string) => new Problem(404, 'Not found', `${what} does not exist`);
+export const conflict = (detail: string, extra?: Record<string, unknown>) => new Problem(409, 'Conflict', detail, undefined, extra);
+export const forbidden = (detail = 'You may not do this') => new Problem(403, 'Forbidden', detail);
+export const unauthorized = (detail = 'Sign in or send an API key') => new Problem(401, 'Unauthorized', detail);
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply
+    .code(p.status)
+    .type('application/problem+json')
+    .send({
+      type: `https://worklane.dev/problems/${p.status}`,
+      title: p.title,
+      status: p.status,
+      ...(p.detail ? { detail: p.detail } : {}),
+      ...(p.errors ? { errors: p.errors } : {}),
+      ...p.extra,
+    });
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Ajv errors -> field errors with the JSON pointer of each bad field. */
+export function fieldErrors(validation: AjvError[], part?: string): FieldError[] {
+  return validation.map((e) => {
+    let pointer = e.instancePath || '';
+    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') pointer += `/${e.params.missingProperty}`;
+    if (e.keyword === 'additionalProperties' && typeof e.params.additionalProperty === 'string') {
+      pointer += `/${e.params.additionalProperty}`;
+      return { pointer, message: 'unknown field', ...(part ? { in: part as FieldError['in'] } : {}) };
+    }
+    return { pointer: pointer || '/', message: e.message ?? e.keyword, ...(part ? { in: part as FieldError['in'] } : {}) };
+  });
+}
+
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
+    if (error instanceof Problem) return sendProblem(reply, error);
+    const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+    if (fe.validation) {
+      const errors = fieldErrors(fe.validation, fe.validationContext);
+      const detail = errors.map((e) => `${fe.validationContext ?? ''}${e.pointer === '/' ? '' : e.pointer}: ${e.message}`).join('; ');
+      return sendProblem(reply, badRequest(detail, errors));
+    }
+    const status = fe.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, new Problem(status, STATUS_CODES[status] ?? 'Error', 'The server could not complete the request'));
+    }
+    // Malformed JSON, payload too large, unsupported media type...
+    return sendProblem(reply, new Problem(status, STATUS_CODES[status] ?? 'Error', fe.message));
+  });
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Services } from '../services.js';
+
+const READ = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
+
+export async function realtimeRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  app.get('/api/v1/reports/realtime/queues', { config: { auth: READ }, schema: { tags: ['reports'] } }, async () => {
+    const rows = await s.db
+      .selectFrom('tasks')
+      .select(['queue_id', 'state', sql<number>`count(*)::int`.as('n'), sql<Date | null>`min(entered_queue_at)`.as('oldest')])
+      .where('state', 'in', ['queued', 'offered', 'assigned', 'wrap-up'])
+      .groupBy(['queue_id', 'state'])
+      .execute();
+    const now = Date.now();
+    return {
+      items: [...s.config.snapshot.queues.values()].map((q) => {
+        const mine = rows.filter((r) => r.queue_id === q.id);
+        const count = (st: string[]) => mine.filter((r) => st.includes(r.state)).reduce((a, r) => a + Number(r.n), 0);
+        const oldest = mine.find((r) => r.state === 'queued')?.oldest;
+        return {
+          queue: q.id,
+          name: q.name,
+          waiting: count(['queued']),
+          offered: count(['offered']),
+          assigned: count(['assigned', 'wrap-up']),
+          oldestWaitingSeconds: oldest ? Math.round((now - new Date(oldest).getTime()) / 1000) : null,
+          agentsAvailable: s.dispatcher.availableMembers(q.id),
+        };
+      }),
+    };
+  });
+
+  app.get('/api/v1/reports/realtime/agents', { config: { auth: READ }, schema: { tags: ['reports'] } }, async () => {
+    const [users, presence] = await Promise.all([
+      s.db.selectFrom('users').select(['id', 'name']).execute(),
+      s.db.selectFrom('presence').selectAll().execute(),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const pres = new Map(presence.map((p) => [p.user_id, p]));
+    return {
+      items: s.dispatcher.agentSnapshot().map((a) => {
+        const p = pres.get(a.id);
+        // "busy" is derived from work: available with something in hand.
+        const status = a.status === 'available' && a.load > 0 ? 'busy' : a.status;
+        return { agent: a.id, name: names.get(a.id) ?? a.id, status, reason: p?.reason ?? null, since: p?.since.toISOString() ?? null, load: a.load, capacity: a.capacity };
+      }),
+    };
+  });
+}

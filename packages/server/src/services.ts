@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { DB } from './db/schema.js';
+import type { ConfigCache } from './config/cache.js';
+import type { Dispatcher } from './routing/dispatcher.js';
+import type { StreamHub } from './stream/hub.js';
+import type { Metrics } from './observability/metrics.js';
+
+/** What route modules get: the database and the long-lived in-memory parts. */
+export interface Services {
+  db: Kysely<DB>;
+  config: ConfigCache;
+  dispatcher: Dispatcher;
+  hub: StreamHub;
+  metrics: Metrics;
+}

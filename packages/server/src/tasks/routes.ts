@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Services } from '../services.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+import { IdParams } from '../http/schemas.js';
+import { badRequest, notFound } from '../http/problems.js';
+import { captureTask } from './capture.js';
+import { cancelTask, completeTask, loadTask } from './lifecycle.js';
+import { taskDto } from './dto.js';
+import type { TaskRow } from '../db/schema.js';
+
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+export const CaptureBody = Type.Object(
+  {
+    worktype: Name,
+    externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    title: Type.String({ minLength: 1, maxLength: 500 }),
+    description: Type.Optional(Type.String({ maxLength: 20_000 })),
+    attributes: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 200 })),
+    priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+    dueAt: Type.Optional(Type.String({ format: 'date-time' })),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    skills: Type.Optional(
+      Type.Array(Type.Object({ skill: Name, minLevel: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }, { additionalProperties: false }), { maxItems: 20 }),
+    ),
+    language: Type.Optional(Type.String({ maxLength: 20 })),
+    queue: Type.Optional(Name),
+    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+    customerId: Type.Optional(Name),
+    caseId: Type.Optional(Name),
+  },
+  { additionalProperties: false },
+);
+
+const TASK_READERS = { roles: ['supervisor', 'analyst', 'agent'] as const, scopes: ['tasks:read', 'tasks:write'] as const };
+
+/** Agents see tasks they hold, were offered, or that wait in their queues. */
+async function assertVisible(s: Services, p: Principal | undefined, t: TaskRow): Promise<void> {
+  if (!p || p.kind === 'api-key' || p.roles.some((r) => r !== 'agent')) return;
+  if (t.assignee_id === p.id) return;
+  if (t.queue_id && s.config.snapshot.queues.get(t.queue_id)?.members.has(p.id)) return;
+  const offered = await s.db.selectFrom('offers').select('id').where('task_id', '=', t.id).where('agent_id', '=', p.id).executeTakeFirst();
+  if (!offered) throw notFound(`Task ${t.id}`);
+}
+
+function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const d = new Date(at ?? '');
+  if (!id || Number.isNaN(d.getTime())) throw badRequest('cursor is not valid', [{ pointer: '/cursor', message: 'not a cursor from this API', in: 'querystring' }]);
+  return { at: d, id };
+}
+
+function idempotency(request: FastifyRequest): { principal: string; key: string } | null {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || !key) return null;
+  if (key.length > 200) throw badRequest('Idempotency-Key is longer than 200 characters', [{ pointer: '/Idempotency-Key', message: 'too long', in: 'headers' }]);
+  return { principal: actorOf(request.principal) ?? 'anonymous', key };
+}
+
+export async function taskRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/api/v1/tasks', {
+    config: { auth: { roles: ['supervisor', 'agent'], scopes: ['tasks:write'] } },
+    schema: { tags: ['tasks'], summary: 'Capture a task', body: CaptureBody },
+  }, async (request, reply) => {
+    const { task, created } = await captureTask(s.db, s.config, request.body, { actor: actorOf(request.principal), idempotency: idempotency(request) });
+    s.metrics.tasksCaptured.inc({ created: String(created) });
+    if (created) s.dispatcher.addTask(task);
+    return reply.code(created ? 201 : 200).send(taskDto(task));
+  });
+
+  r.get('/api/v1/tasks', {
+    config: { auth: { roles: ['supervisor', 'analyst'], scopes: [...TASK_READERS.scopes] } },
+    schema: {
+      tags: ['tasks'],
+      querystring: Type.Object(
+        {
+          state: Type.Optional(Type.String({ maxLength: 20 })),
+          queue: Type.Optional(Type.String({ maxLength: 200 })),
+          assignee: Type.Optional(Type.String({ maxLength: 200 })),
+          worktype: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+        },
+        { additionalProperties: false },
+      ),
+    },
+  }, async (request) => {
+    const q = request.query;
+    const limit = Math.min(Math.max(Number(q.limit ?? 50), 1), 500);
+    const cursor = decodeCursor(q.cursor);
+    let query = s.db.selectFrom('tasks').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+    if (q.state) query = query.where('state', '=', q.state);
+    if (q.queue) query = query.where('queue_id', '=', q.queue);
+    if (q.assignee) query = query.where('assignee_id', '=', q.assignee);
+    if (q.worktype) query = query.where('worktype', '=', q.worktype);
+    if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+    const rows = await query.execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null;
+    return { items: page.map(taskDto), nextCursor };
+  });
+
+  r.get('/api/v1/tasks/:id', {
+    config: { auth: { roles: [...TASK_READERS.roles], scopes: [...TASK_READERS.scopes] } },
+    schema: { tags: ['tasks'], params: IdParams },
+  }, async (request) => {
+    const t = await loadTask(s.db, request.params.id);
+    await assertVisible(s, request.principal, t);
+    return taskDto(t);
+  });
+
+  r.get('/api/v1/tasks/:id/events', {
+    config: { auth: { roles: [...TASK_READERS.roles], scopes: [...TASK_READERS.scopes] } },
+    schema: { tags: ['tasks'], summary: 'History of a task', params: IdParams },
+  }, async (request) => {
+    const t = await loadTask(s.db, request.params.id);
+    await assertVisible(s, request.principal, t);
+    const rows = await s.db.selectFrom('events').selectAll().where('task_id', '=', t.id).orderBy('id').execute();
+    return { items: rows.map((e) => ({ id: String(e.id), type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })) };
+  });
+
+  r.post('/api/v1/tasks/:id/complete', {
+    config: { auth: { roles: ['agent', 'supervisor'], scopes: ['tasks:write'] } },
+    schema: {
+      tags: ['tasks'],
+      params: IdParams,
+      body: Type.Object({ wrapUpCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), note: Type.Optional(Type.String({ maxLength: 5000 })) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const { before, after } = await completeTask(s.db, s.config, request.principal!, request.params.id, request.body ?? {});
+    afterFinish(s, before, after);
+    return taskDto(after);
+  });
+
+  r.post('/api/v1/tasks/:id/cancel', {
+    config: { auth: { roles: ['supervisor'], scopes: ['tasks:write'] } },
+    schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+  }, async (request) => {
+    const { before, after } = await cancelTask(s.db, request.principal!, request.params.id, request.body.reason);
+    afterFinish(s, before, after);
+    return taskDto(after);
+  });
+}
+
+/** After a committed finish: free the agent's capacity, drop from routing, tell the agent's screen. */
+function afterFinish(s: Services, before: TaskRow, after: TaskRow): void {
+  s.dispatcher.removeTask(after.id);
+  if (before.assignee_id) {
+    s.dispatcher.release(before.assignee_id, before.media_type);
+    s.hub.toUser(before.assignee_id, { type: 'task.updated', task: taskDto(after) });
+  } else if (before.state === 'offered') {
+    void s.db.selectFrom('offers').select(['id', 'agent_id']).where('task_id', '=', before.id).where('state', '=', 'rescinded').execute().then((offers) => {
+      for (const o of offers) {
+        s.dispatcher.release(o.agent_id, before.media_type);
+        s.hub.toUser(o.agent_id, { type: 'offer.closed', offerId: o.id, outcome: 'rescinded' });
+      }
+    });
+  }
+  s.hub.toSupervisors({ type: 'stats.changed' });
+}
