@@ -119,7 +119,7 @@ export interface AgentStats {
   name: string;
   status: PresenceStatus;
   reason: string | null;
-  since: string;
+  since: string | null;
   load: number;
   capacity: number;
 }

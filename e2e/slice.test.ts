@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './browser.js';
+import { DEMO_KEY, ROOT, startServerProcess, type ServerProcess } from './server.js';
+
+const SHOTS = join(ROOT, 'test-results');
+
+describe('first slice in a real browser against a real server process', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      const code = await server.stop();
+      expect(code, 'graceful shutdown on SIGTERM').toBe(0);
+    }
+  });
+
+  it('an agent receives a captured task live, accepts it, sees its attributes and link, and completes it', async () => {
+    await page.goto(server.base + '/');
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('Email').fill('alice@worklane.local');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong e-mail or password').waitFor();
+    await page.getByLabel('Password').fill('alice123');
+    await page.getByLabel('Password').press('Enter');
+    await page.waitForURL(/\/agent/);
+    await page.getByRole('status', { name: 'Live connection: connected' }).waitFor({ timeout: 10_000 });
+
+    await page.getByLabel('Presence').click();
+    await page.getByRole('option', { name: 'Available', exact: true }).click();
+    await expect.poll(async () => (await page.request.get(server.base + '/api/v1/me/presence')).json().then((p) => p.status)).toBe('available');
+
+    const res = await fetch(server.base + '/api/v1/tasks', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        worktype: 'invoice-dispute',
+        source: 'crm',
+        externalId: 'E2E-1',
+        title: 'Refund for order E2E-1',
+        attributes: { orderId: 'E2E-1', department: 'Finance', segment: 'Gold', amount: 250, currency: 'EUR' },
+      }),
+    });
+    const captured = Date.now();
+    expect(res.status).toBe(201);
+    const task = (await res.json()) as { id: string };
+
+    const modal = page.getByRole('dialog', { name: 'New task offered' });
+    await modal.waitFor({ timeout: 5_000 });
+    const latency = Date.now() - captured;
+    console.log(`offer on screen ${latency} ms after capture was acknowledged`);
+    expect(latency).toBeLessThan(1000);
+    await expect.poll(() => modal.getByText('Refund for order E2E-1').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'offer.png') });
+    await modal.getByRole('button', { name: 'Accept' }).click();
+    await modal.waitFor({ state: 'detached', timeout: 5_000 }).catch(() => modal.waitFor({ state: 'hidden' }));
+
+    const link = page.getByRole('link', { name: 'Open in source system' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('https://crm.example.com/orders/E2E-1');
+    await page.getByText('E2E-1').first().waitFor();
+    await page.getByText('EUR').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'task.png') });
+
+    await page.getByLabel('Wrap-up code').click();
+    await page.getByRole('option', { name: 'Processed' }).click();
+    await page.getByRole('button', { name: 'Complete task' }).click();
+
+    await expect
+      .poll(async () => {
+        const r = await fetch(server.base + `/api/v1/tasks/${task.id}`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+        return ((await r.json()) as { state: string; wrapUpCode: string }) ;
+      })
+      .toMatchObject({ state: 'completed', wrapUpCode: 'processed' });
+    const events = (await (await fetch(server.base + `/api/v1/tasks/${task.id}/events`, { headers: { authorization: `Bearer ${DEMO_KEY}` } })).json()) as { items: { type: string }[] };
+    expect(events.items.map((e) => e.type)).toEqual(['task.created', 'task.queued', 'task.offered', 'task.assigned', 'task.completed']);
+    await page.getByText(/No work assigned/).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'done.png') });
+  });
+
+  it('a supervisor sees the live queues and agents', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/login');
+    await p.getByLabel('Email').fill('sam@worklane.local');
+    await p.getByLabel('Password').fill('sam123');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(/\/supervisor/);
+    await p.getByText('Finance').first().waitFor();
+    await p.getByText('Alice Advisor').first().waitFor();
+    await p.screenshot({ path: join(SHOTS, 'supervisor.png') });
+    await ctx.close();
+  });
+});

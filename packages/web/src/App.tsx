@@ -1,0 +1,64 @@
+import { useEffect } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { setUnauthorizedHandler } from './api/client';
+import { StreamProvider } from './api/stream';
+import { LoginPage } from './auth/LoginPage';
+import { NoAccess, RequireAuth, RequireRole } from './auth/RequireAuth';
+import { homePathFor, ME_KEY, useMe } from './auth/session';
+import type { Me } from './api/types';
+import { Shell } from './shell/Shell';
+import { ReportsPage } from './shell/ReportsPage';
+import { AgentWorkspace } from './agent/AgentWorkspace';
+import { SupervisorPage } from './supervisor/SupervisorPage';
+import { AdminPage } from './admin/AdminPage';
+
+/** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
+const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks']];
+
+function Home() {
+  const me = useMe();
+  return me.data ? <Navigate to={homePathFor(me.data.user)} replace /> : <Navigate to="/login" replace />;
+}
+
+export function App() {
+  const queryClient = useQueryClient();
+  const me = useMe();
+
+  useEffect(() => {
+    // Any 401 from the API means the session is gone: forget it, and <RequireAuth> goes to /login.
+    setUnauthorizedHandler(() => queryClient.setQueryData<Me | null>(ME_KEY, null));
+    return () => setUnauthorizedHandler(null);
+  }, [queryClient]);
+
+  const onConnected = () => {
+    for (const queryKey of LIVE_KEYS) void queryClient.invalidateQueries({ queryKey });
+  };
+
+  return (
+    <StreamProvider enabled={!!me.data} onConnected={onConnected}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route element={<RequireAuth />}>
+          <Route element={<Shell />}>
+            <Route index element={<Home />} />
+            <Route element={<RequireRole roles={['agent']} />}>
+              <Route path="/agent" element={<AgentWorkspace />} />
+            </Route>
+            <Route element={<RequireRole roles={['supervisor', 'admin']} />}>
+              <Route path="/supervisor" element={<SupervisorPage />} />
+            </Route>
+            <Route element={<RequireRole roles={['admin']} />}>
+              <Route path="/admin" element={<AdminPage />} />
+            </Route>
+            <Route element={<RequireRole roles={['analyst', 'supervisor', 'admin']} />}>
+              <Route path="/reports" element={<ReportsPage />} />
+            </Route>
+            <Route path="/no-access" element={<NoAccess />} />
+            <Route path="*" element={<Home />} />
+          </Route>
+        </Route>
+      </Routes>
+    </StreamProvider>
+  );
+}

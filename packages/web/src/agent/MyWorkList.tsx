@@ -1,0 +1,61 @@
+import { Alert, Badge, Button, Group, NavLink, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { errorMessage } from '../api/client';
+import { TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
+import { formatDateTime } from '../lib/time';
+import { useMyTasks } from './data';
+
+export function MyWorkList({ selected, onSelect }: { selected: string | null; onSelect: (id: string) => void }) {
+  const tasks = useMyTasks();
+  return (
+    <Paper withBorder p="sm" component="section" aria-labelledby="my-work-title">
+      <Title order={2} size="h4" id="my-work-title" mb="xs">
+        My work {tasks.data && tasks.data.length > 0 && <Badge variant="light">{tasks.data.length}</Badge>}
+      </Title>
+      {tasks.isPending && (
+        <Stack gap="xs" aria-label="Loading my work">
+          <Skeleton h={48} />
+          <Skeleton h={48} />
+          <Skeleton h={48} />
+        </Stack>
+      )}
+      {tasks.isError && (
+        <Alert color="red" title="Could not load your work">
+          <Text size="sm">{errorMessage(tasks.error)}</Text>
+          <Button size="xs" variant="light" color="red" mt="xs" onClick={() => void tasks.refetch()}>
+            Retry
+          </Button>
+        </Alert>
+      )}
+      {tasks.data && tasks.data.length === 0 && (
+        <Text c="dimmed" size="sm" py="md" ta="center">
+          No work assigned — set yourself Available to receive tasks
+        </Text>
+      )}
+      {tasks.data && tasks.data.length > 0 && (
+        <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="My work">
+          {tasks.data.map((t) => (
+            <li key={t.id}>
+              <NavLink
+                component="button"
+                type="button"
+                active={t.id === selected}
+                aria-current={t.id === selected ? 'true' : undefined}
+                onClick={() => onSelect(t.id)}
+                label={t.title}
+                description={
+                  <Group gap={6} component="span">
+                    <Badge size="xs" color={TASK_STATE_COLOR[t.state]} component="span">
+                      {TASK_STATE_LABEL[t.state]}
+                    </Badge>
+                    <span>P{t.priority}</span>
+                    {t.dueAt && <span>due {formatDateTime(t.dueAt)}</span>}
+                  </Group>
+                }
+              />
+            </li>
+          ))}
+        </Stack>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,136 @@
+import type { ReactNode } from 'react';
+import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { IconExternalLink } from '@tabler/icons-react';
+import { ApiError, errorMessage } from '../api/client';
+import type { Task } from '../api/types';
+import { displayValue, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
+import { formatDateTime } from '../lib/time';
+import { useTask, useWorktype } from './data';
+import { TaskHistory } from './TaskHistory';
+import { WrapUp } from './WrapUp';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm">{children}</Text>
+    </div>
+  );
+}
+
+export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => void }) {
+  const task = useTask(taskId);
+
+  if (task.isPending) {
+    return (
+      <Paper withBorder p="md" aria-label="Loading task">
+        <Skeleton h={28} w="60%" mb="md" />
+        <Skeleton h={80} mb="md" />
+        <Skeleton h={120} />
+      </Paper>
+    );
+  }
+  if (task.isError) {
+    const notFound = task.error instanceof ApiError && task.error.status === 404;
+    return (
+      <Alert color={notFound ? 'gray' : 'red'} title={notFound ? 'Task not found' : 'Could not load the task'}>
+        <Text size="sm">
+          {notFound ? 'It may have been removed or you can no longer see it.' : errorMessage(task.error)}
+        </Text>
+        {!notFound && (
+          <Button size="xs" variant="light" color="red" mt="xs" onClick={() => void task.refetch()}>
+            Retry
+          </Button>
+        )}
+      </Alert>
+    );
+  }
+  return <TaskDetails task={task.data} onDone={onDone} />;
+}
+
+function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
+  const worktype = useWorktype(task.worktype);
+  const attributes = Object.entries(task.attributes ?? {});
+  const canWrapUp = task.state === 'assigned' || task.state === 'wrap-up';
+
+  return (
+    <Stack gap="md" component="article" aria-labelledby="task-title">
+      <Paper withBorder p="md">
+        <Group justify="space-between" align="flex-start" wrap="nowrap">
+          <Title order={2} size="h3" id="task-title">
+            {task.title}
+          </Title>
+          <Badge color={TASK_STATE_COLOR[task.state]} size="lg" aria-label={`State: ${TASK_STATE_LABEL[task.state]}`}>
+            {TASK_STATE_LABEL[task.state]}
+          </Badge>
+        </Group>
+        {task.description ? (
+          <Text size="sm" mt="xs" style={{ whiteSpace: 'pre-wrap' }}>
+            {task.description}
+          </Text>
+        ) : (
+          <Text size="sm" mt="xs" c="dimmed">
+            No description.
+          </Text>
+        )}
+        <SimpleGrid cols={{ base: 2, sm: 3 }} mt="md" spacing="sm">
+          <Field label="Priority">{task.priority}</Field>
+          <Field label="Queue">{task.queue ?? '—'}</Field>
+          <Field label="Worktype">{worktype.data?.name ?? task.worktype}</Field>
+          <Field label="Due">{formatDateTime(task.dueAt)}</Field>
+          <Field label="Source">
+            {task.source ?? '—'}
+            {task.externalId ? ` · ${task.externalId}` : ''}
+          </Field>
+          <Field label="Created">{formatDateTime(task.createdAt)}</Field>
+        </SimpleGrid>
+        {task.url && (
+          <Anchor href={task.url} target="_blank" rel="noopener noreferrer" size="sm" mt="md" display="inline-flex">
+            <Group gap={4} component="span">
+              Open in source system <IconExternalLink size={14} aria-hidden />
+            </Group>
+          </Anchor>
+        )}
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="task-attributes">
+        <Title order={3} size="h5" id="task-attributes" mb="xs">
+          Attributes
+        </Title>
+        {attributes.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No attributes.
+          </Text>
+        ) : (
+          <Table withTableBorder striped fz="sm" aria-labelledby="task-attributes">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Value</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {attributes.map(([k, v]) => (
+                <Table.Tr key={k}>
+                  <Table.Td fw={500}>{k}</Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-word' }}>{displayValue(v)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+
+      {canWrapUp && <WrapUp task={task} codes={worktype.data?.wrapUpCodes} onDone={onDone} />}
+      {task.state === 'offered' && (
+        <Alert color="yellow" title="Offered to you">
+          Accept the offer in the pop-up to start working on this task.
+        </Alert>
+      )}
+
+      <TaskHistory taskId={task.id} />
+    </Stack>
+  );
+}

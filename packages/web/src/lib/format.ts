@@ -1,0 +1,61 @@
+import type { PresenceStatus, TaskState } from '../api/types';
+
+export const PRESENCE_LABEL: Record<PresenceStatus, string> = {
+  available: 'Available',
+  'not-ready': 'Not ready',
+  busy: 'Busy',
+  'after-work': 'After work',
+  offline: 'Offline',
+};
+
+export const PRESENCE_COLOR: Record<PresenceStatus, string> = {
+  available: 'green',
+  'not-ready': 'orange',
+  busy: 'blue',
+  'after-work': 'violet',
+  offline: 'gray',
+};
+
+export const TASK_STATE_LABEL: Record<TaskState, string> = {
+  queued: 'Queued',
+  offered: 'Offered',
+  assigned: 'Assigned',
+  'wrap-up': 'Wrap-up',
+  scheduled: 'Scheduled',
+  paused: 'Paused',
+  completed: 'Completed',
+  canceled: 'Canceled',
+};
+
+export const TASK_STATE_COLOR: Record<TaskState, string> = {
+  queued: 'gray',
+  offered: 'yellow',
+  assigned: 'blue',
+  'wrap-up': 'violet',
+  scheduled: 'cyan',
+  paused: 'orange',
+  completed: 'green',
+  canceled: 'red',
+};
+
+/** A short one-line rendering of any attribute or event data value. */
+export function displayValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** "key: value, key: value" for an event's data, shortened. */
+export function summarize(data: unknown, max = 140): string {
+  if (data === null || data === undefined) return '';
+  let text: string;
+  if (typeof data === 'object' && !Array.isArray(data)) {
+    text = Object.entries(data as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${displayValue(v)}`)
+      .join(', ');
+  } else {
+    text = displayValue(data);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,78 @@
+import { Badge, Table } from '@mantine/core';
+import { PRESENCE_COLOR, PRESENCE_LABEL } from '../lib/format';
+import { elapsedText, formatDuration, useNow } from '../lib/time';
+import { useAgentStats, useQueueStats } from './data';
+import { Section } from './Section';
+
+export function QueuesTable() {
+  const queues = useQueueStats();
+  const rows = queues.data ?? [];
+  return (
+    <Section id="queues-title" title="Queues" query={queues} empty={rows.length === 0} emptyText="No queues configured.">
+      <Table striped highlightOnHover aria-labelledby="queues-title">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Queue</Table.Th>
+            <Table.Th ta="right">Waiting</Table.Th>
+            <Table.Th ta="right">Offered</Table.Th>
+            <Table.Th ta="right">Assigned</Table.Th>
+            <Table.Th ta="right">Oldest waiting</Table.Th>
+            <Table.Th ta="right">Agents available</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((q) => (
+            <Table.Tr key={q.queue}>
+              <Table.Td>{q.name}</Table.Td>
+              <Table.Td ta="right">{q.waiting}</Table.Td>
+              <Table.Td ta="right">{q.offered}</Table.Td>
+              <Table.Td ta="right">{q.assigned}</Table.Td>
+              <Table.Td ta="right">
+                {q.oldestWaitingSeconds === null ? '—' : formatDuration(q.oldestWaitingSeconds)}
+              </Table.Td>
+              <Table.Td ta="right">{q.agentsAvailable}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Section>
+  );
+}
+
+export function AgentsTable() {
+  const agents = useAgentStats();
+  const now = useNow(1000);
+  const rows = agents.data ?? [];
+  return (
+    <Section id="agents-title" title="Agents" query={agents} empty={rows.length === 0} emptyText="No agents.">
+      <Table striped highlightOnHover aria-labelledby="agents-title">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Agent</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th ta="right">Time in status</Table.Th>
+            <Table.Th ta="right">Load</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((a) => (
+            <Table.Tr key={a.agent}>
+              <Table.Td>{a.name}</Table.Td>
+              <Table.Td>
+                <Badge color={PRESENCE_COLOR[a.status] ?? 'gray'} variant="light">
+                  {(PRESENCE_LABEL[a.status] ?? a.status) + (a.reason ? `: ${a.reason}` : '')}
+                </Badge>
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {elapsedText(a.since, now)}
+              </Table.Td>
+              <Table.Td ta="right">
+                {a.load} / {a.capacity}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Section>
+  );
+}

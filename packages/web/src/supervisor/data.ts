@@ -1,0 +1,58 @@
+import { useEffect, useRef } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { useStreamMessage } from '../api/stream';
+import type { AgentStats, List, Page, QueueStats, Task, TaskState } from '../api/types';
+
+export function useQueueStats() {
+  return useQuery({
+    queryKey: ['realtime', 'queues'],
+    queryFn: () => api<List<QueueStats>>('/reports/realtime/queues'),
+    select: (d) => d.items,
+    staleTime: 0,
+  });
+}
+
+export function useAgentStats() {
+  return useQuery({
+    queryKey: ['realtime', 'agents'],
+    queryFn: () => api<List<AgentStats>>('/reports/realtime/agents'),
+    select: (d) => d.items,
+    staleTime: 0,
+  });
+}
+
+export function useTaskList(state: TaskState | null) {
+  return useQuery({
+    queryKey: ['tasks', state ?? 'all'],
+    queryFn: () => {
+      const q = new URLSearchParams({ limit: '50' });
+      if (state) q.set('state', state);
+      return api<Page<Task>>(`/tasks?${q.toString()}`);
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+}
+
+/** On `stats.changed` (and `task.updated`), re-fetch the live tables; bursts are coalesced. */
+export function useSupervisorStreamRefresh() {
+  const queryClient = useQueryClient();
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const schedule = () => {
+    if (timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      void queryClient.invalidateQueries({ queryKey: ['realtime'] });
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+    }, 300);
+  };
+  useStreamMessage('stats.changed', schedule);
+  useStreamMessage('task.updated', schedule);
+  useEffect(
+    () => () => {
+      if (timer.current !== undefined) clearTimeout(timer.current);
+    },
+    [],
+  );
+}
