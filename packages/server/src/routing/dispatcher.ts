@@ -286,15 +286,7 @@ export class Dispatcher {
 
   async accept(offerId: string, agentId: string): Promise<TaskRow> {
     const task = await this.db.transaction().execute(async (trx) => {
-      const offer = await trx
-        .updateTable('offers')
-        .set({ state: 'accepted', closed_at: new Date() })
-        .where('id', '=', offerId)
-        .where('agent_id', '=', agentId)
-        .where('state', '=', 'pending')
-        .returningAll()
-        .executeTakeFirst();
-      if (!offer) throw await this.offerProblem(trx, offerId, agentId);
+      const offer = await this.closeOffer(trx, offerId, agentId, { state: 'accepted' });
       const t = await trx
         .updateTable('tasks')
         .set({ state: 'assigned', assignee_id: agentId, version: sql`version + 1`, updated_at: new Date() })
@@ -325,15 +317,7 @@ export class Dispatcher {
 
   private async returnToQueue(offerId: string, agentId: string, outcome: 'declined' | 'timed-out', reason: string | null) {
     const result = await this.db.transaction().execute(async (trx) => {
-      const offer = await trx
-        .updateTable('offers')
-        .set({ state: outcome, closed_at: new Date(), decline_reason: reason })
-        .where('id', '=', offerId)
-        .where('agent_id', '=', agentId)
-        .where('state', '=', 'pending')
-        .returningAll()
-        .executeTakeFirst();
-      if (!offer) throw await this.offerProblem(trx, offerId, agentId);
+      const offer = await this.closeOffer(trx, offerId, agentId, { state: outcome, decline_reason: reason });
       const task = await trx
         .updateTable('tasks')
         .set({ state: 'queued', version: sql`version + 1`, updated_at: new Date() })
@@ -363,6 +347,20 @@ export class Dispatcher {
     this.hub.toSupervisors({ type: 'stats.changed' });
     this.addTask(result.task);
     return offerDto(result.offer);
+  }
+
+  /** Closes a pending offer of this agent exactly once; anything else is a 404 or a 409 with the state. */
+  private async closeOffer(trx: Kysely<DB>, offerId: string, agentId: string, set: { state: string; decline_reason?: string | null }) {
+    const offer = await trx
+      .updateTable('offers')
+      .set({ ...set, closed_at: new Date() })
+      .where('id', '=', offerId)
+      .where('agent_id', '=', agentId)
+      .where('state', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    if (!offer) throw await this.offerProblem(trx, offerId, agentId);
+    return offer;
   }
 
   private async offerProblem(trx: Kysely<DB>, offerId: string, agentId: string) {

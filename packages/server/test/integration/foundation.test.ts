@@ -223,4 +223,21 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     expect(offer.task.title).toBe('Big lead');
     stream.close();
   });
+  it.skipIf(skip)('an offer whose deadline passed while the server was down times out once after restart (RONA)', async () => {
+    const dave = await Client.login(h.base, 'dave@worklane.local', 'dave123');
+    const stream = await dave.stream();
+    await dave.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    const t = (await crm.req('POST', '/api/v1/tasks', invoice('down-1', { queue: 'back-office', priority: 999 }))).json;
+    const { offer } = await stream.next((m) => m.type === 'offer.created' && m.offer.taskId === t.id);
+    stream.close();
+    await h.restart(async () => {
+      await h.db.store.db.updateTable('offers').set({ expires_at: new Date(Date.now() - 60_000) }).where('id', '=', offer.id).execute();
+    });
+    await expect.poll(async () => (await crm.req('GET', `/api/v1/tasks/${t.id}/events`)).json.items.filter((e: { type: string }) => e.type === 'task.rona').length, { timeout: 5000 }).toBe(1);
+    const again = await Client.login(h.base, 'dave@worklane.local', 'dave123');
+    expect((await again.req('GET', '/api/v1/me/presence')).json).toMatchObject({ status: 'not-ready', reason: 'rona' });
+    const o = await h.db.store.db.selectFrom('offers').select('state').where('id', '=', offer.id).executeTakeFirstOrThrow();
+    expect(o.state).toBe('timed-out');
+    await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'test done' });
+  });
 });

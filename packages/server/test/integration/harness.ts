@@ -93,7 +93,8 @@ export interface Harness {
   app: App;
   base: string;
   close(): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops the server, runs `whileDown` against the database, starts a new server on it. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 /** A migrated, demo-seeded database and a real listening server on a random loopback port. */
@@ -109,11 +110,12 @@ export async function startHarness(backend: Backend): Promise<Harness> {
       await h.app.app.close();
       await db.drop();
     },
-    async restart() {
+    async restart(whileDown) {
       await h.app.app.close();
+      await whileDown?.();
       const store = await db.reopen();
       h.app = await buildApp({ db: store.db });
-      await h.app.app.listen({ port: 0, host: '127.0.0.1' });
+      await h.app.app.listen({ port: Number(new URL(h.base).port), host: '127.0.0.1' }); // same address, like a real restart
       h.base = addressOf(h.app);
     },
   };
