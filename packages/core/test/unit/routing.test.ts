@@ -196,3 +196,20 @@ describe('routing invariants (property-based)', () => {
     );
   });
 });
+
+describe('explain', () => {
+  it('gives the place in line, the step and every member agent\'s verdict', async () => {
+    const { explainWaiting } = await import('../../src/index.js');
+    const q = queue(['a', 'b', 'c']);
+    const t = task('t', { enteredQueueAt: 0 });
+    const ahead = task('ahead', { priority: 5 });
+    const agents = [agent('a', 90), agent('b', 60), agent('c', 95, { status: 'not-ready' }), agent('outsider', 100)];
+    const e = explainWaiting(t, q, [t, ahead], agents, 30_000);
+    expect(e).toMatchObject({ position: 2, waitingInQueue: 2, waitedSeconds: 30, step: { name: 'primary' }, nextStepAt: 60_000 });
+    expect(e.agents).toEqual([
+      { agent: 'a', eligible: true, why: null, proficiency: 90 },
+      { agent: 'c', eligible: false, why: 'not available', proficiency: 95 },
+      { agent: 'b', eligible: false, why: 'skill billing is 60, the current step needs 80', proficiency: 60 },
+    ]);
+  });
+});

@@ -44,7 +44,8 @@ export async function writePresence(
 
 export async function readPresence(db: Kysely<DB>, userId: string): Promise<Presence> {
   const p = await db.selectFrom('presence').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  return p
-    ? { status: p.status as PresenceStatus, reason: p.reason, since: p.since.toISOString() }
-    : { status: 'offline', reason: null, since: new Date(0).toISOString() };
+  if (p) return { status: p.status as PresenceStatus, reason: p.reason, since: p.since.toISOString() };
+  // Never signed in to work: offline since the account exists.
+  const u = await db.selectFrom('users').select('created_at').where('id', '=', userId).executeTakeFirst();
+  return { status: 'offline', reason: null, since: (u?.created_at ?? new Date()).toISOString() };
 }

@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   decideOffers,
+  explainWaiting,
+  type WaitingExplanation,
   nextStepAt,
   type MediaType,
   type OfferDecision,
@@ -177,6 +179,15 @@ export class Dispatcher {
     let n = 0;
     for (const id of q.members) if (this.agents.get(id)?.status === 'available') n++;
     return n;
+  }
+
+  /** The live routing view of a waiting task (null when it is not waiting in a queue). */
+  explain(taskId: string, now = Date.now()): WaitingExplanation | null {
+    const t = this.waiting.get(taskId);
+    const q = t ? this.routingQueues().get(t.queueId) : undefined;
+    if (!t || !q) return null;
+    const ex = this.excluded.get(taskId);
+    return explainWaiting(ex ? { ...t, excludedAgents: ex } : t, q, [...this.waiting.values()], [...this.agents.values()], now);
   }
 
   private routingQueues(): Map<string, RoutingQueue> {

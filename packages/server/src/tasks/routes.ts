@@ -125,6 +125,31 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return { items: rows.map((e) => ({ id: String(e.id), type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })) };
   });
 
+  r.get('/api/v1/tasks/:id/explain', {
+    config: { auth: { roles: [...TASK_READERS.roles], scopes: [...TASK_READERS.scopes] } },
+    schema: { tags: ['tasks'], summary: 'Why the task is where it is: rules, priority, place in line, who is eligible and why not', params: IdParams },
+  }, async (request) => {
+    const t = await loadTask(s.db, request.params.id);
+    await assertVisible(s, request.principal, t);
+    const [offers, users] = await Promise.all([
+      s.db.selectFrom('offers').selectAll().where('task_id', '=', t.id).orderBy('created_at').execute(),
+      s.db.selectFrom('users').select(['id', 'name']).execute(),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const waiting = s.dispatcher.explain(t.id);
+    return {
+      task: { id: t.id, state: t.state, queue: t.queue_id, assignee: t.assignee_id },
+      classification: t.classification,
+      priority: { base: t.priority, aging: 0, urgency: 0, effective: t.priority },
+      waiting: waiting && {
+        ...waiting,
+        nextStepAt: waiting.nextStepAt === null ? null : new Date(waiting.nextStepAt).toISOString(),
+        agents: waiting.agents.map((a) => ({ ...a, name: names.get(a.agent) ?? a.agent })),
+      },
+      offers: offers.map((o) => ({ id: o.id, agent: o.agent_id, name: names.get(o.agent_id) ?? o.agent_id, state: o.state, step: o.step, reason: o.reason, at: o.created_at.toISOString(), declineReason: o.decline_reason })),
+    };
+  });
+
   r.post('/api/v1/tasks/:id/complete', {
     config: { auth: { roles: ['agent', 'supervisor'], scopes: ['tasks:write'] } },
     schema: {

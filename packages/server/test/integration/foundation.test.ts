@@ -166,6 +166,10 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     const again = await alice.req('POST', `/api/v1/tasks/${captured.json.id}/complete`, { wrapUpCode: 'processed' });
     expect(again.status).toBe(409);
     expect(again.json.state).toBe('completed');
+    const explained = (await crm.req('GET', `/api/v1/tasks/${captured.json.id}/explain`)).json;
+    expect(explained.classification.matchedRules).toEqual(['finance-gold']);
+    expect(explained.offers).toMatchObject([{ name: 'Alice Advisor', state: 'accepted', step: 'primary' }]);
+    expect(explained.waiting).toBeNull();
     const viaApi = await crm.req('GET', `/api/v1/tasks/${captured.json.id}`);
     expect(viaApi.json).toMatchObject({ state: 'completed', wrapUpCode: 'processed', assignee: offer.agentId });
     const events = (await crm.req('GET', `/api/v1/tasks/${captured.json.id}/events`)).json.items.map((e: { type: string }) => e.type);
@@ -188,6 +192,11 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     await h.app.services.dispatcher.idle();
     const bobOffers = (await bob.req('GET', '/api/v1/me/offers')).json.items.map((o: { taskId: string }) => o.taskId);
     expect(bobOffers).not.toContain(t.id); // not re-offered to the decliner
+    const why = (await crm.req('GET', `/api/v1/tasks/${t.id}/explain`)).json;
+    expect(why.waiting.step.name).toBe('primary');
+    expect(why.waiting.agents.find((a: { name: string }) => a.name === 'Bob Banker')).toMatchObject({ eligible: false, why: 'declined or let this task time out' });
+    expect(why.waiting.agents.find((a: { name: string }) => a.name === 'Alice Advisor').why).toMatch(/not available|skill credit is 60/);
+    expect(why.offers[0]).toMatchObject({ state: 'declined', declineReason: 'on a call' });
 
     const t2 = (await crm.req('POST', '/api/v1/tasks', { worktype: 'credit-request', source: 'bpm', externalId: 'cr-2', title: 'Raise limit again' })).json;
     const offer2 = (await stream.next((m) => m.type === 'offer.created' && m.offer.taskId === t2.id)).offer;
