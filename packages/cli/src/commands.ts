@@ -21,11 +21,11 @@ import {
 
 type Out = (line: string) => void;
 
-/** Opens the store the server would use (same env vars), migrated, and always closes it. */
-async function withStore<T>(holder: string, fn: (store: Store) => Promise<T>): Promise<T> {
+/** Opens the store the server would use (same env vars), migrated unless told not to, and always closes it. */
+async function withStore<T>(holder: string, fn: (store: Store) => Promise<T>, migrate = true): Promise<T> {
   const store = await openStore(storeOptionsFromEnv(process.env, holder));
   try {
-    await migrateToLatest(store.db as never);
+    if (migrate) await migrateToLatest(store.db as never);
     return await fn(store);
   } finally {
     await store.close();
@@ -53,13 +53,14 @@ export async function start(out: Out): Promise<void> {
 }
 
 export async function migrate(out: Out): Promise<void> {
-  const store = await openStore(storeOptionsFromEnv(process.env, 'worklane migrate'));
-  try {
-    const applied = await migrateToLatest(store.db as never);
-    out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-  } finally {
-    await store.close();
-  }
+  await withStore(
+    'worklane migrate',
+    async (store) => {
+      const applied = await migrateToLatest(store.db as never);
+      out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    },
+    false,
+  );
 }
 
 export async function importFile(file: string, opts: { dryRun?: boolean }, out: Out): Promise<boolean> {

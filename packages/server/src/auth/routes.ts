@@ -3,12 +3,11 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { newToken, sha256, verifyPassword } from './crypto.js';
-import { SESSION_COOKIE, requireUser } from './guard.js';
+import { SESSION_COOKIE, SESSION_TTL_MS, requireUser } from './guard.js';
 import { unauthorized } from '../http/problems.js';
 import { readPresence } from '../presence/store.js';
 import { appendEvents } from '../events/append.js';
 
-const SESSION_HOURS = 12;
 // A fixed hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy';
 
@@ -30,14 +29,14 @@ export async function authRoutes(app: FastifyInstance, s: Services): Promise<voi
       throw unauthorized('Wrong e-mail or password');
     }
     const token = newToken();
-    await s.db.insertInto('sessions').values({ id: sha256(token), user_id: user.id, expires_at: new Date(Date.now() + SESSION_HOURS * 3_600_000) }).execute();
+    await s.db.insertInto('sessions').values({ id: sha256(token), user_id: user.id, expires_at: new Date(Date.now() + SESSION_TTL_MS) }).execute();
     await appendEvents(s.db, [{ type: 'auth.login', actor: `user:${user.id}`, userId: user.id, data: { ip: request.ip } }]);
     reply.setCookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
       path: '/',
       secure: request.protocol === 'https',
-      maxAge: SESSION_HOURS * 3600,
+      maxAge: SESSION_TTL_MS / 1000,
     });
     return { user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
   });

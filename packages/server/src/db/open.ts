@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -91,11 +91,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   mkdirSync(dir, { recursive: true });
   const unlock = lockDataDir(dir, opts.holder ?? 'worklane');
   try {
-    const pgDir = join(dir, 'pgdata');
-    const fresh = !existsSync(pgDir);
-    const pglite = new PGlite(pgDir);
+    const pglite = new PGlite(join(dir, 'pgdata'));
     await pglite.waitReady;
-    if (fresh) await pglite.query('select 1');
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     let closed = false;
     return {

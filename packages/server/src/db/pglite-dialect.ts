@@ -29,9 +29,7 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const res = await this.pg.query<R>(query.sql, query.parameters as unknown[]);
-    return res.affectedRows !== undefined && res.fields.length === 0
-      ? { rows: res.rows, numAffectedRows: BigInt(res.affectedRows) }
-      : { rows: res.rows, ...(res.affectedRows ? { numAffectedRows: BigInt(res.affectedRows) } : {}) };
+    return { rows: res.rows, ...(res.affectedRows !== undefined ? { numAffectedRows: BigInt(res.affectedRows) } : {}) };
   }
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   decideOffers,
@@ -13,7 +13,7 @@ import {
   type RoutingQueue,
   type RoutingTask,
 } from '@worklane/core';
-import type { DB, TaskRow } from '../db/schema.js';
+import type { DB, OffersTable, TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
@@ -212,7 +212,7 @@ export class Dispatcher {
 
   private async commitOffers(decisions: OfferDecision[], now: number): Promise<void> {
     const queues = this.config.snapshot.queues;
-    type Outcome = { d: OfferDecision; task: TaskRow; offerId: string; auto: boolean; expiresAt: Date } | { d: OfferDecision; lost: true };
+    type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true };
     const outcomes = await this.db.transaction().execute(async (trx) => {
       const out: Outcome[] = [];
       for (const d of decisions) {
@@ -232,15 +232,16 @@ export class Dispatcher {
         }
         const offerId = randomUUID();
         const expiresAt = new Date(now + q.offerTimeoutSeconds * 1000);
-        await trx
+        const offer = await trx
           .insertInto('offers')
           .values({ id: offerId, task_id: d.taskId, agent_id: d.agentId, state: auto ? 'accepted' : 'pending', step: d.step, reason: d.reason, expires_at: expiresAt, closed_at: auto ? new Date(now) : null })
-          .execute();
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await appendEvents(trx, [
           { type: 'task.offered', taskId: d.taskId, userId: d.agentId, data: { offerId, agent: d.agentId, step: d.step, reason: d.reason, expiresAt: expiresAt.toISOString() } },
           ...(auto ? [{ type: 'task.assigned', taskId: d.taskId, userId: d.agentId, data: { offerId, agent: d.agentId, autoAnswer: true } }] : []),
         ]);
-        out.push({ d, task, offerId, auto, expiresAt });
+        out.push({ d, task, offer, auto });
       }
       return out;
     });
@@ -255,9 +256,8 @@ export class Dispatcher {
         this.excluded.delete(o.d.taskId);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
       } else {
-        this.armOfferTimer(o.offerId, o.expiresAt.getTime());
-        const offer = await this.db.selectFrom('offers').selectAll().where('id', '=', o.offerId).executeTakeFirstOrThrow();
-        this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(offer, o.task) });
+        this.armOfferTimer(o.offer.id, o.offer.expires_at.getTime());
+        this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(o.offer, o.task) });
       }
     }
     this.hub.toSupervisors({ type: 'stats.changed' });
@@ -289,7 +289,8 @@ export class Dispatcher {
     this.offerTimers.set(offerId, t);
   }
 
-  private clearOfferTimer(offerId: string): void {
+  /** Drops an offer's timeout timer (the offer was answered or rescinded). */
+  forgetOffer(offerId: string): void {
     const t = this.offerTimers.get(offerId);
     if (t) clearTimeout(t);
     this.offerTimers.delete(offerId);
@@ -308,7 +309,7 @@ export class Dispatcher {
       await appendEvents(trx, [{ type: 'task.assigned', taskId: t.id, userId: agentId, actor: `user:${agentId}`, data: { offerId, agent: agentId } }]);
       return t;
     });
-    this.clearOfferTimer(offerId);
+    this.forgetOffer(offerId);
     this.excluded.delete(task.id);
     this.hub.toUser(agentId, { type: 'task.updated', task: taskDto(task) });
     this.hub.toSupervisors({ type: 'stats.changed' });
@@ -343,7 +344,7 @@ export class Dispatcher {
       const presence = outcome === 'timed-out' ? await writePresence(trx, agentId, 'not-ready', 'rona', 'system') : null;
       return { offer, task, presence };
     });
-    this.clearOfferTimer(offerId);
+    this.forgetOffer(offerId);
     const a = this.agents.get(agentId);
     const m = result.task.media_type as MediaType;
     if (a) a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);

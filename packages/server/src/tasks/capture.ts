@@ -5,7 +5,7 @@ import { json, type DB, type TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import { validateAgainst } from '../config/ajv.js';
 import { appendEvents } from '../events/append.js';
-import { badRequest, unprocessable } from '../http/problems.js';
+import { Problem, badRequest, unprocessable } from '../http/problems.js';
 
 export interface CaptureInput {
   worktype: string;
@@ -111,16 +111,25 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
   };
 }
 
-/** Captures one task durably; a repeat of the same (source, externalId) or Idempotency-Key returns the first. */
+/**
+ * Captures one task durably. The unique indexes on (source, externalId) and on the idempotency key
+ * decide duplicates, so a new task costs no look-up; a repeat returns the first task (`created: false`).
+ */
 export async function captureTask(
   db: Kysely<DB>,
   config: ConfigCache,
   input: CaptureInput,
   ctx: { actor: string | null; idempotency: { principal: string; key: string } | null },
 ): Promise<CaptureResult> {
-  const existing = await findExisting(db, input, ctx.idempotency);
-  if (existing) return { task: existing, created: false };
-  const row = prepareTask(config, input, new Date());
+  let row: ReturnType<typeof prepareTask>;
+  try {
+    row = prepareTask(config, input, new Date());
+  } catch (err) {
+    // A replay answers with the original task even if the body or configuration no longer validates.
+    const existing = err instanceof Problem ? await findExisting(db, input, ctx.idempotency) : undefined;
+    if (existing) return { task: existing, created: false };
+    throw err;
+  }
   try {
     const task = await db.transaction().execute(async (trx) => {
       const t = await trx
@@ -138,8 +147,8 @@ export async function captureTask(
     return { task, created: true };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const winner = await findExisting(db, input, ctx.idempotency); // a concurrent duplicate won the race
-    if (!winner) throw err;
-    return { task: winner, created: false };
+    const first = await findExisting(db, input, ctx.idempotency); // a duplicate: the first capture wins
+    if (!first) throw err;
+    return { task: first, created: false };
   }
 }

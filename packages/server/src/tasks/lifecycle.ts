@@ -18,6 +18,13 @@ export async function loadTask(db: Kysely<DB>, id: string): Promise<TaskRow> {
   return t;
 }
 
+export interface Finished {
+  before: TaskRow;
+  after: TaskRow;
+  /** Pending offers this finish closed: their agents' reserved capacity is free again. */
+  rescinded: { id: string; agent_id: string }[];
+}
+
 /** Moves a task to a final state, with a version check so two callers cannot both win. */
 async function finish(
   db: Kysely<DB>,
@@ -25,7 +32,7 @@ async function finish(
   from: string[],
   set: { state: 'completed' | 'canceled'; wrap_up_code?: string | null; note?: string | null },
   event: { type: string; actor: string | null; data: Record<string, unknown> },
-): Promise<TaskRow> {
+): Promise<Finished> {
   if (!from.includes(t.state)) throw conflict(`Task is ${t.state}; it cannot become ${set.state}`, { state: t.state });
   return db.transaction().execute(async (trx) => {
     const done = await trx
@@ -39,9 +46,12 @@ async function finish(
       const cur = await trx.selectFrom('tasks').select('state').where('id', '=', t.id).executeTakeFirstOrThrow();
       throw conflict(`Task changed meanwhile and is now ${cur.state}`, { state: cur.state });
     }
-    if (t.state === 'offered') await trx.updateTable('offers').set({ state: 'rescinded', closed_at: new Date() }).where('task_id', '=', t.id).where('state', '=', 'pending').execute();
+    const rescinded =
+      t.state === 'offered'
+        ? await trx.updateTable('offers').set({ state: 'rescinded', closed_at: new Date() }).where('task_id', '=', t.id).where('state', '=', 'pending').returning(['id', 'agent_id']).execute()
+        : [];
     await appendEvents(trx, [{ type: event.type, actor: event.actor, taskId: t.id, userId: t.assignee_id, data: event.data }]);
-    return done;
+    return { before: t, after: done, rescinded };
   });
 }
 
@@ -51,30 +61,28 @@ export async function completeTask(
   p: Principal,
   id: string,
   body: { wrapUpCode?: string; note?: string },
-): Promise<{ before: TaskRow; after: TaskRow }> {
+): Promise<Finished> {
   const t = await loadTask(db, id);
   if (!mayWork(p, t)) throw forbidden('Only the assignee or a supervisor can complete this task');
   const wt = config.snapshot.worktypes.get(t.worktype);
   if (body.wrapUpCode !== undefined && wt && !wt.wrapUpCodes.includes(body.wrapUpCode))
     throw unprocessable('/wrapUpCode', `"${body.wrapUpCode}" is not a wrap-up code of worktype "${t.worktype}" (allowed: ${wt.wrapUpCodes.join(', ')})`);
   if (body.wrapUpCode === undefined && wt?.requireWrapUp) throw unprocessable('/wrapUpCode', `worktype "${t.worktype}" requires a wrap-up code`);
-  const after = await finish(
+  return finish(
     db,
     t,
     ['assigned', 'wrap-up'],
     { state: 'completed', wrap_up_code: body.wrapUpCode ?? null, note: body.note ?? null },
     { type: 'task.completed', actor: actorOf(p), data: { wrapUpCode: body.wrapUpCode ?? null, note: body.note ?? null, agent: t.assignee_id } },
   );
-  return { before: t, after };
 }
 
-export async function cancelTask(db: Kysely<DB>, p: Principal, id: string, reason: string): Promise<{ before: TaskRow; after: TaskRow }> {
+export async function cancelTask(db: Kysely<DB>, p: Principal, id: string, reason: string): Promise<Finished> {
   const t = await loadTask(db, id);
   if (!mayWork(p, t)) throw forbidden('Only the assignee or a supervisor can cancel this task');
-  const after = await finish(db, t, ['queued', 'offered', 'assigned', 'wrap-up', 'scheduled', 'paused'], { state: 'canceled' }, {
+  return finish(db, t, ['queued', 'offered', 'assigned', 'wrap-up', 'scheduled', 'paused'], { state: 'canceled' }, {
     type: 'task.canceled',
     actor: actorOf(p),
     data: { reason },
   });
-  return { before: t, after };
 }

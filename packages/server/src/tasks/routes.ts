@@ -6,7 +6,7 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
 import { captureTask } from './capture.js';
-import { cancelTask, completeTask, loadTask } from './lifecycle.js';
+import { cancelTask, completeTask, loadTask, type Finished } from './lifecycle.js';
 import { taskDto } from './dto.js';
 import type { TaskRow } from '../db/schema.js';
 
@@ -158,34 +158,32 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
       body: Type.Object({ wrapUpCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), note: Type.Optional(Type.String({ maxLength: 5000 })) }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const { before, after } = await completeTask(s.db, s.config, request.principal!, request.params.id, request.body ?? {});
-    afterFinish(s, before, after);
-    return taskDto(after);
+    const finished = await completeTask(s.db, s.config, request.principal!, request.params.id, request.body ?? {});
+    afterFinish(s, finished);
+    return taskDto(finished.after);
   });
 
   r.post('/api/v1/tasks/:id/cancel', {
     config: { auth: { roles: ['supervisor'], scopes: ['tasks:write'] } },
     schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
   }, async (request) => {
-    const { before, after } = await cancelTask(s.db, request.principal!, request.params.id, request.body.reason);
-    afterFinish(s, before, after);
-    return taskDto(after);
+    const finished = await cancelTask(s.db, request.principal!, request.params.id, request.body.reason);
+    afterFinish(s, finished);
+    return taskDto(finished.after);
   });
 }
 
 /** After a committed finish: free the agent's capacity, drop from routing, tell the agent's screen. */
-function afterFinish(s: Services, before: TaskRow, after: TaskRow): void {
+function afterFinish(s: Services, { before, after, rescinded }: Finished): void {
   s.dispatcher.removeTask(after.id);
   if (before.assignee_id) {
     s.dispatcher.release(before.assignee_id, before.media_type);
     s.hub.toUser(before.assignee_id, { type: 'task.updated', task: taskDto(after) });
-  } else if (before.state === 'offered') {
-    void s.db.selectFrom('offers').select(['id', 'agent_id']).where('task_id', '=', before.id).where('state', '=', 'rescinded').execute().then((offers) => {
-      for (const o of offers) {
-        s.dispatcher.release(o.agent_id, before.media_type);
-        s.hub.toUser(o.agent_id, { type: 'offer.closed', offerId: o.id, outcome: 'rescinded' });
-      }
-    });
+  }
+  for (const o of rescinded) {
+    s.dispatcher.forgetOffer(o.id);
+    s.dispatcher.release(o.agent_id, before.media_type);
+    s.hub.toUser(o.agent_id, { type: 'offer.closed', offerId: o.id, outcome: 'rescinded' });
   }
   s.hub.toSupervisors({ type: 'stats.changed' });
 }

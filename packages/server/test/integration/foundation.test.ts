@@ -249,4 +249,20 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     expect(o.state).toBe('timed-out');
     await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'test done' });
   });
+  it.skipIf(skip)('canceling an offered task rescinds the offer on the agent\'s screen and frees the capacity', async () => {
+    const carol = await Client.login(h.base, 'carol@worklane.local', 'carol123');
+    const stream = await carol.stream();
+    await carol.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await h.app.services.dispatcher.idle();
+    const loadOf = () => h.app.services.dispatcher.agentSnapshot().find((a) => a.id === carolId)!.load;
+    const carolId = (await carol.req('GET', '/api/v1/me')).json.user.id;
+    const before = loadOf();
+    const t = (await crm.req('POST', '/api/v1/tasks', { worktype: 'lead', source: 'web', externalId: 'lead-cancel', title: 'Lead to cancel', attributes: { value: 20000 } })).json;
+    const { offer } = await stream.next((m) => m.type === 'offer.created' && m.offer.taskId === t.id);
+    expect(loadOf()).toBe(before + 1);
+    expect((await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'customer withdrew' })).json.state).toBe('canceled');
+    expect(await stream.next((m) => m.type === 'offer.closed' && m.offerId === offer.id)).toMatchObject({ outcome: 'rescinded' });
+    expect(loadOf()).toBe(before);
+    stream.close();
+  });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type Store } from '../../src/index.js';
+import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type Store, type StoreOptions } from '../../src/index.js';
 
 export const DEMO_KEY = 'wl_demo_4f8c2a9e7b1d6053c1e2';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -43,49 +43,45 @@ export interface TestDb {
 
 /** A fresh database per call: a temp PGlite folder, or a new PostgreSQL database dropped afterwards. */
 export async function freshDatabase(backend: Backend): Promise<TestDb> {
+  let options: StoreOptions;
+  let remove: () => Promise<void>;
   if (backend === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'worklane-test-'));
-    let store = await openStore({ dataDir: dir, holder: 'test' });
-    return {
-      get store() {
-        return store;
-      },
-      async reopen() {
-        await store.close();
-        store = await openStore({ dataDir: dir, holder: 'test' });
-        return store;
-      },
-      async drop() {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    options = { dataDir: dir, holder: 'test' };
+    remove = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const name = `worklane_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`create database ${name}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    options = { databaseUrl: url.toString() };
+    remove = () => adminQuery(`drop database if exists ${name} with (force)`);
   }
-  const name = `worklane_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  let store = await openStore({ databaseUrl: url.toString() });
+  let store = await openStore(options);
   return {
     get store() {
       return store;
     },
     async reopen() {
       await store.close();
-      store = await openStore({ databaseUrl: url.toString() });
+      store = await openStore(options);
       return store;
     },
     async drop() {
       await store.close();
-      const a = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await remove();
     },
   };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
 }
 
 export interface Harness {
