@@ -7,3 +7,5 @@ export * from './routing/explain.js';
 export * from './classification/rules.js';
 export * from './priority/effective.js';
 export * from './templates/url.js';
+export * from './priority/exceptions.js';
+export * from './tasks/transitions.js';

@@ -1,3 +1,4 @@
+import type { PriorityPolicy } from './priority/effective.js';
 // Shapes the pure decision functions work on. The server maps database rows into these.
 
 export type MediaType = 'workitem' | 'email' | 'chat' | 'sms' | 'callback' | 'voice';
@@ -27,11 +28,20 @@ export interface RoutingQueue {
   /** Agent ids that are members, directly or through a team. */
   members: ReadonlySet<string>;
   distribution: 'push' | 'pull' | 'both';
+  /** Aging and urgency terms of the effective priority (absent: none). */
+  priorityPolicy?: PriorityPolicy;
+}
+
+/** While an agent holds work of `media`, no work of the `blocks` media is offered to them. */
+export interface BlendingRule {
+  media: MediaType;
+  blocks: readonly MediaType[];
 }
 
 export interface RoutingTask {
   id: string;
   queueId: string;
+  /** Base priority (from capture or rules) plus any boost (escalation, exception rules). */
   priority: number;
   /** epoch milliseconds */
   dueAt: number | null;
@@ -41,6 +51,10 @@ export interface RoutingTask {
   mediaType: MediaType;
   /** Agents who declined or let this task time out: not offered again to them in this wait. */
   excludedAgents?: ReadonlySet<string>;
+  /** Personal routing: only this agent may be offered the task (membership and skills do not apply). */
+  targetAgentId?: string | null;
+  /** Waiting in a team workbin: never pushed, only claimed or assigned. */
+  teamBin?: string | null;
 }
 
 export interface RoutingAgent {

@@ -5,6 +5,8 @@ import type { SkillRequirement } from '../model.js';
 export interface RuleActions {
   queue?: string;
   priority?: number;
+  /** Priority computed from the task: a numeric CEL expression (e.g. `task.attributes.value / 1000`), clamped to 0..1000. */
+  priorityFrom?: string;
   skills?: SkillRequirement[];
   language?: string;
   /** Due time as an offset from capture, in minutes (calendar time). */
@@ -54,6 +56,30 @@ export function validateRuleExpression(expression: string): string | null {
   }
 }
 
+/** Like validateRuleExpression, for expressions that compute a number (`priorityFrom`). */
+export function validateNumberExpression(expression: string): string | null {
+  if (expression.length > MAX_EXPRESSION_LENGTH) return `expression longer than ${MAX_EXPRESSION_LENGTH} characters`;
+  try {
+    const check = env.parse(expression).check();
+    if (!check.valid) return check.error?.message ?? 'invalid expression';
+    if (!['int', 'uint', 'double', 'dyn'].includes(check.type ?? '')) return `expression must be a number, not ${check.type}`;
+    return null;
+  } catch (err) {
+    return (err as Error).message.split('\n')[0] ?? 'invalid expression';
+  }
+}
+
+/** Evaluates a numeric expression; null when it errors or is not a finite number. */
+export function evaluateNumber(expression: string, task: Record<string, unknown>): number | null {
+  try {
+    const v = compile(expression)({ task });
+    const n = typeof v === 'bigint' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
 function compile(expression: string): Compiled {
   let c = cache.get(expression);
   if (!c) {
@@ -81,7 +107,14 @@ export function classify(rules: readonly ClassificationRule[], task: Record<stri
     if (rule.enabled === false) continue;
     const { matched, error } = evaluateRule(rule.when, task);
     result.trace.push(error ? { rule: rule.id, matched, error } : { rule: rule.id, matched });
-    if (matched) Object.assign(result, rule.set);
+    if (!matched) continue;
+    const { priorityFrom, ...set } = rule.set;
+    Object.assign(result, set);
+    if (priorityFrom !== undefined) {
+      const n = evaluateNumber(priorityFrom, task);
+      if (n === null) result.trace[result.trace.length - 1]!.error = `priorityFrom did not give a number`;
+      else result.priority = Math.min(1000, Math.max(0, Math.round(n * 100) / 100));
+    }
   }
   return result;
 }

@@ -1,4 +1,5 @@
-import type { MediaType, OfferDecision, RoutingAgent, RoutingQueue, RoutingTask } from '../model.js';
+import type { BlendingRule, MediaType, OfferDecision, RoutingAgent, RoutingQueue, RoutingTask } from '../model.js';
+import { effectivePriority } from '../priority/effective.js';
 import { compareWaiting } from './order.js';
 import { currentStep } from './targets.js';
 import { freeCapacity, proficiency, whyIneligible } from './eligibility.js';
@@ -8,6 +9,17 @@ export interface RoutingInput {
   agents: readonly RoutingAgent[];
   queues: ReadonlyMap<string, RoutingQueue>;
   now: number;
+  blending?: readonly BlendingRule[];
+}
+
+/** The tasks in waiting order with their effective priority (base + boost + aging + urgency) at `now`. */
+export function inWaitingOrder(tasks: readonly RoutingTask[], queues: ReadonlyMap<string, RoutingQueue>, now: number): RoutingTask[] {
+  return tasks
+    .map((t) => {
+      const policy = queues.get(t.queueId)?.priorityPolicy;
+      return policy ? { ...t, priority: effectivePriority(t.priority, t.enteredQueueAt, t.dueAt, now, policy).effective } : t;
+    })
+    .sort(compareWaiting);
 }
 
 interface Candidate {
@@ -48,14 +60,16 @@ export function decideOffers(input: RoutingInput): OfferDecision[] {
     return { ...a, load: l };
   });
   const offers: OfferDecision[] = [];
-  const tasks = [...input.tasks].sort(compareWaiting);
+  const tasks = inWaitingOrder(input.tasks, input.queues, input.now);
   for (const task of tasks) {
     const queue = input.queues.get(task.queueId);
-    if (!queue || queue.distribution === 'pull') continue;
+    if (!queue || task.teamBin) continue;
+    // Personal tasks are pushed to their agent even from a pull queue; others only from push queues.
+    if (queue.distribution === 'pull' && task.targetAgentId == null) continue;
     const step = currentStep(queue.targetSteps, (input.now - task.enteredQueueAt) / 1000);
     const candidates: Candidate[] = [];
     for (const agent of working) {
-      if (whyIneligible(task, queue, agent, step) === null) {
+      if (whyIneligible(task, queue, agent, step, input.blending) === null) {
         candidates.push({ agent, proficiency: proficiency(task, agent), loadRatio: loadRatio(agent) });
       }
     }
@@ -68,7 +82,7 @@ export function decideOffers(input: RoutingInput): OfferDecision[] {
       taskId: task.id,
       agentId: best.agent.id,
       step: step.name,
-      reason:
+      reason: task.targetAgentId != null ? 'transferred to this agent' :
         `${step.name} step (skills >= ${step.minLevel}); ${candidates.length} eligible; chosen by ` +
         `${queue.agentChoice.map((k) => CHOICE_WORDS[k]).join(', ')} (proficiency ${Math.round(best.proficiency)})`,
     });

@@ -1,5 +1,6 @@
 import type { RoutingAgent, RoutingQueue, RoutingTask, TargetStep } from '../model.js';
-import { compareWaiting } from './order.js';
+import type { BlendingRule } from '../model.js';
+import { inWaitingOrder } from './decide.js';
 import { currentStep, nextStepAt } from './targets.js';
 import { proficiency, whyIneligible, type Ineligibility } from './eligibility.js';
 
@@ -21,12 +22,14 @@ export interface WaitingExplanation {
 }
 
 export function describeIneligibility(r: Ineligibility): string {
-  if (typeof r === 'object') return `skill ${r.skill} is ${r.has}, the current step needs ${r.needs}`;
+  if (typeof r === 'object')
+    return 'blockedBy' in r ? `holds ${r.blockedBy} work, which blocks this media type` : `skill ${r.skill} is ${r.has}, the current step needs ${r.needs}`;
   return {
     'not-member': 'not a member of the queue',
     'not-available': 'not available',
     'no-capacity': 'no free capacity for this media type',
     excluded: 'declined or let this task time out',
+    'not-target': 'the task was transferred to another agent',
   }[r];
 }
 
@@ -37,14 +40,15 @@ export function explainWaiting(
   waiting: readonly RoutingTask[],
   agents: readonly RoutingAgent[],
   now: number,
+  blending: readonly BlendingRule[] = [],
 ): WaitingExplanation {
   const waited = Math.max(0, (now - task.enteredQueueAt) / 1000);
   const step = currentStep(queue.targetSteps, waited);
-  const line = waiting.filter((t) => t.queueId === task.queueId).sort(compareWaiting);
+  const line = inWaitingOrder(waiting.filter((t) => t.queueId === task.queueId), new Map([[queue.id, queue]]), now);
   const verdicts = agents
-    .filter((a) => queue.members.has(a.id))
+    .filter((a) => queue.members.has(a.id) || a.id === task.targetAgentId)
     .map((a) => {
-      const r = whyIneligible(task, queue, a, step);
+      const r = whyIneligible(task, queue, a, step, blending);
       return { agent: a.id, eligible: r === null, why: r === null ? null : describeIneligibility(r), proficiency: Math.round(proficiency(task, a)) };
     })
     .sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.proficiency - a.proficiency);

@@ -74,6 +74,24 @@ const migrations: Record<string, Migration> = {
       `);
     },
   },
+  '0002_engine': {
+    async up(db: Kysely<unknown>) {
+      await statements(db, `
+        alter table tasks add column wake_at timestamptz;
+        alter table tasks add column paused_reason text;
+        alter table tasks add column target_agent_id text references users(id);
+        alter table tasks add column team_bin text;
+        alter table tasks add column escalation_level int not null default 0;
+        alter table tasks add column priority_boost double precision not null default 0;
+        alter table tasks add column exceptions_fired jsonb not null default '[]';
+        create index tasks_wake on tasks (wake_at) where state = 'scheduled';
+        create index tasks_completed_assignee on tasks (assignee_id, completed_at) where completed_at is not null;
+        alter table presence add column after_work_until timestamptz;
+        create table settings (key text primary key, value jsonb not null);
+        create index events_user_at on events (user_id, at) where user_id is not null;
+      `);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

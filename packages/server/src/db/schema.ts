@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -101,6 +102,19 @@ export interface TasksTable {
   updated_at: Timestamp;
   completed_at: Timestamp | null;
   version: number;
+  /** scheduled: when the task wakes up and re-enters its queue. */
+  wake_at: Timestamp | null;
+  /** paused: what it waits for. */
+  paused_reason: string | null;
+  /** Personal routing (transfer to an agent): only this agent is offered it; it sits in their personal bin. */
+  target_agent_id: string | null;
+  /** Team workbin (e.g. the supervisors' bin): waits there for a claim or a supervisor's assignment, never pushed. */
+  team_bin: string | null;
+  escalation_level: number;
+  /** Priority points added by escalation and exception rules, on top of the base priority. */
+  priority_boost: number;
+  /** Exception rules that already fired for this wait (each fires once). */
+  exceptions_fired: Json<string[]>;
 }
 export interface IdempotencyKeysTable {
   principal: string;
@@ -126,6 +140,12 @@ export interface PresenceTable {
   reason: string | null;
   since: Timestamp;
   idle_since: Timestamp;
+  /** after-work: when the agent goes back to available by itself. */
+  after_work_until: Timestamp | null;
+}
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
 }
 export interface EventsTable {
   id: Generated<number>;
@@ -156,6 +176,7 @@ export interface DB {
   offers: OffersTable;
   presence: PresenceTable;
   events: EventsTable;
+  settings: SettingsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
@@ -167,6 +188,14 @@ export interface QueueSettings {
   autoAnswer: boolean;
   distribution: 'push' | 'pull' | 'both';
   agentChoice: ('proficiency' | 'idle' | 'load')[];
+  /** Aging and urgency terms of effective priority (absent: none). */
+  priorityPolicy?: PriorityPolicy;
+  /** No-cherry-picking: a claim may take only one of the best N waiting tasks (absent or null: any). */
+  claimLimit?: number | null;
+  /** After completing, the agent is after-work this long before being available again (0: none). */
+  afterWorkSeconds?: number;
+  /** Exception rules on waiting work, checked while tasks wait. */
+  exceptions?: ExceptionRule[];
 }
 export interface WorktypeSettings {
   mediaType: string;
@@ -177,6 +206,16 @@ export interface WorktypeSettings {
   urlTemplate: string | null;
   attributeSchema: Record<string, unknown> | null;
   skills: { skill: string; minLevel?: number }[];
+  /** Where escalation sends the task (default: same queue) and how many priority points it adds. */
+  escalation?: { queue?: string; raisePriority?: number };
+  /** Screen pop of the source system's page: an embedded frame or a new tab. */
+  screenPop?: 'frame' | 'tab';
+}
+
+/** Global routing settings (the `settings` table, key 'routing'). */
+export interface RoutingSettings {
+  /** While an agent holds work of `media`, no work of the `blocks` media is offered to them. */
+  blending: { media: MediaType; blocks: MediaType[] }[];
 }
 
 /** jsonb columns are written as JSON text so both drivers treat them alike. */
