@@ -95,3 +95,10 @@ export function requireUser(request: FastifyRequest) {
   if (!p || p.kind !== 'user') throw forbidden('Only a signed-in person can do this');
   return p;
 }
+
+/** The caller of a non-public route (the guard has already authenticated it). */
+export function requirePrincipal(request: FastifyRequest) {
+  const p = request.principal;
+  if (!p) throw unauthorized();
+  return p;
+}

@@ -4,14 +4,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   decideOffers,
   explainWaiting,
-  type WaitingExplanation,
+  inWaitingOrder,
   nextStepAt,
-  type MediaType,
+  type BlendingRule,
   type OfferDecision,
   type PresenceStatus,
-  type RoutingAgent,
   type RoutingQueue,
   type RoutingTask,
+  type WaitingExplanation,
 } from '@worklane/core';
 import type { DB, OffersTable, TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
@@ -20,53 +20,74 @@ import { appendEvents } from '../events/append.js';
 import { writePresence } from '../presence/store.js';
 import { conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
+import { AgentBook } from './agents.js';
+import { Alarm } from './alarm.js';
+import { binOf, type BinId } from './bins.js';
 
-interface AgentState extends RoutingAgent {
-  skills: Record<string, number>;
-  capacity: Partial<Record<MediaType, number>>;
-  load: Partial<Record<MediaType, number>>;
-  status: PresenceStatus;
+/** A waiting task as routing keeps it in memory. */
+export interface Waiting extends RoutingTask {
+  createdAt: number;
+  worktype: string;
+  exceptionsFired: string[];
+  /** The row version routing saw: an offer commits only if nobody changed the task since. */
+  version: number;
 }
 
-const toRoutingTask = (t: TaskRow): RoutingTask => ({
+export const toWaiting = (t: TaskRow): Waiting => ({
   id: t.id,
   queueId: t.queue_id ?? '',
-  priority: t.priority,
+  priority: t.priority + t.priority_boost,
   dueAt: t.due_at ? t.due_at.getTime() : null,
   enteredQueueAt: (t.entered_queue_at ?? t.created_at).getTime(),
   skills: t.skills,
-  mediaType: t.media_type as MediaType,
+  mediaType: t.media_type as RoutingTask['mediaType'],
+  targetAgentId: t.target_agent_id,
+  teamBin: t.team_bin,
+  createdAt: t.created_at.getTime(),
+  worktype: t.worktype,
+  exceptionsFired: t.exceptions_fired,
+  version: t.version,
 });
 
 /**
  * The imperative shell around core's `decideOffers`: keeps waiting tasks and agents in memory
  * (rebuilt from the database at start), commits every decision with a state/version check before
- * announcing it on the stream, and runs the offer (RONA) and target-step timers.
+ * announcing it, and runs the offer (RONA), target-step, wake-up and after-work timers. Every
+ * change of who holds what goes through `exclusive`, so routing rounds, claims and assignments
+ * never decide on stale capacity.
  */
 export class Dispatcher {
-  private readonly waiting = new Map<string, RoutingTask>();
-  private readonly agents = new Map<string, AgentState>();
+  readonly waiting = new Map<string, Waiting>();
+  readonly agents = new AgentBook();
   private readonly excluded = new Map<string, Set<string>>();
   private readonly offerTimers = new Map<string, NodeJS.Timeout>();
   private stepTimer: NodeJS.Timeout | undefined;
   private scheduled = false;
-  private running: Promise<void> | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private pending = 0;
   private stopped = false;
+  private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.log.error({ err }, 'wake-up failed')));
+  private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.log.error({ err }, 'after-work end failed')));
+  /** Extra work a round does after offers (exception rules), plugged in by the server. */
+  afterRound: ((now: number) => Promise<void>) | undefined;
 
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly config: ConfigCache,
-    private readonly hub: StreamHub,
-    private readonly log: FastifyBaseLogger,
+    readonly db: Kysely<DB>,
+    readonly config: ConfigCache,
+    readonly hub: StreamHub,
+    readonly log: FastifyBaseLogger,
   ) {}
 
   async start(): Promise<void> {
-    await this.loadAgents();
+    await this.agents.load(this.db);
     const queued = await this.db.selectFrom('tasks').selectAll().where('state', '=', 'queued').execute();
-    for (const t of queued) this.waiting.set(t.id, toRoutingTask(t));
+    for (const t of queued) this.waiting.set(t.id, toWaiting(t));
     const pending = await this.db.selectFrom('offers').select(['id', 'expires_at']).where('state', '=', 'pending').execute();
     for (const o of pending) this.armOfferTimer(o.id, o.expires_at.getTime());
-    this.config.onChange(() => void this.loadAgents().then(() => this.kick()));
+    await this.armWake();
+    const aw = await this.db.selectFrom('presence').select(sql<Date | null>`min(after_work_until)`.as('at')).where('status', '=', 'after-work').executeTakeFirst();
+    this.afterWorkAlarm.ensure(aw?.at ? new Date(aw.at).getTime() : null);
+    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => this.kick()));
     this.kick();
   }
 
@@ -75,44 +96,17 @@ export class Dispatcher {
     for (const t of this.offerTimers.values()) clearTimeout(t);
     this.offerTimers.clear();
     if (this.stepTimer) clearTimeout(this.stepTimer);
-    await this.running;
+    this.wakeAlarm.stop();
+    this.afterWorkAlarm.stop();
+    await this.running.catch(() => {});
   }
 
-  /** Agents, their presence, skills, capacity and current load, from the database. */
-  private async loadAgents(): Promise<void> {
-    const [users, presence, skills, held] = await Promise.all([
-      this.db.selectFrom('users').select(['id', 'roles', 'capacity']).where('disabled', '=', false).execute(),
-      this.db.selectFrom('presence').selectAll().execute(),
-      this.db.selectFrom('user_skills').selectAll().execute(),
-      this.db
-        .selectFrom('tasks')
-        .leftJoin('offers', (j) => j.onRef('offers.task_id', '=', 'tasks.id').on('offers.state', '=', 'pending'))
-        .select(['tasks.media_type', sql<string>`coalesce(tasks.assignee_id, offers.agent_id)`.as('agent')])
-        .where('tasks.state', 'in', ['offered', 'assigned', 'wrap-up'])
-        .execute(),
-    ]);
-    const byUser = new Map(presence.map((p) => [p.user_id, p]));
-    this.agents.clear();
-    for (const u of users) {
-      if (!u.roles.includes('agent')) continue;
-      const p = byUser.get(u.id);
-      this.agents.set(u.id, {
-        id: u.id,
-        status: (p?.status as PresenceStatus) ?? 'offline',
-        skills: {},
-        capacity: u.capacity as Partial<Record<MediaType, number>>,
-        load: {},
-        idleSince: p?.idle_since.getTime() ?? 0,
-      });
-    }
-    for (const s of skills) {
-      const a = this.agents.get(s.user_id);
-      if (a) a.skills[s.skill_id] = s.level;
-    }
-    for (const h of held) {
-      const a = h.agent ? this.agents.get(h.agent) : undefined;
-      if (a) a.load[h.media_type as MediaType] = (a.load[h.media_type as MediaType] ?? 0) + 1;
-    }
+  /** Runs `fn` after every routing round and change in flight: one holder-changing step at a time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const next = this.running.catch(() => {}).then(fn);
+    this.running = next.finally(() => this.pending--);
+    return next;
   }
 
   /** Coalesces many triggers in one tick into one routing round. */
@@ -121,30 +115,37 @@ export class Dispatcher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      const prev = this.running ?? Promise.resolve();
-      this.running = prev.then(() => this.round()).catch((err) => this.log.error({ err }, 'routing round failed'));
+      this.exclusive(() => this.round()).catch((err) => this.log.error({ err }, 'routing round failed'));
     });
   }
 
-  /** Waits for the routing rounds in flight (tests, shutdown). */
+  /** Waits until no round or change is scheduled or running (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.scheduled || this.running) {
-      const r = this.running;
+    for (;;) {
       await new Promise((res) => setImmediate(res));
-      await r;
-      if (r === this.running && !this.scheduled) break;
+      if (!this.scheduled && this.pending === 0) return;
+      await this.running.catch(() => {});
     }
   }
 
-  addTask(t: TaskRow): void {
-    if (t.state !== 'queued') return;
-    this.waiting.set(t.id, toRoutingTask(t));
+  get blending(): readonly BlendingRule[] {
+    return (this.config.snapshot as { routing?: { blending?: BlendingRule[] } }).routing?.blending ?? [];
+  }
+
+  /** Puts a queued task in line (or updates it); anything else leaves the line. */
+  track(t: TaskRow): void {
+    if (t.state !== 'queued') {
+      this.waiting.delete(t.id);
+      this.excluded.delete(t.id);
+      return;
+    }
+    this.waiting.set(t.id, toWaiting(t));
     this.kick();
   }
 
-  removeTask(id: string): void {
-    this.waiting.delete(id);
-    this.excluded.delete(id);
+  /** A new wait in a new place (transfer, escalation, wake-up, resume): earlier refusals no longer count. */
+  forgetRefusals(taskId: string): void {
+    this.excluded.delete(taskId);
   }
 
   presenceChanged(userId: string, status: PresenceStatus): void {
@@ -154,23 +155,18 @@ export class Dispatcher {
     if (status === 'available') this.kick();
   }
 
-  /** Work left the agent (completed, canceled, transferred): free the capacity. */
+  hold(agentId: string, media: string): void {
+    this.agents.hold(agentId, media);
+  }
+
+  /** Work left the agent (completed, canceled, transferred...): free the capacity and route. */
   release(agentId: string, media: string): void {
-    const a = this.agents.get(agentId);
-    if (!a) return;
-    const m = media as MediaType;
-    a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);
-    if (Object.values(a.load).every((v) => !v)) a.idleSince = Date.now();
+    this.agents.release(agentId, media);
     this.kick();
   }
 
-  agentSnapshot(): { id: string; status: PresenceStatus; load: number; capacity: number }[] {
-    return [...this.agents.values()].map((a) => ({
-      id: a.id,
-      status: a.status,
-      load: Object.values(a.load).reduce((s, v) => s + (v ?? 0), 0),
-      capacity: Object.values(a.capacity).reduce((s, v) => s + (v ?? 0), 0),
-    }));
+  agentSnapshot() {
+    return this.agents.snapshot();
   }
 
   availableMembers(queueId: string): number {
@@ -181,38 +177,53 @@ export class Dispatcher {
     return n;
   }
 
+  routingQueues(): Map<string, RoutingQueue> {
+    const out = new Map<string, RoutingQueue>();
+    for (const q of this.config.snapshot.queues.values())
+      out.set(q.id, {
+        id: q.id,
+        targetSteps: q.targetSteps,
+        agentChoice: q.agentChoice,
+        members: q.members,
+        distribution: q.distribution,
+        ...(q.priorityPolicy ? { priorityPolicy: q.priorityPolicy } : {}),
+      });
+    return out;
+  }
+
+  private withExclusions(t: Waiting): Waiting {
+    const ex = this.excluded.get(t.id);
+    return ex ? { ...t, excludedAgents: ex } : t;
+  }
+
   /** The live routing view of a waiting task (null when it is not waiting in a queue). */
   explain(taskId: string, now = Date.now()): WaitingExplanation | null {
     const t = this.waiting.get(taskId);
     const q = t ? this.routingQueues().get(t.queueId) : undefined;
     if (!t || !q) return null;
-    const ex = this.excluded.get(taskId);
-    return explainWaiting(ex ? { ...t, excludedAgents: ex } : t, q, [...this.waiting.values()], [...this.agents.values()], now);
+    return explainWaiting(this.withExclusions(t), q, [...this.waiting.values()], [...this.agents.agents.values()], now, this.blending);
   }
 
-  private routingQueues(): Map<string, RoutingQueue> {
-    const out = new Map<string, RoutingQueue>();
-    for (const q of this.config.snapshot.queues.values())
-      out.set(q.id, { id: q.id, targetSteps: q.targetSteps, agentChoice: q.agentChoice, members: q.members, distribution: q.distribution });
-    return out;
+  /** Waiting tasks of a workbin in waiting order, with effective priority at `now`. */
+  binLine(bin: BinId, now = Date.now()): RoutingTask[] {
+    const tasks = [...this.waiting.values()].filter((t) => binOf(t) === bin);
+    return inWaitingOrder(tasks, this.routingQueues(), now);
   }
 
   private async round(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
     const queues = this.routingQueues();
-    const tasks = [...this.waiting.values()].map((t) => {
-      const ex = this.excluded.get(t.id);
-      return ex ? { ...t, excludedAgents: ex } : t;
-    });
-    const decisions = decideOffers({ tasks, agents: [...this.agents.values()], queues, now });
+    const tasks = [...this.waiting.values()].map((t) => this.withExclusions(t));
+    const decisions = decideOffers({ tasks, agents: [...this.agents.agents.values()], queues, now, blending: this.blending });
     if (decisions.length) await this.commitOffers(decisions, now);
+    if (this.afterRound) await this.afterRound(now);
     this.armStepTimer(now, queues);
   }
 
   private async commitOffers(decisions: OfferDecision[], now: number): Promise<void> {
     const queues = this.config.snapshot.queues;
-    type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true };
+    type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true; version: number };
     const outcomes = await this.db.transaction().execute(async (trx) => {
       const out: Outcome[] = [];
       for (const d of decisions) {
@@ -224,10 +235,11 @@ export class Dispatcher {
           .set({ state: auto ? 'assigned' : 'offered', assignee_id: auto ? d.agentId : null, version: sql`version + 1`, updated_at: new Date(now) })
           .where('id', '=', d.taskId)
           .where('state', '=', 'queued')
+          .where('version', '=', w.version)
           .returningAll()
           .executeTakeFirst();
         if (!task) {
-          out.push({ d, lost: true });
+          out.push({ d, lost: true, version: w.version });
           continue;
         }
         const offerId = randomUUID();
@@ -246,12 +258,17 @@ export class Dispatcher {
       return out;
     });
     // Committed: now update memory and announce.
+    const bins = new Set<string>();
     for (const o of outcomes) {
+      const w = this.waiting.get(o.d.taskId);
+      if ('lost' in o) {
+        // Changed meanwhile: whoever changed it has put the new version in line (or taken it out).
+        if (w?.version === o.version) this.waiting.delete(o.d.taskId);
+        continue;
+      }
+      if (w) bins.add(binOf(w));
       this.waiting.delete(o.d.taskId);
-      if ('lost' in o) continue;
-      const a = this.agents.get(o.d.agentId);
-      const m = o.task.media_type as MediaType;
-      if (a) a.load[m] = (a.load[m] ?? 0) + 1;
+      this.agents.hold(o.d.agentId, o.task.media_type);
       if (o.auto) {
         this.excluded.delete(o.d.taskId);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
@@ -260,6 +277,7 @@ export class Dispatcher {
         this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(o.offer, o.task) });
       }
     }
+    this.hub.broadcast({ type: 'workbin.changed', bins: [...bins] });
     this.hub.toSupervisors({ type: 'stats.changed' });
   }
 
@@ -270,7 +288,7 @@ export class Dispatcher {
     let earliest = Number.POSITIVE_INFINITY;
     for (const t of this.waiting.values()) {
       const q = queues.get(t.queueId);
-      const at = q ? nextStepAt(q.targetSteps, t.enteredQueueAt, now) : null;
+      const at = q && !t.teamBin ? nextStepAt(q.targetSteps, t.enteredQueueAt, now) : null;
       if (at !== null && at < earliest) earliest = at;
     }
     if (earliest !== Number.POSITIVE_INFINITY && !this.stopped) {
@@ -301,7 +319,7 @@ export class Dispatcher {
       const offer = await this.closeOffer(trx, offerId, agentId, { state: 'accepted' });
       const t = await trx
         .updateTable('tasks')
-        .set({ state: 'assigned', assignee_id: agentId, version: sql`version + 1`, updated_at: new Date() })
+        .set({ state: 'assigned', assignee_id: agentId, target_agent_id: null, version: sql`version + 1`, updated_at: new Date() })
         .where('id', '=', offer.task_id)
         .where('state', '=', 'offered')
         .returningAll()
@@ -317,14 +335,16 @@ export class Dispatcher {
   }
 
   async decline(offerId: string, agentId: string, reason: string | null) {
-    return this.returnToQueue(offerId, agentId, 'declined', reason);
+    return this.exclusive(() => this.returnToQueue(offerId, agentId, 'declined', reason));
   }
 
   /** RONA: the offer timed out; the task goes back at its old place, the agent to not-ready "rona". */
   async timeout(offerId: string) {
-    const offer = await this.db.selectFrom('offers').select(['agent_id', 'state']).where('id', '=', offerId).executeTakeFirst();
-    if (!offer || offer.state !== 'pending') return;
-    await this.returnToQueue(offerId, offer.agent_id, 'timed-out', null);
+    return this.exclusive(async () => {
+      const offer = await this.db.selectFrom('offers').select(['agent_id', 'state']).where('id', '=', offerId).executeTakeFirst();
+      if (!offer || offer.state !== 'pending') return;
+      await this.returnToQueue(offerId, offer.agent_id, 'timed-out', null);
+    });
   }
 
   private async returnToQueue(offerId: string, agentId: string, outcome: 'declined' | 'timed-out', reason: string | null) {
@@ -332,7 +352,8 @@ export class Dispatcher {
       const offer = await this.closeOffer(trx, offerId, agentId, { state: outcome, decline_reason: reason });
       const task = await trx
         .updateTable('tasks')
-        .set({ state: 'queued', version: sql`version + 1`, updated_at: new Date() })
+        // A personal task someone would not take goes back to its queue for everyone.
+        .set({ state: 'queued', target_agent_id: null, version: sql`version + 1`, updated_at: new Date() })
         .where('id', '=', offer.task_id)
         .where('state', '=', 'offered')
         .returningAll()
@@ -345,9 +366,7 @@ export class Dispatcher {
       return { offer, task, presence };
     });
     this.forgetOffer(offerId);
-    const a = this.agents.get(agentId);
-    const m = result.task.media_type as MediaType;
-    if (a) a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);
+    this.agents.release(agentId, result.task.media_type);
     if (result.presence) {
       this.presenceChanged(agentId, 'not-ready');
       this.hub.toUser(agentId, { type: 'presence.changed', presence: result.presence });
@@ -357,7 +376,8 @@ export class Dispatcher {
     this.excluded.set(result.task.id, ex);
     this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome });
     this.hub.toSupervisors({ type: 'stats.changed' });
-    this.addTask(result.task);
+    this.track(result.task);
+    this.hub.broadcast({ type: 'workbin.changed', bins: [binOf(toWaiting(result.task))] });
     return offerDto(result.offer);
   }
 
@@ -379,5 +399,74 @@ export class Dispatcher {
     const cur = await trx.selectFrom('offers').select(['state', 'agent_id']).where('id', '=', offerId).executeTakeFirst();
     if (!cur || cur.agent_id !== agentId) return notFound(`Offer ${offerId}`);
     return conflict(`This offer is already ${cur.state}`, { state: cur.state });
+  }
+
+  /** Arms the wake-up alarm for the earliest scheduled task (after start and each reschedule). */
+  async armWake(at?: Date | null): Promise<void> {
+    if (at !== undefined) return this.wakeAlarm.ensure(at ? at.getTime() : null);
+    const row = await this.db.selectFrom('tasks').select(sql<Date | null>`min(wake_at)`.as('at')).where('state', '=', 'scheduled').executeTakeFirst();
+    this.wakeAlarm.ensure(row?.at ? new Date(row.at).getTime() : null);
+  }
+
+  /** Scheduled tasks whose time has come re-enter their queue with their original entry time. */
+  private async wakeDue(): Promise<void> {
+    const now = new Date();
+    const woken = await this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('tasks')
+        .set({ state: 'queued', wake_at: null, version: sql`version + 1`, updated_at: now })
+        .where('state', '=', 'scheduled')
+        .where('wake_at', '<=', now)
+        .returningAll()
+        .execute();
+      await appendEvents(trx, rows.flatMap((t) => [
+        { type: 'task.woken', taskId: t.id, data: {} },
+        { type: 'task.queued', taskId: t.id, data: { queue: t.queue_id, keptEntryTime: t.entered_queue_at?.toISOString() ?? null } },
+      ]));
+      return rows;
+    });
+    for (const t of woken) {
+      this.forgetRefusals(t.id);
+      this.track(t);
+    }
+    if (woken.length) this.hub.broadcast({ type: 'workbin.changed', bins: [...new Set(woken.map((t) => binOf(toWaiting(t))))] });
+    await this.armWake();
+  }
+
+  /** After completing work in a queue with after-work time: the agent is after-work until `until`. */
+  async startAfterWork(agentId: string, seconds: number): Promise<void> {
+    const a = this.agents.get(agentId);
+    if (!a || a.status !== 'available' || seconds <= 0) return; // never override a status the person chose
+    const until = new Date(Date.now() + seconds * 1000);
+    const presence = await this.db.transaction().execute(async (trx) => {
+      const p = await writePresence(trx, agentId, 'after-work', null, 'system');
+      await trx.updateTable('presence').set({ after_work_until: until }).where('user_id', '=', agentId).execute();
+      return p;
+    });
+    this.presenceChanged(agentId, 'after-work');
+    this.hub.toUser(agentId, { type: 'presence.changed', presence });
+    this.hub.toSupervisors({ type: 'stats.changed' });
+    this.afterWorkAlarm.ensure(until.getTime());
+  }
+
+  /** After-work that ran out: back to available, unless the person chose another status meanwhile. */
+  private async endAfterWork(): Promise<void> {
+    const now = new Date();
+    const due = await this.db.selectFrom('presence').select('user_id').where('status', '=', 'after-work').where('after_work_until', '<=', now).execute();
+    for (const { user_id } of due) {
+      const presence = await this.db.transaction().execute(async (trx) => {
+        const cur = await trx.selectFrom('presence').select('status').where('user_id', '=', user_id).forUpdate().executeTakeFirst();
+        if (cur?.status !== 'after-work') return null;
+        const p = await writePresence(trx, user_id, 'available', null, 'system');
+        await trx.updateTable('presence').set({ after_work_until: null }).where('user_id', '=', user_id).execute();
+        return p;
+      });
+      if (!presence) continue;
+      this.presenceChanged(user_id, 'available');
+      this.hub.toUser(user_id, { type: 'presence.changed', presence });
+    }
+    if (due.length) this.hub.toSupervisors({ type: 'stats.changed' });
+    const next = await this.db.selectFrom('presence').select(sql<Date | null>`min(after_work_until)`.as('at')).where('status', '=', 'after-work').executeTakeFirst();
+    this.afterWorkAlarm.ensure(next?.at ? new Date(next.at).getTime() : null);
   }
 }

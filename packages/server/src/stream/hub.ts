@@ -29,6 +29,12 @@ export class StreamHub {
     for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);
   }
 
+  /** Everyone connected (messages that carry no private data, e.g. "workbin X changed"). */
+  broadcast(message: object): void {
+    const data = JSON.stringify(message);
+    for (const set of this.byUser.values()) for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);
+  }
+
   /** Supervisors and admins: live statistics. */
   toSupervisors(message: object): void {
     const data = JSON.stringify(message);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { classify, renderUrlTemplate, type SkillRequirement } from '@worklane/core';
 import { json, type DB, type TaskRow } from '../db/schema.js';
-import type { ConfigCache } from '../config/cache.js';
+import type { ConfigCache, Worktype } from '../config/cache.js';
 import { validateAgainst } from '../config/ajv.js';
 import { appendEvents } from '../events/append.js';
 import { Problem, badRequest, unprocessable } from '../http/problems.js';
@@ -54,8 +54,38 @@ async function findExisting(db: Kysely<DB>, input: CaptureInput, idem: { princip
   return undefined;
 }
 
-/** Builds the task row: validates against the worktype, classifies by rules, renders the URL. */
-export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date): Omit<TaskRow, 'created_at'> {
+/** The facts rules see about a task (`task.*` in CEL). */
+export function taskFacts(input: CaptureInput, defaultPriority: number): Record<string, unknown> {
+  return {
+    worktype: input.worktype,
+    source: input.source ?? '',
+    externalId: input.externalId ?? '',
+    title: input.title,
+    description: input.description ?? '',
+    attributes: input.attributes ?? {},
+    priority: input.priority ?? defaultPriority,
+    language: input.language ?? '',
+    customerId: input.customerId ?? '',
+  };
+}
+
+/** What routing needs from a capture or re-classification: validated attributes and the rules' result. */
+export interface Routed {
+  wt: Worktype;
+  queue: string;
+  priority: number;
+  dueAt: Date | null;
+  skills: SkillRequirement[];
+  language: string | null;
+  classification: Record<string, unknown>;
+  facts: Record<string, unknown>;
+}
+
+/**
+ * Validates the input against its worktype and classifies it by the rules. Explicit values in the
+ * input win over rules, rules over the worktype's defaults. `from` is when due offsets count from.
+ */
+export function route(config: ConfigCache, input: CaptureInput, from: Date): Routed {
   const snap = config.snapshot;
   const wt = snap.worktypes.get(input.worktype);
   if (!wt) throw unprocessable('/worktype', `unknown worktype "${input.worktype}"`);
@@ -65,37 +95,41 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
     if (errors.length) throw badRequest(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors.map((e) => ({ ...e, in: 'body' })));
   }
   if (input.queue !== undefined && !snap.queues.has(input.queue)) throw unprocessable('/queue', `unknown queue "${input.queue}"`);
-  const facts = {
-    worktype: input.worktype,
-    source: input.source ?? '',
-    externalId: input.externalId ?? '',
-    title: input.title,
-    description: input.description ?? '',
-    attributes,
-    priority: input.priority ?? wt.priority,
-    language: input.language ?? '',
-    customerId: input.customerId ?? '',
-  };
+  const facts = taskFacts(input, wt.priority);
   const c = classify(snap.rules, facts);
   const queue = input.queue ?? c.queue ?? wt.defaultQueue;
   if (!snap.queues.has(queue)) throw unprocessable('/worktype', `worktype "${wt.id}" routes to a queue that no longer exists ("${queue}")`);
-  const dueAt = input.dueAt ? new Date(input.dueAt) : c.dueInMinutes ? new Date(now.getTime() + c.dueInMinutes * 60_000) : null;
-  const url = input.url ?? (wt.urlTemplate ? renderUrlTemplate(wt.urlTemplate, { ...facts, id: '' }) : null);
+  return {
+    wt,
+    queue,
+    priority: input.priority ?? c.priority ?? wt.priority,
+    dueAt: input.dueAt ? new Date(input.dueAt) : c.dueInMinutes ? new Date(from.getTime() + c.dueInMinutes * 60_000) : null,
+    skills: input.skills ?? c.skills ?? wt.skills,
+    language: input.language ?? c.language ?? null,
+    classification: { queue, priority: c.priority ?? null, matchedRules: c.trace.filter((t) => t.matched).map((t) => t.rule), trace: c.trace },
+    facts,
+  };
+}
+
+/** Builds the task row: validates against the worktype, classifies by rules, renders the URL. */
+export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date): NewTaskRow {
+  const r = route(config, input, now);
+  const url = input.url ?? (r.wt.urlTemplate ? renderUrlTemplate(r.wt.urlTemplate, { ...r.facts, id: '' }) : null);
   return {
     id: randomUUID(),
-    worktype: wt.id,
+    worktype: r.wt.id,
     source: input.source ?? null,
     external_id: input.externalId ?? null,
     title: input.title,
     description: input.description ?? null,
-    attributes,
-    priority: input.priority ?? c.priority ?? wt.priority,
-    due_at: dueAt,
+    attributes: input.attributes ?? {},
+    priority: r.priority,
+    due_at: r.dueAt,
     expires_at: input.expiresAt ? new Date(input.expiresAt) : null,
-    skills: input.skills ?? c.skills ?? wt.skills,
-    language: input.language ?? c.language ?? null,
-    queue_id: queue,
-    media_type: wt.mediaType,
+    skills: r.skills,
+    language: r.language,
+    queue_id: r.queue,
+    media_type: r.wt.mediaType,
     state: 'queued',
     assignee_id: null,
     wrap_up_code: null,
@@ -103,13 +137,31 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
     url,
     customer_id: input.customerId ?? null,
     case_id: input.caseId ?? null,
-    classification: { queue, matchedRules: c.trace.filter((t) => t.matched).map((t) => t.rule), trace: c.trace },
+    classification: r.classification,
     entered_queue_at: now,
     updated_at: now,
     completed_at: null,
     version: 0,
+    wake_at: null,
+    paused_reason: null,
+    target_agent_id: null,
+    team_bin: null,
+    escalation_level: 0,
+    priority_boost: 0,
+    exceptions_fired: [],
   };
 }
+
+export type NewTaskRow = Omit<TaskRow, 'created_at'>;
+
+/** jsonb columns as JSON text, for inserts. */
+export const taskValues = (row: NewTaskRow) => ({
+  ...row,
+  attributes: json(row.attributes),
+  skills: json(row.skills),
+  classification: json(row.classification),
+  exceptions_fired: json(row.exceptions_fired),
+});
 
 /**
  * Captures one task durably. The unique indexes on (source, externalId) and on the idempotency key
@@ -121,7 +173,7 @@ export async function captureTask(
   input: CaptureInput,
   ctx: { actor: string | null; idempotency: { principal: string; key: string } | null },
 ): Promise<CaptureResult> {
-  let row: ReturnType<typeof prepareTask>;
+  let row: NewTaskRow;
   try {
     row = prepareTask(config, input, new Date());
   } catch (err) {
@@ -134,7 +186,7 @@ export async function captureTask(
     const task = await db.transaction().execute(async (trx) => {
       const t = await trx
         .insertInto('tasks')
-        .values({ ...row, attributes: json(row.attributes), skills: json(row.skills), classification: json(row.classification) })
+        .values(taskValues(row))
         .returningAll()
         .executeTakeFirstOrThrow();
       if (ctx.idempotency) await trx.insertInto('idempotency_keys').values({ ...ctx.idempotency, task_id: t.id }).execute();

@@ -33,6 +33,12 @@ export function taskDto(t: TaskRow) {
     updatedAt: t.updated_at.toISOString(),
     completedAt: iso(t.completed_at),
     version: t.version,
+    wakeAt: iso(t.wake_at),
+    pausedReason: t.paused_reason,
+    targetAgent: t.target_agent_id,
+    teamBin: t.team_bin,
+    escalationLevel: t.escalation_level,
+    priorityBoost: t.priority_boost,
   };
 }
 export type TaskDto = ReturnType<typeof taskDto>;

@@ -6,7 +6,8 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
 import { captureTask } from './capture.js';
-import { cancelTask, completeTask, loadTask, type Finished } from './lifecycle.js';
+import { loadTask } from './change.js';
+import { effectivePriority } from '@worklane/core';
 import { taskDto } from './dto.js';
 import type { TaskRow } from '../db/schema.js';
 
@@ -69,7 +70,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
   }, async (request, reply) => {
     const { task, created } = await captureTask(s.db, s.config, request.body, { actor: actorOf(request.principal), idempotency: idempotency(request) });
     s.metrics.tasksCaptured.inc({ created: String(created) });
-    if (created) s.dispatcher.addTask(task);
+    if (created) s.dispatcher.track(task);
     return reply.code(created ? 201 : 200).send(taskDto(task));
   });
 
@@ -140,7 +141,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     return {
       task: { id: t.id, state: t.state, queue: t.queue_id, assignee: t.assignee_id },
       classification: t.classification,
-      priority: { base: t.priority, aging: 0, urgency: 0, effective: t.priority },
+      priority: priorityTerms(s, t),
       waiting: waiting && {
         ...waiting,
         nextStepAt: waiting.nextStepAt === null ? null : new Date(waiting.nextStepAt).toISOString(),
@@ -150,40 +151,13 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     };
   });
 
-  r.post('/api/v1/tasks/:id/complete', {
-    config: { auth: { roles: ['agent', 'supervisor'], scopes: ['tasks:write'] } },
-    schema: {
-      tags: ['tasks'],
-      params: IdParams,
-      body: Type.Object({ wrapUpCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), note: Type.Optional(Type.String({ maxLength: 5000 })) }, { additionalProperties: false }),
-    },
-  }, async (request) => {
-    const finished = await completeTask(s.db, s.config, request.principal!, request.params.id, request.body ?? {});
-    afterFinish(s, finished);
-    return taskDto(finished.after);
-  });
-
-  r.post('/api/v1/tasks/:id/cancel', {
-    config: { auth: { roles: ['supervisor'], scopes: ['tasks:write'] } },
-    schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
-  }, async (request) => {
-    const finished = await cancelTask(s.db, request.principal!, request.params.id, request.body.reason);
-    afterFinish(s, finished);
-    return taskDto(finished.after);
-  });
 }
 
-/** After a committed finish: free the agent's capacity, drop from routing, tell the agent's screen. */
-function afterFinish(s: Services, { before, after, rescinded }: Finished): void {
-  s.dispatcher.removeTask(after.id);
-  if (before.assignee_id) {
-    s.dispatcher.release(before.assignee_id, before.media_type);
-    s.hub.toUser(before.assignee_id, { type: 'task.updated', task: taskDto(after) });
-  }
-  for (const o of rescinded) {
-    s.dispatcher.forgetOffer(o.id);
-    s.dispatcher.release(o.agent_id, before.media_type);
-    s.hub.toUser(o.agent_id, { type: 'offer.closed', offerId: o.id, outcome: 'rescinded' });
-  }
-  s.hub.toSupervisors({ type: 'stats.changed' });
+/** Effective priority and its terms: base (rules), boost (escalation, exceptions), aging and urgency (queue policy). */
+function priorityTerms(s: Services, t: TaskRow) {
+  const policy = t.queue_id ? s.config.snapshot.queues.get(t.queue_id)?.priorityPolicy : undefined;
+  const entered = (t.entered_queue_at ?? t.created_at).getTime();
+  const waiting = t.state === 'queued';
+  const terms = effectivePriority(t.priority + t.priority_boost, entered, t.due_at?.getTime() ?? null, Date.now(), waiting ? policy : undefined);
+  return { base: t.priority, boost: t.priority_boost, aging: terms.aging, urgency: terms.urgency, effective: terms.effective, policy: policy ?? null };
 }

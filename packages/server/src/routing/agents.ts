@@ -1,0 +1,95 @@
+import { sql, type Kysely } from 'kysely';
+import type { MediaType, PresenceStatus, RoutingAgent } from '@worklane/core';
+import type { DB } from '../db/schema.js';
+
+export interface AgentState extends RoutingAgent {
+  skills: Record<string, number>;
+  capacity: Partial<Record<MediaType, number>>;
+  load: Partial<Record<MediaType, number>>;
+  status: PresenceStatus;
+}
+
+/** States in which a task occupies an agent's capacity (offered: the offer's agent; else the assignee). */
+export const HELD_STATES = ['offered', 'assigned', 'wrap-up'] as const;
+export const isHeld = (state: string): boolean => (HELD_STATES as readonly string[]).includes(state);
+
+/**
+ * Agents as routing sees them: presence, skills, capacity per media type and current load.
+ * Rebuilt from the database at start and after configuration changes; kept current in memory.
+ */
+export class AgentBook {
+  readonly agents = new Map<string, AgentState>();
+
+  async load(db: Kysely<DB>): Promise<void> {
+    const [users, presence, skills, held] = await Promise.all([
+      db.selectFrom('users').select(['id', 'roles', 'capacity']).where('disabled', '=', false).execute(),
+      db.selectFrom('presence').selectAll().execute(),
+      db.selectFrom('user_skills').selectAll().execute(),
+      db
+        .selectFrom('tasks')
+        .leftJoin('offers', (j) => j.onRef('offers.task_id', '=', 'tasks.id').on('offers.state', '=', 'pending'))
+        .select(['tasks.media_type', sql<string>`coalesce(tasks.assignee_id, offers.agent_id)`.as('agent')])
+        .where('tasks.state', 'in', [...HELD_STATES])
+        .execute(),
+    ]);
+    const byUser = new Map(presence.map((p) => [p.user_id, p]));
+    this.agents.clear();
+    for (const u of users) {
+      if (!u.roles.includes('agent')) continue;
+      const p = byUser.get(u.id);
+      this.agents.set(u.id, {
+        id: u.id,
+        status: (p?.status as PresenceStatus) ?? 'offline',
+        skills: {},
+        capacity: u.capacity as Partial<Record<MediaType, number>>,
+        load: {},
+        idleSince: p?.idle_since.getTime() ?? 0,
+      });
+    }
+    for (const s of skills) {
+      const a = this.agents.get(s.user_id);
+      if (a) a.skills[s.skill_id] = s.level;
+    }
+    for (const h of held) if (h.agent) this.hold(h.agent, h.media_type);
+  }
+
+  get(id: string): AgentState | undefined {
+    return this.agents.get(id);
+  }
+
+  hold(agentId: string, media: string): void {
+    const a = this.agents.get(agentId);
+    if (!a) return;
+    const m = media as MediaType;
+    a.load[m] = (a.load[m] ?? 0) + 1;
+  }
+
+  /** Work left the agent: free the capacity; an agent with nothing in hand starts idling now. */
+  release(agentId: string, media: string): void {
+    const a = this.agents.get(agentId);
+    if (!a) return;
+    const m = media as MediaType;
+    a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);
+    if (Object.values(a.load).every((v) => !v)) a.idleSince = Date.now();
+  }
+
+  freeCapacity(agentId: string, media: string): number {
+    const a = this.agents.get(agentId);
+    if (!a) return 0;
+    return (a.capacity[media as MediaType] ?? 0) - (a.load[media as MediaType] ?? 0);
+  }
+
+  totalLoad(agentId: string): number {
+    const a = this.agents.get(agentId);
+    return a ? Object.values(a.load).reduce((s, v) => s + (v ?? 0), 0) : 0;
+  }
+
+  snapshot(): { id: string; status: PresenceStatus; load: number; capacity: number }[] {
+    return [...this.agents.values()].map((a) => ({
+      id: a.id,
+      status: a.status,
+      load: Object.values(a.load).reduce((s, v) => s + (v ?? 0), 0),
+      capacity: Object.values(a.capacity).reduce((s, v) => s + (v ?? 0), 0),
+    }));
+  }
+}

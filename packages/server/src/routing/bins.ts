@@ -1,0 +1,16 @@
+import type { RoutingTask } from '@worklane/core';
+
+/** Workbin ids: `queue:<queue>`, `team:<team>`, `personal:<user>`. */
+export type BinId = string;
+
+/** The workbin a waiting task sits in: its personal agent's, its team bin, or its queue's. */
+export function binOf(t: Pick<RoutingTask, 'queueId' | 'targetAgentId' | 'teamBin'>): BinId {
+  if (t.targetAgentId) return `personal:${t.targetAgentId}`;
+  if (t.teamBin) return `team:${t.teamBin}`;
+  return `queue:${t.queueId}`;
+}
+
+export function parseBin(id: string): { kind: 'queue' | 'team' | 'personal'; ref: string } | null {
+  const m = /^(queue|team|personal):(.+)$/.exec(id);
+  return m ? { kind: m[1] as 'queue' | 'team' | 'personal', ref: m[2]! } : null;
+}

@@ -1,0 +1,40 @@
+import type { Services } from '../services.js';
+import type { TaskRow } from '../db/schema.js';
+import { isHeld } from '../routing/agents.js';
+import { binOf } from '../routing/bins.js';
+import { toWaiting } from '../routing/dispatcher.js';
+import { taskDto } from './dto.js';
+import type { Change } from './change.js';
+
+/** Who holds the task's capacity: the assignee, or the agent of the pending offer. */
+function holder(t: TaskRow, rescinded: Change['rescinded']): string | null {
+  if (t.state === 'assigned' || t.state === 'wrap-up') return t.assignee_id;
+  if (t.state === 'offered') return rescinded[0]?.agent_id ?? null;
+  return null;
+}
+
+/**
+ * After a committed change: move capacity from the old holder to the new one, put the task in or
+ * out of line, arm its wake-up, and tell the screens of the people concerned.
+ */
+export function afterChange(s: Services, { before, after, rescinded }: Change): void {
+  const d = s.dispatcher;
+  const prev = holder(before, rescinded);
+  const next = isHeld(after.state) ? after.assignee_id : null;
+  for (const o of rescinded) {
+    d.forgetOffer(o.id);
+    s.hub.toUser(o.agent_id, { type: 'offer.closed', offerId: o.id, outcome: 'rescinded' });
+  }
+  if (next && next !== prev) d.hold(next, after.media_type);
+  if (prev && prev !== next) d.release(prev, before.media_type);
+  if (after.state === 'queued' && (before.state !== 'queued' || before.queue_id !== after.queue_id)) d.forgetRefusals(after.id);
+  d.track(after);
+  if (after.state === 'scheduled') void d.armWake(after.wake_at);
+  const dto = taskDto(after);
+  for (const u of new Set([prev, next, before.assignee_id].filter((x): x is string => !!x))) s.hub.toUser(u, { type: 'task.updated', task: dto });
+  const bins = new Set<string>();
+  if (before.state === 'queued') bins.add(binOf(toWaiting(before)));
+  if (after.state === 'queued') bins.add(binOf(toWaiting(after)));
+  if (bins.size) s.hub.broadcast({ type: 'workbin.changed', bins: [...bins] });
+  s.hub.toSupervisors({ type: 'stats.changed' });
+}
