@@ -23,6 +23,9 @@ import { offerDto, taskDto } from '../tasks/dto.js';
 import { AgentBook } from './agents.js';
 import { Alarm } from './alarm.js';
 import { binOf, type BinId } from './bins.js';
+import { ExceptionWatch } from './exceptions.js';
+
+const noop = () => {};
 
 /** A waiting task as routing keeps it in memory. */
 export interface Waiting extends RoutingTask {
@@ -68,8 +71,7 @@ export class Dispatcher {
   private stopped = false;
   private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.log.error({ err }, 'wake-up failed')));
   private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.log.error({ err }, 'after-work end failed')));
-  /** Extra work a round does after offers (exception rules), plugged in by the server. */
-  afterRound: ((now: number) => Promise<void>) | undefined;
+  readonly exceptions = new ExceptionWatch(this);
 
   constructor(
     readonly db: Kysely<DB>,
@@ -88,6 +90,7 @@ export class Dispatcher {
     const aw = await this.db.selectFrom('presence').select(sql<Date | null>`min(after_work_until)`.as('at')).where('status', '=', 'after-work').executeTakeFirst();
     this.afterWorkAlarm.ensure(aw?.at ? new Date(aw.at).getTime() : null);
     this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => this.kick()));
+    this.exceptions.start();
     this.kick();
   }
 
@@ -97,15 +100,17 @@ export class Dispatcher {
     this.offerTimers.clear();
     if (this.stepTimer) clearTimeout(this.stepTimer);
     this.wakeAlarm.stop();
+    this.exceptions.stop();
     this.afterWorkAlarm.stop();
-    await this.running.catch(() => {});
+    await this.running;
   }
 
   /** Runs `fn` after every routing round and change in flight: one holder-changing step at a time. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     this.pending++;
-    const next = this.running.catch(() => {}).then(fn);
-    this.running = next.finally(() => this.pending--);
+    const next = this.running.then(fn);
+    // The chain itself never rejects: each caller gets its own outcome from `next`.
+    this.running = next.then(noop, noop).finally(() => this.pending--);
     return next;
   }
 
@@ -124,7 +129,7 @@ export class Dispatcher {
     for (;;) {
       await new Promise((res) => setImmediate(res));
       if (!this.scheduled && this.pending === 0) return;
-      await this.running.catch(() => {});
+      await this.running;
     }
   }
 
@@ -217,7 +222,6 @@ export class Dispatcher {
     const tasks = [...this.waiting.values()].map((t) => this.withExclusions(t));
     const decisions = decideOffers({ tasks, agents: [...this.agents.agents.values()], queues, now, blending: this.blending });
     if (decisions.length) await this.commitOffers(decisions, now);
-    if (this.afterRound) await this.afterRound(now);
     this.armStepTimer(now, queues);
   }
 

@@ -204,3 +204,47 @@ export async function captureTask(
     return { task: first, created: false };
   }
 }
+
+export type BulkItem = { index: number; status: 201 | 200; task: TaskRow } | { index: number; status: number; problem: Problem };
+
+/**
+ * Captures up to 1,000 tasks in one transaction: one multi-row insert, one events insert. Bad items
+ * get their own problem (pointers under `/tasks/{i}`) and do not stop the others; duplicates by
+ * (source, externalId) answer with the existing task.
+ */
+export async function captureMany(db: Kysely<DB>, config: ConfigCache, inputs: CaptureInput[], actor: string | null): Promise<BulkItem[]> {
+  const now = new Date();
+  const results: (BulkItem | undefined)[] = new Array(inputs.length);
+  const rows: { index: number; row: NewTaskRow }[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      rows.push({ index, row: prepareTask(config, input, now) });
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      const errors = err.errors?.map((e) => ({ ...e, pointer: `/tasks/${index}${e.pointer}` }));
+      results[index] = { index, status: err.status, problem: new Problem(err.status, err.title, err.detail, errors) };
+    }
+  });
+  if (rows.length) {
+    const inserted = await db.transaction().execute(async (trx) => {
+      const got = await trx.insertInto('tasks').values(rows.map((r) => taskValues(r.row))).onConflict((oc) => oc.doNothing()).returningAll().execute();
+      await appendEvents(trx, got.flatMap((t) => [
+        { type: 'task.created', actor, taskId: t.id, data: { worktype: t.worktype, source: t.source, externalId: t.external_id, priority: t.priority, bulk: true } },
+        { type: 'task.queued', actor, taskId: t.id, data: { queue: t.queue_id, classification: t.classification } },
+      ]));
+      return got;
+    });
+    const byId = new Map(inserted.map((t) => [t.id, t]));
+    for (const { index, row } of rows) {
+      const t = byId.get(row.id);
+      if (t) results[index] = { index, status: 201, task: t };
+      else {
+        const first = await findExisting(db, inputs[index]!, null);
+        results[index] = first
+          ? { index, status: 200, task: first }
+          : { index, status: 409, problem: new Problem(409, 'Conflict', 'A task with this (source, externalId) is being captured concurrently; retry') };
+      }
+    }
+  }
+  return results as BulkItem[];
+}

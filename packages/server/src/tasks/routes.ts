@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
-import { captureTask } from './capture.js';
+import { captureMany, captureTask } from './capture.js';
 import { loadTask } from './change.js';
 import { effectivePriority } from '@worklane/core';
 import { taskDto } from './dto.js';
@@ -72,6 +72,31 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     s.metrics.tasksCaptured.inc({ created: String(created) });
     if (created) s.dispatcher.track(task);
     return reply.code(created ? 201 : 200).send(taskDto(task));
+  });
+
+  r.post('/api/v1/tasks/bulk', {
+    config: { auth: { roles: ['supervisor'], scopes: ['tasks:write'] } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Capture up to 1,000 tasks in one call; one result per item',
+      body: Type.Object({ tasks: Type.Array(CaptureBody, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const results = await captureMany(s.db, s.config, request.body.tasks, actorOf(request.principal));
+    let created = 0;
+    const items = results.map((r) => {
+      if ('task' in r) {
+        if (r.status === 201) {
+          created++;
+          s.dispatcher.track(r.task);
+        }
+        return { index: r.index, status: r.status, task: taskDto(r.task) };
+      }
+      const p = r.problem;
+      return { index: r.index, status: r.status, problem: { title: p.title, status: p.status, detail: p.detail, ...(p.errors ? { errors: p.errors } : {}) } };
+    });
+    s.metrics.tasksCaptured.inc({ created: 'true' }, created);
+    return { created, items };
   });
 
   r.get('/api/v1/tasks', {
