@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, effectivePriority, validateRuleExpression, type ClassificationRule } from '../../src/index.js';
+import { classify, effectivePriority, validateNumberExpression, validateRuleExpression, type ClassificationRule } from '../../src/index.js';
 
 // The source's example: Finance + Gold -> high; Credit + Silver -> medium.
 const rules: ClassificationRule[] = [
@@ -39,5 +39,17 @@ describe('effective priority', () => {
     const terms = effectivePriority(50, 0, now + 30 * 60_000, now, policy);
     expect(terms).toEqual({ base: 50, aging: 10, urgency: 10, effective: 70 });
     expect(effectivePriority(50, now, null, now, policy).effective).toBe(50);
+  });
+});
+
+describe('priority computed from the task', () => {
+  it('priorityFrom sets the priority from a numeric expression, clamped to 0..1000; a bad result is traced', () => {
+    const rule = (expr: string) => [{ id: 'v', name: 'v', position: 1, when: 'task.worktype == "lead"', set: { priorityFrom: expr } }];
+    expect(classify(rule('double(task.attributes.value) / 1000.0'), { worktype: 'lead', attributes: { value: 25_000 } }).priority).toBe(25);
+    expect(classify(rule('double(task.attributes.value) / 1000.0'), { worktype: 'lead', attributes: { value: 5_000_000 } }).priority).toBe(1000);
+    const bad = classify(rule('task.attributes.missing + 1.0'), { worktype: 'lead', attributes: {} });
+    expect(bad.priority).toBeUndefined();
+    expect(bad.trace[0]).toMatchObject({ matched: true, error: 'priorityFrom did not give a number' });
+    expect(validateNumberExpression('task.attributes.value > 1')).toBe('expression must be a number, not bool');
   });
 });

@@ -134,7 +134,7 @@ export class Dispatcher {
   }
 
   get blending(): readonly BlendingRule[] {
-    return (this.config.snapshot as { routing?: { blending?: BlendingRule[] } }).routing?.blending ?? [];
+    return this.config.snapshot.routing.blending;
   }
 
   /** Puts a queued task in line (or updates it); anything else leaves the line. */
