@@ -212,7 +212,14 @@ export type BulkItem = { index: number; status: 201 | 200; task: TaskRow } | { i
  * get their own problem (pointers under `/tasks/{i}`) and do not stop the others; duplicates by
  * (source, externalId) answer with the existing task.
  */
-export async function captureMany(db: Kysely<DB>, config: ConfigCache, inputs: CaptureInput[], actor: string | null): Promise<BulkItem[]> {
+export async function captureMany(
+  db: Kysely<DB>,
+  config: ConfigCache,
+  inputs: CaptureInput[],
+  actor: string | null | (string | null)[],
+  opts: { pointerPrefix?: boolean } = {},
+): Promise<BulkItem[]> {
+  const actorAt = (i: number) => (Array.isArray(actor) ? (actor[i] ?? null) : actor);
   const now = new Date();
   const results: (BulkItem | undefined)[] = new Array(inputs.length);
   const rows: { index: number; row: NewTaskRow }[] = [];
@@ -221,17 +228,21 @@ export async function captureMany(db: Kysely<DB>, config: ConfigCache, inputs: C
       rows.push({ index, row: prepareTask(config, input, now) });
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
-      const errors = err.errors?.map((e) => ({ ...e, pointer: `/tasks/${index}${e.pointer}` }));
+      const errors = opts.pointerPrefix === false ? err.errors : err.errors?.map((e) => ({ ...e, pointer: `/tasks/${index}${e.pointer}` }));
       results[index] = { index, status: err.status, problem: new Problem(err.status, err.title, err.detail, errors) };
     }
   });
   if (rows.length) {
     const inserted = await db.transaction().execute(async (trx) => {
       const got = await trx.insertInto('tasks').values(rows.map((r) => taskValues(r.row))).onConflict((oc) => oc.doNothing()).returningAll().execute();
-      await appendEvents(trx, got.flatMap((t) => [
-        { type: 'task.created', actor, taskId: t.id, data: { worktype: t.worktype, source: t.source, externalId: t.external_id, priority: t.priority, bulk: true } },
-        { type: 'task.queued', actor, taskId: t.id, data: { queue: t.queue_id, classification: t.classification } },
-      ]));
+      const indexOf = new Map(rows.map((r) => [r.row.id, r.index]));
+      await appendEvents(trx, got.flatMap((t) => {
+        const a = actorAt(indexOf.get(t.id)!);
+        return [
+          { type: 'task.created', actor: a, taskId: t.id, data: { worktype: t.worktype, source: t.source, externalId: t.external_id, priority: t.priority } },
+          { type: 'task.queued', actor: a, taskId: t.id, data: { queue: t.queue_id, classification: t.classification } },
+        ];
+      }));
       return got;
     });
     const byId = new Map(inserted.map((t) => [t.id, t]));

@@ -6,6 +6,7 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
 import { captureMany, captureTask } from './capture.js';
+import { CaptureBatcher } from './batcher.js';
 import { loadTask } from './change.js';
 import { effectivePriority } from '@worklane/core';
 import { taskDto } from './dto.js';
@@ -63,12 +64,16 @@ function idempotency(request: FastifyRequest): { principal: string; key: string 
 
 export async function taskRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const batcher = new CaptureBatcher(s.db, s.config);
 
   r.post('/api/v1/tasks', {
     config: { auth: { roles: ['supervisor', 'agent'], scopes: ['tasks:write'] } },
     schema: { tags: ['tasks'], summary: 'Capture a task', body: CaptureBody },
   }, async (request, reply) => {
-    const { task, created } = await captureTask(s.db, s.config, request.body, { actor: actorOf(request.principal), idempotency: idempotency(request) });
+    const idem = idempotency(request);
+    const actor = actorOf(request.principal);
+    // Idempotency-Key captures need the key row in their transaction: they take the single path.
+    const { task, created } = idem ? await captureTask(s.db, s.config, request.body, { actor, idempotency: idem }) : await batcher.capture(request.body, actor);
     s.metrics.tasksCaptured.inc({ created: String(created) });
     if (created) s.dispatcher.track(task);
     return reply.code(created ? 201 : 200).send(taskDto(task));

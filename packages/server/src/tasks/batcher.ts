@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { ConfigCache } from '../config/cache.js';
+import { captureMany, type CaptureInput, type CaptureResult } from './capture.js';
+
+interface Pending {
+  input: CaptureInput;
+  actor: string | null;
+  resolve: (r: CaptureResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for captures: every capture that arrives in one event-loop tick is written in one
+ * transaction (one multi-row insert, one events insert), and each caller is answered only after
+ * that commit. Durability is unchanged (nothing is acknowledged before it is committed); the
+ * database does one commit for many requests instead of one each.
+ */
+export class CaptureBatcher {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly config: ConfigCache,
+    private readonly maxBatch = 500,
+  ) {}
+
+  capture(input: CaptureInput, actor: string | null): Promise<CaptureResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, actor, resolve, reject });
+      if (this.pending.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (!batch.length) return;
+    captureMany(this.db, this.config, batch.map((p) => p.input), batch.map((p) => p.actor), { pointerPrefix: false }).then(
+      (results) => {
+        for (const r of results) {
+          const p = batch[r.index]!;
+          if ('task' in r) p.resolve({ task: r.task, created: r.status === 201 });
+          else p.reject(r.problem);
+        }
+      },
+      (err) => {
+        for (const p of batch) p.reject(err);
+      },
+    );
+  }
+}
