@@ -38,11 +38,12 @@ export const CaptureBody = Type.Object(
 
 const TASK_READERS = { roles: ['supervisor', 'analyst', 'agent'] as const, scopes: ['tasks:read', 'tasks:write'] as const };
 
-/** Agents see tasks they hold, were offered, or that wait in their queues. */
+/** Agents see tasks they hold, were offered or transferred, that wait in their queues, or in their teams' bins. */
 async function assertVisible(s: Services, p: Principal | undefined, t: TaskRow): Promise<void> {
   if (!p || p.kind === 'api-key' || p.roles.some((r) => r !== 'agent')) return;
-  if (t.assignee_id === p.id) return;
+  if (t.assignee_id === p.id || t.target_agent_id === p.id) return;
   if (t.queue_id && s.config.snapshot.queues.get(t.queue_id)?.members.has(p.id)) return;
+  if (t.team_bin && (await s.db.selectFrom('team_members').select('user_id').where('team_id', '=', t.team_bin).where('user_id', '=', p.id).executeTakeFirst())) return;
   const offered = await s.db.selectFrom('offers').select('id').where('task_id', '=', t.id).where('agent_id', '=', p.id).executeTakeFirst();
   if (!offered) throw notFound(`Task ${t.id}`);
 }
