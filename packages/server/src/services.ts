@@ -4,6 +4,7 @@ import type { ConfigCache } from './config/cache.js';
 import type { Dispatcher } from './routing/dispatcher.js';
 import type { StreamHub } from './stream/hub.js';
 import type { Metrics } from './observability/metrics.js';
+import type { WebhookWorker } from './webhooks/worker.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -12,4 +13,6 @@ export interface Services {
   dispatcher: Dispatcher;
   hub: StreamHub;
   metrics: Metrics;
+  /** Sends webhook deliveries; routes kick it after writes. */
+  webhooks: WebhookWorker;
 }

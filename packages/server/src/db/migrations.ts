@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { webhooksMigration } from '../webhooks/migration.js';
 
 /** Runs a script one statement at a time: the embedded driver takes one statement per query. */
 async function statements(db: Kysely<unknown>, script: string): Promise<void> {
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
       `);
     },
   },
+  '0003_webhooks': { up: webhooksMigration },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

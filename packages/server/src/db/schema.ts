@@ -156,6 +156,41 @@ export interface EventsTable {
   user_id: string | null;
   data: Json<Record<string, unknown>>;
 }
+export interface WebhookSubscriptionsTable {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: Generated<boolean>;
+  description: string | null;
+  /** `whsec_` + base64; needed in clear to sign, so stored as is (admins can read it back). */
+  secret: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+/** Rows are inserted by the trigger on `events` (the outbox); the worker moves them along. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  message_id: Generated<string>;
+  subscription_id: string;
+  event_id: number;
+  event_type: string;
+  state: ColumnType<'pending' | 'delivered' | 'dead', 'pending' | 'delivered' | 'dead' | undefined, 'pending' | 'delivered' | 'dead'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  window_start: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
 
 export interface DB {
   users: UsersTable;
@@ -177,6 +212,9 @@ export interface DB {
   presence: PresenceTable;
   events: EventsTable;
   settings: SettingsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;

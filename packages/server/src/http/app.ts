@@ -15,11 +15,16 @@ import { installProblemHandlers, notFound, sendProblem } from './problems.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
 import { taskRoutes } from '../tasks/routes.js';
+import { lifecycleRoutes } from '../tasks/lifecycle-routes.js';
+import { workbinRoutes } from '../workbins/routes.js';
 import { presenceRoutes } from '../presence/routes.js';
+import { meStatsRoutes } from '../presence/stats.js';
 import { streamRoutes } from '../stream/routes.js';
 import { adminRoutes } from '../admin/routes.js';
 import { realtimeRoutes } from '../reports/realtime.js';
 import { opsRoutes } from '../observability/routes.js';
+import { webhookRoutes } from '../webhooks/routes.js';
+import { WebhookWorker } from '../webhooks/worker.js';
 
 export interface AppOptions {
   db: Kysely<DB>;
@@ -45,7 +50,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await config.reload();
   const hub = new StreamHub();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics: createMetrics() };
+  const metrics = createMetrics();
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log) };
   const routes: RegisteredRoute[] = [];
 
   installProblemHandlers(app);
@@ -60,6 +66,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
   });
   installAuthGuard(app, opts.db, routes);
+  // A POST without a body is an empty object: optional bodies validate, required fields are named.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT')) request.body = {};
+  });
   app.addHook('onResponse', async (request, reply) => {
     services.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
@@ -67,7 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     );
   });
 
-  for (const mod of [opsRoutes, authRoutes, taskRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes]) await mod(app, services);
+  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, meStatsRoutes, webhookRoutes]) await mod(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -81,8 +91,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     hub.closeAll();
     await dispatcher.stop();
+    await services.webhooks.stop();
   });
   await app.ready();
   await dispatcher.start();
+  services.webhooks.start();
   return { app, services, routes };
 }

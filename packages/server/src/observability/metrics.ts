@@ -4,6 +4,9 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   tasksCaptured: Counter<'created'>;
+  webhookDeliveriesSent: Counter;
+  webhookAttemptsFailed: Counter;
+  webhookDeliveriesDead: Counter;
 }
 
 /** A registry per app instance, so tests can run several apps in one process. */
@@ -20,5 +23,8 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     tasksCaptured: new Counter({ name: 'worklane_tasks_captured_total', help: 'Tasks captured', labelNames: ['created'], registers: [registry] }),
+    webhookDeliveriesSent: new Counter({ name: 'worklane_webhook_deliveries_sent_total', help: 'Webhook deliveries a receiver accepted (2xx)', registers: [registry] }),
+    webhookAttemptsFailed: new Counter({ name: 'worklane_webhook_attempts_failed_total', help: 'Webhook attempts that failed (non-2xx, network error, timeout)', registers: [registry] }),
+    webhookDeliveriesDead: new Counter({ name: 'worklane_webhook_deliveries_dead_total', help: 'Webhook deliveries dead-lettered after the retry window', registers: [registry] }),
   };
 }

@@ -1,0 +1,150 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Metrics } from '../observability/metrics.js';
+import { afterFailure, webhookOptionsFromEnv, type WebhookOptions } from './options.js';
+import { webhookBody } from './payload.js';
+import { postSigned, type SendResult } from './send.js';
+import { buryOrphan, claimDue, loadBatch, outlook, recordAttempt, releaseLeases, type Claimed } from './store.js';
+
+/** Kicks arriving within this window share one claim query (a burst of captures = one pass). */
+const KICK_SETTLE_MS = 15;
+/** A lease outlives the attempt timeout by this much before another worker may take the row. */
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Sends pending webhook deliveries. The rows are the queue (so a restart resumes where it left
+ * off); the worker only decides when to look: after a kick (a committed change in this process),
+ * at the next due retry, and at a slow backstop poll for what other processes or background timers
+ * committed. Sending never happens inside a request, and at most `concurrency` requests are in flight.
+ */
+export class WebhookWorker {
+  readonly options: WebhookOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  /** Any enabled subscription? Kicks are free no-ops until there is one. */
+  private active = false;
+  private readonly shutdown = new AbortController();
+  private readonly inflight = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly metrics: Metrics,
+    private readonly log: FastifyBaseLogger,
+    options: Partial<WebhookOptions> = {},
+  ) {
+    this.options = { ...webhookOptionsFromEnv(), ...options };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.shutdown.abort();
+    await this.passing;
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** Something committed that may have enqueued deliveries. Cheap: at most one claim per settle window. */
+  kick(): void {
+    if (this.active) this.wake(KICK_SETTLE_MS);
+  }
+
+  /** Subscriptions changed here: re-read whether any is enabled, and look for work. */
+  subscriptionsChanged(): void {
+    this.active = true;
+    this.wake(0);
+  }
+
+  private wake(delayMs: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + Math.max(0, delayMs);
+    if (this.timer && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      void this.run();
+    }, Math.max(0, delayMs));
+  }
+
+  private run(): Promise<void> {
+    if (this.passing) {
+      this.again = true;
+      return this.passing;
+    }
+    this.passing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.log.error({ err }, 'webhook delivery pass failed; retrying at the next poll');
+      } finally {
+        this.passing = undefined;
+        this.wake(this.options.pollMs);
+      }
+    })();
+    return this.passing;
+  }
+
+  private async pass(): Promise<void> {
+    const room = Math.min(this.options.batchSize, this.options.concurrency - this.inflight.size);
+    if (room <= 0) return; // a finishing send wakes us
+    const now = new Date();
+    const claimed = await claimDue(this.db, now, room, new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS));
+    if (claimed.length) await this.launch(claimed);
+    if (claimed.length === room) {
+      this.again = true; // there may be more due
+      return;
+    }
+    const { nextDue, active } = await outlook(this.db);
+    this.active = active;
+    if (nextDue) this.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
+  }
+
+  private async launch(claimed: Claimed[]): Promise<void> {
+    const { events, subs } = await loadBatch(this.db, claimed);
+    for (const d of claimed) {
+      const event = events.get(d.event_id);
+      const sub = subs.get(d.subscription_id);
+      if (!sub) continue; // deleted meanwhile; its deliveries went with it
+      if (!event) {
+        await buryOrphan(this.db, d.id);
+        continue;
+      }
+      const body = webhookBody(event);
+      const p = postSigned(sub.url, sub.secret, d.message_id, body, this.options.timeoutMs, this.shutdown.signal)
+        .then((r) => this.settle(d, r))
+        .catch((err) => this.log.error({ err, delivery: d.id }, 'could not record a webhook attempt'))
+        .finally(() => {
+          this.inflight.delete(d.id);
+          this.wake(0);
+        });
+      this.inflight.set(d.id, p);
+    }
+  }
+
+  private async settle(d: Claimed, r: SendResult): Promise<void> {
+    if (r.interrupted) return releaseLeases(this.db, [d.id]);
+    const at = new Date();
+    const next = r.ok ? ({ state: 'delivered' } as const) : afterFailure(this.options, d.attempts, d.window_start, at);
+    const recorded = await recordAttempt(this.db, d.id, { at, status: r.status, error: r.error, durationMs: r.durationMs }, next);
+    if (!recorded) return;
+    if (next.state === 'delivered') this.metrics.webhookDeliveriesSent.inc();
+    else this.metrics.webhookAttemptsFailed.inc();
+    if (next.state === 'dead') {
+      this.metrics.webhookDeliveriesDead.inc();
+      this.log.warn({ delivery: d.id, subscription: d.subscription_id, error: r.error }, 'webhook delivery dead-lettered');
+    }
+  }
+}
