@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ClassificationRule, RuleActions } from '@worklane/core';
-import type { DB, QueueSettings, WorktypeSettings } from '../db/schema.js';
+import type { DB, QueueSettings, RoutingSettings, WorktypeSettings } from '../db/schema.js';
+import { readRouting } from './routing.js';
 
 export interface Worktype extends WorktypeSettings {
   id: string;
@@ -19,12 +20,16 @@ export interface ConfigSnapshot {
   rules: ClassificationRule[];
   wrapUpCodes: Map<string, string>;
   presenceReasons: Map<string, string>;
+  /** Global routing settings (blending); `{ blending: [] }` until set. */
+  routing: RoutingSettings;
 }
 
 /** Configuration is read on every capture: keep it in memory, reload after every change. */
 export class ConfigCache {
-  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map() };
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] } };
   private readonly listeners: (() => void)[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -32,15 +37,31 @@ export class ConfigCache {
     this.listeners.push(fn);
   }
 
-  async reload(): Promise<void> {
-    const [worktypes, queues, members, teamMembers, rules, codes, reasons] = await Promise.all([
+  /**
+   * Re-reads the configuration. Loads run one at a time, in order, so a load that read before a
+   * change never lands after one that saw it; callers waiting while one is queued share it.
+   */
+  reload(): Promise<void> {
+    if (this.queued) return this.queued;
+    const next = this.tail.then(() => {
+      this.queued = undefined;
+      return this.load();
+    });
+    this.queued = next;
+    this.tail = next.catch(() => {});
+    return next;
+  }
+
+  private async load(): Promise<void> {
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing] = await Promise.all([
       this.db.selectFrom('worktypes').selectAll().execute(),
       this.db.selectFrom('queues').selectAll().execute(),
       this.db.selectFrom('queue_members').selectAll().execute(),
       this.db.selectFrom('team_members').selectAll().execute(),
-      this.db.selectFrom('rules').selectAll().orderBy('position').execute(),
+      this.db.selectFrom('rules').selectAll().orderBy('position').orderBy('id').execute(),
       this.db.selectFrom('wrap_up_codes').selectAll().orderBy('code').execute(),
       this.db.selectFrom('presence_reasons').selectAll().orderBy('code').execute(),
+      readRouting(this.db),
     ]);
     const teams = new Map<string, string[]>();
     for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
@@ -57,6 +78,7 @@ export class ConfigCache {
       rules: rules.map((r) => ({ id: r.id, name: r.name, position: r.position, when: r.when_expr, set: r.actions as RuleActions, enabled: r.enabled })),
       wrapUpCodes: new Map(codes.map((c) => [c.code, c.label])),
       presenceReasons: new Map(reasons.map((c) => [c.code, c.label])),
+      routing,
     };
     for (const fn of this.listeners) fn();
   }

@@ -1,121 +1,186 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TProperties } from 'typebox';
 import { MEDIA_TYPES, type MediaType } from '@worklane/core';
 import { ROLES, SCOPES, type Role, type Scope } from '../auth/principal.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
-const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$', description: 'lower-case identifier' });
-const Code = Type.Object({ code: Id, label: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
-const SkillReq = Type.Object({ skill: Id, minLevel: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }, { additionalProperties: false });
-const Media = Type.Unsafe<MediaType>({ type: 'string', enum: [...MEDIA_TYPES] });
-const RoleT = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] });
-const ScopeT = Type.Unsafe<Scope>({ type: 'string', enum: [...SCOPES] });
-
-export const ConfigDocument = Type.Object(
+// Each item schema is exported: the configuration API validates one item with the same piece.
+export const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$', description: 'lower-case identifier' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Level = Type.Integer({ minimum: 0, maximum: 100 });
+const Priority = Type.Number({ minimum: 0, maximum: 1000 });
+const SkillReq = Type.Object({ skill: Id, minLevel: Type.Optional(Level) }, { additionalProperties: false });
+/** One of fixed strings, as `enum` (one clear error, not one per alternative). */
+const oneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
+export const Media = oneOf<MediaType>(MEDIA_TYPES);
+const RoleT = oneOf<Role>(ROLES);
+const ScopeT = oneOf<Scope>(SCOPES);
+// One entry per media type (MEDIA_TYPES in core).
+const Capacity = Type.Object(
   {
-    version: Type.Literal(1),
-    skills: Type.Optional(Type.Array(Type.Object({ id: Id, name: Type.String({ minLength: 1 }) }, { additionalProperties: false }))),
-    teams: Type.Optional(Type.Array(Type.Object({ id: Id, name: Type.String({ minLength: 1 }) }, { additionalProperties: false }))),
-    presenceReasons: Type.Optional(Type.Array(Code)),
-    wrapUpCodes: Type.Optional(Type.Array(Code)),
-    users: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            email: Type.String({ format: 'email' }),
-            name: Type.String({ minLength: 1 }),
-            roles: Type.Array(RoleT, { minItems: 1 }),
-            password: Type.Optional(Type.String({ minLength: 6 })),
-            skills: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: 100 }))),
-            teams: Type.Optional(Type.Array(Id)),
-            capacity: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: 100 }))),
-          },
-          { additionalProperties: false },
-        ),
+    workitem: Type.Optional(Level),
+    email: Type.Optional(Level),
+    chat: Type.Optional(Level),
+    sms: Type.Optional(Level),
+    callback: Type.Optional(Level),
+    voice: Type.Optional(Level),
+  },
+  { additionalProperties: false, description: 'how many tasks of each media type at once' },
+);
+
+export const SkillItem = Type.Object({ id: Id, name: Name }, { additionalProperties: false });
+export const TeamItem = Type.Object({ id: Id, name: Name }, { additionalProperties: false });
+export const CodeItem = Type.Object({ code: Id, label: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+
+export const UserItem = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 320 }),
+    name: Name,
+    roles: Type.Array(RoleT, { minItems: 1, uniqueItems: true }),
+    password: Type.Optional(Type.String({ minLength: 6, maxLength: 1000, description: 'write-only; stored hashed' })),
+    skills: Type.Optional(Type.Record(Type.String(), Level, { description: 'skill id -> proficiency 0..100' })),
+    teams: Type.Optional(Type.Array(Id, { uniqueItems: true })),
+    capacity: Type.Optional(Capacity),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const PriorityPolicyT = Type.Object(
+  {
+    agingPerMinute: Type.Number({ minimum: 0, maximum: 1000 }),
+    agingMax: Type.Number({ minimum: 0, maximum: 1000 }),
+    urgencyWindowMinutes: Type.Number({ minimum: 0, maximum: 525_600 }),
+    urgencyMax: Type.Number({ minimum: 0, maximum: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ExceptionRuleT = Type.Object(
+  {
+    id: Id,
+    waitedSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    dueUsedPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    noEligibleAgent: Type.Optional(Type.Boolean()),
+    raisePriority: Type.Optional(Type.Number({ minimum: 1, maximum: 1000 })),
+    moveToQueue: Type.Optional(Id),
+    moveToTeamBin: Type.Optional(Id),
+    alertSupervisors: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const QueueItem = Type.Object(
+  {
+    id: Id,
+    name: Name,
+    members: Type.Optional(
+      Type.Object(
+        {
+          users: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'e-mails in files; ids or e-mails in the API' })),
+          teams: Type.Optional(Type.Array(Id, { uniqueItems: true })),
+        },
+        { additionalProperties: false },
       ),
     ),
-    queues: Type.Optional(
+    targetSteps: Type.Optional(
       Type.Array(
-        Type.Object(
-          {
-            id: Id,
-            name: Type.String({ minLength: 1 }),
-            members: Type.Optional(
-              Type.Object({ users: Type.Optional(Type.Array(Type.String())), teams: Type.Optional(Type.Array(Id)) }, { additionalProperties: false }),
-            ),
-            targetSteps: Type.Optional(
-              Type.Array(
-                Type.Object(
-                  { name: Type.String({ minLength: 1 }), afterSeconds: Type.Integer({ minimum: 0 }), minLevel: Type.Integer({ minimum: 0, maximum: 100 }) },
-                  { additionalProperties: false },
-                ),
-                { minItems: 1, maxItems: 10 },
-              ),
-            ),
-            offerTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
-            autoAnswer: Type.Optional(Type.Boolean()),
-            distribution: Type.Optional(Type.Union([Type.Literal('push'), Type.Literal('pull'), Type.Literal('both')])),
-            agentChoice: Type.Optional(Type.Array(Type.Union([Type.Literal('proficiency'), Type.Literal('idle'), Type.Literal('load')]))),
-          },
-          { additionalProperties: false },
-        ),
+        Type.Object({ name: Type.String({ minLength: 1 }), afterSeconds: Type.Integer({ minimum: 0 }), minLevel: Level }, { additionalProperties: false }),
+        { minItems: 1, maxItems: 10 },
       ),
     ),
-    worktypes: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            id: Id,
-            name: Type.String({ minLength: 1 }),
-            mediaType: Type.Optional(Media),
-            defaultQueue: Id,
-            priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
-            wrapUpCodes: Type.Optional(Type.Array(Id)),
-            requireWrapUp: Type.Optional(Type.Boolean()),
-            urlTemplate: Type.Optional(Type.String()),
-            attributeSchema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-            skills: Type.Optional(Type.Array(SkillReq)),
-          },
-          { additionalProperties: false },
-        ),
-      ),
+    offerTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
+    autoAnswer: Type.Optional(Type.Boolean()),
+    distribution: Type.Optional(oneOf(['push', 'pull', 'both'] as const)),
+    agentChoice: Type.Optional(Type.Array(oneOf(['proficiency', 'idle', 'load'] as const), { uniqueItems: true })),
+    priorityPolicy: Type.Optional(PriorityPolicyT),
+    claimLimit: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 1000, description: 'pull: claim only among the best N (null: any)' })),
+    afterWorkSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    exceptions: Type.Optional(Type.Array(ExceptionRuleT, { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const WorktypeItem = Type.Object(
+  {
+    id: Id,
+    name: Name,
+    mediaType: Type.Optional(Media),
+    defaultQueue: Id,
+    priority: Type.Optional(Priority),
+    wrapUpCodes: Type.Optional(Type.Array(Id, { uniqueItems: true })),
+    requireWrapUp: Type.Optional(Type.Boolean()),
+    urlTemplate: Type.Optional(Type.String({ maxLength: 2000 })),
+    attributeSchema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    skills: Type.Optional(Type.Array(SkillReq)),
+    escalation: Type.Optional(Type.Object({ queue: Type.Optional(Id), raisePriority: Type.Optional(Priority) }, { additionalProperties: false })),
+    screenPop: Type.Optional(oneOf(['frame', 'tab'] as const)),
+  },
+  { additionalProperties: false },
+);
+
+export const RuleItem = Type.Object(
+  {
+    id: Id,
+    name: Name,
+    when: Type.String({ minLength: 1, maxLength: 4000, description: 'CEL expression over `task`' }),
+    set: Type.Object(
+      {
+        queue: Type.Optional(Id),
+        priority: Type.Optional(Priority),
+        priorityFrom: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'numeric CEL expression; clamped to 0..1000' })),
+        skills: Type.Optional(Type.Array(SkillReq)),
+        language: Type.Optional(Type.String({ maxLength: 35 })),
+        dueInMinutes: Type.Optional(Type.Integer({ minimum: 1 })),
+      },
+      { additionalProperties: false },
     ),
-    rules: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            id: Id,
-            name: Type.String({ minLength: 1 }),
-            when: Type.String({ minLength: 1, maxLength: 4000 }),
-            set: Type.Object(
-              {
-                queue: Type.Optional(Id),
-                priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
-                skills: Type.Optional(Type.Array(SkillReq)),
-                language: Type.Optional(Type.String()),
-                dueInMinutes: Type.Optional(Type.Integer({ minimum: 1 })),
-              },
-              { additionalProperties: false },
-            ),
-            position: Type.Optional(Type.Integer()),
-            enabled: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-      ),
-    ),
-    apiKeys: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            name: Type.String({ minLength: 1 }),
-            scopes: Type.Array(ScopeT, { minItems: 1 }),
-            key: Type.Optional(Type.String({ minLength: 20, description: 'only for demo/bootstrap files; never exported' })),
-          },
-          { additionalProperties: false },
-        ),
-      ),
+    position: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const RoutingSettingsT = Type.Object(
+  {
+    blending: Type.Array(
+      Type.Object({ media: Media, blocks: Type.Array(Media, { minItems: 1, uniqueItems: true }) }, { additionalProperties: false }),
+      { maxItems: MEDIA_TYPES.length, description: 'while an agent holds work of `media`, no work of `blocks` is offered to them' },
     ),
   },
   { additionalProperties: false },
 );
+
+export const ApiKeyItem = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    scopes: Type.Array(ScopeT, { minItems: 1 }),
+    key: Type.Optional(Type.String({ minLength: 20, description: 'only for demo/bootstrap files; never exported' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigDocument = Type.Object(
+  {
+    version: Type.Literal(1),
+    skills: Type.Optional(Type.Array(SkillItem)),
+    teams: Type.Optional(Type.Array(TeamItem)),
+    presenceReasons: Type.Optional(Type.Array(CodeItem)),
+    wrapUpCodes: Type.Optional(Type.Array(CodeItem)),
+    users: Type.Optional(Type.Array(UserItem)),
+    queues: Type.Optional(Type.Array(QueueItem)),
+    worktypes: Type.Optional(Type.Array(WorktypeItem)),
+    rules: Type.Optional(Type.Array(RuleItem)),
+    routing: Type.Optional(RoutingSettingsT),
+    apiKeys: Type.Optional(Type.Array(ApiKeyItem)),
+  },
+  { additionalProperties: false },
+);
 export type ConfigDocument = Static<typeof ConfigDocument>;
+export type UserItem = Static<typeof UserItem>;
+export type QueueItem = Static<typeof QueueItem>;
+export type WorktypeItem = Static<typeof WorktypeItem>;
+export type RuleItem = Static<typeof RuleItem>;
+
+/** The same object with more fields (typebox 1 drops `additionalProperties` in its own composites). */
+export const extend = <P extends TProperties, Q extends TProperties>(base: { properties: P }, more: Q) =>
+  Type.Object({ ...base.properties, ...more }, { additionalProperties: false });

@@ -3,21 +3,23 @@ import type { DB } from '../db/schema.js';
 import type { MediaType } from '@worklane/core';
 import type { Role, Scope } from '../auth/principal.js';
 import type { ConfigDocument } from './document.js';
+import { readRouting } from './routing.js';
 
 /** The configuration as a document. Never includes passwords or API key secrets. */
 export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
-  const [skills, teams, reasons, codes, users, userSkills, teamMembers, queues, queueMembers, worktypes, rules, keys] = await Promise.all([
+  const [skills, teams, reasons, codes, users, userSkills, teamMembers, queues, queueMembers, worktypes, rules, routing, keys] = await Promise.all([
     db.selectFrom('skills').selectAll().orderBy('id').execute(),
     db.selectFrom('teams').selectAll().orderBy('id').execute(),
     db.selectFrom('presence_reasons').selectAll().orderBy('code').execute(),
     db.selectFrom('wrap_up_codes').selectAll().orderBy('code').execute(),
-    db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'capacity']).orderBy('email').execute(),
+    db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'capacity', 'disabled']).orderBy('email').execute(),
     db.selectFrom('user_skills').selectAll().orderBy('skill_id').execute(),
     db.selectFrom('team_members').selectAll().orderBy('team_id').execute(),
     db.selectFrom('queues').selectAll().orderBy('id').execute(),
     db.selectFrom('queue_members').selectAll().orderBy('member_id').execute(),
     db.selectFrom('worktypes').selectAll().orderBy('id').execute(),
-    db.selectFrom('rules').selectAll().orderBy('position').execute(),
+    db.selectFrom('rules').selectAll().orderBy('position').orderBy('id').execute(),
+    readRouting(db),
     db.selectFrom('api_keys').select(['name', 'scopes']).where('revoked_at', 'is', null).orderBy('name').execute(),
   ]);
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
@@ -34,6 +36,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
       skills: Object.fromEntries(userSkills.filter((s) => s.user_id === u.id).map((s) => [s.skill_id, s.level])),
       teams: teamMembers.filter((t) => t.user_id === u.id).map((t) => t.team_id),
       capacity: u.capacity,
+      ...(u.disabled ? { disabled: true } : {}),
     })),
     queues: queues.map((q) => ({
       id: q.id,
@@ -56,6 +59,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
       };
     }),
     rules: rules.map((r) => ({ id: r.id, name: r.name, when: r.when_expr, set: r.actions, position: r.position, enabled: r.enabled })),
+    routing,
     apiKeys: keys.map((k) => ({ name: k.name, scopes: k.scopes as Scope[] })),
   };
 }

@@ -78,6 +78,9 @@ function redact(url: string): string {
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server closed (PostgreSQL restarting, database dropped) is an error
+    // event on the pool; unhandled, it would crash the process. The pool replaces the connection.
+    pool.on('error', (err) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redact(opts.databaseUrl), close: () => db.destroy() };
   }

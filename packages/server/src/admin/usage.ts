@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB, QueueSettings, WorktypeSettings } from '../db/schema.js';
+import type { RuleActions } from '@worklane/core';
+
+// "What still uses it": the answers a refused delete (409) lists, one phrase per user.
+
+const FINISHED = ['completed', 'canceled'];
+
+async function worktypes(db: Kysely<DB>) {
+  return (await db.selectFrom('worktypes').select(['id', 'settings']).orderBy('id').execute()) as { id: string; settings: WorktypeSettings }[];
+}
+async function rules(db: Kysely<DB>) {
+  return (await db.selectFrom('rules').select(['id', 'actions']).orderBy('position').execute()) as { id: string; actions: RuleActions }[];
+}
+async function queues(db: Kysely<DB>) {
+  return (await db.selectFrom('queues').select(['id', 'settings']).orderBy('id').execute()) as { id: string; settings: QueueSettings }[];
+}
+
+/** Tasks whose `column` is `id`: live ones, and (when `history`) finished ones that keep a reference. */
+async function tasksWith(db: Kysely<DB>, column: 'queue_id' | 'worktype' | 'team_bin' | 'assignee_id' | 'target_agent_id', id: string, history: boolean): Promise<string[]> {
+  const row = await db
+    .selectFrom('tasks')
+    .select([sql<number>`count(*) filter (where state not in ('completed', 'canceled'))`.as('live'), sql<number>`count(*)`.as('all')])
+    .where(column, '=', id)
+    .executeTakeFirstOrThrow();
+  const live = Number(row.live);
+  const done = Number(row.all) - live;
+  return [...(live ? [`${live} live task(s)`] : []), ...(history && done ? [`${done} finished task(s) keep it in their history`] : [])];
+}
+
+export async function queueUses(db: Kysely<DB>, id: string): Promise<string[]> {
+  const [wts, rs, qs, tasks] = await Promise.all([worktypes(db), rules(db), queues(db), tasksWith(db, 'queue_id', id, true)]);
+  return [
+    ...tasks,
+    ...wts.filter((w) => w.settings.defaultQueue === id).map((w) => `worktype ${w.id} (default queue)`),
+    ...wts.filter((w) => w.settings.escalation?.queue === id).map((w) => `worktype ${w.id} (escalation)`),
+    ...rs.filter((r) => r.actions.queue === id).map((r) => `rule ${r.id}`),
+    ...qs.flatMap((q) => (q.settings.exceptions ?? []).filter((e) => e.moveToQueue === id).map((e) => `queue ${q.id} (exception ${e.id})`)),
+  ];
+}
+
+export async function skillUses(db: Kysely<DB>, id: string): Promise<string[]> {
+  const [wts, rs, live] = await Promise.all([
+    worktypes(db),
+    rules(db),
+    db
+      .selectFrom('tasks')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('state', 'not in', FINISHED)
+      .where(sql<boolean>`skills @> ${JSON.stringify([{ skill: id }])}::jsonb`)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return [
+    ...(Number(live.n) ? [`${Number(live.n)} live task(s) require it`] : []),
+    ...wts.filter((w) => w.settings.skills.some((s) => s.skill === id)).map((w) => `worktype ${w.id}`),
+    ...rs.filter((r) => r.actions.skills?.some((s) => s.skill === id)).map((r) => `rule ${r.id}`),
+  ];
+}
+
+export async function teamUses(db: Kysely<DB>, id: string): Promise<string[]> {
+  const [members, qs, bin] = await Promise.all([
+    db.selectFrom('queue_members').select('queue_id').where('member_type', '=', 'team').where('member_id', '=', id).orderBy('queue_id').execute(),
+    queues(db),
+    tasksWith(db, 'team_bin', id, false),
+  ]);
+  return [
+    ...bin.map((t) => `${t} in its workbin`),
+    ...members.map((m) => `queue ${m.queue_id} (member)`),
+    ...qs.flatMap((q) => (q.settings.exceptions ?? []).filter((e) => e.moveToTeamBin === id).map((e) => `queue ${q.id} (exception ${e.id})`)),
+  ];
+}
+
+export async function wrapUpCodeUses(db: Kysely<DB>, code: string): Promise<string[]> {
+  return (await worktypes(db)).filter((w) => w.settings.wrapUpCodes.includes(code)).map((w) => `worktype ${w.id}`);
+}
+
+export const worktypeUses = (db: Kysely<DB>, id: string) => tasksWith(db, 'worktype', id, true);
+
+/** People are referred to by their work and offers; such a user is disabled rather than deleted. */
+export async function userUses(db: Kysely<DB>, id: string): Promise<string[]> {
+  const [assigned, targeted, offers] = await Promise.all([
+    tasksWith(db, 'assignee_id', id, true),
+    tasksWith(db, 'target_agent_id', id, true),
+    db.selectFrom('offers').select(sql<number>`count(*)`.as('n')).where('agent_id', '=', id).executeTakeFirstOrThrow(),
+  ]);
+  const uses = [...assigned, ...targeted.map((t) => `${t} routed to them personally`), ...(Number(offers.n) ? [`${Number(offers.n)} offer(s) in history`] : [])];
+  return uses.length ? [...uses, 'disable the user instead (PATCH disabled: true)'] : [];
+}

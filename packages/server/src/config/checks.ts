@@ -1,0 +1,130 @@
+import { validateNumberExpression, validateRuleExpression } from '@worklane/core';
+import type { Static } from 'typebox';
+import type { FieldError } from '../http/problems.js';
+import { schemaError, validateAgainst } from './ajv.js';
+import { ConfigDocument, type QueueItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
+
+// Checks beyond the schema: cross references and rules the schema cannot say. One function per kind
+// of item, used both for a whole document (import) and for one item (the configuration API), with
+// `at` the JSON pointer of the item.
+
+/** What an item may refer to. */
+export interface Known {
+  skills: ReadonlySet<string>;
+  teams: ReadonlySet<string>;
+  queues: ReadonlySet<string>;
+  wrapUpCodes: ReadonlySet<string>;
+  /** A user reference (an e-mail in files; an id or an e-mail in the API) names a user. */
+  hasUser(ref: string): boolean;
+}
+
+export function checkUser(u: UserItem, k: Known, at = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const s of Object.keys(u.skills ?? {})) if (!k.skills.has(s)) out.push({ pointer: `${at}/skills/${s}`, message: `unknown skill "${s}"` });
+  u.teams?.forEach((t, j) => !k.teams.has(t) && out.push({ pointer: `${at}/teams/${j}`, message: `unknown team "${t}"` }));
+  return out;
+}
+
+export function checkTeamMembers(members: readonly string[] | undefined, k: Known, at = ''): FieldError[] {
+  const out: FieldError[] = [];
+  members?.forEach((u, j) => !k.hasUser(u) && out.push({ pointer: `${at}/members/${j}`, message: `unknown user "${u}"` }));
+  return out;
+}
+
+export function checkQueue(q: QueueItem, k: Known, at = ''): FieldError[] {
+  const out: FieldError[] = [];
+  q.members?.teams?.forEach((t, j) => !k.teams.has(t) && out.push({ pointer: `${at}/members/teams/${j}`, message: `unknown team "${t}"` }));
+  q.members?.users?.forEach((u, j) => !k.hasUser(u) && out.push({ pointer: `${at}/members/users/${j}`, message: `unknown user "${u}"` }));
+  const ids = new Set<string>();
+  q.exceptions?.forEach((e, j) => {
+    const p = `${at}/exceptions/${j}`;
+    if (ids.has(e.id)) out.push({ pointer: `${p}/id`, message: `duplicate exception id "${e.id}" in this queue` });
+    ids.add(e.id);
+    if (e.waitedSeconds === undefined && e.dueUsedPercent === undefined && !e.noEligibleAgent)
+      out.push({ pointer: p, message: 'needs a condition: waitedSeconds, dueUsedPercent or noEligibleAgent' });
+    if (e.raisePriority === undefined && !e.moveToQueue && !e.moveToTeamBin && !e.alertSupervisors)
+      out.push({ pointer: p, message: 'needs an action: raisePriority, moveToQueue, moveToTeamBin or alertSupervisors' });
+    if (e.moveToQueue && e.moveToTeamBin) out.push({ pointer: `${p}/moveToTeamBin`, message: 'choose moveToQueue or moveToTeamBin, not both' });
+    if (e.moveToQueue === q.id) out.push({ pointer: `${p}/moveToQueue`, message: 'is this queue' });
+    else if (e.moveToQueue && !k.queues.has(e.moveToQueue)) out.push({ pointer: `${p}/moveToQueue`, message: `unknown queue "${e.moveToQueue}"` });
+    if (e.moveToTeamBin && !k.teams.has(e.moveToTeamBin)) out.push({ pointer: `${p}/moveToTeamBin`, message: `unknown team "${e.moveToTeamBin}"` });
+  });
+  return out;
+}
+
+export function checkWorktype(w: WorktypeItem, k: Known, at = ''): FieldError[] {
+  const out: FieldError[] = [];
+  if (!k.queues.has(w.defaultQueue)) out.push({ pointer: `${at}/defaultQueue`, message: `unknown queue "${w.defaultQueue}"` });
+  w.wrapUpCodes?.forEach((c, j) => !k.wrapUpCodes.has(c) && out.push({ pointer: `${at}/wrapUpCodes/${j}`, message: `unknown wrap-up code "${c}"` }));
+  w.skills?.forEach((s, j) => !k.skills.has(s.skill) && out.push({ pointer: `${at}/skills/${j}/skill`, message: `unknown skill "${s.skill}"` }));
+  const bad = w.attributeSchema ? schemaError(w.attributeSchema) : null;
+  if (bad) out.push({ pointer: `${at}/attributeSchema`, message: bad });
+  const esc = w.escalation?.queue;
+  if (esc && !k.queues.has(esc)) out.push({ pointer: `${at}/escalation/queue`, message: `unknown queue "${esc}"` });
+  return out;
+}
+
+export function checkRule(r: RuleItem, k: Known, at = ''): FieldError[] {
+  const out: FieldError[] = [];
+  const bad = validateRuleExpression(r.when);
+  if (bad) out.push({ pointer: `${at}/when`, message: bad });
+  const badFrom = r.set.priorityFrom !== undefined ? validateNumberExpression(r.set.priorityFrom) : null;
+  if (badFrom) out.push({ pointer: `${at}/set/priorityFrom`, message: badFrom });
+  if (r.set.queue && !k.queues.has(r.set.queue)) out.push({ pointer: `${at}/set/queue`, message: `unknown queue "${r.set.queue}"` });
+  r.set.skills?.forEach((s, j) => !k.skills.has(s.skill) && out.push({ pointer: `${at}/set/skills/${j}/skill`, message: `unknown skill "${s.skill}"` }));
+  return out;
+}
+
+export function checkRouting(r: Static<typeof RoutingSettingsT>, at = ''): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  r.blending.forEach((b, j) => {
+    if (seen.has(b.media)) out.push({ pointer: `${at}/blending/${j}/media`, message: `"${b.media}" has a blending rule already` });
+    seen.add(b.media);
+  });
+  return out;
+}
+
+/** Items of a section that repeat an id. */
+function duplicates(items: readonly Record<string, unknown>[] | undefined, key: string, at: string): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  items?.forEach((x, i) => {
+    const id = String(x[key]).toLowerCase();
+    if (seen.has(id)) out.push({ pointer: `${at}/${i}/${key}`, message: `duplicate ${key} "${String(x[key])}"` });
+    seen.add(id);
+  });
+  return out;
+}
+
+/** Shape and cross-reference checks of a whole document; every problem is reported at once with its pointer. */
+export function checkDocument(doc: unknown): FieldError[] {
+  const errors = validateAgainst(ConfigDocument, doc);
+  if (errors.length) return errors;
+  const d = doc as ConfigDocument;
+  const ids = (xs: { id: string }[] | undefined) => new Set((xs ?? []).map((x) => x.id));
+  const emails = new Set((d.users ?? []).map((u) => u.email.toLowerCase()));
+  const k: Known = {
+    skills: ids(d.skills),
+    teams: ids(d.teams),
+    queues: ids(d.queues),
+    wrapUpCodes: new Set((d.wrapUpCodes ?? []).map((c) => c.code)),
+    hasUser: (ref) => emails.has(ref.toLowerCase()),
+  };
+  return [
+    ...duplicates(d.skills, 'id', '/skills'),
+    ...duplicates(d.teams, 'id', '/teams'),
+    ...duplicates(d.presenceReasons, 'code', '/presenceReasons'),
+    ...duplicates(d.wrapUpCodes, 'code', '/wrapUpCodes'),
+    ...duplicates(d.users, 'email', '/users'),
+    ...duplicates(d.queues, 'id', '/queues'),
+    ...duplicates(d.worktypes, 'id', '/worktypes'),
+    ...duplicates(d.rules, 'id', '/rules'),
+    ...duplicates(d.apiKeys, 'name', '/apiKeys'),
+    ...(d.users ?? []).flatMap((u, i) => checkUser(u, k, `/users/${i}`)),
+    ...(d.queues ?? []).flatMap((q, i) => checkQueue(q, k, `/queues/${i}`)),
+    ...(d.worktypes ?? []).flatMap((w, i) => checkWorktype(w, k, `/worktypes/${i}`)),
+    ...(d.rules ?? []).flatMap((r, i) => checkRule(r, k, `/rules/${i}`)),
+    ...(d.routing ? checkRouting(d.routing, '/routing') : []),
+  ];
+}
