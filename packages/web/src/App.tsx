@@ -14,7 +14,7 @@ import { SupervisorPage } from './supervisor/SupervisorPage';
 import { AdminPage } from './admin/AdminPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
-const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks']];
+const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats']];
 
 function Home() {
   const me = useMe();

@@ -60,8 +60,9 @@ describe.each(BACKENDS)('GET /me/stats on $backend', ({ backend, skip }) => {
 
     const since = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
     const stats = (await alice.req('GET', `/api/v1/me/stats?since=${since}`)).json;
-    expect(stats).toMatchObject({ handled: 1, averageHandleSeconds: 90, totalHandleSeconds: 90, current: { status: 'available' } });
-    expect(stats.timeInStatus.map((t: { status: string }) => t.status)).toContain('available');
+    expect(stats).toMatchObject({ handled: 1, averageHandleSeconds: 90, totalHandleSeconds: 90 });
+    // Completing may start after-work; whatever I am now is counting.
+    expect(stats.timeInStatus.map((t: { status: string }) => t.status)).toContain(stats.current.status);
 
     // Someone else's work does not count as mine.
     const bob = await Client.login(h.base, 'bob@worklane.local', 'bob123');

@@ -2,29 +2,41 @@ import { Grid, Paper, Stack, Text, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { MyWorkList } from './MyWorkList';
 import { TaskView } from './TaskView';
+import { WorkbinList } from './WorkbinList';
+import { WorkbinPanel } from './WorkbinPanel';
+import { MyDay } from './MyDay';
 
-/** /agent: "My work" on the left, the selected task (?task=<id>) on the right. */
+/**
+ * /agent: My work, workbins and my day on the left; on the right the selected task (?task=<id>)
+ * or the selected workbin (?bin=<id>).
+ */
 export function AgentWorkspace() {
   const [params, setParams] = useSearchParams();
-  const selected = params.get('task');
-  const select = (id: string | null) => setParams(id ? { task: id } : {}, { replace: false });
+  const task = params.get('task');
+  const bin = task ? null : params.get('bin');
+  const openTask = (id: string | null) => setParams(id ? { task: id } : {}, { replace: false });
+  const openBin = (id: string) => setParams({ bin: id }, { replace: false });
 
   return (
     <Grid gap="md">
       <Grid.Col span={{ base: 12, md: 4 }}>
-        <MyWorkList selected={selected} onSelect={select} />
+        <Stack gap="md">
+          <MyWorkList selected={task} onSelect={openTask} />
+          <WorkbinList selected={bin} onSelect={openBin} />
+          <MyDay />
+        </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 8 }}>
-        {selected ? (
-          <TaskView key={selected} taskId={selected} onDone={() => select(null)} />
-        ) : (
+        {task && <TaskView key={task} taskId={task} onDone={() => openTask(null)} />}
+        {bin && <WorkbinPanel key={bin} binId={bin} onClaimed={(t) => openTask(t.id)} />}
+        {!task && !bin && (
           <Paper withBorder p="xl">
             <Stack gap={4} align="center">
               <Title order={3} size="h4">
                 No task selected
               </Title>
               <Text c="dimmed" size="sm">
-                Choose a task from My work to see its details and wrap it up.
+                Choose a task from My work, or open a workbin to claim one.
               </Text>
             </Stack>
           </Paper>

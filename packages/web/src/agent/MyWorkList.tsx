@@ -28,7 +28,7 @@ export function MyWorkList({ selected, onSelect }: { selected: string | null; on
       )}
       {tasks.data && tasks.data.length === 0 && (
         <Text c="dimmed" size="sm" py="md" ta="center">
-          No work assigned — set yourself Available to receive tasks
+          No work assigned — set yourself Available to receive tasks, or claim one from a workbin
         </Text>
       )}
       {tasks.data && tasks.data.length > 0 && (

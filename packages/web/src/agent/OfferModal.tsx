@@ -10,6 +10,7 @@ import { displayValue } from '../lib/format';
 import { formatDuration, useNow } from '../lib/time';
 import { applyTaskUpdate, removeMyTask, removeOffer, useOffers, useWorktype } from './data';
 import { useUser } from '../auth/session';
+import { useQueues } from '../tasks/actions';
 
 /** Pops up the oldest pending offer; closes itself when the offer is closed over the stream. */
 export function OfferModal() {
@@ -40,6 +41,7 @@ function OfferBody({ offer, now, more }: { offer: Offer; now: number; more: numb
   const navigate = useNavigate();
   const user = useUser();
   const worktype = useWorktype(offer.task.worktype);
+  const queues = useQueues();
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
   const acceptRef = useRef<HTMLButtonElement>(null);
@@ -112,7 +114,7 @@ function OfferBody({ offer, now, more }: { offer: Offer; now: number; more: numb
       <Group gap="xs">
         <Badge variant="light">Worktype: {worktype.data?.name ?? t.worktype}</Badge>
         <Badge variant="light" color="grape">
-          Queue: {t.queue ?? '—'}
+          Queue: {queues.data?.find((q) => q.id === t.queue)?.name ?? t.queue ?? '—'}
         </Badge>
         <Badge variant="light" color="orange">
           Priority: {t.priority}

@@ -1,11 +1,28 @@
-import { Alert, Paper, Skeleton, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Code, Group, Paper, Skeleton, Text, Timeline, Title } from '@mantine/core';
 import { errorMessage } from '../api/client';
-import { summarize } from '../lib/format';
 import { formatTime } from '../lib/time';
-import { useTaskEvents } from './data';
+import { hasRole, useUser } from '../auth/session';
+import { useAgentDirectory, useQueues } from '../tasks/actions';
+import { useTaskEvents, useWrapUpCodes } from './data';
+import { actorText, EVENT_LABEL, eventSummary, type Names } from './historyFormat';
+
+/** Names for ids in events: me, agents (for those who may list them), queues, wrap-up codes. */
+function useNames(): Names {
+  const me = useUser();
+  const agents = useAgentDirectory(hasRole(me, 'supervisor', 'admin'));
+  const queues = useQueues();
+  const codes = useWrapUpCodes();
+  return {
+    user: (id) => (id === me.id ? `${me.name} (you)` : (agents.data?.find((a) => a.agent === id)?.name ?? 'a colleague')),
+    queue: (id) => queues.data?.find((q) => q.id === id)?.name ?? id,
+    // "NS": completed without choosing a code.
+    wrapUp: (code) => (code === 'NS' ? 'Not set' : (codes.data?.find((c) => c.code === code)?.label ?? code)),
+  };
+}
 
 export function TaskHistory({ taskId }: { taskId: string }) {
   const events = useTaskEvents(taskId);
+  const names = useNames();
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="task-history">
       <Title order={3} size="h5" id="task-history" mb="sm">
@@ -20,19 +37,33 @@ export function TaskHistory({ taskId }: { taskId: string }) {
       )}
       {events.data && events.data.length > 0 && (
         <Timeline bulletSize={12} lineWidth={2} active={events.data.length}>
-          {events.data.map((e) => (
-            <Timeline.Item key={e.id} title={e.type}>
-              <Text size="xs" c="dimmed">
-                {formatTime(e.at)}
-                {e.actor ? ` · ${e.actor}` : ''}
-              </Text>
-              {summarize(e.data) && (
-                <Text size="xs" style={{ wordBreak: 'break-word' }}>
-                  {summarize(e.data)}
+          {events.data.map((e) => {
+            const summary = eventSummary(e.data, names);
+            const actor = actorText(e.actor, names);
+            return (
+              <Timeline.Item
+                key={e.id}
+                title={
+                  <Group gap={6} component="span">
+                    <span>{EVENT_LABEL[e.type] ?? e.type}</span>
+                    <Code fz={10} c="dimmed">
+                      {e.type}
+                    </Code>
+                  </Group>
+                }
+              >
+                <Text size="xs" c="dimmed">
+                  {formatTime(e.at)}
+                  {actor ? ` · ${actor}` : ''}
                 </Text>
-              )}
-            </Timeline.Item>
-          ))}
+                {summary && (
+                  <Text size="xs" style={{ wordBreak: 'break-word' }}>
+                    {summary}
+                  </Text>
+                )}
+              </Timeline.Item>
+            );
+          })}
         </Timeline>
       )}
     </Paper>

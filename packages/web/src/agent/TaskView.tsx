@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import { IconExternalLink } from '@tabler/icons-react';
+import { Alert, Badge, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { ApiError, errorMessage } from '../api/client';
 import type { Task } from '../api/types';
 import { displayValue, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
@@ -8,6 +7,9 @@ import { formatDateTime } from '../lib/time';
 import { useTask, useWorktype } from './data';
 import { TaskHistory } from './TaskHistory';
 import { WrapUp } from './WrapUp';
+import { TaskActions } from './TaskActions';
+import { ScreenPop } from './ScreenPop';
+import { useQueues } from '../tasks/actions';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -52,8 +54,12 @@ export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => voi
 
 function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
   const worktype = useWorktype(task.worktype);
+  const queues = useQueues();
+  const queueName = (id: string | null) => (id ? (queues.data?.find((q) => q.id === id)?.name ?? id) : '—');
   const attributes = Object.entries(task.attributes ?? {});
   const canWrapUp = task.state === 'assigned' || task.state === 'wrap-up';
+  // The embedded source page is for working the task; otherwise a link is enough.
+  const framed = worktype.data?.screenPop === 'frame' && canWrapUp;
 
   return (
     <Stack gap="md" component="article" aria-labelledby="task-title">
@@ -62,9 +68,16 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
           <Title order={2} size="h3" id="task-title">
             {task.title}
           </Title>
-          <Badge color={TASK_STATE_COLOR[task.state]} size="lg" aria-label={`State: ${TASK_STATE_LABEL[task.state]}`}>
-            {TASK_STATE_LABEL[task.state]}
-          </Badge>
+          <Group gap={6} wrap="nowrap">
+            {(task.escalationLevel ?? 0) > 0 && (
+              <Badge color="orange" variant="light" size="lg">
+                Escalated{(task.escalationLevel ?? 0) > 1 ? ` ×${task.escalationLevel}` : ''}
+              </Badge>
+            )}
+            <Badge color={TASK_STATE_COLOR[task.state]} size="lg" aria-label={`State: ${TASK_STATE_LABEL[task.state]}`}>
+              {TASK_STATE_LABEL[task.state]}
+            </Badge>
+          </Group>
         </Group>
         {task.description ? (
           <Text size="sm" mt="xs" style={{ whiteSpace: 'pre-wrap' }}>
@@ -76,24 +89,31 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
           </Text>
         )}
         <SimpleGrid cols={{ base: 2, sm: 3 }} mt="md" spacing="sm">
-          <Field label="Priority">{task.priority}</Field>
-          <Field label="Queue">{task.queue ?? '—'}</Field>
+          <Field label="Priority">
+            {task.priority}
+            {task.priorityBoost ? ` (+${task.priorityBoost})` : ''}
+          </Field>
+          <Field label="Queue">{queueName(task.queue)}</Field>
           <Field label="Worktype">{worktype.data?.name ?? task.worktype}</Field>
           <Field label="Due">{formatDateTime(task.dueAt)}</Field>
           <Field label="Source">
             {task.source ?? '—'}
             {task.externalId ? ` · ${task.externalId}` : ''}
           </Field>
+          <Field label="Customer">{task.customerId ?? '—'}</Field>
           <Field label="Created">{formatDateTime(task.createdAt)}</Field>
+          {task.state === 'scheduled' && <Field label="Comes back">{formatDateTime(task.wakeAt)}</Field>}
+          {task.state === 'paused' && <Field label="Waiting for">{task.pausedReason ?? '—'}</Field>}
         </SimpleGrid>
-        {task.url && (
-          <Anchor href={task.url} target="_blank" rel="noopener noreferrer" size="sm" mt="md" display="inline-flex">
-            <Group gap={4} component="span">
-              Open in source system <IconExternalLink size={14} aria-hidden />
-            </Group>
-          </Anchor>
+        {task.url && !framed && (
+          <Group mt="md">
+            <ScreenPop url={task.url} mode="tab" />
+          </Group>
         )}
+        <TaskActions task={task} onLeft={onDone} />
       </Paper>
+
+      {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
       <Paper withBorder p="md" component="section" aria-labelledby="task-attributes">
         <Title order={3} size="h5" id="task-attributes" mb="xs">

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { useStreamMessage } from '../api/stream';
-import type { List, Offer, Presence, PresenceReason, Task, User, Worktype, WrapUpCode, TaskEvent } from '../api/types';
+import type { List, MyStats, Offer, Presence, PresenceReason, Task, User, Worktype, WrapUpCode, TaskEvent } from '../api/types';
 import { ME_KEY } from '../auth/session';
 import type { Me } from '../api/types';
 
@@ -13,7 +13,10 @@ export const MY_TASKS_KEY = ['myTasks'] as const;
 export const taskKey = (id: string) => ['task', id] as const;
 export const taskEventsKey = (id: string) => ['taskEvents', id] as const;
 
-const MY_STATES = new Set<Task['state']>(['offered', 'assigned', 'wrap-up']);
+/** Work I hold; paused and scheduled work stays mine while it keeps me as its assignee. */
+const HELD_STATES = new Set<Task['state']>(['offered', 'assigned', 'wrap-up']);
+const PARKED_STATES = new Set<Task['state']>(['paused', 'scheduled']);
+export const MY_STATS_KEY = ['myStats'] as const;
 
 export function usePresence() {
   const queryClient = useQueryClient();
@@ -72,6 +75,15 @@ export function useTask(id: string | null) {
   });
 }
 
+/** My day so far; re-fetched when my presence changes or I complete a task (and the clock runs on screen). */
+export function useMyStats() {
+  return useQuery({
+    queryKey: MY_STATS_KEY,
+    queryFn: () => api<MyStats>('/me/stats'),
+    staleTime: 60_000,
+  });
+}
+
 export function useTaskEvents(id: string) {
   return useQuery({
     queryKey: taskEventsKey(id),
@@ -106,7 +118,8 @@ export function applyTaskUpdate(queryClient: QueryClient, task: Task, me: User |
     const inList = old.items.some((t) => t.id === task.id);
     const assignedToMe = me !== null && task.assignee === me.id;
     const assignedElsewhere = task.assignee !== null && !assignedToMe;
-    if (!MY_STATES.has(task.state) || assignedElsewhere) {
+    const mine = (HELD_STATES.has(task.state) && !assignedElsewhere) || (PARKED_STATES.has(task.state) && assignedToMe);
+    if (!mine) {
       return inList ? { ...old, items: old.items.filter((t) => t.id !== task.id) } : old;
     }
     if (inList) return { ...old, items: old.items.map((t) => (t.id === task.id ? task : t)) };
@@ -151,6 +164,14 @@ export function useAgentStreamSync(me: User) {
   useStreamMessage('task.updated', ({ task }) => {
     applyTaskUpdate(queryClient, task, me);
     void queryClient.invalidateQueries({ queryKey: taskEventsKey(task.id) });
+    if (task.state === 'completed') void queryClient.invalidateQueries({ queryKey: MY_STATS_KEY });
   });
-  useStreamMessage('presence.changed', ({ presence }) => queryClient.setQueryData(PRESENCE_KEY, presence));
+  useStreamMessage('presence.changed', ({ presence }) => {
+    queryClient.setQueryData(PRESENCE_KEY, presence);
+    void queryClient.invalidateQueries({ queryKey: MY_STATS_KEY });
+  });
+  useStreamMessage('workbin.changed', ({ bins }) => {
+    void queryClient.invalidateQueries({ queryKey: ['workbins'] });
+    for (const bin of bins) void queryClient.invalidateQueries({ queryKey: ['workbinTasks', bin] });
+  });
 }

@@ -11,14 +11,17 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string | null;
   readonly errors: ProblemFieldError[];
+  /** 409 answers about a task carry its current state. */
+  readonly state: string | null;
 
-  constructor(status: number, title: string, detail: string | null, errors: ProblemFieldError[] = []) {
+  constructor(status: number, title: string, detail: string | null, errors: ProblemFieldError[] = [], state: string | null = null) {
     super(detail ?? title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.state = state;
   }
 }
 
@@ -58,7 +61,8 @@ async function toApiError(res: Response): Promise<ApiError> {
     const errors = Array.isArray(body.errors)
       ? body.errors.filter(isRecord).map((e) => ({ pointer: String(e.pointer ?? ''), message: String(e.message ?? '') }))
       : [];
-    return new ApiError(res.status, title, detail, errors);
+    const state = typeof body.state === 'string' ? body.state : null;
+    return new ApiError(res.status, title, detail, errors, state);
   }
   if (res.status === 502 || res.status === 503 || res.status === 504) {
     return new ApiError(res.status, 'Server unavailable', 'The Worklane server is not reachable right now. Try again shortly.');
@@ -99,4 +103,24 @@ export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   if (err instanceof Error) return err.message;
   return 'Something went wrong.';
+}
+
+/**
+ * Splits a failure into messages for the form's fields (by the first segment of each problem's
+ * JSON pointer, e.g. `/attributes/amount` -> `attributes`) and a general message for the rest.
+ */
+export function formErrors(err: unknown, fields: readonly string[]): { fields: Record<string, string>; general: string | null } {
+  if (!(err instanceof ApiError)) return { fields: {}, general: err ? errorMessage(err) : null };
+  const out: Record<string, string> = {};
+  let unplaced = false;
+  for (const e of err.errors) {
+    const field = e.pointer.split('/')[1] ?? '';
+    if (fields.includes(field)) {
+      const rest = e.pointer.split('/').slice(2).join('/');
+      const text = rest ? `${rest}: ${e.message}` : e.message;
+      out[field] = out[field] ? `${out[field]}; ${text}` : text;
+    } else unplaced = true;
+  }
+  const placed = Object.keys(out).length > 0;
+  return { fields: out, general: placed && !unplaced ? null : err.message };
 }

@@ -65,6 +65,77 @@ export interface Task {
   url: string | null;
   createdAt: string;
   updatedAt: string;
+  customerId?: string | null;
+  caseId?: string | null;
+  note?: string | null;
+  enteredQueueAt?: string | null;
+  completedAt?: string | null;
+  /** scheduled: when it re-enters its queue. */
+  wakeAt?: string | null;
+  /** paused: what it waits for. */
+  pausedReason?: string | null;
+  /** Transferred to one person: only they get it (it sits in their personal bin). */
+  targetAgent?: string | null;
+  /** Waits in a team's workbin for a claim or a supervisor's assignment. */
+  teamBin?: string | null;
+  escalationLevel?: number;
+  priorityBoost?: number;
+}
+
+export type WorkbinKind = 'queue' | 'team' | 'personal';
+
+export interface Workbin {
+  /** `queue:<id>`, `team:<id>`, `personal:<userId>`: URL-encode in paths. */
+  id: string;
+  kind: WorkbinKind;
+  name: string;
+  count: number;
+  /** No cherry-picking: only the best N waiting tasks may be claimed (null: any). */
+  claimLimit: number | null;
+  canClaim: boolean;
+}
+
+export interface WorkbinTask extends Task {
+  effectivePriority: number;
+  position: number;
+  claimable: boolean;
+}
+
+export type WorkbinSort = 'priority' | 'due' | 'age';
+
+export interface WorkbinTasks {
+  items: WorkbinTask[];
+  total: number;
+}
+
+export interface QueueConfig {
+  id: string;
+  name: string;
+  distribution?: 'push' | 'pull' | 'both';
+  claimLimit?: number | null;
+}
+
+export interface StatusTime {
+  status: PresenceStatus;
+  reason: string | null;
+  seconds: number;
+}
+
+/** GET /me/stats: my day so far. */
+export interface MyStats {
+  since: string;
+  until: string;
+  handled: number;
+  averageHandleSeconds: number | null;
+  totalHandleSeconds: number;
+  timeInStatus: StatusTime[];
+  current: Presence;
+}
+
+export interface LiveAlert {
+  level: 'info' | 'warning';
+  message: string;
+  taskId?: string;
 }
 
 export type OfferState = 'pending' | 'accepted' | 'declined' | 'timed-out' | 'rescinded';
@@ -97,6 +168,8 @@ export interface Worktype {
   wrapUpCodes: string[];
   urlTemplate: string | null;
   attributeSchema: unknown;
+  /** How the source system's page opens: embedded, or in a new tab (default). */
+  screenPop?: 'frame' | 'tab';
 }
 
 export interface WrapUpCode {
@@ -138,6 +211,8 @@ export type StreamMessage =
   | { type: 'offer.closed'; offerId: string; outcome: string }
   | { type: 'task.updated'; task: Task }
   | { type: 'presence.changed'; presence: Presence }
-  | { type: 'stats.changed' };
+  | { type: 'stats.changed' }
+  | { type: 'workbin.changed'; bins: string[] }
+  | ({ type: 'alert' } & LiveAlert);
 
 export type StreamMessageType = StreamMessage['type'];

@@ -1,9 +1,12 @@
-import { Combobox, Input, InputBase, useCombobox } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Combobox, Input, InputBase, Text, useCombobox } from '@mantine/core';
 import type { MantineSize } from '@mantine/core';
 
 export interface Choice {
   value: string;
   label: string;
+  /** Secondary text under the label in the list (e.g. an agent's status). */
+  hint?: string;
 }
 
 interface ChoiceSelectProps {
@@ -17,6 +20,11 @@ interface ChoiceSelectProps {
   disabled?: boolean;
   size?: MantineSize;
   w?: number | string;
+  /** A message shown under the control (and `aria-invalid`). */
+  error?: ReactNode;
+  description?: ReactNode;
+  /** Takes the focus when it opens inside a Modal. */
+  autoFocus?: boolean;
 }
 
 /**
@@ -24,7 +32,7 @@ interface ChoiceSelectProps {
  * Escape). Unlike Mantine's Select, the listbox is not labelled with the control's name, so
  * `getByLabel(name)` finds exactly one element: the control.
  */
-export function ChoiceSelect({ label, data, value, onChange, placeholder, disabled, size = 'sm', w, ...rest }: ChoiceSelectProps) {
+export function ChoiceSelect({ label, data, value, onChange, placeholder, disabled, size = 'sm', w, error, description, autoFocus, ...rest }: ChoiceSelectProps) {
   const combobox = useCombobox({
     onDropdownClose: () => combobox.resetSelectedOption(),
     onDropdownOpen: () => combobox.updateSelectedOptionIndex('active'),
@@ -51,6 +59,9 @@ export function ChoiceSelect({ label, data, value, onChange, placeholder, disabl
           w={w}
           pointer
           disabled={disabled}
+          error={error}
+          description={description}
+          data-autofocus={autoFocus || undefined}
           rightSection={<Combobox.Chevron />}
           rightSectionPointerEvents="none"
           onClick={() => combobox.toggleDropdown()}
@@ -64,6 +75,11 @@ export function ChoiceSelect({ label, data, value, onChange, placeholder, disabl
           {data.map((d) => (
             <Combobox.Option value={d.value} key={d.value} active={d.value === value} aria-selected={d.value === value}>
               {d.label}
+              {d.hint && (
+                <Text component="span" size="xs" c="dimmed" display="block">
+                  {d.hint}
+                </Text>
+              )}
             </Combobox.Option>
           ))}
         </Combobox.Options>

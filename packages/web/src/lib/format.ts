@@ -45,17 +45,3 @@ export function displayValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
-
-/** "key: value, key: value" for an event's data, shortened. */
-export function summarize(data: unknown, max = 140): string {
-  if (data === null || data === undefined) return '';
-  let text: string;
-  if (typeof data === 'object' && !Array.isArray(data)) {
-    text = Object.entries(data as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${displayValue(v)}`)
-      .join(', ');
-  } else {
-    text = displayValue(data);
-  }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

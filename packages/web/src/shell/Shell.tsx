@@ -9,6 +9,7 @@ import { OfferModal } from '../agent/OfferModal';
 import { useAgentStreamSync } from '../agent/data';
 import type { User } from '../api/types';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { useAlertStream } from './alerts';
 
 function AgentLive({ user }: { user: User }) {
   useAgentStreamSync(user);
@@ -22,6 +23,7 @@ export function Shell() {
   const navigate = useNavigate();
   const location = useLocation();
   const isAgent = hasRole(user, 'agent');
+  useAlertStream();
 
   const links = [
     isAgent && { to: '/agent', label: 'Workspace', icon: IconHeadset },

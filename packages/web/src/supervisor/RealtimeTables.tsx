@@ -1,8 +1,10 @@
-import { Badge, Table } from '@mantine/core';
+import { Badge, Group, Progress, Table, Text } from '@mantine/core';
 import { PRESENCE_COLOR, PRESENCE_LABEL } from '../lib/format';
 import { elapsedText, formatDuration, useNow } from '../lib/time';
 import { useAgentStats, useQueueStats } from './data';
 import { Section } from './Section';
+import { effectiveStatus } from '../tasks/actions';
+import type { AgentStats } from '../api/types';
 
 export function QueuesTable() {
   const queues = useQueueStats();
@@ -56,23 +58,42 @@ export function AgentsTable() {
         </Table.Thead>
         <Table.Tbody>
           {rows.map((a) => (
-            <Table.Tr key={a.agent}>
-              <Table.Td>{a.name}</Table.Td>
-              <Table.Td>
-                <Badge color={PRESENCE_COLOR[a.status] ?? 'gray'} variant="light">
-                  {(PRESENCE_LABEL[a.status] ?? a.status) + (a.reason ? `: ${a.reason}` : '')}
-                </Badge>
-              </Table.Td>
-              <Table.Td ta="right" ff="monospace">
-                {elapsedText(a.since, now)}
-              </Table.Td>
-              <Table.Td ta="right">
-                {a.load} / {a.capacity}
-              </Table.Td>
-            </Table.Tr>
+            <AgentRow key={a.agent} agent={a} now={now} />
           ))}
         </Table.Tbody>
       </Table>
     </Section>
+  );
+}
+
+function AgentRow({ agent: a, now }: { agent: AgentStats; now: number }) {
+  // Busy is derived from load: available with work in hand.
+  const status = effectiveStatus(a);
+  const full = a.capacity > 0 && a.load >= a.capacity;
+  return (
+    <Table.Tr aria-label={a.name}>
+      <Table.Td>{a.name}</Table.Td>
+      <Table.Td>
+        <Badge color={PRESENCE_COLOR[status] ?? 'gray'} variant="light">
+          {(PRESENCE_LABEL[status] ?? status) + (status === 'not-ready' && a.reason ? `: ${a.reason}` : '')}
+        </Badge>
+      </Table.Td>
+      <Table.Td ta="right" ff="monospace">
+        {elapsedText(a.since, now)}
+      </Table.Td>
+      <Table.Td>
+        <Group gap={6} justify="flex-end" wrap="nowrap">
+          <Progress
+            w={80}
+            value={a.capacity > 0 ? (a.load / a.capacity) * 100 : 0}
+            color={full ? 'red' : a.load > 0 ? 'blue' : 'gray'}
+            aria-label={`Load of ${a.name}: ${a.load} of ${a.capacity}`}
+          />
+          <Text size="sm" ff="monospace">
+            {a.load}/{a.capacity}
+          </Text>
+        </Group>
+      </Table.Td>
+    </Table.Tr>
   );
 }

@@ -1,6 +1,8 @@
-import { Stack, Title } from '@mantine/core';
+import { Grid, Stack, Title } from '@mantine/core';
 import { AgentsTable, QueuesTable } from './RealtimeTables';
 import { TasksTable } from './TasksTable';
+import { TeamWorkbins } from './TeamWorkbins';
+import { AlertsPanel } from './AlertsPanel';
 import { useSupervisorStreamRefresh } from './data';
 
 export function SupervisorPage() {
@@ -8,9 +10,17 @@ export function SupervisorPage() {
   return (
     <Stack gap="lg">
       <Title order={2}>Supervisor</Title>
-      <QueuesTable />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <QueuesTable />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <AlertsPanel />
+        </Grid.Col>
+      </Grid>
       <AgentsTable />
       <TasksTable />
+      <TeamWorkbins />
     </Stack>
   );
 }

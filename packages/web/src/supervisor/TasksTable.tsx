@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Table, Text } from '@mantine/core';
+import { Badge, Table, Text, VisuallyHidden } from '@mantine/core';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
 import { TASK_STATES } from '../api/types';
 import type { TaskState } from '../api/types';
@@ -7,6 +7,7 @@ import { TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
 import { formatDateTime } from '../lib/time';
 import { useAgentStats, useQueueStats, useTaskList } from './data';
 import { Section } from './Section';
+import { TaskRowActions } from './TaskRowActions';
 
 const STATE_OPTIONS = [
   { value: 'all', label: 'All states' },
@@ -50,12 +51,22 @@ export function TasksTable() {
             <Table.Th>Assignee</Table.Th>
             <Table.Th>Due</Table.Th>
             <Table.Th>Updated</Table.Th>
+            <Table.Th w={48}>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {rows.map((t) => (
-            <Table.Tr key={t.id}>
-              <Table.Td>{t.title}</Table.Td>
+            <Table.Tr key={t.id} aria-label={t.title}>
+              <Table.Td>
+                {t.title}
+                {(t.escalationLevel ?? 0) > 0 && (
+                  <Badge ml={6} size="xs" color="orange" variant="light">
+                    Escalated
+                  </Badge>
+                )}
+              </Table.Td>
               <Table.Td>
                 <Badge size="sm" color={TASK_STATE_COLOR[t.state] ?? 'gray'}>
                   {TASK_STATE_LABEL[t.state] ?? t.state}
@@ -66,6 +77,9 @@ export function TasksTable() {
               <Table.Td>{agentName(t.assignee)}</Table.Td>
               <Table.Td>{formatDateTime(t.dueAt)}</Table.Td>
               <Table.Td>{formatDateTime(t.updatedAt)}</Table.Td>
+              <Table.Td>
+                <TaskRowActions task={t} />
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

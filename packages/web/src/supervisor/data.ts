@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { useStreamMessage } from '../api/stream';
-import type { AgentStats, List, Page, QueueStats, Task, TaskState } from '../api/types';
+import type { List, Page, QueueStats, Task, TaskState } from '../api/types';
 
 export function useQueueStats() {
   return useQuery({
@@ -13,14 +13,7 @@ export function useQueueStats() {
   });
 }
 
-export function useAgentStats() {
-  return useQuery({
-    queryKey: ['realtime', 'agents'],
-    queryFn: () => api<List<AgentStats>>('/reports/realtime/agents'),
-    select: (d) => d.items,
-    staleTime: 0,
-  });
-}
+export { useAgentDirectory as useAgentStats } from '../tasks/actions';
 
 export function useTaskList(state: TaskState | null) {
   return useQuery({
@@ -49,6 +42,10 @@ export function useSupervisorStreamRefresh() {
   };
   useStreamMessage('stats.changed', schedule);
   useStreamMessage('task.updated', schedule);
+  useStreamMessage('workbin.changed', ({ bins }) => {
+    void queryClient.invalidateQueries({ queryKey: ['workbins'] });
+    for (const bin of bins) void queryClient.invalidateQueries({ queryKey: ['workbinTasks', bin] });
+  });
   useEffect(
     () => () => {
       if (timer.current !== undefined) clearTimeout(timer.current);

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { ActionIcon, Menu } from '@mantine/core';
+import { IconArrowBackUp, IconArrowsExchange, IconDots, IconPlayerPlay, IconUserPlus, IconX } from '@tabler/icons-react';
+import type { Task } from '../api/types';
+import { AssignDialog } from '../tasks/AssignDialog';
+import { ReasonDialog } from '../tasks/ReasonDialog';
+import { TransferDialog } from '../tasks/TransferDialog';
+import { conflictText, useTaskAction } from '../tasks/actions';
+import { notifications } from '@mantine/notifications';
+import { errorMessage } from '../api/client';
+
+type Dialog = 'assign' | 'pull-back' | 'transfer' | 'cancel';
+
+const OPEN_STATES = new Set<Task['state']>(['queued', 'offered', 'assigned', 'wrap-up', 'scheduled', 'paused']);
+const HELD_STATES = new Set<Task['state']>(['assigned', 'wrap-up', 'offered']);
+
+/** The supervisor's per-task menu: assign to a person, pull back, transfer, cancel. */
+export function TaskRowActions({ task }: { task: Task }) {
+  const [open, setOpen] = useState<Dialog | null>(null);
+  const close = () => setOpen(null);
+  const resume = useTaskAction<undefined>(task, 'resume');
+  if (!OPEN_STATES.has(task.state)) return null;
+  const held = HELD_STATES.has(task.state);
+
+  return (
+    <>
+      <Menu position="bottom-end" withinPortal shadow="md">
+        <Menu.Target>
+          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${task.title}`}>
+            <IconDots size={18} />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item leftSection={<IconUserPlus size={16} />} onClick={() => setOpen('assign')}>
+            {task.assignee ? 'Reassign…' : 'Assign…'}
+          </Menu.Item>
+          {task.state === 'paused' && (
+            <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() =>
+                resume.mutate(undefined, {
+                  onError: (err) => notifications.show({ color: 'red', title: 'Could not resume the task', message: conflictText(err) ?? errorMessage(err) }),
+                })
+              } disabled={resume.isPending}>
+              Resume
+            </Menu.Item>
+          )}
+          {held && (
+            <Menu.Item leftSection={<IconArrowBackUp size={16} />} onClick={() => setOpen('pull-back')}>
+              Pull back…
+            </Menu.Item>
+          )}
+          <Menu.Item leftSection={<IconArrowsExchange size={16} />} onClick={() => setOpen('transfer')}>
+            Transfer…
+          </Menu.Item>
+          <Menu.Divider />
+          <Menu.Item color="red" leftSection={<IconX size={16} />} onClick={() => setOpen('cancel')}>
+            Cancel task…
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      {open === 'assign' && <AssignDialog task={task} opened onClose={close} />}
+      {open === 'pull-back' && <ReasonDialog task={task} action="pull-back" opened onClose={close} />}
+      {open === 'transfer' && <TransferDialog task={task} opened onClose={close} canPickAgent />}
+      {open === 'cancel' && <ReasonDialog task={task} action="cancel" opened onClose={close} />}
+    </>
+  );
+}
