@@ -176,8 +176,10 @@ describe('agent workspace and supervisor controls in a real browser', () => {
     await alice.screenshot({ path: join(SHOTS, 'workspace-pause.png') });
     await pause.getByRole('button', { name: 'Pause task' }).click();
     await pause.waitFor({ state: 'hidden' });
-    await alice.getByText('Choose a task from My work').waitFor();
-    expect(await alice.getByRole('list', { name: 'My work' }).getByText('Back-office check 4').count()).toBe(0);
+    // Paused work stays in the agent's work (using no capacity) until they resume it.
+    await alice.getByText('Signed form from the customer').first().waitFor();
+    await alice.getByRole('toolbar', { name: 'Task actions' }).getByRole('button', { name: /Resume/ }).waitFor();
+    await alice.getByRole('list', { name: 'My work' }).getByText('Back-office check 4').waitFor();
   });
 
   it('a supervisor sees an escalation alert live, assigns a waiting task to a person, who sees it arrive live', async () => {

@@ -65,8 +65,22 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
 
   r.get('/api/v1/me/tasks', { config: { auth: AGENT }, schema: { tags: ['people'], summary: 'My work' } }, async (request) => {
     const u = requireUser(request);
-    const rows = await s.db.selectFrom('tasks').selectAll().where('assignee_id', '=', u.id).where('state', 'in', ['assigned', 'wrap-up']).orderBy('updated_at', 'desc').execute();
+    const rows = await s.db.selectFrom('tasks').selectAll().where('assignee_id', '=', u.id).where('state', 'in', ['assigned', 'wrap-up', 'paused']).orderBy('updated_at', 'desc').execute();
     return { items: rows.map(taskDto) };
+  });
+
+  r.get('/api/v1/agents', {
+    config: { auth: { roles: ['agent', 'supervisor'] } },
+    schema: { tags: ['people'], summary: 'Agents to transfer work to: id, name, status (busy when working at an available status)' },
+  }, async () => {
+    const users = await s.db.selectFrom('users').select(['id', 'name']).where('disabled', '=', false).orderBy('name').execute();
+    const live = new Map(s.dispatcher.agentSnapshot().map((a) => [a.id, a]));
+    return {
+      items: users.flatMap((u) => {
+        const a = live.get(u.id);
+        return a ? [{ id: u.id, name: u.name, status: a.status === 'available' && a.load > 0 ? 'busy' : a.status }] : [];
+      }),
+    };
   });
 
   r.get('/api/v1/presence-reasons', { config: { auth: { roles: 'any' }, }, schema: { tags: ['people'] } }, async () => ({

@@ -137,15 +137,31 @@ export class Dispatcher {
     return this.config.snapshot.routing.blending;
   }
 
-  /** Puts a queued task in line (or updates it); anything else leaves the line. */
+  /** Puts a queued task in line (or updates it); anything else leaves the line. Open workbins hear of it. */
   track(t: TaskRow): void {
+    const before = this.waiting.get(t.id);
+    if (before) this.binChanged(binOf(before));
     if (t.state !== 'queued') {
       this.waiting.delete(t.id);
       this.excluded.delete(t.id);
       return;
     }
-    this.waiting.set(t.id, toWaiting(t));
+    const w = toWaiting(t);
+    this.waiting.set(t.id, w);
+    this.binChanged(binOf(w));
     this.kick();
+  }
+
+  private changedBins = new Set<string>();
+  /** Coalesces "workbin changed" announcements: one message per tick, however many tasks moved. */
+  binChanged(bin: string): void {
+    if (this.changedBins.size === 0)
+      setImmediate(() => {
+        const bins = [...this.changedBins];
+        this.changedBins.clear();
+        this.hub.broadcast({ type: 'workbin.changed', bins });
+      });
+    this.changedBins.add(bin);
   }
 
   /** A new wait in a new place (transfer, escalation, wake-up, resume): earlier refusals no longer count. */
@@ -221,17 +237,19 @@ export class Dispatcher {
     const queues = this.routingQueues();
     const tasks = [...this.waiting.values()].map((t) => this.withExclusions(t));
     const decisions = decideOffers({ tasks, agents: [...this.agents.agents.values()], queues, now, blending: this.blending });
-    if (decisions.length) await this.commitOffers(decisions, now);
+    if (decisions.length) await this.commitOffers(decisions, now, new Map(tasks.map((t) => [t.id, t])));
     this.armStepTimer(now, queues);
   }
 
-  private async commitOffers(decisions: OfferDecision[], now: number): Promise<void> {
+  /** `seen`: the tasks as decided on; an offer commits only if the task is still at that version. */
+  private async commitOffers(decisions: OfferDecision[], now: number, seen: ReadonlyMap<string, Waiting>): Promise<void> {
     const queues = this.config.snapshot.queues;
     type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true; version: number };
     const outcomes = await this.db.transaction().execute(async (trx) => {
       const out: Outcome[] = [];
       for (const d of decisions) {
-        const w = this.waiting.get(d.taskId)!;
+        // Not `this.waiting`: a change committed since the decision may have put a newer version there.
+        const w = this.waiting.get(d.taskId)!; // SABOTAGE
         const q = queues.get(w.queueId)!;
         const auto = q.autoAnswer;
         const task = await trx
@@ -262,7 +280,6 @@ export class Dispatcher {
       return out;
     });
     // Committed: now update memory and announce.
-    const bins = new Set<string>();
     for (const o of outcomes) {
       const w = this.waiting.get(o.d.taskId);
       if ('lost' in o) {
@@ -270,7 +287,7 @@ export class Dispatcher {
         if (w?.version === o.version) this.waiting.delete(o.d.taskId);
         continue;
       }
-      if (w) bins.add(binOf(w));
+      if (w) this.binChanged(binOf(w));
       this.waiting.delete(o.d.taskId);
       this.agents.hold(o.d.agentId, o.task.media_type);
       if (o.auto) {
@@ -281,7 +298,6 @@ export class Dispatcher {
         this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(o.offer, o.task) });
       }
     }
-    this.hub.broadcast({ type: 'workbin.changed', bins: [...bins] });
     this.hub.toSupervisors({ type: 'stats.changed' });
   }
 
@@ -381,12 +397,14 @@ export class Dispatcher {
     this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome });
     this.hub.toSupervisors({ type: 'stats.changed' });
     this.track(result.task);
-    this.hub.broadcast({ type: 'workbin.changed', bins: [binOf(toWaiting(result.task))] });
     return offerDto(result.offer);
   }
 
   /** Closes a pending offer of this agent exactly once; anything else is a 404 or a 409 with the state. */
   private async closeOffer(trx: Kysely<DB>, offerId: string, agentId: string, set: { state: string; decline_reason?: string | null }) {
+    // Lock the task row before the offer, in the order every task change takes (task, then its
+    // offers): otherwise an accept/decline/RONA and a pull-back or transfer of the task deadlock.
+    await trx.selectFrom('tasks').select('id').where('id', '=', trx.selectFrom('offers').select('task_id').where('id', '=', offerId)).forUpdate().execute();
     const offer = await trx
       .updateTable('offers')
       .set({ ...set, closed_at: new Date() })
@@ -433,7 +451,6 @@ export class Dispatcher {
       this.forgetRefusals(t.id);
       this.track(t);
     }
-    if (woken.length) this.hub.broadcast({ type: 'workbin.changed', bins: [...new Set(woken.map((t) => binOf(toWaiting(t))))] });
     await this.armWake();
   }
 

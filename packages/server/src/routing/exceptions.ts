@@ -3,7 +3,6 @@ import { dueExceptions, nextExceptionAt, requiredLevel, type ExceptionRule } fro
 import { json } from '../db/schema.js';
 import { appendEvents } from '../events/append.js';
 import { taskDto } from '../tasks/dto.js';
-import { binOf } from './bins.js';
 import { Alarm } from './alarm.js';
 import type { Dispatcher, Waiting } from './dispatcher.js';
 
@@ -110,16 +109,12 @@ export class ExceptionWatch {
       }
       return out;
     });
-    const bins = new Set<string>();
-    for (const { before, row, rules } of changed) {
-      bins.add(binOf(before));
+    for (const { row, rules } of changed) {
       this.d.track(row);
-      bins.add(binOf({ queueId: row.queue_id ?? '', targetAgentId: row.target_agent_id, teamBin: row.team_bin }));
       const alerts = rules.filter((r) => r.alertSupervisors);
       if (alerts.length)
         this.d.hub.toSupervisors({ type: 'alert', level: 'warning', message: `Task "${row.title}": exception ${alerts.map((r) => r.id).join(', ')}`, taskId: row.id, task: taskDto(row) });
     }
-    if (bins.size) this.d.hub.broadcast({ type: 'workbin.changed', bins: [...bins] });
     if (changed.length) this.d.hub.toSupervisors({ type: 'stats.changed' });
   }
 }

@@ -1,8 +1,6 @@
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
-import { binOf } from '../routing/bins.js';
-import { toWaiting } from '../routing/dispatcher.js';
 import { taskDto } from './dto.js';
 import type { Change } from './change.js';
 
@@ -32,9 +30,5 @@ export function afterChange(s: Services, { before, after, rescinded }: Change): 
   if (after.state === 'scheduled') void d.armWake(after.wake_at);
   const dto = taskDto(after);
   for (const u of new Set([prev, next, before.assignee_id].filter((x): x is string => !!x))) s.hub.toUser(u, { type: 'task.updated', task: dto });
-  const bins = new Set<string>();
-  if (before.state === 'queued') bins.add(binOf(toWaiting(before)));
-  if (after.state === 'queued') bins.add(binOf(toWaiting(after)));
-  if (bins.size) s.hub.broadcast({ type: 'workbin.changed', bins: [...bins] });
   s.hub.toSupervisors({ type: 'stats.changed' });
 }

@@ -60,19 +60,22 @@ export async function rescheduleTask(s: Services, p: Principal, id: string, unti
 
 export async function pauseTask(s: Services, p: Principal, id: string, reason: string): Promise<Change> {
   const t = await loadForWork(s, p, id, 'pause');
+  // The agent keeps the task in their work (paused, not using capacity) and gets it back on resume.
   return changeTask(s.db, t, 'pause', {
-    set: { state: 'paused', paused_reason: reason, assignee_id: null, target_agent_id: null },
+    set: { state: 'paused', paused_reason: reason, target_agent_id: null },
     events: [{ type: 'task.paused', actor: actorOf(p), userId: t.assignee_id, data: { reason, agent: t.assignee_id } }],
   });
 }
 
 export async function resumeTask(s: Services, p: Principal, id: string): Promise<Change> {
   const t = await loadForWork(s, p, id, 'resume');
+  // Back to the agent who paused it (their personal routing), or to the queue if nobody had it.
+  const agent = t.assignee_id && s.dispatcher.agents.get(t.assignee_id) ? t.assignee_id : null;
   return changeTask(s.db, t, 'resume', {
-    set: { ...REQUEUE },
+    set: { ...REQUEUE, target_agent_id: agent },
     events: [
-      { type: 'task.resumed', actor: actorOf(p), data: { waitedFor: t.paused_reason } },
-      { type: 'task.queued', actor: actorOf(p), data: { queue: t.queue_id, keptEntryTime: t.entered_queue_at?.toISOString() ?? null } },
+      { type: 'task.resumed', actor: actorOf(p), data: { waitedFor: t.paused_reason, agent } },
+      { type: 'task.queued', actor: actorOf(p), data: { queue: t.queue_id, agent, keptEntryTime: t.entered_queue_at?.toISOString() ?? null } },
     ],
   });
 }

@@ -130,27 +130,34 @@ describe.each(BACKENDS)('task lifecycle on $backend', ({ backend, skip }) => {
     await sam.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
   });
 
-  it.skipIf(skip)('pause frees the agent; resume puts the task back in line, where it is offered again', async () => {
+  it.skipIf(skip)('pause frees the agent\'s capacity but keeps the task in their work; resume brings it back to them', async () => {
     const t = await heldByAnn();
     const paused = await ann.req('POST', `/api/v1/tasks/${t.id}/pause`, { reason: 'waiting for the customer' });
-    expect(paused.json).toMatchObject({ state: 'paused', pausedReason: 'waiting for the customer', assignee: null });
+    expect(paused.json).toMatchObject({ state: 'paused', pausedReason: 'waiting for the customer', assignee: annId });
     expect(loadOf(annId)).toBe(0);
-    expect((await ann.req('POST', `/api/v1/tasks/${t.id}/resume`)).status).toBe(403); // no longer hers
-    const resumed = await sam.req('POST', `/api/v1/tasks/${t.id}/resume`);
-    expect(resumed.json.enteredQueueAt).toBe(t.enteredQueueAt);
+    expect((await ann.req('GET', '/api/v1/me/tasks')).json.items.map((x: { id: string }) => x.id)).toContain(t.id);
+    expect((await ben.req('POST', `/api/v1/tasks/${t.id}/resume`)).status).toBe(403); // not his
+    const resumed = await ann.req('POST', `/api/v1/tasks/${t.id}/resume`);
+    expect(resumed.json).toMatchObject({ targetAgent: annId, enteredQueueAt: t.enteredQueueAt });
     await idle();
-    expect((await get(t.id)).state).toBe('offered');
+    const offer = (await ann.req('GET', '/api/v1/me/offers')).json.items.find((o: { taskId: string }) => o.taskId === t.id);
+    expect(offer.reason).toBe('transferred to this agent');
     expect((await sam.req('POST', `/api/v1/tasks/${t.id}/resume`)).json.state).toBe('offered');
     await sam.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
     await idle();
     expect(loadOf(annId)).toBe(0);
+    const agents = (await ann.req('GET', '/api/v1/agents')).json.items;
+    expect(agents.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['LC Ann', 'LC Ben']));
   });
 
   it.skipIf(skip)('transfer to a queue keeps the entry time; transfer to an agent routes to that agent only, or waits in their personal bin', async () => {
     const t = await heldByAnn();
     const bad = await ann.req('POST', `/api/v1/tasks/${t.id}/transfer`, { queue: 'lc-b', agent: benId });
     expect(bad.status).toBe(422);
+    const watch = await sam.stream();
     const moved = await ann.req('POST', `/api/v1/tasks/${t.id}/transfer`, { queue: 'lc-park', reason: 'wrong desk' });
+    await watch.next((m) => m.type === 'workbin.changed' && m.bins.includes('queue:lc-park')); // open bins hear of it live
+    watch.close();
     expect(moved.json).toMatchObject({ state: 'queued', queue: 'lc-park', assignee: null, enteredQueueAt: t.enteredQueueAt });
     expect(loadOf(annId)).toBe(0);
     // Ben is not ready: the personal task waits in his personal workbin and nobody else gets it.

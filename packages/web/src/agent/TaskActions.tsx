@@ -104,7 +104,7 @@ export function TaskActions({ task, onLeft }: { task: Task; onLeft: () => void }
         )}
       </Group>
       {/* Mounted only while open: every opening starts from a clean form. */}
-      {open === 'transfer' && <TransferDialog task={task} opened onClose={close} onDone={after} canPickAgent={hasRole(me, 'supervisor', 'admin')} />}
+      {open === 'transfer' && <TransferDialog task={task} opened onClose={close} onDone={after} />}
       {open === 'reschedule' && <RescheduleDialog task={task} opened onClose={close} onDone={after} />}
       {open === 'pause' && <ReasonDialog task={task} action="pause" opened onClose={close} onDone={after} />}
       {open === 'escalate' && <ReasonDialog task={task} action="escalate" opened onClose={close} onDone={after} />}

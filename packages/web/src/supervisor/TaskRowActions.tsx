@@ -59,7 +59,7 @@ export function TaskRowActions({ task }: { task: Task }) {
       </Menu>
       {open === 'assign' && <AssignDialog task={task} opened onClose={close} />}
       {open === 'pull-back' && <ReasonDialog task={task} action="pull-back" opened onClose={close} />}
-      {open === 'transfer' && <TransferDialog task={task} opened onClose={close} canPickAgent />}
+      {open === 'transfer' && <TransferDialog task={task} opened onClose={close} />}
       {open === 'cancel' && <ReasonDialog task={task} action="cancel" opened onClose={close} />}
     </>
   );

@@ -5,28 +5,26 @@ import { formErrors } from '../api/client';
 import { ActionDialog } from '../lib/ActionDialog';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
 import { PRESENCE_LABEL } from '../lib/format';
-import { conflictText, effectiveStatus, useAgentDirectory, useQueues, useTaskAction } from './actions';
+import { conflictText, usePeople, useQueues, useTaskAction } from './actions';
 
 interface Props {
   task: Task;
   opened: boolean;
   onClose: () => void;
   onDone?: (task: Task) => void;
-  /** Whether the caller may list agents (supervisors); agents transfer to queues only. */
-  canPickAgent: boolean;
 }
 
 type Body = { queue: string; reason?: string } | { agent: string; reason?: string };
 
 /** Transfer to another queue or to one person (exactly one of them). */
-export function TransferDialog({ task, opened, onClose, onDone, canPickAgent }: Props) {
+export function TransferDialog({ task, opened, onClose, onDone }: Props) {
   const [kind, setKind] = useState<'queue' | 'agent'>('queue');
   const [queue, setQueue] = useState<string | null>(null);
   const [agent, setAgent] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
   const queues = useQueues();
-  const agents = useAgentDirectory(canPickAgent);
+  const agents = usePeople();
   const transfer = useTaskAction<Body>(task, 'transfer', (t) => {
     onClose();
     onDone?.(t);
@@ -35,8 +33,8 @@ export function TransferDialog({ task, opened, onClose, onDone, canPickAgent }: 
 
   const queueOptions = (queues.data ?? []).filter((q) => q.id !== task.queue).map((q) => ({ value: q.id, label: q.name }));
   const agentOptions = (agents.data ?? [])
-    .filter((a) => a.agent !== task.assignee)
-    .map((a) => ({ value: a.agent, label: a.name, hint: `${PRESENCE_LABEL[effectiveStatus(a)]} · ${a.load}/${a.capacity}` }));
+    .filter((a) => a.id !== task.assignee)
+    .map((a) => ({ value: a.id, label: a.name, hint: PRESENCE_LABEL[a.status] }));
 
   const submit = () => {
     const target = kind === 'queue' ? queue : agent;
@@ -68,14 +66,9 @@ export function TransferDialog({ task, opened, onClose, onDone, canPickAgent }: 
           }}
           data={[
             { value: 'queue', label: 'A queue' },
-            { value: 'agent', label: 'A person', disabled: !canPickAgent },
+            { value: 'agent', label: 'A person' },
           ]}
         />
-        {!canPickAgent && (
-          <Text size="xs" c="dimmed">
-            Only supervisors can transfer to a person; choose a queue.
-          </Text>
-        )}
       </Stack>
       {kind === 'queue' ? (
         <ChoiceSelect

@@ -85,6 +85,16 @@ export function useAgentDirectory(enabled = true) {
   });
 }
 
+/** Agents anyone at work may transfer to: id, name and live status. */
+export function usePeople() {
+  return useQuery({
+    queryKey: ['people', 'agents'],
+    queryFn: () => api<List<{ id: string; name: string; status: AgentStats['status'] }>>('/agents'),
+    select: (d) => d.items,
+    staleTime: 10_000,
+  });
+}
+
 /** Busy is derived from load: available with work in hand. */
 export function effectiveStatus(a: Pick<AgentStats, 'status' | 'load'>): AgentStats['status'] {
   return a.status === 'available' && a.load > 0 ? 'busy' : a.status;
