@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { Problem, forbidden, unauthorized } from '../http/problems.js';
 import { sha256 } from './crypto.js';
+import { assertSameOrigin } from '../security/csrf.js';
 import { allows, type Principal, type Role, type RouteAuth, type Scope } from './principal.js';
 
 export const SESSION_COOKIE = 'wl_session';
@@ -24,18 +25,38 @@ export interface RegisteredRoute {
   auth: RouteAuth;
 }
 
+const keyLookUps = new WeakMap<Kysely<DB>, Map<string, Promise<{ id: string; name: string; scopes: string[] } | undefined>>>();
+
+/**
+ * Requests that arrive while a look-up of the same API key is in flight share it: a source system
+ * sending 50 captures at once costs one query, not 50 (nothing is cached: a revoked key fails from
+ * the next look-up on).
+ */
+function lookUpApiKey(db: Kysely<DB>, keyHash: string) {
+  let inFlight = keyLookUps.get(db);
+  if (!inFlight) keyLookUps.set(db, (inFlight = new Map()));
+  let found = inFlight.get(keyHash);
+  if (!found) {
+    const mine = inFlight;
+    found = db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'scopes'])
+      .where('key_hash', '=', keyHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+      .finally(() => mine.delete(keyHash));
+    inFlight.set(keyHash, found);
+  }
+  return found;
+}
+
 /** Resolves the caller from a Bearer API key or the session cookie; throws 401 on a bad one. */
 export async function resolvePrincipal(db: Kysely<DB>, request: FastifyRequest): Promise<Principal | undefined> {
   const header = request.headers.authorization;
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw unauthorized('Authorization header must be "Bearer <api key>"');
-    const key = await db
-      .selectFrom('api_keys')
-      .select(['id', 'name', 'scopes'])
-      .where('key_hash', '=', sha256(m[1]!))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const key = await lookUpApiKey(db, sha256(m[1]!));
     if (!key) throw unauthorized('Invalid or revoked API key');
     return { kind: 'api-key', id: key.id, name: key.name, scopes: key.scopes as Scope[] };
   }
@@ -78,6 +99,7 @@ export function installAuthGuard(app: FastifyInstance, db: Kysely<DB>, registry:
       if ('public' in auth && err instanceof Problem && err.status === 401) return; // public routes ignore stale credentials
       throw err;
     }
+    if (request.principal?.kind === 'user') assertSameOrigin(request);
     if ('public' in auth) return;
     if (!request.principal) throw unauthorized();
     if (!allows(auth, request.principal)) {

@@ -4,7 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { newToken, sha256, verifyPassword } from './crypto.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, requireUser } from './guard.js';
-import { unauthorized } from '../http/problems.js';
+import { Problem, unauthorized } from '../http/problems.js';
+import { LoginThrottle } from '../security/login-throttle.js';
+import { assertSameOrigin } from '../security/csrf.js';
 import { readPresence } from '../presence/store.js';
 import { appendEvents } from '../events/append.js';
 
@@ -13,6 +15,7 @@ const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zm9vYm
 
 export async function authRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const throttle = new LoginThrottle();
 
   r.post('/api/v1/auth/login', {
     config: { auth: { public: true } },
@@ -21,13 +24,24 @@ export async function authRoutes(app: FastifyInstance, s: Services): Promise<voi
       body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
+    assertSameOrigin(request); // login CSRF: another site must not sign a browser in
     const email = request.body.email.trim().toLowerCase();
+    const wait = throttle.retryAfter(email, request.ip);
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      throw new Problem(429, 'Too many attempts', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`);
+    }
     const user = await s.db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'password_hash', 'disabled']).where('email', '=', email).executeTakeFirst();
     const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, request.body.password);
     if (!user || !ok || user.disabled || !user.password_hash) {
-      await appendEvents(s.db, [{ type: 'auth.login-failed', data: { email, ip: request.ip } }]);
+      const locked = throttle.fail(email, request.ip);
+      await appendEvents(s.db, [
+        { type: 'auth.login-failed', data: { email, ip: request.ip } },
+        ...(locked ? [{ type: 'auth.locked-out', data: { email, ip: request.ip } }] : []),
+      ]);
       throw unauthorized('Wrong e-mail or password');
     }
+    throttle.succeed(email);
     const token = newToken();
     await s.db.insertInto('sessions').values({ id: sha256(token), user_id: user.id, expires_at: new Date(Date.now() + SESSION_TTL_MS) }).execute();
     await appendEvents(s.db, [{ type: 'auth.login', actor: `user:${user.id}`, userId: user.id, data: { ip: request.ip } }]);

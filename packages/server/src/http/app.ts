@@ -11,6 +11,7 @@ import { Dispatcher } from '../routing/dispatcher.js';
 import { StreamHub } from '../stream/hub.js';
 import { createMetrics } from '../observability/metrics.js';
 import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
+import { installSecurityHeaders } from '../security/headers.js';
 import { installProblemHandlers, notFound, sendProblem } from './problems.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
@@ -66,6 +67,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
   });
   installAuthGuard(app, opts.db, routes);
+  installSecurityHeaders(app);
   // A POST without a body is an empty object: optional bodies validate, required fields are named.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT')) request.body = {};

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+
+// Mantine injects <style> elements, so styles need 'unsafe-inline'; scripts never do. Screen pops
+// embed the source system's page (any http/https origin); the public case form may itself be embedded.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  'frame-src http: https:',
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+/** Security headers on every answer: a Content-Security-Policy, no MIME sniffing, no referrer leaks. */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    const embeddable = request.url.startsWith('/public/') || request.url.startsWith('/api/v1/public/');
+    reply.header('Content-Security-Policy', `${CSP}; frame-ancestors ${embeddable ? '*' : "'self'"}`);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'same-origin');
+  });
+}
