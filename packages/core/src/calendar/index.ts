@@ -1,0 +1,14 @@
+export * from './types.js';
+export { isValidZone } from './zone.js';
+export {
+  addBusinessDays,
+  addBusinessTime,
+  businessTimeBetween,
+  isOpen,
+  nextOpen,
+  openPeriods,
+  type OpenPeriod,
+} from './business.js';
+export { clockStatus, clockTargetMs, durationMs, nextClockEvent, nextClockEventAt } from './clock.js';
+export { validateCalendar, validateClockPolicy } from './validate.js';
+export { localDate, localDayStart, localIso } from './local.js';
