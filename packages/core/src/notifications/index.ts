@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './template.js';
+export * from './variables.js';

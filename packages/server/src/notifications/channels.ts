@@ -1,0 +1,114 @@
+import { performance } from 'node:perf_hooks';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { NotificationOptions } from './options.js';
+
+export interface Outgoing {
+  channel: 'email' | 'sms' | 'push';
+  to: string;
+  subject: string | null;
+  body: string;
+  /** Stable per notification: the e-mail Message-ID and the providers' idempotency key, same on every retry. */
+  key: string;
+}
+
+export interface SendResult {
+  ok: boolean;
+  error: string | null;
+  /** Will never succeed as it is (rejected address, bad request): dead-letter now instead of retrying. */
+  permanent: boolean;
+  providerId: string | null;
+  durationMs: number;
+  /** Cut short by shutdown: not an attempt. */
+  interrupted: boolean;
+}
+
+export type Sender = (m: Outgoing, shutdown: AbortSignal) => Promise<Omit<SendResult, 'durationMs'>>;
+
+const fail = (error: string, permanent = false) => ({ ok: false, error: error.slice(0, 1000), permanent, providerId: null, interrupted: false });
+
+/** The three channels over the configured providers; a channel without configuration fails every attempt (and is retried, so configuring it later still delivers). */
+export class Channels {
+  private mailer: Transporter | undefined;
+
+  constructor(private readonly o: NotificationOptions) {}
+
+  async send(m: Outgoing, shutdown: AbortSignal): Promise<SendResult> {
+    const started = performance.now();
+    const r = await (m.channel === 'email' ? this.email(m) : this.http(m, shutdown)).catch((err: unknown) => fail(describe(err)));
+    return { ...r, durationMs: performance.now() - started, interrupted: !r.ok && shutdown.aborted };
+  }
+
+  close(): void {
+    this.mailer?.close();
+  }
+
+  private async email(m: Outgoing): Promise<Omit<SendResult, 'durationMs'>> {
+    if (!this.o.smtpUrl) return fail('e-mail is not configured (WORKLANE_SMTP_URL)');
+    this.mailer ??= nodemailer.createTransport({
+      url: this.o.smtpUrl,
+      connectionTimeout: this.o.timeoutMs,
+      greetingTimeout: this.o.timeoutMs,
+      socketTimeout: this.o.timeoutMs,
+    });
+    try {
+      const info = await this.mailer.sendMail({
+        from: this.o.mailFrom,
+        to: m.to,
+        subject: m.subject ?? '',
+        text: m.body,
+        messageId: `<${m.key}@worklane>`,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+      if (info.rejected?.length) return fail(`rejected by the mail server: ${info.response}`, true);
+      return { ok: true, error: null, permanent: false, providerId: info.messageId, interrupted: false };
+    } catch (err) {
+      // SMTP 5xx: the server refuses for good (unknown mailbox, policy); 4xx and network errors are worth a retry.
+      const code = (err as { responseCode?: number }).responseCode;
+      return fail(describe(err), code !== undefined && code >= 500 && code < 600);
+    }
+  }
+
+  private async http(m: Outgoing, shutdown: AbortSignal): Promise<Omit<SendResult, 'durationMs'>> {
+    const [url, token, name] = m.channel === 'sms' ? [this.o.smsUrl, this.o.smsToken, 'SMS'] : [this.o.pushUrl, this.o.pushToken, 'Push'];
+    if (!url) return fail(`${name} is not configured (WORKLANE_${name.toUpperCase()}_URL)`);
+    const payload = m.channel === 'sms' ? { to: m.to, text: m.body } : { to: m.to, title: m.subject ?? '', body: m.body };
+    const timeout = AbortSignal.timeout(this.o.timeoutMs);
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': m.key,
+          'user-agent': 'Worklane-Notifications/1',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(payload),
+        redirect: 'manual',
+        signal: AbortSignal.any([timeout, shutdown]),
+      });
+      const text = await res.text().catch(() => '');
+      if (res.status >= 200 && res.status < 300) return { ok: true, error: null, permanent: false, providerId: providerId(text), interrupted: false };
+      // 4xx but timeouts and rate limits: the provider refuses this message as it is.
+      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+      return fail(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, permanent);
+    } catch (err) {
+      if (timeout.aborted) return fail(`timed out after ${this.o.timeoutMs} ms`);
+      return fail(describe(err));
+    }
+  }
+}
+
+function providerId(text: string): string | null {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 200) : null;
+  } catch {
+    return null;
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message}: ${cause}` : (e.message ?? String(err));
+}

@@ -1,0 +1,177 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { retryDelay } from '../webhooks/options.js';
+import { Channels, type SendResult } from './channels.js';
+import { expandEvent } from './expand.js';
+import { nextAfterFailure, notificationOptionsFromEnv, type NotificationOptions } from './options.js';
+import { defaultSources, type CaseSources } from './sources.js';
+import { claimJobs, claimMessages, completeJob, failJob, outlook, recordAttempt, releaseLeases, type ClaimedJob, type ClaimedMessage } from './store.js';
+
+const KICK_SETTLE_MS = 15;
+const LEASE_MARGIN_MS = 30_000;
+/** Expanding a job reads the case and renders; a job that keeps failing stops after this many tries. */
+const JOB_ATTEMPTS = 8;
+
+/**
+ * Delivers notifications, in two steps that both survive restarts because their state is in rows:
+ * 1. jobs (inserted by the trigger on `events`, in the event's transaction) are expanded into
+ *    rendered messages: rules of the case's type, recipients, templates;
+ * 2. due messages are sent over their channel with bounded concurrency, every attempt logged,
+ *    retried with backoff, dead-lettered after `maxAttempts` or `maxAgeMs`.
+ * Nothing here runs inside a request. It wakes after writes in this process (kick), at the next
+ * due time, and on a slow backstop poll (timers' events, other processes).
+ */
+export class NotificationWorker {
+  readonly options: NotificationOptions;
+  sources: CaseSources;
+  private readonly channels: Channels;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  /** Any enabled rule (or messages waiting)? Kicks are free no-ops until then. */
+  private active = false;
+  private readonly shutdown = new AbortController();
+  private readonly inflight = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly log: FastifyBaseLogger,
+    options: Partial<NotificationOptions> = {},
+  ) {
+    this.options = { ...notificationOptionsFromEnv(), ...options };
+    this.channels = new Channels(this.options);
+    this.sources = defaultSources(this.options);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.shutdown.abort();
+    await this.passing;
+    await Promise.allSettled([...this.inflight.values()]);
+    this.channels.close();
+  }
+
+  /** Something committed that may have enqueued jobs. Cheap: at most one look per settle window. */
+  kick(): void {
+    if (this.active) this.wake(KICK_SETTLE_MS);
+  }
+
+  /** Rules or messages changed here: look now. */
+  changed(): void {
+    this.active = true;
+    this.wake(0);
+  }
+
+  /** Resolves once nothing is due now and nothing is in flight (tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.run();
+      await Promise.allSettled([...this.inflight.values()]);
+      const { nextDue } = await outlook(this.db);
+      if (!this.inflight.size && !this.passing && (!nextDue || nextDue.getTime() > Date.now())) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private wake(delayMs: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + Math.max(0, delayMs);
+    if (this.timer && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      void this.run();
+    }, Math.max(0, delayMs));
+  }
+
+  private run(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.passing) {
+      this.again = true;
+      return this.passing;
+    }
+    this.passing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.log.error({ err }, 'notification pass failed; retrying at the next poll');
+      } finally {
+        this.passing = undefined;
+        this.wake(this.options.pollMs);
+      }
+    })();
+    return this.passing;
+  }
+
+  private async pass(): Promise<void> {
+    const now = new Date();
+    const lease = new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS);
+    const jobs = await claimJobs(this.db, now, this.options.batchSize, lease);
+    for (const job of jobs) await this.expand(job);
+    if (jobs.length === this.options.batchSize) this.again = true;
+
+    const room = Math.min(this.options.batchSize, this.options.concurrency - this.inflight.size);
+    if (room > 0) {
+      const claimed = await claimMessages(this.db, now, room, lease);
+      for (const m of claimed) this.launch(m);
+      if (claimed.length === room) this.again = true;
+    }
+    if (this.again) return;
+    const { nextDue, active } = await outlook(this.db);
+    this.active = active || nextDue !== null;
+    if (nextDue) this.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
+  }
+
+  private async expand(job: ClaimedJob): Promise<void> {
+    try {
+      const ev = await this.db.selectFrom('events').select(['id', 'type', 'user_id', 'data']).where('id', '=', job.event_id).executeTakeFirst();
+      if (!ev) return await failJob(this.db, job.id, 'the event no longer exists', null);
+      const c = await this.sources.loadCase(this.db, job.case_id);
+      if (!c) return await failJob(this.db, job.id, `case ${job.case_id} not found`, null);
+      const rows = await expandEvent(this.db, { id: Number(ev.id), type: ev.type, userId: ev.user_id, data: ev.data }, c, this.options, this.sources, new Date());
+      await completeJob(this.db, job.id, rows, rows.length ? null : 'no rule of this case type for this event');
+      const dead = rows.filter((r) => r.state === 'dead');
+      if (dead.length) this.log.warn({ event: job.event_id, case: job.case_id, reasons: dead.map((r) => r.last_error) }, 'notifications that cannot be sent');
+    } catch (err) {
+      if (this.stopped) return;
+      const last = job.attempts + 1 >= JOB_ATTEMPTS;
+      this.log.error({ err, job: job.id, event: job.event_id }, last ? 'notification job failed for good' : 'notification job failed; will retry');
+      await failJob(this.db, job.id, (err as Error).message ?? String(err), last ? null : new Date(Date.now() + retryDelay(this.options, job.attempts + 1)));
+    }
+  }
+
+  private launch(m: ClaimedMessage): void {
+    if (this.inflight.has(m.id)) return; // a manual retry of a message being sent: the send in flight settles it
+    const p = this.channels
+      .send({ channel: m.channel, to: m.recipient, subject: m.subject, body: m.body, key: `wl-notification-${m.id}` }, this.shutdown.signal)
+      .then((r) => this.settle(m, r))
+      .catch((err) => this.log.error({ err, notification: m.id }, 'could not record a notification attempt'))
+      .finally(() => {
+        this.inflight.delete(m.id);
+        this.wake(0);
+      });
+    this.inflight.set(m.id, p);
+  }
+
+  private async settle(m: ClaimedMessage, r: SendResult): Promise<void> {
+    if (r.interrupted) return releaseLeases(this.db, [m.id]);
+    const at = new Date();
+    const next = r.ok ? ({ state: 'sent' } as const) : nextAfterFailure(this.options, m.attempts, m.window_start, at, r.permanent);
+    await recordAttempt(this.db, m.id, { at, ok: r.ok, error: r.error, durationMs: r.durationMs, providerId: r.providerId }, next);
+    if (next.state === 'dead') this.log.warn({ notification: m.id, channel: m.channel, error: r.error }, 'notification dead-lettered');
+  }
+}
