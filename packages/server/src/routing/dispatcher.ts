@@ -249,7 +249,7 @@ export class Dispatcher {
       const out: Outcome[] = [];
       for (const d of decisions) {
         // Not `this.waiting`: a change committed since the decision may have put a newer version there.
-        const w = this.waiting.get(d.taskId)!; // SABOTAGE
+        const w = seen.get(d.taskId)!;
         const q = queues.get(w.queueId)!;
         const auto = q.autoAnswer;
         const task = await trx
@@ -460,10 +460,14 @@ export class Dispatcher {
     if (!a || a.status !== 'available' || seconds <= 0) return; // never override a status the person chose
     const until = new Date(Date.now() + seconds * 1000);
     const presence = await this.db.transaction().execute(async (trx) => {
+      // Checked again under the row lock: a status chosen since the check above stays.
+      const cur = await trx.selectFrom('presence').select('status').where('user_id', '=', agentId).forUpdate().executeTakeFirst();
+      if (cur?.status !== 'available') return null;
       const p = await writePresence(trx, agentId, 'after-work', null, 'system');
       await trx.updateTable('presence').set({ after_work_until: until }).where('user_id', '=', agentId).execute();
       return p;
     });
+    if (!presence) return;
     this.presenceChanged(agentId, 'after-work');
     this.hub.toUser(agentId, { type: 'presence.changed', presence });
     this.hub.toSupervisors({ type: 'stats.changed' });
