@@ -24,19 +24,24 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+export interface ServerOptions {
+  /** More environment for the server process (e.g. WORKLANE_SMTP_URL). WORKLANE_PUBLIC_URL defaults to its own address. */
+  env?: Record<string, string>;
+}
+
 /** Starts the real `worklane start` in its own process on a fresh embedded database. */
-export async function startServerProcess(): Promise<ServerProcess> {
+export async function startServerProcess(options: ServerOptions = {}): Promise<ServerProcess> {
   if (!existsSync(join(ROOT, 'packages/web/dist/index.html'))) throw new Error('web app not built: run `npm run build -w @worklane/web` first');
   const dir = mkdtempSync(join(tmpdir(), 'worklane-e2e-'));
   const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
   let out = '';
   const proc = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/worklane.mjs'), 'start'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKLANE_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKLANE_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'warn', WORKLANE_PUBLIC_URL: base, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}):\n${out}`);

@@ -9,3 +9,8 @@ export * from './priority/effective.js';
 export * from './templates/url.js';
 export * from './priority/exceptions.js';
 export * from './tasks/transitions.js';
+export * from './notifications/index.js';
+export * from './cases/forms.js';
+export * from './cases/procedure.js';
+export * from './cases/status.js';
+export * from './calendar/index.js';

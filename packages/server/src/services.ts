@@ -5,6 +5,8 @@ import type { Dispatcher } from './routing/dispatcher.js';
 import type { StreamHub } from './stream/hub.js';
 import type { Metrics } from './observability/metrics.js';
 import type { WebhookWorker } from './webhooks/worker.js';
+import type { NotificationWorker } from './notifications/worker.js';
+import type { ClockService } from './clocks/service.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -15,4 +17,8 @@ export interface Services {
   metrics: Metrics;
   /** Sends webhook deliveries; routes kick it after writes. */
   webhooks: WebhookWorker;
+  /** Expands case events into notifications and sends them; routes kick it after writes. */
+  notifications: NotificationWorker;
+  /** SLA/OLA timers of cases (warning, breach, escalation); `now()` is the time case clocks use. */
+  clocks: ClockService;
 }

@@ -12,9 +12,13 @@ import { ReportsPage } from './shell/ReportsPage';
 import { AgentWorkspace } from './agent/AgentWorkspace';
 import { SupervisorPage } from './supervisor/SupervisorPage';
 import { AdminPage } from './admin/AdminPage';
+import { CasePage, CasesPage } from './cases/CasesPage';
+import { NewCasePage } from './cases/NewCasePage';
+import { PublicFormPage } from './public/PublicFormPage';
+import { PortalCasePage, PortalHome } from './portal/PortalPages';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
-const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats']];
+const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats'], ['cases'], ['case'], ['caseSla'], ['caseTimeline'], ['caseComments']];
 
 function Home() {
   const me = useMe();
@@ -39,6 +43,10 @@ export function App() {
     <StreamProvider enabled={!!me.data} onConnected={onConnected}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        {/* Customers: no staff session, no shell. */}
+        <Route path="/public/forms/:caseType" element={<PublicFormPage />} />
+        <Route path="/portal" element={<PortalHome />} />
+        <Route path="/portal/cases/:id" element={<PortalCasePage />} />
         <Route element={<RequireAuth />}>
           <Route element={<Shell />}>
             <Route index element={<Home />} />
@@ -53,6 +61,13 @@ export function App() {
             </Route>
             <Route element={<RequireRole roles={['analyst', 'supervisor', 'admin']} />}>
               <Route path="/reports" element={<ReportsPage />} />
+            </Route>
+            <Route element={<RequireRole roles={['agent', 'supervisor', 'admin', 'analyst']} />}>
+              <Route path="/cases" element={<CasesPage />} />
+              <Route path="/cases/:id" element={<CasePage />} />
+            </Route>
+            <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
+              <Route path="/cases/new" element={<NewCasePage />} />
             </Route>
             <Route path="/no-access" element={<NoAccess />} />
             <Route path="*" element={<Home />} />

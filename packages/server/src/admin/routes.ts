@@ -13,6 +13,7 @@ import { routingSettingsRoutes } from './routing-settings.js';
 import { auditRoutes } from './audit.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { configIoRoutes } from './config-io.js';
+import { calendarRoutes } from '../calendars/routes.js';
 
 /** The configuration API: one module per collection, all alike (see crud.ts), plus the odd ones. */
 export async function adminRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -29,4 +30,5 @@ export async function adminRoutes(app: FastifyInstance, s: Services): Promise<vo
   await auditRoutes(app, s);
   await apiKeyRoutes(app, s);
   await configIoRoutes(app, s);
+  await calendarRoutes(app, s);
 }

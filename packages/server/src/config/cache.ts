@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { ClassificationRule, RuleActions } from '@worklane/core';
+import type { Calendar, ClassificationRule, RuleActions } from '@worklane/core';
 import type { DB, QueueSettings, RoutingSettings, WorktypeSettings } from '../db/schema.js';
 import { readRouting } from './routing.js';
+import type { CaseType, CaseTypeSettings } from '../cases/settings.js';
+import { calendarOf } from '../calendars/item.js';
 
 export interface Worktype extends WorktypeSettings {
   id: string;
@@ -22,11 +24,15 @@ export interface ConfigSnapshot {
   presenceReasons: Map<string, string>;
   /** Global routing settings (blending); `{ blending: [] }` until set. */
   routing: RoutingSettings;
+  /** Case types by id. */
+  caseTypes: Map<string, CaseType>;
+  /** Business calendars by id (for SLA/OLA clocks and business-hours checks). */
+  calendars: Map<string, Calendar>;
 }
 
 /** Configuration is read on every capture: keep it in memory, reload after every change. */
 export class ConfigCache {
-  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] } };
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map() };
   private readonly listeners: (() => void)[] = [];
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
@@ -53,7 +59,7 @@ export class ConfigCache {
   }
 
   private async load(): Promise<void> {
-    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing] = await Promise.all([
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars] = await Promise.all([
       this.db.selectFrom('worktypes').selectAll().execute(),
       this.db.selectFrom('queues').selectAll().execute(),
       this.db.selectFrom('queue_members').selectAll().execute(),
@@ -62,6 +68,8 @@ export class ConfigCache {
       this.db.selectFrom('wrap_up_codes').selectAll().orderBy('code').execute(),
       this.db.selectFrom('presence_reasons').selectAll().orderBy('code').execute(),
       readRouting(this.db),
+      this.db.selectFrom('case_types').select(['id', 'name', 'settings']).execute(),
+      this.db.selectFrom('calendars').select(['id', 'name', 'settings']).execute(),
     ]);
     const teams = new Map<string, string[]>();
     for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
@@ -79,6 +87,8 @@ export class ConfigCache {
       wrapUpCodes: new Map(codes.map((c) => [c.code, c.label])),
       presenceReasons: new Map(reasons.map((c) => [c.code, c.label])),
       routing,
+      caseTypes: new Map(caseTypes.map((c) => [c.id, { id: c.id, name: c.name, ...(c.settings as CaseTypeSettings) }])),
+      calendars: new Map(calendars.map((c) => [c.id, calendarOf(c)])),
     };
     for (const fn of this.listeners) fn();
   }

@@ -2,6 +2,9 @@ import { validateNumberExpression, validateRuleExpression } from '@worklane/core
 import type { Static } from 'typebox';
 import type { FieldError } from '../http/problems.js';
 import { schemaError, validateAgainst } from './ajv.js';
+import { checkCalendar } from '../calendars/check.js';
+import { checkCaseType } from '../cases/settings.js';
+import { checkNotificationSections } from '../notifications/config.js';
 import { ConfigDocument, type QueueItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
 
 // Checks beyond the schema: cross references and rules the schema cannot say. One function per kind
@@ -121,10 +124,27 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...duplicates(d.worktypes, 'id', '/worktypes'),
     ...duplicates(d.rules, 'id', '/rules'),
     ...duplicates(d.apiKeys, 'name', '/apiKeys'),
+    ...duplicates(d.calendars, 'id', '/calendars'),
+    ...duplicates(d.caseTypes, 'id', '/caseTypes'),
+    ...duplicates(d.notificationTemplates, 'id', '/notificationTemplates'),
     ...(d.users ?? []).flatMap((u, i) => checkUser(u, k, `/users/${i}`)),
     ...(d.queues ?? []).flatMap((q, i) => checkQueue(q, k, `/queues/${i}`)),
     ...(d.worktypes ?? []).flatMap((w, i) => checkWorktype(w, k, `/worktypes/${i}`)),
     ...(d.rules ?? []).flatMap((r, i) => checkRule(r, k, `/rules/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
+    ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),
+    ...(d.caseTypes ?? []).flatMap((c, i) => checkCaseType(c, caseTypeKnown(d, k), `/caseTypes/${i}`)),
+    ...checkNotificationSections(d),
   ];
+}
+
+/** What case types in a document may refer to: its queues, worktypes (with their codes), codes and calendars. */
+function caseTypeKnown(d: ConfigDocument, k: Known) {
+  const cals = d.calendars;
+  return {
+    queues: k.queues,
+    wrapUpCodes: k.wrapUpCodes,
+    worktypes: new Map((d.worktypes ?? []).map((w) => [w.id, w.wrapUpCodes ?? []])),
+    ...(cals ? { calendars: new Set(cals.map((c) => c.id)) } : {}),
+  };
 }

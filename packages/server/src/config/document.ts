@@ -1,6 +1,9 @@
 import { Type, type Static, type TProperties } from 'typebox';
 import { MEDIA_TYPES, type MediaType } from '@worklane/core';
 import { ROLES, SCOPES, type Role, type Scope } from '../auth/principal.js';
+import { CalendarItem } from '../calendars/item.js';
+import { CaseTypeItem } from '../cases/settings.js';
+import { NotificationRulesItem, NotificationTemplateItem } from '../notifications/items.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
 // Each item schema is exported: the configuration API validates one item with the same piece.
@@ -170,8 +173,12 @@ export const ConfigDocument = Type.Object(
     queues: Type.Optional(Type.Array(QueueItem)),
     worktypes: Type.Optional(Type.Array(WorktypeItem)),
     rules: Type.Optional(Type.Array(RuleItem)),
+    calendars: Type.Optional(Type.Array(CalendarItem, { description: 'business calendars, before the case types that name them' })),
     routing: Type.Optional(RoutingSettingsT),
     apiKeys: Type.Optional(Type.Array(ApiKeyItem)),
+    caseTypes: Type.Optional(Type.Array(CaseTypeItem)),
+    notificationTemplates: Type.Optional(Type.Array(NotificationTemplateItem)),
+    notificationRules: Type.Optional(Type.Array(NotificationRulesItem, { description: 'per case type: which event notifies whom, by which channel and template' })),
   },
   { additionalProperties: false },
 );

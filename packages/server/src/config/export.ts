@@ -4,10 +4,13 @@ import type { MediaType } from '@worklane/core';
 import type { Role, Scope } from '../auth/principal.js';
 import type { ConfigDocument } from './document.js';
 import { readRouting } from './routing.js';
+import { listCalendars } from '../calendars/store.js';
+import { caseTypeItem, type CaseTypeSettings } from '../cases/settings.js';
+import { exportNotifications } from '../notifications/config.js';
 
 /** The configuration as a document. Never includes passwords or API key secrets. */
 export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
-  const [skills, teams, reasons, codes, users, userSkills, teamMembers, queues, queueMembers, worktypes, rules, routing, keys] = await Promise.all([
+  const [skills, teams, reasons, codes, users, userSkills, teamMembers, queues, queueMembers, worktypes, rules, routing, keys, caseTypes] = await Promise.all([
     db.selectFrom('skills').selectAll().orderBy('id').execute(),
     db.selectFrom('teams').selectAll().orderBy('id').execute(),
     db.selectFrom('presence_reasons').selectAll().orderBy('code').execute(),
@@ -21,6 +24,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     db.selectFrom('rules').selectAll().orderBy('position').orderBy('id').execute(),
     readRouting(db),
     db.selectFrom('api_keys').select(['name', 'scopes']).where('revoked_at', 'is', null).orderBy('name').execute(),
+    db.selectFrom('case_types').select(['id', 'name', 'settings']).orderBy('id').execute(),
   ]);
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
   return {
@@ -59,7 +63,10 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
       };
     }),
     rules: rules.map((r) => ({ id: r.id, name: r.name, when: r.when_expr, set: r.actions, position: r.position, enabled: r.enabled })),
+    calendars: await listCalendars(db),
     routing,
     apiKeys: keys.map((k) => ({ name: k.name, scopes: k.scopes as Scope[] })),
+    caseTypes: caseTypes.map((c) => caseTypeItem(c.id, c.name, c.settings as CaseTypeSettings)),
+    ...(await exportNotifications(db)),
   };
 }

@@ -9,6 +9,9 @@ import type { ConfigDocument } from './document.js';
 import { exportConfig } from './export.js';
 import { writeCode, writeNamed, writeQueue, writeRouting, writeRule, writeUser, writeWorktype } from './write.js';
 import { lockConfig } from './lock.js';
+import { writeCalendar } from '../calendars/store.js';
+import { writeCaseType } from '../cases/write.js';
+import { importNotifications } from '../notifications/config.js';
 
 export { checkDocument };
 
@@ -26,8 +29,10 @@ export interface ImportResult {
 type Section = Exclude<keyof ConfigDocument, 'version' | 'routing'>;
 /** Document sections, their key, and the kind named in audit events (`config.<kind>.<created|updated>`). */
 const SECTIONS: [Section, string, string][] = [
+  ['calendars', 'id', 'calendar'],
   ['skills', 'id', 'skill'], ['teams', 'id', 'team'], ['presenceReasons', 'code', 'presence-reason'], ['wrapUpCodes', 'code', 'wrap-up-code'],
-  ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['apiKeys', 'name', 'api-key'],
+  ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['apiKeys', 'name', 'api-key'], ['caseTypes', 'id', 'case-type'],
+  ['notificationTemplates', 'id', 'notification-template'], ['notificationRules', 'caseType', 'notification-rules'],
 ];
 
 interface Diffed extends ConfigChange {
@@ -112,6 +117,9 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   for (const w of d.worktypes ?? []) await writeWorktype(trx, w);
   for (const [i, r] of (d.rules ?? []).entries()) await writeRule(trx, r, (i + 1) * 10);
   if (d.routing) await writeRouting(trx, d.routing);
+  for (const c of d.calendars ?? []) await writeCalendar(trx, c);
+  for (const c of d.caseTypes ?? []) await writeCaseType(trx, c);
+  await importNotifications(trx, d); // after the case types and calendars its rules name
   for (const k of d.apiKeys ?? []) {
     const existing = await trx.selectFrom('api_keys').select('id').where('name', '=', k.name).executeTakeFirst();
     if (existing) await trx.updateTable('api_keys').set({ scopes: k.scopes }).where('id', '=', existing.id).execute();

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { webhooksMigration } from '../webhooks/migration.js';
+import { notificationsMigration } from '../notifications/migration.js';
 
 /** Runs a script one statement at a time: the embedded driver takes one statement per query. */
 async function statements(db: Kysely<unknown>, script: string): Promise<void> {
@@ -94,6 +95,9 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0003_webhooks': { up: webhooksMigration },
+  '0004_cases': { up: (db) => import('../cases/migration.js').then((m) => m.casesMigration(db)) },
+  '0005_calendars': { up: (db) => import('../calendars/migration.js').then((m) => m.calendarsMigration(db)) },
+  '0006_notifications': { up: notificationsMigration },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
+import type { ClockPolicy } from '@worklane/core';
+import type { CaseTypeSettings } from '../cases/settings.js';
+import type { CalendarSettings } from '../calendars/item.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -155,6 +158,8 @@ export interface EventsTable {
   task_id: string | null;
   user_id: string | null;
   data: Json<Record<string, unknown>>;
+  /** Derived from data.caseId (a generated column): never written. */
+  case_id: ColumnType<string | null, never, never>;
 }
 export interface WebhookSubscriptionsTable {
   id: string;
@@ -192,6 +197,185 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+/** Notification templates (liquid text); subject is the e-mail subject or the push title. */
+export interface NotificationTemplatesTable {
+  id: string;
+  name: string;
+  channel: 'email' | 'sms' | 'push';
+  subject: string | null;
+  body: string;
+  locale: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+/** The matrix: case type x event x channel. */
+export interface NotificationRulesTable {
+  case_type_id: string;
+  event: string;
+  channel: 'email' | 'sms' | 'push';
+  enabled: Generated<boolean>;
+  template_id: string;
+  recipients: string[];
+  addresses: Generated<string[]>;
+  business_hours_only: Generated<boolean>;
+  calendar_id: string | null;
+}
+/** Inserted by the trigger on `events`; expanded into notifications by the worker. */
+export interface NotificationJobsTable {
+  id: Generated<number>;
+  event_id: number;
+  event_type: string;
+  case_id: string;
+  state: ColumnType<'pending' | 'done' | 'failed', 'pending' | 'done' | 'failed' | undefined, 'pending' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  done_at: Timestamp | null;
+}
+export type NotificationState = 'pending' | 'sent' | 'failed' | 'dead';
+/** The outbox of rendered messages. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  event_id: number | null;
+  event_type: string | null;
+  case_id: string | null;
+  channel: 'email' | 'sms' | 'push';
+  recipient_kind: string;
+  recipient: string;
+  recipient_user_id: string | null;
+  template_id: string | null;
+  subject: string | null;
+  body: string;
+  state: ColumnType<NotificationState, NotificationState | undefined, NotificationState>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  window_start: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  notification_id: number;
+  at: Timestamp;
+  ok: boolean;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** Case types: form, procedure, SLA and the rest of the settings (see cases/settings.ts). */
+export interface CaseTypesTable {
+  id: string;
+  name: string;
+  settings: Json<CaseTypeSettings>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+/** A clock stood still in [from, to) (epoch ms); `to: null` = still paused. */
+export type PauseInterval = { from: number; to: number | null };
+export interface CasesTable {
+  id: string;
+  number: Generated<string>;
+  case_type: string;
+  status: string;
+  customer_id: string | null;
+  title: string;
+  description: string | null;
+  fields: Json<Record<string, unknown>>;
+  /** api | form | agent */
+  source: string;
+  created_by: string | null;
+  current_step: string | null;
+  resolution: string | null;
+  escalation_level: number;
+  /** A supervisor's SLA for this case (null: the case type's). */
+  sla_policy: Json<ClockPolicy | null>;
+  sla_started_at: Timestamp;
+  sla_paused: Json<PauseInterval[]>;
+  sla_due_at: Timestamp | null;
+  sla_warn_at: Timestamp | null;
+  sla_warned_at: Timestamp | null;
+  sla_breached_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  version: number;
+}
+/** The tasks a case's procedure created: step, OLA clock, outcome. */
+export interface CaseTasksTable {
+  task_id: string;
+  case_id: string;
+  step: string;
+  seq: number;
+  /** start | step | escalation | send-back | repeat | reopen */
+  kind: string;
+  /** A supervisor's OLA for this task (null: the step's). */
+  ola_policy: Json<ClockPolicy | null>;
+  ola_started_at: Timestamp;
+  ola_paused: Json<PauseInterval[]>;
+  ola_due_at: Timestamp | null;
+  ola_warn_at: Timestamp | null;
+  ola_warned_at: Timestamp | null;
+  ola_breached_at: Timestamp | null;
+  /** Escalation on breach is done (or there was no level above). */
+  ola_escalated_at: Timestamp | null;
+  agent_id: string | null;
+  outcome: string | null;
+  finished_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+export interface CaseCommentsTable {
+  id: string;
+  case_id: string;
+  author: string | null;
+  author_name: string | null;
+  body: string;
+  /** internal | customer */
+  visibility: string;
+  created_at: CreatedAt;
+}
+export interface CustomersTable {
+  id: string;
+  name: string;
+  first_name: string | null;
+  email: string | null;
+  phone: string | null;
+  segment: string | null;
+  external_id: string | null;
+  addresses: Json<Record<string, unknown>[]>;
+  notes: string | null;
+  custom: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: number;
+}
+export interface AttachmentsTable {
+  id: string;
+  case_id: string;
+  /** The form field it was uploaded for (null: added later). */
+  field: string | null;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  /** Relative to the attachments folder. */
+  path: string;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+}
+
+/** Business calendars: zone, week, holidays, overrides (see calendars/item.ts). */
+export interface CalendarsTable {
+  id: string;
+  name: string;
+  settings: Json<CalendarSettings>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -215,6 +399,18 @@ export interface DB {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  notification_templates: NotificationTemplatesTable;
+  notification_rules: NotificationRulesTable;
+  notification_jobs: NotificationJobsTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
+  case_types: CaseTypesTable;
+  cases: CasesTable;
+  case_tasks: CaseTasksTable;
+  case_comments: CaseCommentsTable;
+  customers: CustomersTable;
+  attachments: AttachmentsTable;
+  calendars: CalendarsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;

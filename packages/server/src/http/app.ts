@@ -26,6 +26,11 @@ import { realtimeRoutes } from '../reports/realtime.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { WebhookWorker } from '../webhooks/worker.js';
+import { notificationRoutes } from '../notifications/routes.js';
+import { NotificationWorker } from '../notifications/worker.js';
+import { caseModuleRoutes } from '../cases/module.js';
+import { portalRoutes } from '../portal/routes.js';
+import { ClockService } from '../clocks/service.js';
 
 export interface AppOptions {
   db: Kysely<DB>;
@@ -52,7 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log);
   const metrics = createMetrics();
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log) };
   const routes: RegisteredRoute[] = [];
 
   installProblemHandlers(app);
@@ -79,7 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     );
   });
 
-  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, meStatsRoutes, webhookRoutes]) await mod(app, services);
+  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -92,11 +97,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.addHook('onClose', async () => {
     hub.closeAll();
+    await services.clocks.stop();
     await dispatcher.stop();
     await services.webhooks.stop();
+    await services.notifications.stop();
   });
   await app.ready();
   await dispatcher.start();
+  await services.clocks.start(services);
   services.webhooks.start();
+  services.notifications.start();
   return { app, services, routes };
 }

@@ -37,6 +37,7 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
       throw unprocessable('/reason', `not-ready needs a reason, one of: ${[...s.config.snapshot.presenceReasons.keys()].join(', ')}`);
     const presence = await s.db.transaction().execute((trx) => writePresence(trx, u.id, status, reason, `user:${u.id}`));
     s.dispatcher.presenceChanged(u.id, status);
+    if (status !== 'available') await s.dispatcher.withdrawOffers(u.id);
     s.hub.toUser(u.id, { type: 'presence.changed', presence });
     s.hub.toSupervisors({ type: 'stats.changed' });
     return presence;

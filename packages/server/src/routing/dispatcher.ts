@@ -367,9 +367,20 @@ export class Dispatcher {
     });
   }
 
-  private async returnToQueue(offerId: string, agentId: string, outcome: 'declined' | 'timed-out', reason: string | null) {
+  /**
+   * The agent left "available" (not-ready, offline): their pending offers go back at once, at the
+   * tasks' old places, instead of running out the clock into a RONA.
+   */
+  async withdrawOffers(agentId: string): Promise<void> {
+    await this.exclusive(async () => {
+      const pending = await this.db.selectFrom('offers').select('id').where('agent_id', '=', agentId).where('state', '=', 'pending').execute();
+      for (const o of pending) await this.returnToQueue(o.id, agentId, 'withdrawn', null).catch(() => undefined); // answered meanwhile
+    });
+  }
+
+  private async returnToQueue(offerId: string, agentId: string, outcome: 'declined' | 'timed-out' | 'withdrawn', reason: string | null) {
     const result = await this.db.transaction().execute(async (trx) => {
-      const offer = await this.closeOffer(trx, offerId, agentId, { state: outcome, decline_reason: reason });
+      const offer = await this.closeOffer(trx, offerId, agentId, { state: outcome === 'withdrawn' ? 'rescinded' : outcome, decline_reason: reason });
       const task = await trx
         .updateTable('tasks')
         // A personal task someone would not take goes back to its queue for everyone.
@@ -379,10 +390,12 @@ export class Dispatcher {
         .returningAll()
         .executeTakeFirstOrThrow();
       await appendEvents(trx, [
-        { type: outcome === 'declined' ? 'task.declined' : 'task.rona', taskId: task.id, userId: agentId, data: { offerId, agent: agentId, reason } },
+        { type: { declined: 'task.declined', 'timed-out': 'task.rona', withdrawn: 'task.offer-withdrawn' }[outcome], taskId: task.id, userId: agentId, data: { offerId, agent: agentId, reason } },
         { type: 'task.queued', taskId: task.id, data: { queue: task.queue_id, keptEntryTime: task.entered_queue_at?.toISOString() ?? null } },
       ]);
-      const presence = outcome === 'timed-out' ? await writePresence(trx, agentId, 'not-ready', 'rona', 'system') : null;
+      // RONA is the one status the system sets over the person's; never over one they chose meanwhile.
+      const cur = outcome === 'timed-out' ? await trx.selectFrom('presence').select('status').where('user_id', '=', agentId).forUpdate().executeTakeFirst() : undefined;
+      const presence = cur?.status === 'available' ? await writePresence(trx, agentId, 'not-ready', 'rona', 'system') : null;
       return { offer, task, presence };
     });
     this.forgetOffer(offerId);
@@ -391,10 +404,12 @@ export class Dispatcher {
       this.presenceChanged(agentId, 'not-ready');
       this.hub.toUser(agentId, { type: 'presence.changed', presence: result.presence });
     }
-    const ex = this.excluded.get(result.task.id) ?? new Set<string>();
-    ex.add(agentId);
-    this.excluded.set(result.task.id, ex);
-    this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome });
+    if (outcome !== 'withdrawn') {
+      const ex = this.excluded.get(result.task.id) ?? new Set<string>();
+      ex.add(agentId);
+      this.excluded.set(result.task.id, ex);
+    }
+    this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome: outcome === 'withdrawn' ? 'rescinded' : outcome });
     this.hub.toSupervisors({ type: 'stats.changed' });
     this.track(result.task);
     return offerDto(result.offer);

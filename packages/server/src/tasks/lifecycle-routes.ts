@@ -6,6 +6,7 @@ import { IdParams } from '../http/schemas.js';
 import { requirePrincipal } from '../auth/guard.js';
 import { taskDto } from './dto.js';
 import { afterChange } from './after.js';
+import { onTaskFinished } from '../cases/hooks.js';
 import type { Change } from './change.js';
 import {
   assignTask, cancelTask, completeTask, escalateTask, pauseTask, pullBackTask, reclassifyTask, rescheduleTask, resumeTask, transferTask, updateTask,
@@ -52,6 +53,7 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
     const p = requirePrincipal(request);
     const c = await completeTask(s, p, request.params.id, request.body ?? {});
     const dto = done(c);
+    await onTaskFinished(s, c); // a case's procedure moves on
     const agent = c.before.assignee_id;
     const seconds = c.before.queue_id ? (s.config.snapshot.queues.get(c.before.queue_id)?.afterWorkSeconds ?? 0) : 0;
     // After-work follows the agent's own completion (not a supervisor's or a source system's).
@@ -101,7 +103,7 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
   r.post('/api/v1/tasks/:id/assign', {
     config: { auth: SUPERVISORS },
     schema: { tags: ['tasks'], summary: 'Supervisor: give the task to a person', params: IdParams, body: Type.Object({ agent: Id }, strict) },
-  }, async (request) => done(await assignTask(s, requirePrincipal(request), request.params.id, request.body.agent)));
+  }, async (request) => taskDto((await assignTask(s, requirePrincipal(request), request.params.id, request.body.agent)).after));
 
   r.post('/api/v1/tasks/:id/pull-back', {
     config: { auth: SUPERVISORS },

@@ -6,6 +6,7 @@ import { changeTask, illegal, loadTask, type Change } from './change.js';
 import { route, taskFacts, type CaptureInput } from './capture.js';
 import { json } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
+import { afterChange } from './after.js';
 
 export { loadTask };
 
@@ -208,10 +209,12 @@ export async function assignTask(s: Services, p: Principal, id: string, agentId:
     if (!agent) throw unprocessable('/agent', `"${agentId}" is not an active agent`);
     if (t.assignee_id === agentId && isHeld(t.state)) throw illegal(t, 'The task is already with this agent');
     if (s.dispatcher.agents.freeCapacity(agentId, t.media_type) <= 0) throw illegal(t, `The agent has no free ${t.media_type} capacity`);
-    return changeTask(s.db, t, 'assign', {
+    const c = await changeTask(s.db, t, 'assign', {
       set: { state: 'assigned', assignee_id: agentId, target_agent_id: null, team_bin: null, wake_at: null, paused_reason: null },
       events: [{ type: 'task.assigned', actor: actorOf(p), userId: agentId, data: { agent: agentId, by: actorOf(p), from: t.assignee_id } }],
     });
+    afterChange(s, c); // inside the exclusive section: the next round already sees the capacity taken
+    return c;
   });
 }
 

@@ -4,6 +4,7 @@ import { conflict, forbidden, notFound } from '../http/problems.js';
 import { blockingMedia } from '@worklane/core';
 import { changeTask, loadTask, type Change } from '../tasks/change.js';
 import type { BinInfo } from './visibility.js';
+import { afterChange } from '../tasks/after.js';
 
 /**
  * A pull: the agent takes one task from a bin. Runs inside the dispatcher's exclusive section so
@@ -31,9 +32,11 @@ export function claimFromBin(s: Services, u: UserPrincipal, bin: BinInfo, taskId
       if (!pick) throw conflict(line.length ? 'Nothing in this workbin fits your free capacity' : `${bin.name} is empty`, { waiting: line.length });
     }
     const t = await loadTask(s.db, pick!.id);
-    return changeTask(s.db, t, 'claim', {
+    const c = await changeTask(s.db, t, 'claim', {
       set: { state: 'assigned', assignee_id: u.id, target_agent_id: null, team_bin: null },
       events: [{ type: 'task.assigned', actor: actorOf(u), userId: u.id, data: { agent: u.id, claimed: true, bin: bin.id } }],
     });
+    afterChange(s, c); // inside the exclusive section: the next round already sees the capacity taken
+    return c;
   });
 }

@@ -5,7 +5,6 @@ import type { Services } from '../services.js';
 import { requireUser } from '../auth/guard.js';
 import { notFound } from '../http/problems.js';
 import { taskDto } from '../tasks/dto.js';
-import { afterChange } from '../tasks/after.js';
 import { binOf } from '../routing/bins.js';
 import { claimFromBin } from './claim.js';
 import { findBin, visibleBins } from './visibility.js';
@@ -84,7 +83,6 @@ export async function workbinRoutes(app: FastifyInstance, s: Services): Promise<
     const bin = await findBin(s, u, request.params.id);
     if (!bin) throw notFound(`Workbin ${request.params.id}`);
     const change = await claimFromBin(s, u, bin, request.body?.taskId);
-    afterChange(s, change);
     return { task: taskDto(change.after) };
   });
 }

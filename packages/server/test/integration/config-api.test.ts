@@ -118,7 +118,7 @@ describe.each(BACKENDS)('configuration API on $backend', ({ backend, skip }) => 
     const first = (await admin.req('GET', '/api/v1/queues?limit=2')).json;
     expect(first.items).toHaveLength(2);
     const rest = (await admin.req('GET', `/api/v1/queues?limit=10&cursor=${first.nextCursor}`)).json;
-    expect([...first.items, ...rest.items].map((x: Json) => x.id)).toEqual(['back-office', 'credit', 'finance', 'sales', 'vip']);
+    expect([...first.items, ...rest.items].map((x: Json) => x.id)).toEqual(['back-office', 'case-advisors', 'credit', 'experts', 'express-delivery', 'field-service', 'finance', 'finance-cases', 'sales', 'team-supervisor', 'vip']);
     expect(rest.nextCursor).toBeNull();
   });
 

@@ -36,7 +36,8 @@ export function TaskActions({ task, onLeft }: { task: Task; onLeft: () => void }
     transfer: working,
     reschedule: working || scheduled,
     pause: working,
-    escalate: working || paused,
+    // A case's task escalates with its case (the case type's ladder): from the case view.
+    escalate: (working || paused) && !task.caseId,
     reclassify: working,
   };
   const openIf = (d: Dialog) => () => {

@@ -10,6 +10,8 @@ import { WrapUp } from './WrapUp';
 import { TaskActions } from './TaskActions';
 import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
+import { hasRole, useUser } from '../auth/session';
+import { CaseSummary } from '../cases/CaseSummary';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -54,6 +56,9 @@ export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => voi
 
 function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
   const worktype = useWorktype(task.worktype);
+  const me = useUser();
+  // A case's task: the case opens in the same workspace for agents, as a page for the others.
+  const caseHref = task.caseId ? (hasRole(me, 'agent') ? `/agent?case=${encodeURIComponent(task.caseId)}` : `/cases/${encodeURIComponent(task.caseId)}`) : null;
   const queues = useQueues();
   const queueName = (id: string | null) => (id ? (queues.data?.find((q) => q.id === id)?.name ?? id) : '—');
   const attributes = Object.entries(task.attributes ?? {});
@@ -114,6 +119,8 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
       </Paper>
 
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
+
+      {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}
 
       <Paper withBorder p="md" component="section" aria-labelledby="task-attributes">
         <Title order={3} size="h5" id="task-attributes" mb="xs">

@@ -98,6 +98,27 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * Sends a multipart form (files) to `/api/v1{path}`; the browser sets the boundary. Same error
+ * handling as `api()`.
+ */
+export async function apiUpload<T>(path: string, form: FormData, options: Pick<RequestOptions, 'signal' | 'quietUnauthorized'> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + path, { method: 'POST', headers: { Accept: 'application/json' }, body: form, credentials: 'same-origin', signal: options.signal });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'Network error', 'Cannot reach the Worklane server. Check your connection.');
+  }
+  if (!res.ok) {
+    const error = await toApiError(res);
+    if (res.status === 401 && !options.quietUnauthorized) onUnauthorized?.();
+    throw error;
+  }
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
 /** Human text for any error thrown by a query or mutation. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;

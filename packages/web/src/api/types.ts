@@ -213,6 +213,235 @@ export type StreamMessage =
   | { type: 'presence.changed'; presence: Presence }
   | { type: 'stats.changed' }
   | { type: 'workbin.changed'; bins: string[] }
-  | ({ type: 'alert' } & LiveAlert);
+  | ({ type: 'alert' } & LiveAlert)
+  /** A case changed (ids only): open case views re-fetch what they may see. */
+  | { type: 'case.changed'; caseId: string };
 
 export type StreamMessageType = StreamMessage['type'];
+
+// ——— Cases (API.md "Cases") ———
+
+export type CaseStatus = 'new' | 'open' | 'in-progress' | 'waiting-for-customer' | 'escalated' | 'resolved' | 'closed' | 'reopened';
+export const CASE_STATUSES: CaseStatus[] = ['new', 'open', 'in-progress', 'waiting-for-customer', 'escalated', 'resolved', 'closed', 'reopened'];
+
+export type FieldType = 'text' | 'number' | 'date' | 'email' | 'phone' | 'select' | 'multiselect' | 'checkbox' | 'file';
+
+/** One field of a case type's form (the same definition drives the public form and "New case"). */
+export interface FormField {
+  name: string;
+  label: string;
+  type: FieldType;
+  required?: boolean;
+  help?: string;
+  placeholder?: string;
+  multiline?: boolean;
+  pattern?: string;
+  format?: 'url' | 'uuid' | 'alphanumeric';
+  minLength?: number;
+  maxLength?: number;
+  min?: number | string;
+  max?: number | string;
+  integer?: boolean;
+  options?: { value: string; label: string }[];
+  accept?: string[];
+  maxSize?: number;
+  maxFiles?: number;
+  messages?: Partial<Record<string, string>>;
+  customer?: string;
+}
+
+export interface FormDefinition {
+  fields: FormField[];
+}
+
+export interface ClockPolicy {
+  duration: number;
+  unit: 'minutes' | 'hours' | 'days';
+  mode: 'calendar' | 'business';
+  calendar?: string;
+  warnAtPercent?: number;
+}
+
+export interface ProcedureStep {
+  id: string;
+  name?: string;
+  queue: string;
+  worktype: string;
+  ola?: ClockPolicy;
+  transitions: Record<string, { to?: string; close?: true; escalate?: true; sendBack?: true; resolution?: string; status?: 'resolved' | 'closed' }>;
+}
+
+export interface CaseType {
+  id: string;
+  name: string;
+  description?: string;
+  form: FormDefinition;
+  procedure?: { start: string; steps: ProcedureStep[]; escalation?: string[] };
+  sla?: ClockPolicy;
+  pauseStatuses?: CaseStatus[];
+  publicForm?: boolean;
+  portalFields?: string[];
+  attachments?: { maxSize: number; accept: string[] };
+}
+
+/** GET /public/forms/{caseType}. */
+export interface PublicForm {
+  caseType: string;
+  name: string;
+  description: string | null;
+  form: FormDefinition;
+  attachments: { maxSize: number; accept: string[] };
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  firstName: string | null;
+  email: string | null;
+  phone: string | null;
+  segment: string | null;
+  externalId: string | null;
+  notes?: string | null;
+  custom?: Record<string, unknown>;
+}
+
+export interface Attachment {
+  id: string;
+  caseId: string;
+  field: string | null;
+  name: string;
+  contentType: string;
+  size: number;
+  uploadedBy: string | null;
+  createdAt: string;
+  url: string;
+}
+
+export interface CaseTaskRef {
+  taskId: string;
+  step: string;
+  kind: string;
+  state: TaskState;
+  queue: string | null;
+  assignee: string | null;
+  targetAgent: string | null;
+  wrapUpCode: string | null;
+  escalationLevel: number;
+  createdAt: string;
+  completedAt: string | null;
+  ola: { dueAt: string | null; warnAt: string | null; warnedAt: string | null; breachedAt: string | null; escalatedAt: string | null };
+}
+
+/** GET /cases/{id}: the case with its customer, tasks and attachments. */
+export interface Case {
+  id: string;
+  number: string;
+  caseType: string;
+  status: CaseStatus;
+  title: string;
+  description: string | null;
+  customerId: string | null;
+  fields: Record<string, unknown>;
+  source: string;
+  createdBy: string | null;
+  currentStep: string | null;
+  resolution: string | null;
+  escalationLevel: number;
+  sla: { policy: ClockPolicy | null; startedAt: string; dueAt: string | null; warnAt: string | null; warnedAt: string | null; breachedAt: string | null; paused: boolean };
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  version: number;
+  customer?: Customer | null;
+  tasks?: CaseTaskRef[];
+  attachments?: Attachment[];
+}
+
+export interface ClockStatus {
+  state?: 'running' | 'paused' | 'warning' | 'breached' | 'stopped' | string;
+  targetMs?: number;
+  elapsedMs?: number;
+  remainingMs?: number;
+  percent?: number;
+  dueAt: string | null;
+  warnedAt: string | null;
+  breachedAt: string | null;
+}
+
+/** GET /cases/{id}/sla: the SLA clock and the OLA clocks of the case's tasks, now. */
+export interface CaseSla {
+  caseId: string;
+  number: string;
+  status: CaseStatus;
+  at: string;
+  sla: ClockStatus & { policy: ClockPolicy | null; overridden: boolean; startedAt: string; stopped: boolean; pauses: { from: string; to: string | null }[] };
+  ola: (ClockStatus & { taskId: string; step: string; policy: ClockPolicy | null; startedAt: string; finishedAt: string | null; escalatedAt: string | null })[];
+}
+
+export interface CaseEvent {
+  id: string;
+  type: string;
+  at: string;
+  actor: string | null;
+  taskId: string | null;
+  userId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface CaseComment {
+  id: string;
+  caseId: string;
+  author: string | null;
+  authorName: string | null;
+  body: string;
+  visibility: 'internal' | 'customer';
+  createdAt: string;
+}
+
+// ——— Customer portal ———
+
+export interface PortalCustomer {
+  id: string;
+  name: string;
+  firstName: string | null;
+  email: string | null;
+}
+
+/** A case as its customer sees it: what the case type chose to show (`shown`, in order). */
+export interface PortalCase {
+  id: string;
+  number: string;
+  status: CaseStatus;
+  shown: string[];
+  caseType?: { id: string; name: string };
+  title?: string;
+  createdAt?: string;
+  sla?: { dueAt: string | null; state: 'running' | 'paused' | 'breached' | 'stopped' | 'none' };
+  resolution?: string | null;
+  fields: { name: string; label: string; value: string | number | boolean | null }[];
+  updatedAt: string;
+}
+
+export interface PortalAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  createdAt: string;
+  fromYou: boolean;
+  url: string;
+}
+
+export type PortalTimelineItem =
+  | { at: string; kind: 'created' }
+  | { at: string; kind: 'status'; status: CaseStatus }
+  | { at: string; kind: 'comment'; fromYou: boolean; author: string; body: string }
+  | { at: string; kind: 'attachment'; fromYou: boolean; name: string; attachmentId: string };
+
+export interface PortalCaseDetail extends PortalCase {
+  canReply: boolean;
+  waitingForYou: boolean;
+  attachments: PortalAttachment[];
+  timeline: PortalTimelineItem[];
+}

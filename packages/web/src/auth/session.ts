@@ -44,6 +44,7 @@ const AREA_ROLES: Record<string, Role[]> = {
   supervisor: ['supervisor', 'admin'],
   admin: ['admin'],
   reports: ['analyst', 'supervisor', 'admin'],
+  cases: ['agent', 'supervisor', 'admin', 'analyst'],
 };
 
 /** Whether `user` may open `path` (used to decide whether to return there after sign-in). */

@@ -25,6 +25,8 @@ interface ChoiceSelectProps {
   description?: ReactNode;
   /** Takes the focus when it opens inside a Modal. */
   autoFocus?: boolean;
+  /** Shows the required mark (and says so to assistive technology). */
+  required?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ interface ChoiceSelectProps {
  * Escape). Unlike Mantine's Select, the listbox is not labelled with the control's name, so
  * `getByLabel(name)` finds exactly one element: the control.
  */
-export function ChoiceSelect({ label, data, value, onChange, placeholder, disabled, size = 'sm', w, error, description, autoFocus, ...rest }: ChoiceSelectProps) {
+export function ChoiceSelect({ label, data, value, onChange, placeholder, disabled, size = 'sm', w, error, description, autoFocus, required, ...rest }: ChoiceSelectProps) {
   const combobox = useCombobox({
     onDropdownClose: () => combobox.resetSelectedOption(),
     onDropdownOpen: () => combobox.updateSelectedOptionIndex('active'),
@@ -62,6 +64,8 @@ export function ChoiceSelect({ label, data, value, onChange, placeholder, disabl
           error={error}
           description={description}
           data-autofocus={autoFocus || undefined}
+          withAsterisk={required}
+          aria-required={required || undefined}
           rightSection={<Combobox.Chevron />}
           rightSectionPointerEvents="none"
           onClick={() => combobox.toggleDropdown()}
