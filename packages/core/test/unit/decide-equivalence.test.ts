@@ -101,7 +101,7 @@ describe('decideOffers skips only what cannot be offered', () => {
           const agents: RoutingAgent[] = agentSpecs.map((s) => ({
             id: s.id,
             status: s.status as RoutingAgent['status'],
-            skills: s.french === undefined ? { billing: s.billing } : { billing: s.billing, french: s.french },
+            skills: (s.french === undefined ? { billing: s.billing } : { billing: s.billing, french: s.french }) as Record<string, number>,
             capacity: s.cap,
             load: s.load,
             idleSince: s.idleSince,

@@ -12,6 +12,12 @@ async function worktypes(db: Kysely<DB>) {
 async function rules(db: Kysely<DB>) {
   return (await db.selectFrom('rules').select(['id', 'actions']).orderBy('position').execute()) as { id: string; actions: RuleActions }[];
 }
+/** Case types' procedures name queues, worktypes and wrap-up codes (none before the cases migration). */
+async function procedures(db: Kysely<DB>): Promise<{ id: string; steps: { id: string; queue: string; worktype: string; transitions: Record<string, unknown> }[] }[]> {
+  const rows = await db.selectFrom('case_types').select(['id', 'settings']).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, steps: (r.settings as { procedure?: { steps?: [] } | null }).procedure?.steps ?? [] }));
+}
+
 async function queues(db: Kysely<DB>) {
   return (await db.selectFrom('queues').select(['id', 'settings']).orderBy('id').execute()) as { id: string; settings: QueueSettings }[];
 }
@@ -29,9 +35,10 @@ async function tasksWith(db: Kysely<DB>, column: 'queue_id' | 'worktype' | 'team
 }
 
 export async function queueUses(db: Kysely<DB>, id: string): Promise<string[]> {
-  const [wts, rs, qs, tasks] = await Promise.all([worktypes(db), rules(db), queues(db), tasksWith(db, 'queue_id', id, true)]);
+  const [wts, rs, qs, tasks, ps] = await Promise.all([worktypes(db), rules(db), queues(db), tasksWith(db, 'queue_id', id, true), procedures(db)]);
   return [
     ...tasks,
+    ...ps.flatMap((p) => p.steps.filter((st) => st.queue === id).map((st) => `case type ${p.id} (step ${st.id})`)),
     ...wts.filter((w) => w.settings.defaultQueue === id).map((w) => `worktype ${w.id} (default queue)`),
     ...wts.filter((w) => w.settings.escalation?.queue === id).map((w) => `worktype ${w.id} (escalation)`),
     ...rs.filter((r) => r.actions.queue === id).map((r) => `rule ${r.id}`),
@@ -71,10 +78,17 @@ export async function teamUses(db: Kysely<DB>, id: string): Promise<string[]> {
 }
 
 export async function wrapUpCodeUses(db: Kysely<DB>, code: string): Promise<string[]> {
-  return (await worktypes(db)).filter((w) => w.settings.wrapUpCodes.includes(code)).map((w) => `worktype ${w.id}`);
+  const [wts, ps] = await Promise.all([worktypes(db), procedures(db)]);
+  return [
+    ...wts.filter((w) => w.settings.wrapUpCodes.includes(code)).map((w) => `worktype ${w.id}`),
+    ...ps.flatMap((p) => p.steps.filter((st) => code in st.transitions).map((st) => `case type ${p.id} (step ${st.id})`)),
+  ];
 }
 
-export const worktypeUses = (db: Kysely<DB>, id: string) => tasksWith(db, 'worktype', id, true);
+export async function worktypeUses(db: Kysely<DB>, id: string): Promise<string[]> {
+  const [tasks, ps] = await Promise.all([tasksWith(db, 'worktype', id, true), procedures(db)]);
+  return [...tasks, ...ps.flatMap((p) => p.steps.filter((st) => st.worktype === id).map((st) => `case type ${p.id} (step ${st.id})`))];
+}
 
 /** People are referred to by their work and offers; such a user is disabled rather than deleted. */
 export async function userUses(db: Kysely<DB>, id: string): Promise<string[]> {

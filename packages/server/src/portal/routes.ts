@@ -96,6 +96,8 @@ export async function portalRoutes(app: FastifyInstance, s: Services): Promise<v
 
   r.post('/api/v1/portal/cases/:id/comments', {
     config: { auth: PUBLIC },
+    // Who before what: an anonymous caller learns nothing from body validation.
+    preValidation: async (request) => void (await requireCustomer(s, request)),
     schema: {
       tags,
       summary: 'A customer reply: a case waiting for the customer goes back to work and its clocks resume',

@@ -64,7 +64,12 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
   r.post('/api/v1/tasks/:id/cancel', {
     config: { auth: SUPERVISORS },
     schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ reason: Reason }, strict) },
-  }, async (request) => done(await cancelTask(s, requirePrincipal(request), request.params.id, request.body.reason)));
+  }, async (request) => {
+    const c = await cancelTask(s, requirePrincipal(request), request.params.id, request.body.reason);
+    const dto = done(c);
+    await onTaskFinished(s, c); // a case's step is finished at once, not at the next clock tick
+    return dto;
+  });
 
   r.post('/api/v1/tasks/:id/reschedule', {
     config: { auth: WORKERS },

@@ -12,8 +12,14 @@ export const WEBHOOK_EVENTS = [
   'case.updated',
   'case.escalated',
   'case.closed',
+  'case.assigned',
+  'case.resolved',
+  'case.reopened',
+  'case.commented',
   'sla.warning',
   'sla.breached',
+  'ola.warning',
+  'ola.breached',
   'task.paused',
   'task.resumed',
   'task.reclassified',
@@ -26,7 +32,7 @@ export const WEBHOOK_EVENTS = [
 
 /** `*` = every event of these families; audit events (auth.*, webhook.*, presence.*) never leave the system. */
 export const ALL_EVENTS = '*';
-export const WILDCARD_FAMILIES = ['task', 'case', 'sla'] as const;
+export const WILDCARD_FAMILIES = ['task', 'case', 'sla', 'ola'] as const;
 
 const known = new Set<string>([...WEBHOOK_EVENTS, ALL_EVENTS]);
 export const isWebhookEvent = (name: string): boolean => known.has(name);

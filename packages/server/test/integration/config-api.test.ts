@@ -195,6 +195,11 @@ describe.each(BACKENDS)('configuration API on $backend', ({ backend, skip }) => 
     await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'test done' });
     expect((await admin.req('DELETE', '/api/v1/queues/temp')).json.usedBy).toEqual(['1 finished task(s) keep it in their history']);
     expect((await admin.req('DELETE', '/api/v1/worktypes/lead')).json.detail).toMatch(/task\(s\)/);
+    // Case types' procedures name queues, worktypes and wrap-up codes too.
+    const step = await admin.req('DELETE', '/api/v1/queues/experts');
+    expect(step.status).toBe(409);
+    expect(step.json.usedBy).toEqual(expect.arrayContaining([expect.stringMatching(/^case type technical \(step /)]));
+    expect((await admin.req('DELETE', '/api/v1/wrap-up-codes/send-back')).json.usedBy).toEqual(expect.arrayContaining([expect.stringMatching(/^case type /)]));
     // Free ones go.
     expect((await admin.req('POST', '/api/v1/queues', { id: 'spare', name: 'Spare', members: { teams: ['experts'] } })).status).toBe(201);
     expect((await admin.req('DELETE', '/api/v1/queues/spare')).status).toBe(204);

@@ -39,9 +39,15 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     expect(routes.length).toBeGreaterThan(20);
     const anon = new Client(h.base);
     const open = routes.filter((r) => 'public' in r.auth).map((r) => `${r.method} ${r.url}`);
-    expect(open.sort()).toEqual(['GET /api/openapi.json', 'GET /api/v1/public/forms/:caseType', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout', 'POST /api/v1/public/forms/:caseType']);
+    expect(open.sort()).toEqual([
+      'DELETE /api/v1/portal/session', 'GET /api/openapi.json', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id',
+      'GET /api/v1/portal/session', 'GET /api/v1/public/forms/:caseType', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout',
+      'POST /api/v1/portal/cases/:id/attachments', 'POST /api/v1/portal/cases/:id/comments', 'POST /api/v1/portal/session', 'POST /api/v1/public/forms/:caseType',
+    ]);
+    // Portal routes are open to the staff guard but check the customer's own signed session.
+    const customerOnly = ['GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id', 'POST /api/v1/portal/cases/:id/comments', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/session'];
     for (const r of routes) {
-      if ('public' in r.auth) continue;
+      if ('public' in r.auth && !customerOnly.includes(`${r.method} ${r.url}`)) continue;
       const res = await anon.req(r.method, r.url.replace(/:(\w+)/g, 'x'), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
       expect(res.status, `${r.method} ${r.url}`).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
