@@ -9,8 +9,10 @@ export interface RuleActions {
   priorityFrom?: string;
   skills?: SkillRequirement[];
   language?: string;
-  /** Due time as an offset from capture, in minutes (calendar time). */
+  /** Due time as an offset from capture, in minutes: calendar time, or open time on `dueCalendar`. */
   dueInMinutes?: number;
+  /** Count `dueInMinutes` in open-office time on this calendar (id). */
+  dueCalendar?: string;
 }
 
 export interface ClassificationRule {

@@ -8,12 +8,13 @@ export interface DbKnown extends Known {
 }
 
 export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
-  const [skills, teams, queues, codes, users] = await Promise.all([
+  const [skills, teams, queues, codes, users, calendars] = await Promise.all([
     db.selectFrom('skills').select('id').execute(),
     db.selectFrom('teams').select('id').execute(),
     db.selectFrom('queues').select('id').execute(),
     db.selectFrom('wrap_up_codes').select('code').execute(),
     db.selectFrom('users').select(['id', 'email']).execute(),
+    db.selectFrom('calendars').select('id').execute(),
   ]);
   const byRef = new Map<string, string>();
   for (const u of users) byRef.set(u.id, u.id).set(u.email.toLowerCase(), u.id);
@@ -24,6 +25,7 @@ export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
     queues: new Set(queues.map((x) => x.id)),
     wrapUpCodes: new Set(codes.map((x) => x.code)),
     hasUser: (ref) => userId(ref) !== undefined,
+    calendars: new Set(calendars.map((x) => x.id)),
     userId,
   };
 }

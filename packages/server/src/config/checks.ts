@@ -19,6 +19,8 @@ export interface Known {
   wrapUpCodes: ReadonlySet<string>;
   /** A user reference (an e-mail in files; an id or an e-mail in the API) names a user. */
   hasUser(ref: string): boolean;
+  /** Calendar ids, when known (a document without calendars leaves references unchecked here). */
+  calendars?: ReadonlySet<string>;
 }
 
 export function checkUser(u: UserItem, k: Known, at = ''): FieldError[] {
@@ -75,6 +77,9 @@ export function checkRule(r: RuleItem, k: Known, at = ''): FieldError[] {
   if (badFrom) out.push({ pointer: `${at}/set/priorityFrom`, message: badFrom });
   if (r.set.queue && !k.queues.has(r.set.queue)) out.push({ pointer: `${at}/set/queue`, message: `unknown queue "${r.set.queue}"` });
   r.set.skills?.forEach((s, j) => !k.skills.has(s.skill) && out.push({ pointer: `${at}/set/skills/${j}/skill`, message: `unknown skill "${s.skill}"` }));
+  if (r.set.dueCalendar !== undefined && k.calendars && !k.calendars.has(r.set.dueCalendar))
+    out.push({ pointer: `${at}/set/dueCalendar`, message: `unknown calendar "${r.set.dueCalendar}"` });
+  if (r.set.dueCalendar !== undefined && r.set.dueInMinutes === undefined) out.push({ pointer: `${at}/set/dueCalendar`, message: 'needs dueInMinutes' });
   return out;
 }
 
@@ -113,6 +118,7 @@ export function checkDocument(doc: unknown): FieldError[] {
     queues: ids(d.queues),
     wrapUpCodes: new Set((d.wrapUpCodes ?? []).map((c) => c.code)),
     hasUser: (ref) => emails.has(ref.toLowerCase()),
+    ...(d.calendars ? { calendars: ids(d.calendars) } : {}),
   };
   return [
     ...duplicates(d.skills, 'id', '/skills'),

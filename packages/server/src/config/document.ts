@@ -134,6 +134,7 @@ export const RuleItem = Type.Object(
         skills: Type.Optional(Type.Array(SkillReq)),
         language: Type.Optional(Type.String({ maxLength: 35 })),
         dueInMinutes: Type.Optional(Type.Integer({ minimum: 1 })),
+        dueCalendar: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'count dueInMinutes in open time on this calendar' })),
       },
       { additionalProperties: false },
     ),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { classify, renderUrlTemplate, type SkillRequirement } from '@worklane/core';
+import { addBusinessTime, classify, renderUrlTemplate, type Calendar, type SkillRequirement } from '@worklane/core';
 import { json, type DB, type TaskRow } from '../db/schema.js';
 import type { ConfigCache, Worktype } from '../config/cache.js';
 import { validateAgainst } from '../config/ajv.js';
@@ -69,6 +69,12 @@ export function taskFacts(input: CaptureInput, defaultPriority: number): Record<
   };
 }
 
+/** A due offset: open time on the rule's calendar when it names one, else plain elapsed time. */
+function dueFrom(cal: Calendar | undefined, from: Date, minutes: number): Date {
+  const ms = minutes * 60_000;
+  return new Date(cal ? addBusinessTime(cal, from.getTime(), ms) : from.getTime() + ms);
+}
+
 /** What routing needs from a capture or re-classification: validated attributes and the rules' result. */
 export interface Routed {
   wt: Worktype;
@@ -103,7 +109,7 @@ export function route(config: ConfigCache, input: CaptureInput, from: Date): Rou
     wt,
     queue,
     priority: input.priority ?? c.priority ?? wt.priority,
-    dueAt: input.dueAt ? new Date(input.dueAt) : c.dueInMinutes ? new Date(from.getTime() + c.dueInMinutes * 60_000) : null,
+    dueAt: input.dueAt ? new Date(input.dueAt) : c.dueInMinutes ? dueFrom(snap.calendars.get(c.dueCalendar ?? ''), from, c.dueInMinutes) : null,
     skills: input.skills ?? c.skills ?? wt.skills,
     language: input.language ?? c.language ?? null,
     classification: { queue, priority: c.priority ?? null, matchedRules: c.trace.filter((t) => t.matched).map((t) => t.rule), trace: c.trace },

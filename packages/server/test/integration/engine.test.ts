@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBusinessTime, type Calendar } from '@worklane/core';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
 
 // Exception rules, priority aging, after-work and media blending, each on a queue of its own.
+// One open hour a day: a due time counted in open time lands far from the same offset in calendar time.
+const NARROW: Calendar = {
+  id: 'en-narrow', name: 'One hour a day', timeZone: 'UTC',
+  week: { mon: [{ from: '09:00', to: '10:00' }], tue: [{ from: '09:00', to: '10:00' }], wed: [{ from: '09:00', to: '10:00' }], thu: [{ from: '09:00', to: '10:00' }], fri: [{ from: '09:00', to: '10:00' }], sat: [], sun: [] },
+  holidays: [], overrides: [],
+};
+
 const CONFIG = {
   version: 1,
+  calendars: [NARROW],
+  rules: [{ id: 'en-due', name: 'due in 90 open minutes', when: 'task.worktype == "en-item" && task.title == "due by calendar"', set: { dueInMinutes: 90, dueCalendar: 'en-narrow' } }],
   teams: [{ id: 'en-team', name: 'Engine team' }],
   users: [
     { email: 'en-amy@test.local', name: 'EN Amy', password: 'secret1', roles: ['agent'], teams: ['en-team'], capacity: { workitem: 2, chat: 2, voice: 1 } },
@@ -113,6 +123,19 @@ describe.each(BACKENDS)('routing engine on $backend', ({ backend, skip }) => {
     expect((await amy.req('GET', '/api/v1/me/presence')).json).toMatchObject({ status: 'not-ready', reason: 'meeting' });
     const changes = (await crm.req('GET', `/api/v1/tasks/${waiting.id}/events`)).json.items.map((e: { type: string }) => e.type);
     expect(changes).toContain('task.completed');
+  });
+
+  it.skipIf(skip)('a rule can set the due time as an offset in open-office time on a calendar', async () => {
+    const before = Date.now();
+    const t = await capture({ worktype: 'en-item', title: 'due by calendar', queue: 'en-empty' });
+    const due = new Date(t.dueAt).getTime();
+    const created = new Date(t.enteredQueueAt).getTime(); // the capture's own clock reading
+    expect(due).toBe(addBusinessTime(NARROW, created, 90 * 60_000));
+    expect(due - before).toBeGreaterThan(24 * 3_600_000); // 90 open minutes span at least two days
+    const bad = await admin.req('POST', '/api/v1/rules', { id: 'en-bad', name: 'x', when: 'true', set: { dueInMinutes: 5, dueCalendar: 'nope' } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors[0].pointer).toBe('/set/dueCalendar');
+    await sam.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
   });
 
   it.skipIf(skip)('blending: while on a voice task the agent gets no chat; the setting takes effect without a restart', async () => {
