@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/*/test/integration/**/*.test.ts'],
+          include: ['packages/*/test/integration/**/*.test.ts', 'bench/test/**/*.test.ts', 'packages/server/test/reliability/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

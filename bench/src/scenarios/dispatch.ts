@@ -1,0 +1,98 @@
+import { AgentCrowd, bulkLoad } from '../lib/agents.js';
+import { freshPostgres, type BenchDatabase } from '../lib/pg.js';
+import { pgBossDispatch } from '../lib/peers.js';
+import type { Context, Scenario } from '../lib/scenario.js';
+import { startWorklane, type ServerProcess } from '../lib/server.js';
+import { countOf, prepareDatabase, routedTask, routingConfig, type Agent, type RoutingShape } from '../lib/setup.js';
+import { waitFor } from '../lib/util.js';
+import { AUTH } from './capture.js';
+
+export interface DispatchOutcome {
+  assigned: number;
+  perSecond: number;
+  loadPerSecond: number;
+  errors: number;
+}
+
+/**
+ * `tasks` queued tasks (captured through the bulk API while every agent is offline), then every
+ * agent goes available at once; each agent completes through the API every task it is assigned
+ * (queues auto-answer), which frees its capacity for the next. The rate is assignments seen on the
+ * agents' streams per second, from the first "available" to the last assignment; the database must
+ * hold as many committed task.assigned events (checked by the caller once the server stopped).
+ */
+export async function runDispatch(ctx: Context, server: ServerProcess, agents: Agent[], shape: RoutingShape, tasks: number, seconds = ctx.sizes.dispatchSeconds): Promise<DispatchOutcome> {
+  const crowd = new AgentCrowd(server.base, agents, 50);
+  try {
+    const loadPerSecond = await bulkLoad(server.base, AUTH, tasks, (i) => routedTask(i, shape));
+    ctx.log(`${tasks} tasks queued (${Math.round(loadPerSecond)} tasks/s through the bulk API); ${agents.length} agents`);
+    const seen = new Set<string>();
+    let completed = 0;
+    let lastAssigned = 0;
+    await crowd.connect((agent, m, at) => {
+      if (m.type !== 'task.updated' || m.task.state !== 'assigned' || m.task.assignee !== agent.id || seen.has(m.task.id)) return;
+      seen.add(m.task.id);
+      lastAssigned = at;
+      crowd.act(agent, 'POST', `/api/v1/tasks/${m.task.id}/complete`, {}, () => completed++);
+    });
+    const t0 = performance.now();
+    await crowd.setPresence('available');
+    const bound = seconds;
+    const all = await waitFor(() => completed >= tasks || crowd.errors > 0, bound * 1000, 5);
+    // Bounded: the rate is what was assigned within the window (the queues were never empty).
+    const assigned = seen.size;
+    const elapsed = all ? (lastAssigned - t0) / 1000 : (performance.now() - t0) / 1000;
+    if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
+    if (!all) ctx.log(`${assigned} of ${tasks} assigned within the ${bound} s window`);
+    return { assigned, perSecond: assigned / elapsed, loadPerSecond, errors: crowd.errors };
+  } finally {
+    crowd.close();
+  }
+}
+
+/** Fails when fewer assignments were committed than the agents were told about. */
+export async function checkAssignments(db: BenchDatabase, announced: number): Promise<void> {
+  const committed = await countOf(db, "select count(*) as n from events where type = 'task.assigned'");
+  if (committed < announced) throw new Error(`${announced} assignments announced, only ${committed} committed`);
+}
+
+export const dispatch: Scenario = {
+  name: 'dispatch',
+  title: 'queued tasks to skilled agents, auto-answer and complete, side by side with pg-boss fetch + complete',
+  needsPostgres: true,
+  setup: (s) =>
+    `${s.dispatchTasks.toLocaleString('en-US')} queued tasks in ${s.dispatchQueues} queues (each requires one skill; 2 target steps), ` +
+    `${s.dispatchAgents.toLocaleString('en-US')} agents with 2–5 of ${s.dispatchSkills} skills (levels 40–100), capacity ${s.dispatchCapacity} work items, each on its own WebSocket; ` +
+    'queues auto-answer; each agent completes every assigned task through the API at once, which frees capacity. ' +
+    `pg-boss: the same number of jobs in ${s.dispatchQueues} queues, ${s.peerWorkers} loops of fetch (batchSize 1) + complete. ` +
+    `Each system is measured until every task is done or ${s.dispatchSeconds} s pass.`,
+  rows: [
+    { key: 'rate', label: 'Worklane committed assignments', unit: '/s', target: { op: '>=', value: 20_000 } },
+    { key: 'pgboss', label: 'pg-boss 10 fetch + complete', unit: 'jobs/s' },
+    { key: 'vsPgboss', label: 'Worklane ÷ pg-boss (same run)', unit: '×', target: { op: '>=', value: 5 } },
+    { key: 'assigned', label: 'tasks assigned within the window', unit: 'tasks' },
+    { key: 'queueRate', label: 'queueing the tasks through the bulk API', unit: 'tasks/s' },
+  ],
+  async run(ctx) {
+    const s = ctx.sizes;
+    const db = await freshPostgres();
+    try {
+      const shape: RoutingShape = { queues: s.dispatchQueues, skills: s.dispatchSkills, agents: s.dispatchAgents, capacity: s.dispatchCapacity, autoAnswer: true };
+      const agents = await prepareDatabase(db, routingConfig(shape));
+      const server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir, readyTimeoutMs: s.maxWaitSeconds * 1000 });
+      let wl;
+      try {
+        wl = await runDispatch(ctx, server, agents, shape, s.dispatchTasks);
+      } finally {
+        await server.stop();
+      }
+      await checkAssignments(db, wl.assigned);
+      ctx.log(`worklane ${Math.round(wl.perSecond)} assignments/s (${wl.assigned} assigned and committed)`);
+      const boss = await pgBossDispatch(db.url!, s.dispatchTasks, s.dispatchQueues, s.peerWorkers, s.dispatchSeconds);
+      ctx.log(`pg-boss ${Math.round(boss.perSecond)} fetch+complete/s (${boss.done} jobs)`);
+      return { values: { rate: wl.perSecond, pgboss: boss.perSecond, vsPgboss: wl.perSecond / boss.perSecond, assigned: wl.assigned, queueRate: wl.loadPerSecond } };
+    } finally {
+      await db.drop();
+    }
+  },
+};

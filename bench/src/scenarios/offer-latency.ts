@@ -1,0 +1,101 @@
+import { AgentCrowd } from '../lib/agents.js';
+import { HttpClient } from '../lib/http.js';
+import { freshPostgres } from '../lib/pg.js';
+import type { Scenario } from '../lib/scenario.js';
+import { startWorklane } from '../lib/server.js';
+import { prepareDatabase, routedTask, routingConfig, type RoutingShape } from '../lib/setup.js';
+import { percentile, sleep, waitFor } from '../lib/util.js';
+import { AUTH } from './capture.js';
+
+export const offerLatency: Scenario = {
+  name: 'offer-latency',
+  title: 'steady capture rate: capture acknowledged → offer on the agent\'s stream',
+  needsPostgres: true,
+  setup: (s) =>
+    `POST /api/v1/tasks at a steady ${s.offerRate.toLocaleString('en-US')} tasks/s for ${s.offerSeconds} s (the suite's own keep-alive client, at most 1,000 in flight), ` +
+    `${s.offerAgents} available agents (capacity ${s.offerCapacity}) on their WebSockets, 10 queues, push offers; each agent accepts and completes its offer at once. ` +
+    'Latency = arrival of offer.created on the stream − arrival of the capture\'s 201, both seen by the load generator (0 when the offer came first).',
+  rows: [
+    { key: 'p99', label: 'offer latency p99', unit: 'ms', target: { op: '<=', value: 10 } },
+    { key: 'p50', label: 'offer latency p50', unit: 'ms' },
+    { key: 'rate', label: 'captures acknowledged', unit: 'tasks/s' },
+    { key: 'behind', label: 'captures not sent on time (1,000 in flight)', unit: 'tasks' },
+    { key: 'unoffered', label: 'acknowledged but no offer within 10 s', unit: 'tasks' },
+    { key: 'first', label: 'offers that arrived before the 201', unit: '%' },
+  ],
+  async run(ctx) {
+    const s = ctx.sizes;
+    const db = await freshPostgres();
+    try {
+      const shape: RoutingShape = { queues: 10, skills: 10, agents: s.offerAgents, capacity: s.offerCapacity, autoAnswer: false };
+      const agents = await prepareDatabase(db, routingConfig(shape));
+      const server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir });
+      const crowd = new AgentCrowd(server.base, agents, 100);
+      const capture = new HttpClient(server.base, 100);
+      try {
+        const ackAt = new Map<string, number>();
+        const offerAt = new Map<string, number>();
+        await crowd.connect((agent, m, at) => {
+          if (m.type !== 'offer.created' || m.offer.agentId !== agent.id) return;
+          offerAt.set(m.offer.taskId, at);
+          crowd.act(agent, 'POST', `/api/v1/offers/${m.offer.id}/accept`, {}, () => crowd.act(agent, 'POST', `/api/v1/tasks/${m.offer.taskId}/complete`, {}));
+        });
+        await crowd.setPresence('available');
+        let sent = 0;
+        let behind = 0;
+        let inFlight = 0;
+        let failed = 0;
+        const start = performance.now();
+        const end = start + s.offerSeconds * 1000;
+        while (performance.now() < end) {
+          const due = Math.floor(((performance.now() - start) / 1000) * s.offerRate);
+          while (sent + behind < due) {
+            if (inFlight >= 1000) {
+              behind++;
+              continue;
+            }
+            const i = sent++;
+            inFlight++;
+            capture.request('POST', '/api/v1/tasks', routedTask(i, shape), AUTH).then(
+              (r) => {
+                inFlight--;
+                if (r.status === 201) ackAt.set(r.json.id, performance.now());
+                else failed++;
+              },
+              () => {
+                inFlight--;
+                failed++;
+              },
+            );
+          }
+          await sleep(2);
+        }
+        const elapsed = (performance.now() - start) / 1000;
+        await waitFor(() => inFlight === 0, 30_000);
+        await waitFor(() => [...ackAt.keys()].every((id) => offerAt.has(id)), 10_000, 50);
+        const lat: number[] = [];
+        let first = 0;
+        for (const [id, ack] of ackAt) {
+          const o = offerAt.get(id);
+          if (o === undefined) continue;
+          if (o < ack) first++;
+          lat.push(Math.max(0, o - ack));
+        }
+        if (failed) throw new Error(`${failed} captures failed`);
+        if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
+        const values = {
+          p99: percentile(lat, 99), p50: percentile(lat, 50), rate: ackAt.size / elapsed, behind,
+          unoffered: ackAt.size - lat.length, first: (100 * first) / Math.max(1, lat.length),
+        };
+        ctx.log(`${ackAt.size} captured at ${Math.round(values.rate)}/s, offer latency p50 ${values.p50.toFixed(1)} ms p99 ${values.p99.toFixed(1)} ms, ${values.unoffered} without offer`);
+        return { values };
+      } finally {
+        crowd.close();
+        capture.close();
+        await server.stop();
+      }
+    } finally {
+      await db.drop();
+    }
+  },
+};

@@ -1,0 +1,146 @@
+import { decideOffers, type RoutingAgent, type RoutingQueue, type RoutingTask } from '@worklane/core';
+import { AgentCrowd, bulkLoad } from '../lib/agents.js';
+import { freshPostgres, query } from '../lib/pg.js';
+import type { Scenario, Sizes } from '../lib/scenario.js';
+import { startWorklane, type ServerProcess } from '../lib/server.js';
+import { prepareDatabase, routedTask, routingConfig, type RoutingShape } from '../lib/setup.js';
+import { percentile, prng, sleep, waitFor } from '../lib/util.js';
+import { AUTH } from './capture.js';
+
+/** Polls until the count stops moving for `quietMs` (bounded by `maxMs`). */
+async function settle(read: () => Promise<number>, quietMs: number, maxMs: number): Promise<number> {
+  const until = Date.now() + maxMs;
+  let last = await read();
+  let since = Date.now();
+  while (Date.now() < until) {
+    await sleep(250);
+    const now = await read();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+  }
+  return last;
+}
+
+/**
+ * The pure routing round (core's decideOffers) on the same shape, in this process: every agent
+ * available and at capacity except one with a free slot, all tasks waiting. Isolates the decision
+ * from I/O; the end-to-end row above includes it.
+ */
+function pureRound(s: Sizes, rounds: number): number {
+  const rnd = prng(7);
+  const now = Date.now();
+  const agents: RoutingAgent[] = Array.from({ length: s.scaleAgents }, (_, i) => {
+    const skills: Record<string, number> = { [`s${i % s.scaleSkills}`]: 40 + Math.floor(rnd() * 61) };
+    const n = 2 + Math.floor(rnd() * 4);
+    while (Object.keys(skills).length < n) skills[`s${Math.floor(rnd() * s.scaleSkills)}`] = 40 + Math.floor(rnd() * 61);
+    return { id: `a${i}`, status: 'available', skills, capacity: { workitem: s.scaleCapacity }, load: { workitem: i === 0 ? s.scaleCapacity - 1 : s.scaleCapacity }, idleSince: now - i };
+  });
+  const members = new Map<string, Set<string>>();
+  for (const a of agents) for (const sk of Object.keys(a.skills)) members.set(sk, (members.get(sk) ?? new Set()).add(a.id));
+  const queues = new Map<string, RoutingQueue>();
+  for (let q = 0; q < s.scaleQueues; q++)
+    queues.set(`q${q}`, { id: `q${q}`, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 50 }, { name: 'anyone', afterSeconds: 30, minLevel: 0 }], agentChoice: ['proficiency', 'idle', 'load'], members: members.get(`s${q % s.scaleSkills}`) ?? new Set(), distribution: 'push' });
+  const tasks: RoutingTask[] = Array.from({ length: s.scaleTasks }, (_, i) => ({
+    id: `t${i}`, queueId: `q${i % s.scaleQueues}`, priority: 20, dueAt: null, enteredQueueAt: now - i, skills: [{ skill: `s${(i % s.scaleQueues) % s.scaleSkills}` }], mediaType: 'workitem',
+  }));
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    decideOffers({ tasks, agents, queues, now });
+    times.push(performance.now() - t0);
+  }
+  return percentile(times, 99);
+}
+
+export const scale: Scenario = {
+  name: 'scale',
+  title: 'many open tasks and agents: memory, decision time, restart until ready',
+  needsPostgres: true,
+  setup: (s) =>
+    `${s.scaleTasks.toLocaleString('en-US')} open (queued) tasks in ${s.scaleQueues} queues, ${s.scaleAgents.toLocaleString('en-US')} agents with 2–5 of ${s.scaleSkills} skills, capacity ${s.scaleCapacity}, auto-answer. ` +
+    'Tasks are captured through the bulk API while agents are offline; then every agent goes available and gets work up to capacity. ' +
+    `Decision time: ${s.scaleProbes} probe agents each complete one task; time from the complete's answer to the next assignment on the agent's stream (end to end: release, routing round over all waiting tasks, commit, push). ` +
+    'Memory: resident set of the server process (after load, and after restart). Restart: SIGTERM, new process, until /readyz answers.',
+  rows: [
+    { key: 'rss', label: 'server memory (RSS, max of the two)', unit: 'MiB', target: { op: '<=', value: 2048 } },
+    { key: 'decideP99', label: 'decision time end to end p99', unit: 'ms', target: { op: '<=', value: 5 } },
+    { key: 'decideP50', label: 'decision time end to end p50', unit: 'ms' },
+    { key: 'pureP99', label: 'pure routing round (core decideOffers) p99', unit: 'ms' },
+    { key: 'restart', label: 'restart until ready', unit: 's', target: { op: '<=', value: 20 } },
+    { key: 'queueRate', label: 'queueing the tasks through the bulk API', unit: 'tasks/s' },
+  ],
+  async run(ctx) {
+    const s = ctx.sizes;
+    const db = await freshPostgres();
+    let server: ServerProcess | undefined;
+    let crowd: AgentCrowd | undefined;
+    try {
+      const shape: RoutingShape = { queues: s.scaleQueues, skills: s.scaleSkills, agents: s.scaleAgents, capacity: s.scaleCapacity, autoAnswer: true };
+      const agents = await prepareDatabase(db, routingConfig(shape));
+      server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir, readyTimeoutMs: s.maxWaitSeconds * 1000 });
+      const queueRate = await bulkLoad(server.base, AUTH, s.scaleTasks, (i) => routedTask(i, shape));
+      ctx.log(`${s.scaleTasks} tasks queued at ${Math.round(queueRate)}/s`);
+      crowd = new AgentCrowd(server.base, agents, 50);
+      const probes = agents.slice(0, s.scaleProbes);
+      const assignedTo = new Map<string, { id: string; at: number }[]>();
+      await crowd.connect((agent, m, at) => {
+        if (m.type === 'task.updated' && m.task.state === 'assigned' && m.task.assignee === agent.id) assignedTo.set(agent.id, [...(assignedTo.get(agent.id) ?? []), { id: m.task.id, at }]);
+      }, probes);
+      await crowd.setPresence('available');
+      // Settled = the assigned count stopped moving and no transaction of the server is open (a
+      // routing round commits all its offers in one transaction, so the count alone jumps late).
+      const dbName = new URL(db.url!).pathname.slice(1);
+      const held = await settle(async () => {
+        const [row] = await query<{ n: number; busy: number }>(db.url!,
+          `select (select count(*)::int from tasks where state = 'assigned') as n,
+                  (select count(*)::int from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state <> 'idle') as busy`, [dbName]);
+        return row!.busy > 0 ? -Date.now() : row!.n; // busy: never "unchanged"
+      }, s.preset === 'smoke' ? 300 : 1500, s.maxWaitSeconds * 1000);
+      ctx.log(held < 0 ? `still committing assignments after ${s.maxWaitSeconds} s` : `${held} tasks held by agents after everyone went available (capacity ${s.scaleAgents * s.scaleCapacity})`);
+      const rssLoaded = server.rssMiB();
+      const lat: number[] = [];
+      let idle = 0;
+      let late = 0;
+      const probeUntil = Date.now() + Math.min(60, s.maxWaitSeconds) * 1000; // the whole probe phase is bounded too
+      for (const p of probes) {
+        if (Date.now() > probeUntil) break;
+        const mine = assignedTo.get(p.id) ?? [];
+        const one = mine[0];
+        if (!one) {
+          idle++; // all its skills below the primary step: nothing until the wider step
+          continue;
+        }
+        const before = mine.length;
+        let answeredAt = 0;
+        crowd.act(p, 'POST', `/api/v1/tasks/${one.id}/complete`, {}, (at) => (answeredAt = at));
+        const got = await waitFor(() => (assignedTo.get(p.id)?.length ?? 0) > before && answeredAt > 0, 5_000, 1);
+        if (got) lat.push(Math.max(0, assignedTo.get(p.id)![before]!.at - answeredAt));
+        else late++;
+      }
+      if (crowd.errors) throw new Error(`probe failed: ${crowd.lastError}`);
+      crowd.close();
+      await server.stop();
+      server = await startWorklane({ db, readyTimeoutMs: s.maxWaitSeconds * 1000 });
+      const restart = server.readyMs / 1000;
+      await sleep(1000);
+      const rssRestarted = server.rssMiB();
+      await server.stop();
+      const pureP99 = pureRound(s, s.preset === 'smoke' ? 2 : 5);
+      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99, restart, queueRate };
+      ctx.log(`rss ${Math.round(rssLoaded)} / ${Math.round(rssRestarted)} MiB, decision p50 ${values.decideP50.toFixed(1)} p99 ${values.decideP99.toFixed(1)} ms (${lat.length} samples), pure round p99 ${pureP99.toFixed(1)} ms, restart ${restart.toFixed(1)} s`);
+      return {
+        values,
+        notes: [
+          ...(idle ? [`${idle} of ${probes.length} probe agents held no task (every skill below the primary step's level): not probed`] : []),
+          ...(late ? [`${late} probe(s) got no new task within 5 s: not counted in the percentiles`] : []),
+        ],
+      };
+    } finally {
+      crowd?.close();
+      await server?.stop();
+      await db.drop();
+    }
+  },
+};
