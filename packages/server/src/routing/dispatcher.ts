@@ -18,7 +18,7 @@ import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
 import { writePresence } from '../presence/store.js';
-import { conflict, notFound } from '../http/problems.js';
+import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
 import { AgentBook } from './agents.js';
 import { Alarm } from './alarm.js';
@@ -26,6 +26,8 @@ import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
 
 const noop = () => {};
+/** After a failed round or timer (the database went away): rebuild from the database this much later. */
+const RECOVER_MS = 1000;
 
 /** A waiting task as routing keeps it in memory. */
 export interface Waiting extends RoutingTask {
@@ -69,8 +71,9 @@ export class Dispatcher {
   private running: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private stopped = false;
-  private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.log.error({ err }, 'wake-up failed')));
-  private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.log.error({ err }, 'after-work end failed')));
+  private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.recoverLater(err, 'wake-up')));
+  private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.recoverLater(err, 'after-work end')));
+  private recovering: NodeJS.Timeout | undefined;
   readonly exceptions = new ExceptionWatch(this);
 
   constructor(
@@ -81,17 +84,55 @@ export class Dispatcher {
   ) {}
 
   async start(): Promise<void> {
+    await this.load();
+    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => this.kick(), (err) => this.recoverLater(err, 'agent reload')));
+    this.exceptions.start();
+    this.kick();
+  }
+
+  /** Everything routing keeps in memory, from the database: agents and their load, the line, the timers. */
+  private async load(): Promise<void> {
     await this.agents.load(this.db);
     const queued = await this.db.selectFrom('tasks').selectAll().where('state', '=', 'queued').execute();
-    for (const t of queued) this.waiting.set(t.id, toWaiting(t));
+    // Merged, newest version wins: a capture tracked while this read ran stays in line, and a task
+    // memory has but the database no longer queues is dropped by its next offer's version check.
+    for (const t of queued) {
+      const mine = this.waiting.get(t.id);
+      if (!mine || mine.version < t.version) this.waiting.set(t.id, toWaiting(t));
+    }
     const pending = await this.db.selectFrom('offers').select(['id', 'expires_at']).where('state', '=', 'pending').execute();
-    for (const o of pending) this.armOfferTimer(o.id, o.expires_at.getTime());
+    for (const o of pending) {
+      this.forgetOffer(o.id);
+      this.armOfferTimer(o.id, o.expires_at.getTime());
+    }
     await this.armWake();
     const aw = await this.db.selectFrom('presence').select(sql<Date | null>`min(after_work_until)`.as('at')).where('status', '=', 'after-work').executeTakeFirst();
     this.afterWorkAlarm.ensure(aw?.at ? new Date(aw.at).getTime() : null);
-    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => this.kick()));
-    this.exceptions.start();
-    this.kick();
+  }
+
+  /**
+   * A round or a timer failed (typically: the database restarted or is unreachable). What failed
+   * may or may not have committed, and timers that failed are not re-armed by themselves, so
+   * memory is rebuilt from the database as at start, then routing goes on; until that succeeds,
+   * it is retried.
+   */
+  private recoverLater(err: unknown, what: string): void {
+    this.log.error({ err }, `${what} failed; rebuilding routing state from the database`);
+    if (this.recovering || this.stopped) return;
+    this.recovering = setTimeout(() => {
+      this.exclusive(() => this.load()).then(
+        () => {
+          this.recovering = undefined;
+          this.log.info('routing state rebuilt from the database');
+          this.kick();
+        },
+        (e) => {
+          this.recovering = undefined;
+          this.recoverLater(e, 'rebuilding routing state');
+        },
+      );
+    }, RECOVER_MS);
+    this.recovering.unref();
   }
 
   async stop(): Promise<void> {
@@ -99,6 +140,7 @@ export class Dispatcher {
     for (const t of this.offerTimers.values()) clearTimeout(t);
     this.offerTimers.clear();
     if (this.stepTimer) clearTimeout(this.stepTimer);
+    if (this.recovering) clearTimeout(this.recovering);
     this.wakeAlarm.stop();
     this.exceptions.stop();
     this.afterWorkAlarm.stop();
@@ -120,7 +162,7 @@ export class Dispatcher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.exclusive(() => this.round()).catch((err) => this.log.error({ err }, 'routing round failed'));
+      this.exclusive(() => this.round()).catch((err) => this.recoverLater(err, 'routing round'));
     });
   }
 
@@ -245,39 +287,39 @@ export class Dispatcher {
   private async commitOffers(decisions: OfferDecision[], now: number, seen: ReadonlyMap<string, Waiting>): Promise<void> {
     const queues = this.config.snapshot.queues;
     type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true; version: number };
+    // Set-based: one UPDATE for every decided task (with its version check), one INSERT of offers,
+    // one INSERT of events, whatever the number of decisions in the round.
+    const plan = decisions.map((d) => {
+      const w = seen.get(d.taskId)!; // as decided on: a change since then has a newer version
+      const q = queues.get(w.queueId)!;
+      return { d, w, q, auto: q.autoAnswer };
+    });
     const outcomes = await this.db.transaction().execute(async (trx) => {
-      const out: Outcome[] = [];
-      for (const d of decisions) {
-        // Not `this.waiting`: a change committed since the decision may have put a newer version there.
-        const w = seen.get(d.taskId)!;
-        const q = queues.get(w.queueId)!;
-        const auto = q.autoAnswer;
-        const task = await trx
-          .updateTable('tasks')
-          .set({ state: auto ? 'assigned' : 'offered', assignee_id: auto ? d.agentId : null, version: sql`version + 1`, updated_at: new Date(now) })
-          .where('id', '=', d.taskId)
-          .where('state', '=', 'queued')
-          .where('version', '=', w.version)
-          .returningAll()
-          .executeTakeFirst();
-        if (!task) {
-          out.push({ d, lost: true, version: w.version });
-          continue;
-        }
-        const offerId = randomUUID();
-        const expiresAt = new Date(now + q.offerTimeoutSeconds * 1000);
-        const offer = await trx
-          .insertInto('offers')
-          .values({ id: offerId, task_id: d.taskId, agent_id: d.agentId, state: auto ? 'accepted' : 'pending', step: d.step, reason: d.reason, expires_at: expiresAt, closed_at: auto ? new Date(now) : null })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await appendEvents(trx, [
-          { type: 'task.offered', taskId: d.taskId, userId: d.agentId, data: { offerId, agent: d.agentId, step: d.step, reason: d.reason, expiresAt: expiresAt.toISOString() } },
-          ...(auto ? [{ type: 'task.assigned', taskId: d.taskId, userId: d.agentId, data: { offerId, agent: d.agentId, autoAnswer: true } }] : []),
-        ]);
-        out.push({ d, task, offer, auto });
-      }
-      return out;
+      const at = new Date(now);
+      const values = sql.join(plan.map((p) => sql`(${p.d.taskId}::text, ${p.w.version}::int, ${p.auto ? 'assigned' : 'offered'}::text, ${p.auto ? p.d.agentId : null}::text)`));
+      const { rows } = await sql<TaskRow>`
+        update tasks as t set state = v.state, assignee_id = v.assignee, version = t.version + 1, updated_at = ${at}
+        from (values ${values}) as v(id, version, state, assignee)
+        where t.id = v.id and t.state = 'queued' and t.version = v.version
+        returning t.*`.execute(trx);
+      const won = new Map(rows.map((t) => [t.id, t]));
+      const winners = plan.filter((p) => won.has(p.d.taskId)).map((p) => ({ ...p, offerId: randomUUID(), expiresAt: new Date(now + p.q.offerTimeoutSeconds * 1000) }));
+      const offers = winners.length
+        ? await trx
+            .insertInto('offers')
+            .values(winners.map((p) => ({ id: p.offerId, task_id: p.d.taskId, agent_id: p.d.agentId, state: p.auto ? 'accepted' : 'pending', step: p.d.step, reason: p.d.reason, expires_at: p.expiresAt, closed_at: p.auto ? at : null })))
+            .returningAll()
+            .execute()
+        : [];
+      await appendEvents(trx, winners.flatMap((p) => [
+        { type: 'task.offered', taskId: p.d.taskId, userId: p.d.agentId, data: { offerId: p.offerId, agent: p.d.agentId, step: p.d.step, reason: p.d.reason, expiresAt: p.expiresAt.toISOString() } },
+        ...(p.auto ? [{ type: 'task.assigned', taskId: p.d.taskId, userId: p.d.agentId, data: { offerId: p.offerId, agent: p.d.agentId, autoAnswer: true } }] : []),
+      ]));
+      const offerOf = new Map(offers.map((o) => [o.task_id, o]));
+      return plan.map((p): Outcome => {
+        const task = won.get(p.d.taskId);
+        return task ? { d: p.d, task, offer: offerOf.get(p.d.taskId)!, auto: p.auto } : { d: p.d, lost: true, version: p.w.version };
+      });
     });
     // Committed: now update memory and announce.
     for (const o of outcomes) {
@@ -321,7 +363,10 @@ export class Dispatcher {
     if (this.stopped) return;
     const t = setTimeout(() => {
       this.offerTimers.delete(offerId);
-      this.timeout(offerId).catch((err) => this.log.error({ err, offerId }, 'offer timeout failed'));
+      this.timeout(offerId).catch((err) => {
+        if (err instanceof Problem && err.status < 500) return; // answered meanwhile
+        this.recoverLater(err, `offer ${offerId} timeout`);
+      });
     }, Math.max(0, at - Date.now()));
     t.unref();
     this.offerTimers.set(offerId, t);
