@@ -5,6 +5,7 @@ export * from './routing/eligibility.js';
 export * from './routing/decide.js';
 export * from './routing/explain.js';
 export * from './classification/rules.js';
+export * from './classification/regex-safety.js';
 export * from './priority/effective.js';
 export * from './templates/url.js';
 export * from './priority/exceptions.js';

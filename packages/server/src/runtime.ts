@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrations.js';
 import { openStore, storeOptionsFromEnv, type Store } from './db/open.js';
 import { importConfig } from './config/import.js';
 import { buildApp, type App } from './http/app.js';
+import { trustProxyFrom } from './security/proxy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_CONFIG_FILE = resolve(here, '../demo/worklane-demo.yaml');
@@ -40,6 +41,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       db: store.db,
       webDir: env.WORKLANE_WEB_DIR ?? WEB_DIST,
       logger: { level: env.LOG_LEVEL ?? 'info' },
+      trustProxy: trustProxyFrom(env.WORKLANE_TRUST_PROXY),
     });
     const port = Number(env.PORT ?? 8080);
     const host = env.HOST ?? '0.0.0.0';

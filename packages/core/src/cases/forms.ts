@@ -4,6 +4,8 @@
  * validation answers all three, with every field's error at once (pointers `/fields/<name>`).
  */
 
+import { regexHazard } from '../classification/regex-safety.js';
+
 export const FIELD_TYPES = ['text', 'number', 'date', 'email', 'phone', 'select', 'multiselect', 'checkbox', 'file'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -113,7 +115,7 @@ export function isIsoDate(s: string): boolean {
 function compiles(pattern: string): string | null {
   try {
     new RegExp(pattern, 'u');
-    return null;
+    return regexHazard(pattern, { anchored: true }); // matched whole (^…$) against what customers type
   } catch (err) {
     return (err as Error).message;
   }

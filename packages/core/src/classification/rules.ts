@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { SkillRequirement } from '../model.js';
+import { regexHazard } from './regex-safety.js';
 
 /** What a classification rule may set on a task. Later rules override earlier ones field by field. */
 export interface RuleActions {
@@ -43,6 +44,43 @@ const env = new Environment({ unlistedVariablesAreDyn: false }).registerVariable
 type Compiled = ReturnType<typeof env.parse>;
 const cache = new Map<string, Compiled>();
 const MAX_EXPRESSION_LENGTH = 4_000;
+const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+
+/**
+ * What bounds an expression's time beyond its length: a macro inside another macro's body multiplies
+ * the sizes of lists (`xs.all(a, xs.all(b, ...))` on 100,000 items, or six nested `map`s over
+ * 10-item literals, run for minutes), and `matches` must get a literal pattern that cannot backtrack
+ * for long (see regexHazard). Returns what is wrong, or null.
+ */
+function costHazard(node: unknown, inMacro = false): string | null {
+  if (!node || typeof node !== 'object') return null;
+  if (Array.isArray(node)) {
+    for (const x of node) {
+      const bad = costHazard(x, inMacro);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  const { op, args } = node as { op?: string; args?: unknown };
+  if (op === 'rcall' || op === 'call') {
+    const [name, ...rest] = args as [string, ...unknown[]];
+    const receiver = op === 'rcall' ? rest[0] : undefined;
+    const list = (op === 'rcall' ? rest[1] : rest[0]) as unknown[];
+    if (op === 'rcall' && MACROS.has(name)) {
+      if (inMacro) return `${name}() inside another macro's body is not allowed (its time would grow with the product of the lists)`;
+      return costHazard(receiver, inMacro) ?? costHazard(list, true);
+    }
+    if (name === 'matches') {
+      const pattern = (op === 'rcall' ? list[0] : list[1]) as { op?: string; args?: unknown } | undefined;
+      if (pattern?.op !== 'value' || typeof pattern.args !== 'string') return 'matches() needs a literal pattern';
+      const bad = regexHazard(pattern.args);
+      if (bad) return `matches(): ${bad}`;
+    }
+    return costHazard(receiver, inMacro) ?? costHazard(list, inMacro);
+  }
+  if (args && typeof args === 'object') return costHazard(args, inMacro);
+  return null;
+}
 
 /** Parses and type-checks a rule expression; returns an error message or null when valid. */
 export function validateRuleExpression(expression: string): string | null {
@@ -52,7 +90,7 @@ export function validateRuleExpression(expression: string): string | null {
     const check = compiled.check();
     if (!check.valid) return check.error?.message ?? 'invalid expression';
     if (check.type !== 'bool' && check.type !== 'dyn') return `expression must be a boolean, not ${check.type}`;
-    return null;
+    return costHazard(compiled.ast);
   } catch (err) {
     return (err as Error).message.split('\n')[0] ?? 'invalid expression';
   }
@@ -62,17 +100,49 @@ export function validateRuleExpression(expression: string): string | null {
 export function validateNumberExpression(expression: string): string | null {
   if (expression.length > MAX_EXPRESSION_LENGTH) return `expression longer than ${MAX_EXPRESSION_LENGTH} characters`;
   try {
-    const check = env.parse(expression).check();
+    const compiled = env.parse(expression);
+    const check = compiled.check();
     if (!check.valid) return check.error?.message ?? 'invalid expression';
     if (!['int', 'uint', 'double', 'dyn'].includes(check.type ?? '')) return `expression must be a number, not ${check.type}`;
-    return null;
+    return costHazard(compiled.ast);
   } catch (err) {
     return (err as Error).message.split('\n')[0] ?? 'invalid expression';
   }
 }
 
+/**
+ * CEL tells maps from other objects by their `constructor`: data with an own `constructor` key
+ * (`{"constructor": {}}` in a task's attributes) made every rule reading it fail, so a source system
+ * could dodge the rules. Such objects are given to CEL as Maps; everything else as it is (no copy).
+ */
+export function celSafe(v: unknown, depth = 0): unknown {
+  if (depth > 200 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const x = celSafe(v[i], depth + 1);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v; // Maps, Dates, typed arrays: CEL knows them
+  const own = Object.prototype.hasOwnProperty.call(v, 'constructor');
+  let changed: Record<string, unknown> | null = null;
+  for (const [k, x] of Object.entries(v)) {
+    const y = celSafe(x, depth + 1);
+    if (y !== x) (changed ??= { ...(v as Record<string, unknown>) })[k] = y;
+  }
+  const obj = (changed ?? v) as Record<string, unknown>;
+  return own ? new Map(Object.entries(obj)) : obj;
+}
+
 /** Evaluates a numeric expression; null when it errors or is not a finite number. */
 export function evaluateNumber(expression: string, task: Record<string, unknown>): number | null {
+  return numberOf(expression, celSafe(task));
+}
+
+function numberOf(expression: string, task: unknown): number | null {
   try {
     const v = compile(expression)({ task });
     const n = typeof v === 'bigint' ? Number(v) : v;
@@ -94,6 +164,10 @@ function compile(expression: string): Compiled {
 
 /** Evaluates one rule. A rule that errors (e.g. a missing attribute) does not match. */
 export function evaluateRule(expression: string, task: Record<string, unknown>): { matched: boolean; error?: string } {
+  return ruleOf(expression, celSafe(task));
+}
+
+function ruleOf(expression: string, task: unknown): { matched: boolean; error?: string } {
   try {
     const v = compile(expression)({ task });
     return { matched: v === true };
@@ -105,15 +179,16 @@ export function evaluateRule(expression: string, task: Record<string, unknown>):
 /** Applies the enabled rules in order; later matches override earlier ones field by field. */
 export function classify(rules: readonly ClassificationRule[], task: Record<string, unknown>): Classification {
   const result: Classification = { trace: [] };
+  const safe = celSafe(task);
   for (const rule of [...rules].sort((a, b) => a.position - b.position)) {
     if (rule.enabled === false) continue;
-    const { matched, error } = evaluateRule(rule.when, task);
+    const { matched, error } = ruleOf(rule.when, safe);
     result.trace.push(error ? { rule: rule.id, matched, error } : { rule: rule.id, matched });
     if (!matched) continue;
     const { priorityFrom, ...set } = rule.set;
     Object.assign(result, set);
     if (priorityFrom !== undefined) {
-      const n = evaluateNumber(priorityFrom, task);
+      const n = numberOf(priorityFrom, safe);
       if (n === null) result.trace[result.trace.length - 1]!.error = `priorityFrom did not give a number`;
       else result.priority = Math.min(1000, Math.max(0, Math.round(n * 100) / 100));
     }

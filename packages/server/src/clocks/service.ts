@@ -15,6 +15,8 @@ import { deadlines, olaPolicy, slaPolicy } from './compute.js';
 const ACTOR = 'system:clocks';
 const DONE = ['resolved', 'closed'];
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+/** A tick or re-arm that failed (the database went away) is tried again this much later. */
+const RETRY_MS = 1000;
 
 /**
  * The SLA (case) and OLA (a case's task) timers. Deadlines are timestamps in the database; one
@@ -78,9 +80,18 @@ export class ClockService {
   tick(): Promise<void> {
     return this.serial(async () => {
       if (this.stopped || !this.s) return;
-      await this.fireDue(this.s);
-      await this.arm();
+      try {
+        await this.fireDue(this.s);
+        await this.arm();
+      } catch (err) {
+        this.retrySoon(); // otherwise no timer is left and nothing fires until the next case change
+        throw err;
+      }
     });
+  }
+
+  private retrySoon(): void {
+    this.set(Math.min(this.timerAt, this.now() + RETRY_MS));
   }
 
   /** After case changes: look for the next deadline (coalesced per tick). */
@@ -89,7 +100,10 @@ export class ClockService {
     this.rearmQueued = true;
     setImmediate(() => {
       this.rearmQueued = false;
-      this.serial(() => this.arm()).catch((err) => this.log.error({ err }, 'clock re-arm failed'));
+      this.serial(() => this.arm()).catch((err) => {
+        this.log.error({ err }, 'clock re-arm failed; trying again shortly');
+        this.retrySoon();
+      });
     });
   }
 

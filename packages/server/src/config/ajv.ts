@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../http/problems.js';
 import { fieldErrors } from '../http/problems.js';
+import { regexHazard } from '@worklane/core';
 
 // One Ajv for documents the server validates itself (config files, worktype attribute schemas).
 export const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, removeAdditional: false });
@@ -27,8 +28,21 @@ export function validateAgainst(schema: object, value: unknown, prefix = ''): Fi
 export function schemaError(schema: object): string | null {
   try {
     ajv.compile(schema);
-    return null;
+    return patternHazard(schema);
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** A `pattern` (or `patternProperties` key) that could backtrack for long on what source systems send. */
+function patternHazard(schema: unknown, depth = 0): string | null {
+  if (!schema || typeof schema !== 'object' || depth > 64) return null;
+  for (const [key, value] of Object.entries(schema)) {
+    const bad =
+      key === 'pattern' && typeof value === 'string' ? regexHazard(value)
+      : key === 'patternProperties' && value && typeof value === 'object' ? Object.keys(value).map((k) => regexHazard(k)).find(Boolean) ?? patternHazard(value, depth + 1)
+      : patternHazard(value, depth + 1);
+    if (bad) return `pattern: ${bad}`;
+  }
+  return null;
 }

@@ -81,6 +81,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // An idle connection the server closed (PostgreSQL restarting, database dropped) is an error
     // event on the pool; unhandled, it would crash the process. The pool replaces the connection.
     pool.on('error', (err) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
+    // A connection lost while checked out (mid-query or mid-transaction) is also an error event on
+    // its client, which the pool does not listen to then: without this, a PostgreSQL restart kills
+    // the process. The query in flight fails on its own; the pool drops the broken client on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redact(opts.databaseUrl), close: () => db.destroy() };
   }

@@ -12,7 +12,9 @@ import { StreamHub } from '../stream/hub.js';
 import { createMetrics } from '../observability/metrics.js';
 import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
 import { installSecurityHeaders } from '../security/headers.js';
+import { installTextGuard } from './text-guard.js';
 import { installProblemHandlers, notFound, sendProblem } from './problems.js';
+import { installOverload } from '../overload/shed.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
 import { taskRoutes } from '../tasks/routes.js';
@@ -37,6 +39,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Built web app to serve (packages/web/dist); skipped when absent. */
   webDir?: string;
+  /** Trust a reverse proxy's X-Forwarded-* headers (see security/proxy.ts); default: no. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 export interface App {
@@ -48,6 +52,7 @@ export interface App {
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? false,
     bodyLimit: 10 * 1024 * 1024,
     // Reject unknown fields and wrong types instead of silently fixing them; report every error.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
@@ -61,6 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const routes: RegisteredRoute[] = [];
 
   installProblemHandlers(app);
+  installOverload(app); // first onRequest hook: shed load before any work
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
@@ -73,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   installAuthGuard(app, opts.db, routes);
   installSecurityHeaders(app);
+  installTextGuard(app);
   // A POST without a body is an empty object: optional bodies validate, required fields are named.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT')) request.body = {};

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../overload/unavailable.js';
 
 export interface FieldError {
   /** JSON pointer into the request part named by `in`. */
@@ -10,6 +11,9 @@ export interface FieldError {
 
 /** An RFC 9457 problem the API answers with; thrown from handlers and services. */
 export class Problem extends Error {
+  /** Response headers that go with the problem (e.g. Retry-After on a 503). */
+  headers?: Record<string, string>;
+
   constructor(
     readonly status: number,
     readonly title: string,
@@ -30,6 +34,7 @@ export const forbidden = (detail = 'You may not do this') => new Problem(403, 'F
 export const unauthorized = (detail = 'Sign in or send an API key') => new Problem(401, 'Unauthorized', detail);
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  if (p.headers) reply.headers(p.headers);
   return reply
     .code(p.status)
     .type('application/problem+json')
@@ -68,9 +73,17 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error instanceof Problem) return sendProblem(reply, error);
     const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
     if (fe.validation) {
-      const errors = fieldErrors(fe.validation, fe.validationContext);
+      // At most 100 (a 400,000-item array of wrong items must not become a 40 MB answer).
+      const errors = fieldErrors(fe.validation.slice(0, 100), fe.validationContext);
       const detail = errors.map((e) => `${fe.validationContext ?? ''}${e.pointer === '/' ? '' : e.pointer}: ${e.message}`).join('; ');
       return sendProblem(reply, badRequest(detail, errors));
+    }
+    // The database is restarting or unreachable: a clean 503 with Retry-After (not a 500); the client retries.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      const p = new Problem(503, 'Service Unavailable', 'The database is unavailable right now; try again shortly.');
+      p.headers = { 'Retry-After': String(DATABASE_RETRY_AFTER_S) };
+      return sendProblem(reply, p);
     }
     const status = fe.statusCode ?? 500;
     if (status >= 500) {

@@ -26,8 +26,9 @@ import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
 
 const noop = () => {};
-/** After a failed round or timer (the database went away): rebuild from the database this much later. */
+/** After a failed round or timer (the database went away): rebuild from the database this much later, doubling while it keeps failing. */
 const RECOVER_MS = 1000;
+const RECOVER_MAX_MS = 30_000;
 
 /** A waiting task as routing keeps it in memory. */
 export interface Waiting extends RoutingTask {
@@ -74,6 +75,8 @@ export class Dispatcher {
   private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.recoverLater(err, 'wake-up')));
   private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.recoverLater(err, 'after-work end')));
   private recovering: NodeJS.Timeout | undefined;
+  /** Recoveries since the last routing round that succeeded. */
+  private failures = 0;
   readonly exceptions = new ExceptionWatch(this);
 
   constructor(
@@ -114,11 +117,12 @@ export class Dispatcher {
    * A round or a timer failed (typically: the database restarted or is unreachable). What failed
    * may or may not have committed, and timers that failed are not re-armed by themselves, so
    * memory is rebuilt from the database as at start, then routing goes on; until that succeeds,
-   * it is retried.
+   * it is retried (backing off while it keeps failing).
    */
   private recoverLater(err: unknown, what: string): void {
     this.log.error({ err }, `${what} failed; rebuilding routing state from the database`);
     if (this.recovering || this.stopped) return;
+    const delay = Math.min(RECOVER_MAX_MS, RECOVER_MS * 2 ** Math.min(this.failures++, 5));
     this.recovering = setTimeout(() => {
       this.exclusive(() => this.load()).then(
         () => {
@@ -131,7 +135,7 @@ export class Dispatcher {
           this.recoverLater(e, 'rebuilding routing state');
         },
       );
-    }, RECOVER_MS);
+    }, delay);
     this.recovering.unref();
   }
 
@@ -162,7 +166,10 @@ export class Dispatcher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.exclusive(() => this.round()).catch((err) => this.recoverLater(err, 'routing round'));
+      this.exclusive(() => this.round()).then(
+        () => (this.failures = 0),
+        (err) => this.recoverLater(err, 'routing round'),
+      );
     });
   }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import { captureMany, type CaptureInput, type CaptureResult } from './capture.js';
+import { overloaded, overloadOptionsFromEnv } from '../overload/shed.js';
 
 interface Pending {
   input: CaptureInput;
@@ -19,16 +20,24 @@ interface Pending {
 export class CaptureBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** Captures taken and not answered yet (queued or in a commit). */
+  private waiting = 0;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: ConfigCache,
     private readonly maxBatch = 500,
+    /** Beyond this many waiting captures, new ones are refused at once (503 + Retry-After). */
+    private readonly maxWaiting = overloadOptionsFromEnv().maxCaptureQueue,
+    private readonly retryAfterS = overloadOptionsFromEnv().retryAfterS,
   ) {}
 
   capture(input: CaptureInput, actor: string | null): Promise<CaptureResult> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ input, actor, resolve, reject });
+    if (this.waiting >= this.maxWaiting) return Promise.reject(overloaded(`${this.waiting} captures are waiting for a commit; try again shortly`, this.retryAfterS));
+    this.waiting++;
+    const done = () => this.waiting--;
+    return new Promise<CaptureResult>((resolve, reject) => {
+      this.pending.push({ input, actor, resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) });
       if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;

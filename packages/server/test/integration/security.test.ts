@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { buildApp } from '../../src/index.js';
+import { sha256 } from '../../src/auth/crypto.js';
+import { portalLink } from '../../src/portal/token.js';
+import { trustProxyFrom } from '../../src/security/proxy.js';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
 
 describe.each(BACKENDS)('web security on $backend', ({ backend, skip }) => {
@@ -63,5 +67,85 @@ describe.each(BACKENDS)('web security on $backend', ({ backend, skip }) => {
     expect(csp).not.toContain('unsafe-eval');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
+  });
+  it.skipIf(skip)('session cookies: HttpOnly, SameSite, stored hashed; Secure behind TLS only when the proxy is trusted', async () => {
+    const login = { email: 'sam@worklane.local', password: 'sam123' };
+    const plain = await h.app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: login });
+    const cookie = String(plain.headers['set-cookie']);
+    expect(cookie).toMatch(/^wl_session=[^;]+;/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Secure/i); // plain HTTP: a Secure cookie would never come back
+    const token = decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!);
+    const rows = await h.db.store.db.selectFrom('sessions').select('id').execute();
+    expect(rows.map((r) => r.id)).toContain(sha256(token));
+    expect(rows.map((r) => r.id)).not.toContain(token);
+    // A client cannot claim TLS by itself: X-Forwarded-Proto is ignored unless WORKLANE_TRUST_PROXY is set.
+    const spoofed = await h.app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: login, headers: { 'x-forwarded-proto': 'https' } });
+    expect(String(spoofed.headers['set-cookie'])).not.toMatch(/Secure/i);
+    // Behind a trusted TLS proxy both the staff and the portal cookies are Secure.
+    expect(trustProxyFrom(undefined)).toBe(false);
+    expect(trustProxyFrom('true')).toBe(true);
+    expect(trustProxyFrom('127.0.0.1, 10.0.0.0/8')).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    const proxied = await buildApp({ db: h.db.store.db, trustProxy: trustProxyFrom('127.0.0.1') });
+    try {
+      const tls = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: login, headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' });
+      expect(tls.statusCode).toBe(200);
+      expect(String(tls.headers['set-cookie'])).toMatch(/; Secure/i);
+      const notFromProxy = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: login, headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '203.0.113.9' });
+      expect(String(notFromProxy.headers['set-cookie'])).not.toMatch(/Secure/i);
+      const sam = await Client.login(h.base, 'sam@worklane.local', 'sam123');
+      const made = await sam.req('POST', '/api/v1/cases', { caseType: 'technical', fields: { email: 'secure@example.com', name: 'Sec Ure', product: 'router', subject: 'Cookies', description: 'Is the portal cookie Secure?', consent: true } });
+      expect(made.status, JSON.stringify(made.json)).toBe(201);
+      const link = new URL(await portalLink(h.db.store.db, made.json.customerId), 'http://x').searchParams.get('token')!;
+      const portal = await proxied.app.inject({ method: 'POST', url: '/api/v1/portal/session', payload: { token: link }, headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' });
+      expect(portal.statusCode).toBe(200);
+      expect(String(portal.headers['set-cookie'])).toMatch(/^wl_portal=[^;]+;.*HttpOnly.*; Secure|^wl_portal=[^;]+;.*Secure.*HttpOnly/i);
+    } finally {
+      await proxied.app.close();
+    }
+  });
+
+  it.skipIf(skip)('CSRF: every cookie-authenticated write method and the portal refuse other sites and opaque origins', async () => {
+    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    for (const [method, path, body] of [
+      ['PATCH', '/api/v1/skills/technical', { name: 'Hijacked' }],
+      ['PUT', '/api/v1/routing-settings', {}],
+      ['DELETE', '/api/v1/skills/technical', undefined],
+      ['POST', '/api/v1/api-keys', { name: 'stolen', scopes: ['admin'] }],
+    ] as const) {
+      const variants: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site' }];
+      for (const headers of variants) {
+        const r = await admin.req(method, path, body, headers);
+        expect(r.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
+      }
+    }
+    expect((await admin.req('GET', '/api/v1/skills/technical')).json.name).not.toBe('Hijacked');
+    expect((await h.db.store.db.selectFrom('api_keys').select('id').where('name', '=', 'stolen').execute())).toEqual([]);
+  });
+
+  it.skipIf(skip)('API keys: shown once, stored hashed, never listed or logged, scoped (no escalation), revoked at once', async () => {
+    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    const made = await admin.req('POST', '/api/v1/api-keys', { name: 'once', scopes: ['config:write'] });
+    expect(made.status).toBe(201);
+    const key: string = made.json.key;
+    const list = await admin.req('GET', '/api/v1/api-keys');
+    expect(JSON.stringify(list.json)).not.toContain(key);
+    expect(JSON.stringify(list.json)).not.toContain(sha256(key));
+    const events = await h.db.store.db.selectFrom('events').select('data').where('type', 'like', 'api-key.%').execute();
+    expect(JSON.stringify(events)).not.toContain(key);
+    expect(JSON.stringify((await admin.req('GET', '/api/v1/config/export?format=json')).json)).not.toContain(key);
+    // A key cannot mint a stronger key, nor revoke one.
+    const scoped = new Client(h.base, key);
+    expect((await scoped.req('POST', '/api/v1/api-keys', { name: 'stronger', scopes: ['admin'] })).status).toBe(403);
+    expect((await scoped.req('DELETE', `/api/v1/api-keys/${made.json.id}`)).status).toBe(403);
+    expect((await scoped.req('GET', '/api/v1/notification-templates')).status).toBe(200);
+    // Revoked: refused from the next request on, even with many in flight at that moment.
+    expect((await admin.req('DELETE', `/api/v1/api-keys/${made.json.id}`)).status).toBe(204);
+    const after = await Promise.all(Array.from({ length: 5 }, () => scoped.req('GET', '/api/v1/notification-templates')));
+    expect(after.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    // A key that is almost right (one character changed) is just as unknown.
+    expect((await new Client(h.base, key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')).req('GET', '/api/v1/notification-templates')).status).toBe(401);
   });
 });

@@ -1,11 +1,30 @@
 import { Anchor, Group, Paper, Text, Title } from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
 
+/** The address when it is an http(s) web page, else null. */
+export function webAddress(url: string): string | null {
+  try {
+    const u = new URL(url); // absolute only
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The source system's page for the task: embedded when the worktype says `screenPop: frame`,
  * otherwise (and always as a fallback, since some sites refuse to be framed) a new-tab link.
  */
-export function ScreenPop({ url, mode }: { url: string; mode: 'frame' | 'tab' | undefined }) {
+export function ScreenPop({ url: given, mode }: { url: string; mode: 'frame' | 'tab' | undefined }) {
+  const url = webAddress(given);
+  if (!url) {
+    // A `javascript:`, `data:` or `file:` address from a source system is neither followed nor embedded.
+    return (
+      <Text size="sm" c="dimmed">
+        Source system link not shown (not an http or https address): {given}
+      </Text>
+    );
+  }
   const link = (
     <Anchor href={url} target="_blank" rel="noopener noreferrer" size="sm" display="inline-flex">
       <Group gap={4} component="span">

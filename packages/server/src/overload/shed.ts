@@ -1,0 +1,112 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import { Problem, sendProblem } from '../http/problems.js';
+
+/**
+ * Load shedding: beyond capacity the API answers 503 with Retry-After at once, before any work
+ * (no authentication look-up, no body parsing, no database), instead of queueing without bound
+ * and letting latency and memory grow until the process falls over. Three bounds:
+ * - requests in flight (`WORKLANE_MAX_INFLIGHT`);
+ * - event-loop lag, measured with `monitorEventLoopDelay` (`WORKLANE_MAX_EVENT_LOOP_LAG_MS`, 0: off):
+ *   while the process cannot keep up, new work waits outside;
+ * - captures waiting for their group commit (`WORKLANE_MAX_CAPTURE_QUEUE`, in tasks/batcher.ts).
+ * Health, readiness and metrics are never shed. It recovers by itself: once the work in flight
+ * finishes and the lag falls, requests are admitted again.
+ */
+export interface OverloadOptions {
+  maxInflight: number;
+  maxLagMs: number;
+  maxCaptureQueue: number;
+  /** Retry-After on a shed request (seconds). */
+  retryAfterS: number;
+}
+
+// Lag shedding is opt-in: the embedded database runs on the event loop, so a long statement there
+// looks like overload although the server is fine; in-flight and capture-queue bounds are always on.
+export const DEFAULT_OVERLOAD_OPTIONS: OverloadOptions = { maxInflight: 1000, maxLagMs: 0, maxCaptureQueue: 10_000, retryAfterS: 1 };
+
+function num(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+export function overloadOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OverloadOptions {
+  const d = DEFAULT_OVERLOAD_OPTIONS;
+  return {
+    maxInflight: num(env, 'WORKLANE_MAX_INFLIGHT', 1) ?? d.maxInflight,
+    maxLagMs: num(env, 'WORKLANE_MAX_EVENT_LOOP_LAG_MS', 0) ?? d.maxLagMs,
+    maxCaptureQueue: num(env, 'WORKLANE_MAX_CAPTURE_QUEUE', 1) ?? d.maxCaptureQueue,
+    retryAfterS: num(env, 'WORKLANE_OVERLOAD_RETRY_AFTER_S', 1) ?? d.retryAfterS,
+  };
+}
+
+/** The 503 a shed request gets. */
+export function overloaded(detail: string, retryAfterS = DEFAULT_OVERLOAD_OPTIONS.retryAfterS): Problem {
+  const p = new Problem(503, 'Service Unavailable', detail, undefined, { reason: 'overloaded' });
+  p.headers = { 'Retry-After': String(retryAfterS) };
+  return p;
+}
+
+const EXEMPT = new Set(['/healthz', '/readyz', '/metrics']);
+/** How often the event-loop delay histogram is read (and reset). */
+const LAG_WINDOW_MS = 250;
+
+export interface Shedder {
+  inflight: number;
+  lagMs: number;
+  shed: number;
+}
+
+/** Registers the bounds on in-flight requests and event-loop lag; call before the auth guard. */
+export function installOverload(app: FastifyInstance, o: OverloadOptions = overloadOptionsFromEnv()): Shedder {
+  const state: Shedder = { inflight: 0, lagMs: 0, shed: 0 };
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  // The worst delay of the last window: a loop blocked for a second shows at once.
+  let sampledAt = performance.now();
+  const sampler = setInterval(() => {
+    state.lagMs = histogram.max / 1e6;
+    histogram.reset();
+    sampledAt = performance.now();
+  }, LAG_WINDOW_MS);
+  sampler.unref();
+  // Right after a block the sampler has not run yet (requests can come first): its lateness is lag too.
+  const lag = () => Math.max(state.lagMs, performance.now() - sampledAt - LAG_WINDOW_MS);
+  // Start-up work (schema compilation, loading the routing state) is not overload.
+  app.addHook('onListen', async () => {
+    histogram.reset();
+    state.lagMs = 0;
+    sampledAt = performance.now();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(sampler);
+    histogram.disable();
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (EXEMPT.has(request.url.split('?')[0]!)) return;
+    let why: string | null = null;
+    const lagMs = lag();
+    if (o.maxLagMs > 0 && lagMs > o.maxLagMs) why = `the server is overloaded (event-loop lag ${Math.round(lagMs)} ms)`;
+    else if (state.inflight >= o.maxInflight) why = `the server is overloaded (${state.inflight} requests in flight)`;
+    if (why) {
+      state.shed++;
+      reply.header('Connection', 'close'); // new work goes elsewhere (or comes back later) on a fresh connection
+      return sendProblem(reply, overloaded(`${why}; try again shortly`, o.retryAfterS));
+    }
+    if (request.headers.upgrade) return; // a live stream is not a request in flight
+    state.inflight++;
+    let done = false;
+    const finished = () => {
+      if (done) return;
+      done = true;
+      state.inflight--;
+    };
+    reply.raw.once('finish', finished);
+    reply.raw.once('close', finished);
+  });
+  return state;
+}
