@@ -79,7 +79,7 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
     return {
       items: users.flatMap((u) => {
         const a = live.get(u.id);
-        return a ? [{ id: u.id, name: u.name, status: a.status === 'available' && a.load > 0 ? 'busy' : a.status }] : [];
+        return a ? [{ id: u.id, name: u.name, status: a.shown }] : [];
       }),
     };
   });

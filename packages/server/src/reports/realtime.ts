@@ -41,9 +41,7 @@ export async function realtimeRoutes(app: FastifyInstance, s: Services): Promise
     return {
       items: s.dispatcher.agentSnapshot().map((a) => {
         const p = pres.get(a.id);
-        // "busy" is derived from work: available with something in hand.
-        const status = a.status === 'available' && a.load > 0 ? 'busy' : a.status;
-        return { agent: a.id, name: names.get(a.id) ?? a.id, status, reason: p?.reason ?? null, since: p?.since.toISOString() ?? null, load: a.load, capacity: a.capacity };
+        return { agent: a.id, name: names.get(a.id) ?? a.id, status: a.shown, reason: p?.reason ?? null, since: p?.since.toISOString() ?? null, load: a.load, capacity: a.capacity };
       }),
     };
   });

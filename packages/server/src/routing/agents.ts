@@ -84,12 +84,17 @@ export class AgentBook {
     return a ? Object.values(a.load).reduce((s, v) => s + (v ?? 0), 0) : 0;
   }
 
-  snapshot(): { id: string; status: PresenceStatus; load: number; capacity: number }[] {
-    return [...this.agents.values()].map((a) => ({
-      id: a.id,
-      status: a.status,
-      load: Object.values(a.load).reduce((s, v) => s + (v ?? 0), 0),
-      capacity: Object.values(a.capacity).reduce((s, v) => s + (v ?? 0), 0),
-    }));
+  /** Each agent with their load; `shown` is the status people see: busy is derived from work in hand. */
+  snapshot(): { id: string; status: PresenceStatus; shown: PresenceStatus; load: number; capacity: number }[] {
+    return [...this.agents.values()].map((a) => {
+      const load = Object.values(a.load).reduce((s, v) => s + (v ?? 0), 0);
+      return {
+        id: a.id,
+        status: a.status,
+        shown: a.status === 'available' && load > 0 ? 'busy' : a.status,
+        load,
+        capacity: Object.values(a.capacity).reduce((s, v) => s + (v ?? 0), 0),
+      };
+    });
   }
 }

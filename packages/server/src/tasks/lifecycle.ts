@@ -3,7 +3,7 @@ import type { TaskRow } from '../db/schema.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { forbidden, unprocessable } from '../http/problems.js';
 import { changeTask, illegal, loadTask, type Change } from './change.js';
-import { route, taskFacts, type CaptureInput } from './capture.js';
+import { route, type CaptureInput } from './capture.js';
 import { json } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
 import { afterChange } from './after.js';
@@ -229,4 +229,3 @@ export async function pullBackTask(s: Services, p: Principal, id: string, reason
   });
 }
 
-export { taskFacts };
