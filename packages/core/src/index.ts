@@ -15,3 +15,4 @@ export * from './cases/forms.js';
 export * from './cases/procedure.js';
 export * from './cases/status.js';
 export * from './calendar/index.js';
+export * from './reports/index.js';

@@ -1,0 +1,187 @@
+import type { Interval } from './intervals.js';
+import type { Metrics } from './facts.js';
+import { mean, percent, serviceLevel } from './math.js';
+
+export const FILTERS = ['queue', 'team', 'agent', 'caseType'] as const;
+export type Filter = (typeof FILTERS)[number];
+export type Dimension = 'queue' | 'agent' | 'caseType' | 'code';
+/** `queue`: facts kept per queue and case type; `agent`: per agent, queue and code. */
+export type Grain = 'queue' | 'agent';
+
+export interface Column {
+  key: string;
+  label: string;
+  kind: 'text' | 'count' | 'seconds' | 'percent';
+  /** Chart it by default. */
+  chart?: boolean;
+}
+
+export type Values = Record<string, number | string | null>;
+
+export interface ReportDefinition {
+  name: string;
+  title: string;
+  description: string;
+  filters: readonly Filter[];
+  intervals: readonly Interval[];
+  grain: Grain;
+  metrics: readonly string[];
+  groupBy: readonly Dimension[];
+  columns: readonly Column[];
+  /** Needs the individual case resolution times (p90). */
+  durations?: boolean;
+  values(m: Metrics, p90: number | null): Values;
+}
+
+const ALL: readonly Interval[] = ['hour', 'day', 'week', 'month', 'total'];
+const count = (key: string, label: string, chart = false): Column => ({ key, label, kind: 'count', chart });
+const seconds = (key: string, label: string, chart = false): Column => ({ key, label, kind: 'seconds', chart });
+const pct = (key: string, label: string, chart = false): Column => ({ key, label, kind: 'percent', chart });
+
+const wrapUpSummary = (m: Metrics) =>
+  m.codes('completed').filter((c) => c.agg.n > 0).sort((a, b) => b.agg.n - a.agg.n || a.code.localeCompare(b.code)).map((c) => `${c.code || '-'}: ${c.agg.n}`).join('; ');
+
+export const REPORTS: readonly ReportDefinition[] = [
+  {
+    name: 'queue-activity',
+    title: 'Queue activity',
+    description: 'Per queue: tasks created, offered, assigned, completed, canceled and abandoned; wait to assignment; service level (answered within the queue\'s threshold).',
+    filters: ['queue', 'caseType'],
+    intervals: ALL,
+    grain: 'queue',
+    metrics: ['created', 'offered', 'assigned', 'completed', 'canceled', 'declined', 'rona'],
+    groupBy: ['queue'],
+    columns: [
+      count('created', 'Created', true), count('offered', 'Offered'), count('assigned', 'Assigned', true), count('completed', 'Completed', true),
+      count('canceled', 'Canceled'), count('abandoned', 'Abandoned'), count('declined', 'Declined'), count('rona', 'RONA'),
+      seconds('averageWaitSeconds', 'Average wait (s)'), seconds('maxWaitSeconds', 'Max wait (s)'), pct('serviceLevelPercent', 'Service level %'),
+    ],
+    values: (m) => {
+      const assigned = m.get('assigned');
+      return {
+        created: m.get('created').n,
+        offered: m.get('offered').n,
+        assigned: assigned.n,
+        completed: m.get('completed').n,
+        canceled: m.get('canceled').n,
+        abandoned: m.get('canceled', 'abandoned').n,
+        declined: m.get('declined').n,
+        rona: m.get('rona').n,
+        averageWaitSeconds: mean(assigned.total, assigned.n),
+        maxWaitSeconds: assigned.max === null ? null : Math.round(assigned.max),
+        serviceLevelPercent: serviceLevel(assigned.within, assigned.n, m.get('canceled', 'abandoned').within),
+      };
+    },
+  },
+  {
+    name: 'agent-performance',
+    title: 'Agent performance',
+    description: 'Per agent: offers, tasks handled, handle time, declines, RONAs, time in each presence status (counted when the status ends) and wrap-up codes.',
+    filters: ['team', 'agent'],
+    intervals: ALL,
+    grain: 'agent',
+    metrics: ['offered', 'completed', 'declined', 'rona', 'presence'],
+    groupBy: ['agent'],
+    columns: [
+      count('offered', 'Offered'), count('handled', 'Handled', true), seconds('averageHandleSeconds', 'Average handle (s)'), seconds('totalHandleSeconds', 'Total handle (s)'),
+      count('declined', 'Declined'), count('rona', 'RONA'), seconds('availableSeconds', 'Available (s)'), seconds('busySeconds', 'Busy (s)'),
+      seconds('afterWorkSeconds', 'After work (s)'), seconds('notReadySeconds', 'Not ready (s)'), { key: 'wrapUps', label: 'Wrap-up codes', kind: 'text' },
+    ],
+    values: (m) => {
+      const done = m.get('completed');
+      const inStatus = (code: string) => Math.round(m.get('presence', code).total);
+      return {
+        offered: m.get('offered').n,
+        handled: done.n,
+        averageHandleSeconds: mean(done.total, done.n),
+        totalHandleSeconds: Math.round(done.total),
+        declined: m.get('declined').n,
+        rona: m.get('rona').n,
+        availableSeconds: inStatus('available'),
+        busySeconds: inStatus('busy'),
+        afterWorkSeconds: inStatus('after-work'),
+        notReadySeconds: inStatus('not-ready*'),
+        wrapUps: wrapUpSummary(m),
+      };
+    },
+  },
+  {
+    name: 'wrap-ups',
+    title: 'Wrap-up codes',
+    description: 'Completed tasks per queue and wrap-up (disposition) code: count, share of the queue, average handle time. "-" = no code.',
+    filters: ['queue', 'team', 'agent'],
+    intervals: ALL,
+    grain: 'agent',
+    metrics: ['completed'],
+    groupBy: ['queue', 'code'],
+    columns: [count('completed', 'Completed', true), pct('percentOfQueue', '% of queue'), seconds('averageHandleSeconds', 'Average handle (s)')],
+    values: (m) => {
+      const done = m.get('completed');
+      return { completed: done.n, percentOfQueue: null, averageHandleSeconds: mean(done.total, done.n) };
+    },
+  },
+  {
+    name: 'case-volumes',
+    title: 'Case volumes',
+    description: 'Per case type: cases opened, resolved, closed, escalated and reopened.',
+    filters: ['caseType'],
+    intervals: ALL,
+    grain: 'queue',
+    metrics: ['case.created', 'case.closed', 'case.escalated', 'case.reopened'],
+    groupBy: ['caseType'],
+    columns: [count('created', 'Opened', true), count('resolved', 'Resolved', true), count('closed', 'Closed'), count('escalated', 'Escalated'), count('reopened', 'Reopened')],
+    values: (m) => ({
+      created: m.get('case.created').n,
+      resolved: m.get('case.closed', 'resolved').n,
+      closed: m.get('case.closed', 'closed').n,
+      escalated: m.get('case.escalated').n,
+      reopened: m.get('case.reopened').n,
+    }),
+  },
+  {
+    name: 'case-resolution',
+    title: 'Case resolution times',
+    description: 'Per case type: cases resolved or closed, and the time from opening to closure (average, 90th percentile, max).',
+    filters: ['caseType'],
+    intervals: ALL,
+    grain: 'queue',
+    metrics: ['case.closed'],
+    groupBy: ['caseType'],
+    durations: true,
+    columns: [count('closed', 'Closed', true), seconds('averageSeconds', 'Average (s)', true), seconds('p90Seconds', 'p90 (s)', true), seconds('maxSeconds', 'Max (s)')],
+    values: (m, p90) => {
+      const c = m.get('case.closed');
+      return { closed: c.n, averageSeconds: mean(c.total, c.n), p90Seconds: p90 === null ? null : Math.round(p90), maxSeconds: c.max === null ? null : Math.round(c.max) };
+    },
+  },
+  {
+    name: 'sla-compliance',
+    title: 'SLA / OLA compliance',
+    description: 'Per case type: SLA warnings and breaches, % of closed cases that met their SLA; OLA warnings and breaches, % of completed case tasks that met their OLA.',
+    filters: ['caseType'],
+    intervals: ALL,
+    grain: 'queue',
+    metrics: ['case.closed', 'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached', 'completed'],
+    groupBy: ['caseType'],
+    columns: [
+      count('closed', 'Closed'), count('slaWarned', 'SLA warned'), count('slaBreached', 'SLA breached', true), pct('slaMetPercent', 'SLA met %', true),
+      count('tasksCompleted', 'Case tasks completed'), count('olaWarned', 'OLA warned'), count('olaBreached', 'OLA breached'), pct('olaMetPercent', 'OLA met %'),
+    ],
+    values: (m) => {
+      const closed = m.get('case.closed');
+      const tasks = m.get('completed');
+      return {
+        closed: closed.n,
+        slaWarned: m.get('sla.warning').n,
+        slaBreached: m.get('sla.breached').n,
+        slaMetPercent: percent(closed.within, closed.n),
+        tasksCompleted: tasks.n,
+        olaWarned: m.get('ola.warning').n,
+        olaBreached: m.get('ola.breached').n,
+        olaMetPercent: percent(tasks.within, tasks.n),
+      };
+    },
+  },
+];
+
+export const reportNamed = (name: string): ReportDefinition | undefined => REPORTS.find((r) => r.name === name);
