@@ -144,7 +144,7 @@ export function evaluateNumber(expression: string, task: Record<string, unknown>
 
 function numberOf(expression: string, task: unknown): number | null {
   try {
-    const v = compile(expression)({ task });
+    const v = withBudget(() => compile(expression)({ task }));
     const n = typeof v === 'bigint' ? Number(v) : v;
     return typeof n === 'number' && Number.isFinite(n) ? n : null;
   } catch {
@@ -156,10 +156,73 @@ function compile(expression: string): Compiled {
   let c = cache.get(expression);
   if (!c) {
     c = env.parse(expression);
+    budgetMacros(c.ast);
     if (cache.size > 10_000) cache.clear();
     cache.set(expression, c);
   }
   return c;
+}
+
+/**
+ * The time one evaluation may take. Save-time checks keep macros from nesting, but one macro whose
+ * body is linear in the data (`xs.map(a, xs + [a])`, `xs.exists(a, a in xs)`, `s.contains(...)` in
+ * the body) is still quadratic on huge attributes: 3,000 items take seconds, 100,000 would take hours
+ * and gigabytes. Every macro iteration checks the clock; past the budget the rule errors (it does
+ * not match, and its trace says why) and capture goes on.
+ */
+export const RULE_EVALUATION_BUDGET_MS = 250;
+let deadline = Number.POSITIVE_INFINITY;
+let iterations = 0;
+let expired = false;
+const overBudget = new Error(`evaluation took longer than ${RULE_EVALUATION_BUDGET_MS} ms (too much data for this expression)`);
+
+function withBudget<T>(run: () => T): T {
+  deadline = performance.now() + RULE_EVALUATION_BUDGET_MS;
+  iterations = 0;
+  expired = false;
+  try {
+    return run();
+  } finally {
+    deadline = Number.POSITIVE_INFINITY;
+  }
+}
+
+interface Node {
+  op: string;
+  args: unknown;
+  meta: { alternate?: Node };
+  maybeAsync: boolean;
+  clone(op: { name: string; check: unknown; evaluate: unknown }, args: unknown): Node & { setMeta(k: string, v: unknown): Node };
+}
+const isNode = (x: unknown): x is Node => !!x && typeof x === 'object' && 'op' in x && 'meta' in x && typeof (x as Node).clone === 'function';
+
+/** Wraps the body (step) of every macro of a parsed expression so that each iteration checks the deadline. */
+function budgetMacros(node: unknown, depth = 0): void {
+  if (depth > 500) return;
+  if (Array.isArray(node)) {
+    for (const x of node) budgetMacros(x, depth + 1);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (node.meta.alternate) budgetMacros(node.meta.alternate, depth + 1);
+  if (node.op !== 'comprehension') return budgetMacros(node.args, depth + 1);
+  const args = node.args as { iterable: unknown; init: unknown; step: Node };
+  budgetMacros([args.iterable, args.init, args.step], depth + 1);
+  const step = args.step;
+  const guarded = step.clone(
+    {
+      name: 'budget',
+      check: (chk: { check(n: Node, ctx: unknown): unknown }, _ast: Node, ctx: unknown) => chk.check(step, ctx),
+      evaluate: (ev: { run(n: Node, ctx: unknown): unknown }, _ast: Node, ctx: unknown) => {
+        // The same error object every time: the quantifiers (exists, all) collect errors and go on.
+        if (expired || ((++iterations & 7) === 0 && (expired = performance.now() > deadline))) throw overBudget;
+        return ev.run(step, ctx);
+      },
+    },
+    step,
+  );
+  guarded.setMeta('async', step.maybeAsync);
+  args.step = guarded;
 }
 
 /** Evaluates one rule. A rule that errors (e.g. a missing attribute) does not match. */
@@ -169,7 +232,7 @@ export function evaluateRule(expression: string, task: Record<string, unknown>):
 
 function ruleOf(expression: string, task: unknown): { matched: boolean; error?: string } {
   try {
-    const v = compile(expression)({ task });
+    const v = withBudget(() => compile(expression)({ task }));
     return { matched: v === true };
   } catch (err) {
     return { matched: false, error: (err as Error).message.split('\n')[0] };

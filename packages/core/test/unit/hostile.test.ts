@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  RULE_EVALUATION_BUDGET_MS,
   SAMPLE_CASE,
   TEMPLATE_LIMITS,
   buildVariables,
@@ -89,6 +90,43 @@ describe('CEL rules cannot reach the process', () => {
     const [r2, ms2] = timed(() => evaluateRule('size(task.attributes.s) == 5000000 && task.attributes.s.contains("z") == false', big));
     expect(r2.matched).toBe(true);
     expect(ms1 + ms2).toBeLessThan(1500);
+  });
+
+  it('one macro whose body is linear in huge data (list concatenation, in, contains) is cut off at the time budget', () => {
+    const xs = Array.from({ length: 100_000 }, (_, i) => i);
+    const big = { worktype: 'w', title: 't', attributes: { xs, s: 'y'.repeat(2_000_000), flag: true } };
+    // Each is accepted on save (one macro, no nesting) and is quadratic: hours, and gigabytes for map().
+    const hostile = [
+      'task.attributes.xs.map(a, task.attributes.xs + [a]).size() == 0',
+      'task.attributes.xs.exists(a, (task.attributes.xs + task.attributes.xs).size() == 0)',
+      'task.attributes.xs.all(a, size(task.attributes.xs + [a]) > 0)',
+      'task.attributes.xs.filter(a, a in task.attributes.xs && a < 0).size() > 0',
+      'task.attributes.xs.exists_one(a, task.attributes.s.contains("z"))',
+    ];
+    for (const e of hostile) {
+      expect(validateRuleExpression(e), e).toBeNull();
+      const [r, ms] = timed(() => evaluateRule(e, big));
+      expect(r.matched, e).toBe(false);
+      expect(r.error, e).toMatch(/longer than \d+ ms/);
+      expect(ms, e).toBeLessThan(RULE_EVALUATION_BUDGET_MS * 4);
+    }
+    const [n, nms] = timed(() => evaluateNumber('double(task.attributes.xs.map(a, task.attributes.xs + [a]).size())', big));
+    expect(n).toBeNull();
+    expect(nms).toBeLessThan(RULE_EVALUATION_BUDGET_MS * 4);
+    // In classify the runaway rule is traced as an error and the next rules still apply.
+    const rules = [
+      { id: 'runaway', name: 'runaway', when: hostile[0]!, set: { queue: 'never' }, position: 0 },
+      { id: 'plain', name: 'plain', when: 'task.attributes.flag', set: { queue: 'ok' }, position: 1 },
+    ];
+    const [c, cms] = timed(() => classify(rules, big));
+    expect(c.queue).toBe('ok');
+    expect(c.trace[0]).toMatchObject({ rule: 'runaway', matched: false, error: expect.stringMatching(/longer than/) });
+    expect(cms).toBeLessThan(RULE_EVALUATION_BUDGET_MS * 4);
+    // The same rules on ordinary data are untouched by the budget, and the budget does not leak to the next evaluation.
+    const small = { worktype: 'w', title: 't', attributes: { xs: [1, 2, 3], s: 'yz', flag: true } };
+    expect(evaluateRule('task.attributes.xs.all(a, size(task.attributes.xs + [a]) > 0)', small)).toEqual({ matched: true });
+    expect(evaluateRule('task.attributes.xs.exists_one(a, task.attributes.s.contains("z"))', small)).toEqual({ matched: false });
+    expect(evaluateRule('task.attributes.xs.filter(a, a in task.attributes.xs && a > 1).size() == 2', small)).toEqual({ matched: true });
   });
 
   it('matches() takes only literal patterns that cannot backtrack for long', () => {
