@@ -47,3 +47,10 @@ export function checkRange(from: number, to: number, interval: Interval): { from
   if (days > MAX_RANGE_DAYS[interval]) return { param: 'to', detail: `range too large for interval ${interval}: at most ${MAX_RANGE_DAYS[interval]} days` };
   return { from: f, to: t };
 }
+
+/** An ISO date-time (offset or Z; none: local to `zone`) or a date (local midnight); null if neither. */
+export function parseReportTime(s: string, zone: string): number | null {
+  if (s.length > 40 || !/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?$/.test(s)) return null;
+  const t = DateTime.fromISO(s.replace(' ', 'T'), { zone });
+  return t.isValid && t.year >= 1970 && t.year <= 9999 ? t.toMillis() : null;
+}

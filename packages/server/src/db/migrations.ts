@@ -98,6 +98,7 @@ const migrations: Record<string, Migration> = {
   '0004_cases': { up: (db) => import('../cases/migration.js').then((m) => m.casesMigration(db)) },
   '0005_calendars': { up: (db) => import('../calendars/migration.js').then((m) => m.calendarsMigration(db)) },
   '0006_notifications': { up: notificationsMigration },
+  '0007_reports': { up: (db) => import('../reports/migration.js').then((m) => m.reportsMigration(db)) },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -25,6 +25,8 @@ import { meStatsRoutes } from '../presence/stats.js';
 import { streamRoutes } from '../stream/routes.js';
 import { adminRoutes } from '../admin/routes.js';
 import { realtimeRoutes } from '../reports/realtime.js';
+import { historicalRoutes } from '../reports/historical.js';
+import { ReportRollup } from '../reports/rollup.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { WebhookWorker } from '../webhooks/worker.js';
@@ -62,7 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log);
   const metrics = createMetrics();
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
 
   installProblemHandlers(app);
@@ -91,7 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     );
   });
 
-  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
+  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, historicalRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -108,11 +110,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await dispatcher.stop();
     await services.webhooks.stop();
     await services.notifications.stop();
+    await services.reports.stop();
   });
   await app.ready();
   await dispatcher.start();
   await services.clocks.start(services);
   services.webhooks.start();
   services.notifications.start();
+  services.reports.start();
   return { app, services, routes };
 }

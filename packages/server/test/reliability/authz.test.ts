@@ -133,6 +133,8 @@ const EXPECTED: Record<string, Rule> = {
   // Reports
   'GET /api/v1/reports/realtime/queues': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports/realtime/agents': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'GET /api/v1/reports': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'GET /api/v1/reports/:name': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   // Webhooks: admins only (they carry signing secrets)
   'GET /api/v1/webhooks': ADMIN,
   'POST /api/v1/webhooks': ADMIN,

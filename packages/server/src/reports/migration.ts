@@ -1,0 +1,24 @@
+import { sql, type Kysely } from 'kysely';
+
+// Migration 0007_reports: the rollup behind the historical reports. Nothing here touches the write
+// path of events: a background worker reads events past a watermark and adds them up per hour.
+const STATEMENTS = [
+  // One row per hour and what is counted. grain `queue`: per queue and case type (code only where a
+  // report splits by it); grain `agent`: per agent, queue and code (wrap-up code, presence status).
+  `create table report_hourly (
+     grain text not null, hour timestamptz not null, metric text not null, queue text not null, agent text not null,
+     case_type text not null, code text not null, n bigint not null, total double precision not null,
+     max double precision, within bigint not null,
+     primary key (grain, hour, metric, queue, agent, case_type, code))`,
+  // Case resolution times one by one: a p90 needs them, and cases are few next to events.
+  `create table report_case_durations (
+     event_id bigint primary key, at timestamptz not null, case_type text not null, seconds double precision not null)`,
+  `create index report_case_durations_at on report_case_durations (at, case_type)`,
+  // Events with id <= watermark are in the aggregates; reports add the rest from events directly.
+  `create table report_rollup (id int primary key, watermark bigint not null, updated_at timestamptz not null default now())`,
+  `insert into report_rollup (id, watermark) values (1, 0)`,
+];
+
+export async function reportsMigration(db: Kysely<unknown>): Promise<void> {
+  for (const stmt of STATEMENTS) await sql.raw(stmt).execute(db);
+}

@@ -1,0 +1,80 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Duration, Fact, Filter, Interval, ReportDefinition } from '@worklane/core';
+import type { DB } from '../db/schema.js';
+import { factsCte, grainSelect } from './facts-sql.js';
+
+export interface ReportQuery {
+  def: ReportDefinition;
+  from: Date;
+  to: Date;
+  interval: Interval;
+  zone: string;
+  filters: Partial<Record<Filter, string>>;
+}
+
+/** Bucket of an hour, as core's `bucketStart` cuts it (whole UTC hours; local days, ISO weeks, months). */
+function bucketOf(col: RawBuilder<unknown>, q: ReportQuery): RawBuilder<Date> {
+  if (q.interval === 'total') return sql<Date>`${q.from}::timestamptz`;
+  if (q.interval === 'hour') return sql<Date>`${col}`;
+  return sql<Date>`date_trunc('hour', date_trunc(${q.interval}, ${col}, ${q.zone}), 'UTC')`;
+}
+
+const COLUMN: Record<'queue' | 'agent' | 'caseType' | 'code', string> = { queue: 'queue', agent: 'agent', caseType: 'case_type', code: 'code' };
+
+function filterSql(q: ReportQuery, caseTypeCol = 'case_type'): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`true`];
+  const f = q.filters;
+  if (f.queue !== undefined) parts.push(sql`queue = ${f.queue}`);
+  if (f.agent !== undefined) parts.push(sql`agent = ${f.agent}`);
+  if (f.team !== undefined) parts.push(sql`agent in (select user_id from team_members where team_id = ${f.team})`);
+  if (f.caseType !== undefined) parts.push(sql`${sql.ref(caseTypeCol)} = ${f.caseType}`);
+  return sql.join(parts, sql` and `);
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * The report's facts: aggregates of rolled-up hours plus the events past the watermark (read in
+ * the same statement, so an event is counted exactly once), grouped by bucket and the report's
+ * groupings in SQL so only a few hundred rows come back.
+ */
+export async function readFacts(db: Kysely<DB>, q: ReportQuery): Promise<{ facts: Fact[]; durations: Duration[] }> {
+  const { def } = q;
+  const metrics = sql.join(def.metrics.map((m) => sql.lit(m)));
+  const dims = def.groupBy.filter((d) => d !== 'code').map((d) => sql.ref(COLUMN[d]));
+  const keep = [...dims, sql.ref('metric'), sql.ref('code')];
+  const wm = sql`(select watermark from report_rollup where id = 1)`;
+  const rows = await sql<{ bucket: Date; queue?: string; agent?: string; case_type?: string; metric: string; code: string; n: number; total: number; max: number | null; within: number }>`
+    with ${factsCte(wm, null)}, tail as (${grainSelect(def.grain)}),
+    x as (
+      select hour, metric, queue, agent, case_type, code, n::float8 as n, total, max, within::float8 as within from report_hourly
+      where grain = ${def.grain} and hour >= ${q.from} and hour < ${q.to} and metric in (${metrics})
+      union all
+      select hour, metric, queue, agent, case_type, code, n::float8, coalesce(secs, 0), secs, within::float8 from tail
+      where hour >= ${q.from} and hour < ${q.to} and metric in (${metrics}))
+    select ${bucketOf(sql.ref('hour'), q)} as bucket, ${sql.join(keep)},
+      sum(n)::float8 as n, sum(total)::float8 as total, max(max)::float8 as max, sum(within)::float8 as within
+    from x where ${filterSql(q)}
+    group by 1, ${sql.join(keep)}`.execute(db);
+  const facts: Fact[] = rows.rows.map((r) => ({
+    bucket: new Date(r.bucket).getTime(),
+    metric: r.metric,
+    queue: r.queue ?? '',
+    agent: r.agent ?? '',
+    caseType: r.case_type ?? '',
+    code: r.code,
+    n: Number(r.n),
+    total: Number(r.total),
+    max: num(r.max),
+    within: Number(r.within),
+  }));
+  if (!def.durations) return { facts, durations: [] };
+  const d = await sql<{ bucket: Date; case_type: string; seconds: number }>`
+    with ${factsCte(wm, null)}
+    select ${bucketOf(sql.ref('at'), q)} as bucket, case_type, seconds from report_case_durations
+    where at >= ${q.from} and at < ${q.to} and ${filterSql(q)}
+    union all
+    select ${bucketOf(sql.ref('hour'), q)}, case_type, secs from facts
+    where metric = 'case.closed' and secs is not null and hour >= ${q.from} and hour < ${q.to} and ${filterSql(q)}`.execute(db);
+  return { facts, durations: d.rows.map((r) => ({ bucket: new Date(r.bucket).getTime(), caseType: r.case_type, seconds: Number(r.seconds) })) };
+}

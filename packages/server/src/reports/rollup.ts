@@ -1,0 +1,108 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { factsCte, grainSelect } from './facts-sql.js';
+
+export interface RollupOptions {
+  /** Events per batch (one transaction each). */
+  batch: number;
+  /** How often to look for new events. */
+  pollMs: number;
+  /** Leave events younger than this: a transaction that took an id earlier may not have committed yet. */
+  settleMs: number;
+}
+
+export const rollupOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): RollupOptions => ({
+  batch: Number(env.WORKLANE_REPORT_BATCH ?? 20_000),
+  pollMs: Number(env.WORKLANE_REPORT_POLL_MS ?? 5_000),
+  settleMs: Number(env.WORKLANE_REPORT_SETTLE_MS ?? 5_000),
+});
+
+/**
+ * Adds events up per hour into `report_hourly` in the background: each batch reads the events past
+ * the watermark, inserts-or-adds their aggregates and moves the watermark, in one transaction
+ * (so a restart or a second process never counts an event twice). Nothing runs on the write path.
+ */
+export class ReportRollup {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: RollupOptions = rollupOptionsFromEnv(),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.catchUp(this.options.settleMs, true).catch((err) => this.log.warn({ err }, 'report rollup failed; retrying'));
+      void this.running.finally(() => this.schedule(this.options.pollMs));
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Rolls up batches until nothing settled is left; returns how many events it covered. */
+  async catchUp(settleMs = this.options.settleMs, background = false): Promise<number> {
+    let done = 0;
+    for (;;) {
+      if (background && this.stopped) return done;
+      const n = await this.batch(settleMs);
+      if (n === 0) return done;
+      done += n;
+    }
+    return done;
+  }
+
+  /** The current watermark (events up to this id are in the aggregates). */
+  async watermark(): Promise<number> {
+    const r = await sql<{ watermark: string }>`select watermark from report_rollup where id = 1`.execute(this.db);
+    return Number(r.rows[0]?.watermark ?? 0);
+  }
+
+  /** One batch; returns how far the watermark moved (0: caught up). */
+  async batch(settleMs = this.options.settleMs): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      // The row lock makes concurrent processes take turns; the loser re-reads the moved watermark.
+      const wm = Number((await sql<{ watermark: string }>`select watermark from report_rollup where id = 1 for update`.execute(trx)).rows[0]!.watermark);
+      const limit = wm + this.options.batch;
+      const r = await sql<{ top: string | null; young: string | null }>`
+        select (select max(id) from events where id > ${wm} and id <= ${limit}) as top,
+               (select min(id) from events where id > ${wm} and id <= ${limit} and at > now() - ${settleMs} * interval '1 millisecond') as young`.execute(trx);
+      const top = r.rows[0]?.top === null || r.rows[0]?.top === undefined ? null : Number(r.rows[0].top);
+      if (top === null) return 0;
+      const young = r.rows[0]?.young === null || r.rows[0]?.young === undefined ? null : Number(r.rows[0].young);
+      const hi = young === null ? top : young - 1;
+      if (hi <= wm) return 0;
+      await sql`
+        with ${factsCte(sql`${wm}`, sql`${hi}`)},
+        durations as (
+          insert into report_case_durations (event_id, at, case_type, seconds)
+          select id, hour, case_type, secs from facts where metric = 'case.closed' and secs is not null
+          on conflict (event_id) do nothing returning 1),
+        q as (${grainSelect('queue')}), a as (${grainSelect('agent')})
+        insert into report_hourly (grain, hour, metric, queue, agent, case_type, code, n, total, max, within)
+        select 'queue', hour, metric, queue, agent, case_type, code, sum(n), coalesce(sum(secs), 0), max(secs), sum(within) from q group by hour, metric, queue, agent, case_type, code
+        union all
+        select 'agent', hour, metric, queue, agent, case_type, code, sum(n), coalesce(sum(secs), 0), max(secs), sum(within) from a group by hour, metric, queue, agent, case_type, code
+        on conflict (grain, hour, metric, queue, agent, case_type, code) do update set
+          n = report_hourly.n + excluded.n, total = report_hourly.total + excluded.total,
+          max = greatest(report_hourly.max, excluded.max), within = report_hourly.within + excluded.within`.execute(trx);
+      await sql`update report_rollup set watermark = ${hi}, updated_at = now() where id = 1`.execute(trx);
+      return hi - wm;
+    });
+  }
+}
