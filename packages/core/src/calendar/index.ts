@@ -10,5 +10,6 @@ export {
   type OpenPeriod,
 } from './business.js';
 export { clockStatus, clockTargetMs, durationMs, nextClockEvent, nextClockEventAt } from './clock.js';
+export { clockReached, planFiring, type FireKind, type FiringPlan } from './firing.js';
 export { validateCalendar, validateClockPolicy } from './validate.js';
 export { localDate, localDayStart, localIso } from './local.js';

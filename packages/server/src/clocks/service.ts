@@ -1,30 +1,38 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { escalationTarget } from '@worklane/core';
-import { json, type DB } from '../db/schema.js';
+import { escalationTarget, type FireKind } from '@worklane/core';
+import type { DB } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { ConfigCache } from '../config/cache.js';
-import { appendEvents } from '../events/append.js';
 import { isHeld } from '../routing/agents.js';
-import { caseData, lockCase } from '../cases/store.js';
+import { lockCase } from '../cases/store.js';
 import { escalateInTrx } from '../cases/procedure.js';
 import { applyEffects, noEffects, type Effects } from '../cases/effects.js';
 import { recoverOutcomes } from '../cases/hooks.js';
-import { deadlines, olaPolicy, slaPolicy } from './compute.js';
+import { ACTOR, FIRE_BATCH, fireOlaBatch, fireSlaBatch } from './fire.js';
+import { recomputeAll, storedFingerprint, storeFingerprint } from './recompute.js';
 
-const ACTOR = 'system:clocks';
-const DONE = ['resolved', 'closed'];
-const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 /** A tick or re-arm that failed (the database went away) is tried again this much later. */
 const RETRY_MS = 1000;
+/** Escalations one tick may spend (each is its own transaction); the rest follow at once. */
+const ESCALATION_BUDGET_MS = 250;
+const ESCALATION_PAGE = 500;
+const KINDS = [
+  [fireSlaBatch, 'warning'],
+  [fireSlaBatch, 'breach'],
+  [fireOlaBatch, 'warning'],
+  [fireOlaBatch, 'breach'],
+] as const satisfies readonly (readonly [typeof fireSlaBatch, FireKind])[];
 
 /**
  * The SLA (case) and OLA (a case's task) timers. Deadlines are timestamps in the database; one
  * timer rings at the earliest one still to fire, so a restart re-arms from there and loses none.
- * Warning and breach each fire exactly once (`where <x>_warned_at is null` updates, across
- * processes too), after the clock is recomputed at that instant. An OLA breach escalates the
- * case one rung, except while an agent holds the task: then it escalates as soon as the task is
- * no longer held (or is finished without an outcome). `now` is injectable: tests drive the clock.
+ * Due clocks fire in batches (fire.ts): warning and breach each exactly once (locked rows, skip
+ * locked, `where <x>_warned_at is null` updates, across processes too), after the clock is
+ * recomputed at that instant. An OLA breach escalates the case one rung, except while an agent
+ * holds the task: then it escalates as soon as the task is no longer held (or is finished without
+ * an outcome). `now` is injectable: tests drive the clock.
  */
 export class ClockService {
   private s: Services | undefined;
@@ -37,6 +45,8 @@ export class ClockService {
   private computedFor = '';
   /** The time the timer is set for (tests, /metrics). */
   armedAt: number | null = null;
+  /** Escalations left over by the last tick's budget: tick again at once. */
+  private backlog = false;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -45,12 +55,19 @@ export class ClockService {
     public now: () => number = Date.now,
     /** While a breached OLA waits for its agent to let go: how often to look again. */
     private readonly recheckMs = 15_000,
+    /** Clocks fired per transaction. */
+    private readonly batch = FIRE_BATCH,
   ) {}
 
   async start(s: Services): Promise<void> {
     this.s = s;
     await recoverOutcomes(s);
-    await this.recompute();
+    // Deadlines follow every change as it is written; a full recompute is needed only when the
+    // policies or calendars differ from those of the last one (e.g. imported while stopped).
+    if ((await storedFingerprint(this.db)) === this.fingerprint()) {
+      this.computedFor = this.fingerprint();
+      await this.arm();
+    } else await this.recompute();
     this.config.onChange(() => {
       // Most configuration changes (skills, users...) move no clock: recompute only when policies or calendars changed.
       if (this.fingerprint() === this.computedFor) return;
@@ -120,7 +137,7 @@ export class ClockService {
       exists (select 1 from case_tasks where ola_breached_at is not null and ola_escalated_at is null and finished_at is null) as overdue`.execute(this.db);
     const r = row.rows[0];
     let at = r?.at ? new Date(r.at).getTime() : Number.POSITIVE_INFINITY;
-    if (r?.overdue) at = Math.min(at, this.now() + this.recheckMs);
+    if (r?.overdue) at = Math.min(at, this.now() + (this.backlog ? 0 : this.recheckMs));
     this.set(at);
   }
 
@@ -142,60 +159,63 @@ export class ClockService {
 
   private fingerprint(): string {
     const snap = this.config.snapshot;
-    return JSON.stringify([
+    const text = JSON.stringify([
       [...snap.caseTypes.values()].map((ct) => [ct.id, ct.sla, ct.pauseStatuses, ct.procedure?.steps.map((x) => [x.id, x.ola])]),
       [...snap.calendars.entries()],
     ]);
+    return createHash('sha256').update(text).digest('base64url');
   }
 
   /**
-   * Recomputes every running clock from its start, pauses, policy and calendar (config changed,
-   * start). A row changed meanwhile (paused, new policy) is left to the change that wrote it.
+   * Recomputes every running clock from its start, pauses, policy and calendar (configuration
+   * changed; at start only when it changed since the last recompute, which the database records).
    */
   async recompute(): Promise<void> {
-    const now = this.now();
-    const snap = this.config.snapshot;
-    this.computedFor = this.fingerprint();
-    const cases = await this.db.selectFrom('cases').select(['id', 'version', 'case_type', 'sla_policy', 'sla_started_at', 'sla_paused', 'sla_due_at', 'sla_warn_at']).where('status', 'not in', DONE).execute();
-    for (const c of cases) {
-      const d = deadlines(this.config, slaPolicy(c.sla_policy, snap.caseTypes.get(c.case_type)), c.sla_started_at, c.sla_paused, now);
-      if (!sameTime(d.due, c.sla_due_at) || !sameTime(d.warn, c.sla_warn_at))
-        await this.db.updateTable('cases').set({ sla_due_at: d.due, sla_warn_at: d.warn }).where('id', '=', c.id).where('version', '=', c.version).execute();
-    }
-    const tasks = await this.db
-      .selectFrom('case_tasks as k')
-      .innerJoin('cases as c', 'c.id', 'k.case_id')
-      .select(['k.task_id', 'k.step', 'k.ola_policy', 'k.ola_started_at', 'k.ola_paused', 'k.ola_due_at', 'k.ola_warn_at', 'c.case_type'])
-      .where('k.finished_at', 'is', null)
-      .execute();
-    for (const k of tasks) {
-      const d = deadlines(this.config, olaPolicy(k.ola_policy, snap.caseTypes.get(k.case_type)?.procedure, k.step), k.ola_started_at, k.ola_paused, now);
-      if (!sameTime(d.due, k.ola_due_at) || !sameTime(d.warn, k.ola_warn_at))
-        await this.db
-          .updateTable('case_tasks')
-          .set({ ola_due_at: d.due, ola_warn_at: d.warn })
-          .where('task_id', '=', k.task_id)
-          .where(sql<boolean>`ola_paused = ${json(k.ola_paused)}::jsonb and ola_policy = ${json(k.ola_policy)}::jsonb`)
-          .execute();
-    }
+    const fp = this.fingerprint();
+    this.computedFor = fp;
+    await recomputeAll(this.db, this.config, this.now());
+    await storeFingerprint(this.db, fp);
     await this.arm();
   }
 
   private async fireDue(s: Services): Promise<void> {
     // Finished tasks whose case has not moved on yet (canceled by a supervisor, a crash): first.
     await recoverOutcomes(s);
-    const at = new Date(this.now());
-    const [slaWarn, slaDue, olaWarn, olaDue] = await Promise.all([
-      this.db.selectFrom('cases').select('id').where('sla_warned_at', 'is', null).where('sla_warn_at', '<=', at).orderBy('sla_warn_at').execute(),
-      this.db.selectFrom('cases').select('id').where('sla_breached_at', 'is', null).where('sla_due_at', '<=', at).orderBy('sla_due_at').execute(),
-      this.db.selectFrom('case_tasks').select('task_id').where('ola_warned_at', 'is', null).where('ola_warn_at', '<=', at).where('finished_at', 'is', null).orderBy('ola_warn_at').execute(),
-      this.db.selectFrom('case_tasks').select('task_id').where('ola_breached_at', 'is', null).where('ola_due_at', '<=', at).where('finished_at', 'is', null).orderBy('ola_due_at').execute(),
-    ]);
-    for (const c of slaWarn) await this.guard(() => this.fireSla(c.id, 'warning'));
-    for (const c of slaDue) await this.guard(() => this.fireSla(c.id, 'breach'));
-    for (const k of olaWarn) await this.guard(() => this.fireOla(s, k.task_id, 'warning'));
-    for (const k of olaDue) await this.guard(() => this.fireOla(s, k.task_id, 'breach'));
-    // Breached while held: escalate once nobody holds the task any more.
+    let failed: unknown;
+    const escalate: string[] = [];
+    let fired = 0;
+    // Kind by kind, batch after batch until nothing more is due; `now` is read per batch, so a
+    // burst spread over a second is fired in one tick.
+    for (const [fire, kind] of KINDS) {
+      for (;;) {
+        try {
+          const r = await fire(this.db, this.config, kind, this.now(), this.batch);
+          fired += r.fired;
+          escalate.push(...r.escalateNow);
+          if (r.seen < this.batch) break;
+        } catch (err) {
+          failed ??= err; // this kind waits for the retry; the others go on
+          break;
+        }
+      }
+    }
+    if (fired) {
+      s.webhooks.kick();
+      s.notifications.kick();
+    }
+    for (const taskId of escalate) await this.guard(() => this.escalateOverdue(s, taskId, 'warning'));
+    await this.escalateOverdueTasks(s);
+    if (failed) throw failed;
+  }
+
+  /**
+   * Breached while held, or breached just now: escalate once nobody holds the task any more. One
+   * transaction per escalation (it cancels and creates tasks), so at most a time budget per tick:
+   * the rest goes on at once after deadlines that came due meanwhile have fired.
+   */
+  private async escalateOverdueTasks(s: Services): Promise<void> {
+    const until = Date.now() + ESCALATION_BUDGET_MS;
+    this.backlog = false;
     const overdue = await this.db
       .selectFrom('case_tasks as k')
       .innerJoin('tasks as t', 't.id', 'k.task_id')
@@ -204,8 +224,17 @@ export class ClockService {
       .where('k.ola_escalated_at', 'is', null)
       .where('k.finished_at', 'is', null)
       .where('t.state', 'not in', ['offered', 'assigned', 'wrap-up'])
+      .orderBy('k.ola_breached_at')
+      .limit(ESCALATION_PAGE)
       .execute();
-    for (const k of overdue) await this.guard(() => this.escalateOverdue(s, k.task_id, 'breach'));
+    for (const k of overdue) {
+      if (Date.now() > until) {
+        this.backlog = true;
+        return;
+      }
+      await this.guard(() => this.escalateOverdue(s, k.task_id, 'breach'));
+    }
+    if (overdue.length === ESCALATION_PAGE) this.backlog = true;
   }
 
   /** One clock's failure must not stop the others (it is retried at the next tick). */
@@ -215,76 +244,6 @@ export class ClockService {
     } catch (err) {
       this.log.error({ err }, 'clock event failed');
     }
-  }
-
-  private async fireSla(caseId: string, kind: 'warning' | 'breach'): Promise<void> {
-    const now = this.now();
-    const at = new Date(now);
-    await this.db.transaction().execute(async (trx) => {
-      const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
-      if (!c || (kind === 'warning' ? c.sla_warned_at : c.sla_breached_at)) return;
-      // Recomputed at this instant: only a clock that really got there fires; a stale deadline is corrected.
-      const d = deadlines(this.config, slaPolicy(c.sla_policy, this.config.snapshot.caseTypes.get(c.case_type)), c.sla_started_at, c.sla_paused, now);
-      const reached = kind === 'warning' ? d.status?.state === 'warning' || d.status?.state === 'breached' : d.status?.state === 'breached';
-      if (!reached) {
-        await trx.updateTable('cases').set({ sla_due_at: d.due, sla_warn_at: d.warn }).where('id', '=', caseId).execute();
-        return;
-      }
-      const set = kind === 'warning' ? { sla_warned_at: at } : { sla_breached_at: at };
-      const done = await trx.updateTable('cases').set(set).where('id', '=', caseId).where(kind === 'warning' ? 'sla_warned_at' : 'sla_breached_at', 'is', null).returningAll().executeTakeFirst();
-      if (!done) return;
-      const st = d.status!;
-      await appendEvents(trx, [
-        { type: kind === 'warning' ? 'sla.warning' : 'sla.breached', actor: ACTOR, data: caseData(done, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) },
-      ]);
-    });
-    this.s?.webhooks.kick();
-    this.s?.notifications.kick();
-  }
-
-  private async fireOla(s: Services, taskId: string, kind: 'warning' | 'breach'): Promise<void> {
-    const now = this.now();
-    const at = new Date(now);
-    await this.db.transaction().execute(async (trx) => {
-      const k = await trx.selectFrom('case_tasks').selectAll().where('task_id', '=', taskId).forUpdate().executeTakeFirst();
-      if (!k || k.finished_at || (kind === 'warning' ? k.ola_warned_at : k.ola_breached_at)) return;
-      const c = await trx.selectFrom('cases').selectAll().where('id', '=', k.case_id).executeTakeFirstOrThrow();
-      const ct = this.config.snapshot.caseTypes.get(c.case_type);
-      const d = deadlines(this.config, olaPolicy(k.ola_policy, ct?.procedure, k.step), k.ola_started_at, k.ola_paused, now);
-      const reached = kind === 'warning' ? d.status?.state === 'warning' || d.status?.state === 'breached' : d.status?.state === 'breached';
-      if (!reached) {
-        await trx.updateTable('case_tasks').set({ ola_due_at: d.due, ola_warn_at: d.warn }).where('task_id', '=', taskId).execute();
-        return;
-      }
-      const t = await trx.selectFrom('tasks').select(['state', 'assignee_id', 'queue_id']).where('id', '=', taskId).executeTakeFirstOrThrow();
-      if (t.state === 'completed' || t.state === 'canceled') return; // its outcome is being applied
-      await trx.updateTable('case_tasks').set(kind === 'warning' ? { ola_warned_at: at } : { ola_breached_at: at }).where('task_id', '=', taskId).execute();
-      const auto = ct?.escalation.automatic === kind && !!ct.procedure && !!escalationTarget(ct.procedure, k.step);
-      const held = isHeld(t.state) && t.state !== 'offered';
-      const escalation = !auto ? 'none' : held ? 'deferred: an agent is working on the task' : 'now';
-      await appendEvents(trx, [
-        {
-          type: kind === 'warning' ? 'ola.warning' : 'ola.breached',
-          actor: ACTOR,
-          taskId,
-          userId: t.assignee_id,
-          data: caseData(c, { taskId, step: k.step, queue: t.queue_id, agent: t.assignee_id, dueAt: d.due?.toISOString() ?? null, percent: Math.round(d.status!.percent), escalation }),
-        },
-      ]);
-      // Not escalating (off, or nothing above): the breach is handled; no recheck needed.
-      if (kind === 'breach' && !auto) await trx.updateTable('case_tasks').set({ ola_escalated_at: at }).where('task_id', '=', taskId).execute();
-    });
-    s.webhooks.kick();
-    s.notifications.kick();
-    if (kind === 'warning') {
-      const ct = await this.caseTypeOfTask(taskId);
-      if (ct?.escalation.automatic === 'warning') await this.escalateOverdue(s, taskId, 'warning');
-    } else await this.escalateOverdue(s, taskId, 'breach');
-  }
-
-  private async caseTypeOfTask(taskId: string) {
-    const r = await this.db.selectFrom('case_tasks as k').innerJoin('cases as c', 'c.id', 'k.case_id').select('c.case_type').where('k.task_id', '=', taskId).executeTakeFirst();
-    return r ? this.config.snapshot.caseTypes.get(r.case_type) : undefined;
   }
 
   /** Escalates the case of an overdue task once, unless an agent holds the task (then: later). */

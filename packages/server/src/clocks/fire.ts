@@ -1,0 +1,145 @@
+import type { Kysely } from 'kysely';
+import { escalationTarget, planFiring, type FireKind } from '@worklane/core';
+import type { DB } from '../db/schema.js';
+import type { ConfigCache } from '../config/cache.js';
+import { appendEvents, type EventInput } from '../events/append.js';
+import { isHeld } from '../routing/agents.js';
+import { caseData, type CaseRow } from '../cases/store.js';
+import { deadlines, olaPolicy, slaPolicy } from './compute.js';
+
+// Set-based firing: one transaction per batch of due clocks, whatever the batch size: a SELECT
+// ... FOR UPDATE SKIP LOCKED (earliest deadline first, so two processes share the work and never
+// fire the same clock), one UPDATE of the fired-at column (guarded by `is null`), one events
+// INSERT. Each clock is recomputed at the firing instant (pure, core): only a clock that really
+// got there fires; a stale stored deadline is corrected instead (rare, one UPDATE each).
+
+export const ACTOR = 'system:clocks';
+/** 5 parameters per event: 2,000 rows stay far below PostgreSQL's 65,535 parameters. */
+export const FIRE_BATCH = 2000;
+
+export interface BatchResult {
+  /** Clocks the batch looked at (fewer than the limit: nothing more is due). */
+  seen: number;
+  fired: number;
+  /** OLA warnings whose case type escalates at the warning, task not held: escalate now (after the commit). */
+  escalateNow: string[];
+}
+
+const SLA_COLS = { warning: { due: 'sla_warn_at', fired: 'sla_warned_at' }, breach: { due: 'sla_due_at', fired: 'sla_breached_at' } } as const;
+const OLA_COLS = { warning: { due: 'ola_warn_at', fired: 'ola_warned_at' }, breach: { due: 'ola_due_at', fired: 'ola_breached_at' } } as const;
+
+/** Fires up to `limit` case SLA clocks whose `kind` is due at `now`. */
+export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind, now: number, limit = FIRE_BATCH): Promise<BatchResult> {
+  const col = SLA_COLS[kind];
+  const at = new Date(now);
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('cases')
+      .select(['id', 'number', 'case_type', 'status', 'sla_policy', 'sla_started_at', 'sla_paused', 'sla_due_at', 'sla_warn_at'])
+      .where(col.fired, 'is', null)
+      .where(col.due, '<=', at)
+      .orderBy(col.due)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const snap = config.snapshot;
+    const withDeadlines = rows.map((c) => ({ c, d: deadlines(config, slaPolicy(c.sla_policy, snap.caseTypes.get(c.case_type)), c.sla_started_at, c.sla_paused, now) }));
+    const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
+    for (const { c, d } of plan.correct) await trx.updateTable('cases').set({ sla_due_at: d.due, sla_warn_at: d.warn }).where('id', '=', c.id).execute();
+    if (!plan.fire.length) return { seen: rows.length, fired: 0, escalateNow: [] };
+    const done = await trx
+      .updateTable('cases')
+      .set(kind === 'warning' ? { sla_warned_at: at } : { sla_breached_at: at })
+      .where('id', 'in', plan.fire.map((x) => x.c.id))
+      .where(col.fired, 'is', null)
+      .returning('id')
+      .execute();
+    const fired = new Set(done.map((r) => r.id));
+    const type = kind === 'warning' ? 'sla.warning' : 'sla.breached';
+    await appendEvents(
+      trx,
+      plan.fire
+        .filter((x) => fired.has(x.c.id))
+        .map(({ c, d }): EventInput => {
+          const st = d.status!;
+          return { type, actor: ACTOR, data: caseData(c as CaseRow, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) };
+        }),
+    );
+    return { seen: rows.length, fired: fired.size, escalateNow: [] };
+  });
+}
+
+/** Fires up to `limit` OLA clocks (live procedure tasks) whose `kind` is due at `now`. */
+export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind, now: number, limit = FIRE_BATCH): Promise<BatchResult> {
+  const col = OLA_COLS[kind];
+  const at = new Date(now);
+  return db.transaction().execute(async (trx) => {
+    // Only the clock row is locked (case_tasks, like every other path takes it first). A task
+    // already completed or canceled is left alone: its outcome is being applied (recoverOutcomes).
+    const rows = await trx
+      .selectFrom('case_tasks as k')
+      .innerJoin('tasks as t', 't.id', 'k.task_id')
+      .innerJoin('cases as c', 'c.id', 'k.case_id')
+      .select(['k.task_id', 'k.step', 'k.ola_policy', 'k.ola_started_at', 'k.ola_paused', 'k.ola_due_at', 'k.ola_warn_at'])
+      .select(['c.id', 'c.number', 'c.case_type', 'c.status', 't.state', 't.assignee_id', 't.queue_id'])
+      .where(`k.${col.fired}`, 'is', null)
+      .where(`k.${col.due}`, '<=', at)
+      .where('k.finished_at', 'is', null)
+      .where('t.state', 'not in', ['completed', 'canceled'])
+      .orderBy(`k.${col.due}`)
+      .limit(limit)
+      .forUpdate('k')
+      .skipLocked()
+      .execute();
+    const snap = config.snapshot;
+    const withDeadlines = rows.map((k) => {
+      const ct = snap.caseTypes.get(k.case_type);
+      return { k, ct, d: deadlines(config, olaPolicy(k.ola_policy, ct?.procedure, k.step), k.ola_started_at, k.ola_paused, now) };
+    });
+    const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
+    for (const { k, d } of plan.correct) await trx.updateTable('case_tasks').set({ ola_due_at: d.due, ola_warn_at: d.warn }).where('task_id', '=', k.task_id).execute();
+    if (!plan.fire.length) return { seen: rows.length, fired: 0, escalateNow: [] };
+    const done = await trx
+      .updateTable('case_tasks')
+      .set(kind === 'warning' ? { ola_warned_at: at } : { ola_breached_at: at })
+      .where('task_id', 'in', plan.fire.map((x) => x.k.task_id))
+      .where(col.fired, 'is', null)
+      .returning('task_id')
+      .execute();
+    const fired = new Set(done.map((r) => r.task_id));
+    const out = plan.fire.filter((x) => fired.has(x.k.task_id)).map((x) => {
+      const auto = x.ct?.escalation.automatic === kind && !!x.ct.procedure && !!escalationTarget(x.ct.procedure, x.k.step);
+      const held = isHeld(x.k.state) && x.k.state !== 'offered';
+      return { ...x, auto, held };
+    });
+    // A breach that escalates nothing (off, or no rung above) is handled: no recheck needed.
+    const settled = kind === 'breach' ? out.filter((x) => !x.auto).map((x) => x.k.task_id) : [];
+    if (settled.length) await trx.updateTable('case_tasks').set({ ola_escalated_at: at }).where('task_id', 'in', settled).execute();
+    await appendEvents(trx, out.map(({ k, d, auto, held }) => olaEvent(kind, k, d.due, d.status!.percent, !auto ? 'none' : held ? 'deferred: an agent is working on the task' : 'now')));
+    const escalateNow = kind === 'warning' ? out.filter((x) => x.ct?.escalation.automatic === 'warning' && !x.held).map((x) => x.k.task_id) : [];
+    return { seen: rows.length, fired: out.length, escalateNow };
+  });
+}
+
+interface OlaRow {
+  task_id: string;
+  step: string;
+  id: string;
+  number: string;
+  case_type: string;
+  status: string;
+  assignee_id: string | null;
+  queue_id: string | null;
+}
+
+function olaEvent(kind: FireKind, k: OlaRow, due: Date | null, percent: number, escalation: string): EventInput {
+  const c = { id: k.id, number: k.number, case_type: k.case_type, status: k.status } as CaseRow;
+  return {
+    type: kind === 'warning' ? 'ola.warning' : 'ola.breached',
+    actor: ACTOR,
+    taskId: k.task_id,
+    userId: k.assignee_id,
+    data: caseData(c, { taskId: k.task_id, step: k.step, queue: k.queue_id, agent: k.assignee_id, dueAt: due?.toISOString() ?? null, percent: Math.round(percent), escalation }),
+  };
+}
