@@ -1,7 +1,7 @@
 export const ROLES = ['admin', 'supervisor', 'agent', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['admin', 'tasks:read', 'tasks:write', 'cases:read', 'cases:write', 'reports:read', 'config:read', 'config:write'] as const;
+export const SCOPES = ['admin', 'tasks:read', 'tasks:write', 'cases:read', 'cases:write', 'reports:read', 'config:read', 'config:write', 'metrics:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface UserPrincipal {

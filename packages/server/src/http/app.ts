@@ -14,7 +14,7 @@ import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
 import { installSecurityHeaders } from '../security/headers.js';
 import { installTextGuard } from './text-guard.js';
 import { installProblemHandlers, notFound, sendProblem } from './problems.js';
-import { installOverload } from '../overload/shed.js';
+import { installOverload, overloadOptionsFromEnv } from '../overload/shed.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
 import { taskRoutes } from '../tasks/routes.js';
@@ -67,8 +67,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
 
-  installProblemHandlers(app);
-  installOverload(app); // first onRequest hook: shed load before any work
+  const shed = (reason: string) => metrics.requestsShed.inc({ reason });
+  installProblemHandlers(app, shed);
+  installOverload(app, overloadOptionsFromEnv(), shed); // first onRequest hook: shed load before any work
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../overload/unavailable.js';
+import { HTTP_URL_MESSAGE, HTTP_URL_PATTERN } from './schemas.js';
 
 export interface FieldError {
   /** JSON pointer into the request part named by `in`. */
@@ -13,6 +14,8 @@ export interface FieldError {
 export class Problem extends Error {
   /** Response headers that go with the problem (e.g. Retry-After on a 503). */
   headers?: Record<string, string>;
+  /** Set on a 503 that sheds load (overload/shed.ts): counted in `worklane_requests_shed_total`. */
+  shed?: string;
 
   constructor(
     readonly status: number,
@@ -64,13 +67,17 @@ export function fieldErrors(validation: AjvError[], part?: string): FieldError[]
       pointer += `/${e.params.additionalProperty}`;
       return { pointer, message: 'unknown field', ...(part ? { in: part as FieldError['in'] } : {}) };
     }
-    return { pointer: pointer || '/', message: e.message ?? e.keyword, ...(part ? { in: part as FieldError['in'] } : {}) };
+    const message = e.keyword === 'pattern' && e.params.pattern === HTTP_URL_PATTERN ? HTTP_URL_MESSAGE : (e.message ?? e.keyword);
+    return { pointer: pointer || '/', message, ...(part ? { in: part as FieldError['in'] } : {}) };
   });
 }
 
-export function installProblemHandlers(app: FastifyInstance): void {
+export function installProblemHandlers(app: FastifyInstance, onShed: (reason: string) => void = () => {}): void {
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
-    if (error instanceof Problem) return sendProblem(reply, error);
+    if (error instanceof Problem) {
+      if (error.shed) onShed(error.shed);
+      return sendProblem(reply, error);
+    }
     const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
     if (fe.validation) {
       // At most 100 (a 400,000-item array of wrong items must not become a 40 MB answer).
@@ -81,6 +88,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     // The database is restarting or unreachable: a clean 503 with Retry-After (not a 500); the client retries.
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
+      onShed('database-unavailable');
       const p = new Problem(503, 'Service Unavailable', 'The database is unavailable right now; try again shortly.');
       p.headers = { 'Retry-After': String(DATABASE_RETRY_AFTER_S) };
       return sendProblem(reply, p);

@@ -14,7 +14,9 @@ export async function opsRoutes(app: FastifyInstance, s: Services): Promise<void
       return reply.code(503).send({ status: 'database unreachable', detail: (err as Error).message });
     }
   });
-  app.get('/metrics', { config: { auth: { public: true } }, schema: { hide: true } }, async (_req, reply) =>
+  // What the process does (routes, volumes, failures) is not for everyone: admins, or an API key with
+  // `metrics:read` (Prometheus: `authorization: { credentials: <key> }` in the scrape config).
+  app.get('/metrics', { config: { auth: { roles: ['admin'], scopes: ['metrics:read'] } }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics()),
   );
   app.get('/api/openapi.json', { config: { auth: { public: true } }, schema: { hide: true } }, async () => app.swagger());

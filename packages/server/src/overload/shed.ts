@@ -43,10 +43,15 @@ export function overloadOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ov
   };
 }
 
-/** The 503 a shed request gets. */
-export function overloaded(detail: string, retryAfterS = DEFAULT_OVERLOAD_OPTIONS.retryAfterS): Problem {
+/** Why a request was answered 503 + Retry-After without being served (`worklane_requests_shed_total{reason}`). */
+export const SHED_REASONS = ['in-flight', 'event-loop-lag', 'capture-queue', 'database-unavailable'] as const;
+export type ShedReason = (typeof SHED_REASONS)[number];
+
+/** The 503 a shed request gets; the problem handler counts it under `shed`. */
+export function overloaded(detail: string, retryAfterS = DEFAULT_OVERLOAD_OPTIONS.retryAfterS, shed: ShedReason = 'capture-queue'): Problem {
   const p = new Problem(503, 'Service Unavailable', detail, undefined, { reason: 'overloaded' });
   p.headers = { 'Retry-After': String(retryAfterS) };
+  p.shed = shed;
   return p;
 }
 
@@ -60,8 +65,8 @@ export interface Shedder {
   shed: number;
 }
 
-/** Registers the bounds on in-flight requests and event-loop lag; call before the auth guard. */
-export function installOverload(app: FastifyInstance, o: OverloadOptions = overloadOptionsFromEnv()): Shedder {
+/** Registers the bounds on in-flight requests and event-loop lag; call before the auth guard. `onShed` counts refusals. */
+export function installOverload(app: FastifyInstance, o: OverloadOptions = overloadOptionsFromEnv(), onShed: (reason: ShedReason) => void = () => {}): Shedder {
   const state: Shedder = { inflight: 0, lagMs: 0, shed: 0 };
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
@@ -89,11 +94,15 @@ export function installOverload(app: FastifyInstance, o: OverloadOptions = overl
   app.addHook('onRequest', async (request, reply) => {
     if (EXEMPT.has(request.url.split('?')[0]!)) return;
     let why: string | null = null;
+    let reason: ShedReason = 'in-flight';
     const lagMs = lag();
-    if (o.maxLagMs > 0 && lagMs > o.maxLagMs) why = `the server is overloaded (event-loop lag ${Math.round(lagMs)} ms)`;
-    else if (state.inflight >= o.maxInflight) why = `the server is overloaded (${state.inflight} requests in flight)`;
+    if (o.maxLagMs > 0 && lagMs > o.maxLagMs) {
+      why = `the server is overloaded (event-loop lag ${Math.round(lagMs)} ms)`;
+      reason = 'event-loop-lag';
+    } else if (state.inflight >= o.maxInflight) why = `the server is overloaded (${state.inflight} requests in flight)`;
     if (why) {
       state.shed++;
+      onShed(reason);
       reply.header('Connection', 'close'); // new work goes elsewhere (or comes back later) on a fresh connection
       return sendProblem(reply, overloaded(`${why}; try again shortly`, o.retryAfterS));
     }

@@ -30,7 +30,9 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/tasks', '/api/v1/tasks/{id}/complete', '/api/v1/me/presence']));
     expect(doc.paths['/api/v1/tasks'].post.requestBody).toBeDefined();
-    const metrics = await fetch(h.base + '/metrics').then((r) => r.text());
+    expect((await c.req('GET', '/metrics')).status).toBe(401); // not for everyone: admins or a metrics:read key
+    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    const metrics = String((await admin.req('GET', '/metrics')).json);
     expect(metrics).toContain('worklane_http_request_duration_seconds');
   });
 

@@ -44,6 +44,16 @@ async function capture(base: string, externalId: string): Promise<Sent> {
   }
 }
 
+/** `worklane_requests_shed_total` by reason, read from /metrics as the demo admin. */
+async function shedCounts(base: string): Promise<Record<string, number>> {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@worklane.local', password: 'admin123' }) });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  expect((await fetch(`${base}/metrics`)).status).toBe(401);
+  const text = await (await fetch(`${base}/metrics`, { headers: { cookie } })).text();
+  return Object.fromEntries([...text.matchAll(/^worklane_requests_shed_total\{reason="([a-z-]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
 const section = new ReportSection('overload', `API flooded beyond its limits (${MAX_INFLIGHT} in flight, ${MAX_CAPTURE_QUEUE} captures waiting)`);
 afterAll(() => {
   section.save();
@@ -113,6 +123,11 @@ describe.skipIf(pgProblem !== null)('overload on a real server process (PostgreS
     section.held('acknowledged flood captures missing', Math.max(0, created - stored), stored === created, `${stored} stored, ${created} acknowledged`);
     expect(stored).toBe(created);
 
+    // Every shed request is counted by why, on /metrics (admins only).
+    const metrics = await shedCounts(server.base);
+    section.held('shed requests not counted in worklane_requests_shed_total', Math.abs(shedInflight + shedQueue - metrics['in-flight']! - metrics['capture-queue']!), metrics['in-flight'] === shedInflight && metrics['capture-queue'] === shedQueue, JSON.stringify(metrics));
+    expect(metrics).toMatchObject({ 'in-flight': shedInflight, 'capture-queue': shedQueue, 'event-loop-lag': 0 });
+
     // It recovers by itself: normal requests succeed right after the flood.
     const t1 = Date.now();
     const after: Sent[] = [];
@@ -159,5 +174,6 @@ describe('event-loop lag bound', () => {
     section.held('lag: blocked loop not shed', api.status === 503 ? 0 : 1, api.status === 503);
     // Once the loop is calm again, admitted again.
     expect(await admitted()).toBe(true);
+    expect((await shedCounts(h.base))['event-loop-lag']).toBeGreaterThanOrEqual(1);
   });
 });

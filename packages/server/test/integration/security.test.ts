@@ -4,7 +4,7 @@ import { buildApp } from '../../src/index.js';
 import { sha256 } from '../../src/auth/crypto.js';
 import { portalLink } from '../../src/portal/token.js';
 import { trustProxyFrom } from '../../src/security/proxy.js';
-import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, counts, startHarness, type Harness } from './harness.js';
 
 describe.each(BACKENDS)('web security on $backend', ({ backend, skip }) => {
   let h: Harness;
@@ -147,5 +147,49 @@ describe.each(BACKENDS)('web security on $backend', ({ backend, skip }) => {
     expect(after.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
     // A key that is almost right (one character changed) is just as unknown.
     expect((await new Client(h.base, key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')).req('GET', '/api/v1/notification-templates')).status).toBe(401);
+  });
+
+  const HOSTILE_URLS = ['javascript:alert(1)', 'JavaScript://%0Aalert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'vbscript:msgbox(1)', ' javascript:alert(1)', '//evil.example/x', 'ftp://files.example/x'];
+
+  it.skipIf(skip)('task links: only absolute http(s) URLs, at capture and bulk capture; a 400 names the field and nothing is stored', async () => {
+    const crm = new Client(h.base, DEMO_KEY);
+    const task = (i: number, url: string) => ({ worktype: 'lead', source: 'url-check', externalId: `u-${backend}-${i}`, title: 'Link', attributes: { value: 1 }, url });
+    const before = await counts(h.db.store);
+    for (const [i, url] of HOSTILE_URLS.entries()) {
+      const one = await crm.req('POST', '/api/v1/tasks', task(i, url));
+      expect(one.status, url).toBe(400);
+      expect(one.json.errors, url).toContainEqual({ pointer: '/url', message: 'must be an absolute http:// or https:// URL', in: 'body' });
+      const bulk = await crm.req('POST', '/api/v1/tasks/bulk', { tasks: [task(100 + i, 'https://crm.example.com/ok'), task(200 + i, url)] });
+      expect(bulk.status, url).toBe(400);
+      expect(bulk.json.errors.map((e: { pointer: string }) => e.pointer), url).toContain('/tasks/1/url');
+    }
+    expect(await counts(h.db.store)).toEqual(before);
+    for (const url of ['https://crm.example.com/orders/A-1?x=1#y', 'HTTP://crm.example.com/a']) {
+      const ok = await crm.req('POST', '/api/v1/tasks', task(url.length, url));
+      expect(ok.status, JSON.stringify(ok.json)).toBe(201);
+      expect(ok.json.url).toBe(url);
+    }
+  });
+
+  it.skipIf(skip)('worktype URL templates must start with a literal http(s):// (a placeholder cannot choose the scheme)', async () => {
+    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    const before = (await admin.req('GET', '/api/v1/worktypes/lead')).json;
+    for (const urlTemplate of [...HOSTILE_URLS, '{{attributes.scheme}}://x/{{externalId}}', '/relative/{{externalId}}']) {
+      const patch = await admin.req('PATCH', '/api/v1/worktypes/lead', { urlTemplate });
+      expect(patch.status, urlTemplate).toBe(400);
+      expect(patch.json.errors, urlTemplate).toContainEqual(expect.objectContaining({ pointer: '/urlTemplate', message: 'must be an absolute http:// or https:// URL' }));
+      const made = await admin.req('POST', '/api/v1/worktypes', { id: 'bad-link', name: 'Bad link', defaultQueue: 'sales', urlTemplate });
+      expect(made.status, urlTemplate).toBe(400);
+      const imported = await admin.req('POST', '/api/v1/config/import?apply=true', { version: 1, worktypes: [{ ...before, urlTemplate }] });
+      expect(imported.status, urlTemplate).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(imported.json), urlTemplate).toContain('urlTemplate');
+    }
+    expect((await admin.req('GET', '/api/v1/worktypes/lead')).json).toEqual(before);
+    expect((await admin.req('GET', '/api/v1/worktypes/bad-link')).status).toBe(404);
+    const ok = await admin.req('PATCH', '/api/v1/worktypes/lead', { urlTemplate: 'https://crm.example.com/leads/{{externalId}}?src={{source}}' });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    const t = await new Client(h.base, DEMO_KEY).req('POST', '/api/v1/tasks', { worktype: 'lead', source: 'tpl', externalId: `javascript:alert(1)-${backend}`, title: 'From template', attributes: { value: 1 } });
+    expect(t.json.url).toBe(`https://crm.example.com/leads/javascript%3Aalert(1)-${backend}?src=tpl`);
+    await admin.req('PATCH', '/api/v1/worktypes/lead', { urlTemplate: before.urlTemplate });
   });
 });

@@ -305,7 +305,7 @@ describe.each(BACKENDS)('webhooks on $backend', ({ backend, skip }) => {
     expect(rx.at('/disabled')).toEqual([]);
     expect(await allDeliveries(off.id)).toEqual([]);
 
-    const metrics = await fetch(h.base + '/metrics').then((r) => r.text());
+    const metrics = String((await admin.req('GET', '/metrics')).json); // admins (or a metrics:read key) only
     expect(Number(/^worklane_webhook_deliveries_sent_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(expected.length);
     expect(Number(/^worklane_webhook_attempts_failed_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(5);
   });
@@ -323,7 +323,7 @@ describe.each(BACKENDS)('webhooks on $backend', ({ backend, skip }) => {
     expect(dead.attempts.every((a: { statusCode: number }) => a.statusCode === 500)).toBe(true);
     expect(dead.nextAttemptAt).toBeNull();
     expect(await allDeliveries(sub.id, 'pending')).toEqual([]);
-    const metrics = await fetch(h.base + '/metrics').then((r) => r.text());
+    const metrics = String((await admin.req('GET', '/metrics')).json); // admins (or a metrics:read key) only
     expect(metrics).toMatch(/^worklane_webhook_deliveries_dead_total [1-9]/m);
 
     expect((await admin.req('POST', `/api/v1/webhooks/${sub.id}/deliveries/999999999/retry`)).status).toBe(404);

@@ -198,8 +198,10 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/portal/attachments/:id': PORTAL,
 };
 
-/** Operations endpoints outside /api (no route declaration of the API's kind): open by design. */
-const OPERATIONS = ['/healthz', '/readyz', '/metrics'];
+/** Operations endpoints outside /api (not in the route table): health and readiness are open by design. */
+const OPERATIONS = ['/healthz', '/readyz'];
+/** `/metrics` (outside /api too) tells what the process does: admins and `metrics:read` keys (Prometheus) only. */
+const METRICS = staff(['admin'], ['admin', 'metrics:read']);
 
 interface Who extends Principal {
   roles?: Role[];
@@ -284,6 +286,15 @@ describe(`authorization on ${BACKEND.backend}`, () => {
       const res = await fetch(h.base + path);
       await res.arrayBuffer();
       if (res.status !== 200) wrong.push(`GET ${path} anonymously: ${res.status}`);
+    }
+    for (const p of principals) {
+      const res = await fetch(h.base + '/metrics', { headers: p.headers });
+      const body = await res.text();
+      const want = expected(METRICS, p);
+      const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';
+      report.add('requests');
+      if (got !== want) wrong.push(`GET /metrics as ${p.name}: expected ${want}, got ${res.status}`);
+      if (got === 'allowed' && !body.includes('worklane_requests_shed_total')) wrong.push(`GET /metrics as ${p.name}: ${res.status} without the metrics`);
     }
     report.held('answers not as the table says', wrong.length, wrong.length === 0, wrong.slice(0, 5).join('; '));
     expect(wrong).toEqual([]);
