@@ -16,3 +16,4 @@ export * from './cases/procedure.js';
 export * from './cases/status.js';
 export * from './calendar/index.js';
 export * from './reports/index.js';
+export * from './access/supervision.js';

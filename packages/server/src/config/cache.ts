@@ -14,6 +14,8 @@ export interface Queue extends QueueSettings {
   name: string;
   /** Agent ids, direct and through teams. */
   members: Set<string>;
+  /** Teams named as members (who supervises the queue: see core `supervisionOf`). */
+  teams: Set<string>;
 }
 
 export interface ConfigSnapshot {
@@ -28,11 +30,13 @@ export interface ConfigSnapshot {
   caseTypes: Map<string, CaseType>;
   /** Business calendars by id (for SLA/OLA clocks and business-hours checks). */
   calendars: Map<string, Calendar>;
+  /** Team id -> its members' user ids. */
+  teams: Map<string, Set<string>>;
 }
 
 /** Configuration is read on every capture: keep it in memory, reload after every change. */
 export class ConfigCache {
-  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map() };
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map() };
   private readonly listeners: (() => void)[] = [];
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
@@ -59,7 +63,7 @@ export class ConfigCache {
   }
 
   private async load(): Promise<void> {
-    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars] = await Promise.all([
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows] = await Promise.all([
       this.db.selectFrom('worktypes').selectAll().execute(),
       this.db.selectFrom('queues').selectAll().execute(),
       this.db.selectFrom('queue_members').selectAll().execute(),
@@ -70,14 +74,16 @@ export class ConfigCache {
       readRouting(this.db),
       this.db.selectFrom('case_types').select(['id', 'name', 'settings']).execute(),
       this.db.selectFrom('calendars').select(['id', 'name', 'settings']).execute(),
+      this.db.selectFrom('teams').select('id').execute(),
     ]);
     const teams = new Map<string, string[]>();
     for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
     const queueMap = new Map<string, Queue>();
-    for (const q of queues) queueMap.set(q.id, { id: q.id, name: q.name, ...q.settings, members: new Set() });
+    for (const q of queues) queueMap.set(q.id, { id: q.id, name: q.name, ...q.settings, members: new Set(), teams: new Set() });
     for (const m of members) {
       const q = queueMap.get(m.queue_id);
       if (!q) continue;
+      if (m.member_type !== 'user') q.teams.add(m.member_id);
       for (const id of m.member_type === 'user' ? [m.member_id] : (teams.get(m.member_id) ?? [])) q.members.add(id);
     }
     this.snapshot = {
@@ -89,6 +95,7 @@ export class ConfigCache {
       routing,
       caseTypes: new Map(caseTypes.map((c) => [c.id, { id: c.id, name: c.name, ...(c.settings as CaseTypeSettings) }])),
       calendars: new Map(calendars.map((c) => [c.id, calendarOf(c)])),
+      teams: new Map(teamRows.map((t) => [t.id, new Set(teams.get(t.id) ?? [])])),
     };
     for (const fn of this.listeners) fn();
   }

@@ -7,6 +7,8 @@ import { IdParams } from '../http/schemas.js';
 import { unprocessable } from '../http/problems.js';
 import { readPresence, writePresence } from './store.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
+import { SUPERVISE_ALL, supervisesPerson } from '@worklane/core';
+import { supervisionFor } from '../auth/supervision.js';
 
 const AGENT = { roles: ['agent' as const] };
 
@@ -72,10 +74,13 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
 
   r.get('/api/v1/agents', {
     config: { auth: { roles: ['agent', 'supervisor'] } },
-    schema: { tags: ['people'], summary: 'Agents to transfer work to: id, name, status (busy when working at an available status)' },
-  }, async () => {
+    schema: { tags: ['people'], summary: 'Agents to transfer work to: id, name, status (busy when working at an available status); a supervisor (not an agent) sees the people of their teams' },
+  }, async (request) => {
+    const p = requireUser(request);
+    // Agents transfer to anyone; a supervisor who is not an agent oversees (and assigns to) their teams' people.
+    const scope = p.roles.includes('agent') ? SUPERVISE_ALL : supervisionFor(s, p);
     const users = await s.db.selectFrom('users').select(['id', 'name']).where('disabled', '=', false).orderBy('name').execute();
-    const live = new Map(s.dispatcher.agentSnapshot().map((a) => [a.id, a]));
+    const live = new Map(s.dispatcher.agentSnapshot().filter((a) => supervisesPerson(scope, a.id)).map((a) => [a.id, a]));
     return {
       items: users.flatMap((u) => {
         const a = live.get(u.id);

@@ -7,6 +7,8 @@ import { route, type CaptureInput } from './capture.js';
 import { json } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
 import { afterChange } from './after.js';
+import { assertSupervises, supervisionFor } from '../auth/supervision.js';
+import { supervisesPerson } from '@worklane/core';
 
 export { loadTask };
 
@@ -19,6 +21,7 @@ function mayWork(p: Principal, t: TaskRow): boolean {
 async function loadForWork(s: Services, p: Principal, id: string, verb: string): Promise<TaskRow> {
   const t = await loadTask(s.db, id);
   if (!mayWork(p, t)) throw forbidden(`Only the assignee or a supervisor can ${verb} this task`);
+  if (p.kind === 'user' && t.assignee_id !== p.id) assertSupervises(s, p, t); // supervisors: their teams' work only
   return t;
 }
 
@@ -205,6 +208,8 @@ export async function escalateTask(s: Services, p: Principal, id: string, reason
 export async function assignTask(s: Services, p: Principal, id: string, agentId: string): Promise<Change> {
   return s.dispatcher.exclusive(async () => {
     const t = await loadTask(s.db, id);
+    assertSupervises(s, p, t);
+    if (!supervisesPerson(supervisionFor(s, p), agentId)) throw forbidden(`You do not supervise "${agentId}": assign to someone in your teams`);
     const agent = s.dispatcher.agents.get(agentId);
     if (!agent) throw unprocessable('/agent', `"${agentId}" is not an active agent`);
     if (t.assignee_id === agentId && isHeld(t.state)) throw illegal(t, 'The task is already with this agent');
@@ -220,6 +225,7 @@ export async function assignTask(s: Services, p: Principal, id: string, agentId:
 
 export async function pullBackTask(s: Services, p: Principal, id: string, reason?: string): Promise<Change> {
   const t = await loadTask(s.db, id);
+  assertSupervises(s, p, t);
   return changeTask(s.db, t, 'pull-back', {
     set: { ...REQUEUE, target_agent_id: null },
     events: [

@@ -3,12 +3,13 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { actorOf, type Principal } from '../auth/principal.js';
-import { IdParams } from '../http/schemas.js';
+import { HTTP_URL_PATTERN, IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
 import { captureMany, captureTask } from './capture.js';
 import { CaptureBatcher } from './batcher.js';
 import { loadTask } from './change.js';
-import { effectivePriority } from '@worklane/core';
+import { effectivePriority, supervisesTask } from '@worklane/core';
+import { supervisionFor, taskScope } from '../auth/supervision.js';
 import { taskDto } from './dto.js';
 import type { TaskRow } from '../db/schema.js';
 
@@ -29,7 +30,7 @@ export const CaptureBody = Type.Object(
     ),
     language: Type.Optional(Type.String({ maxLength: 20 })),
     queue: Type.Optional(Name),
-    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+    url: Type.Optional(Type.String({ format: 'uri', pattern: HTTP_URL_PATTERN, maxLength: 2000, description: 'absolute http(s) URL' })),
     customerId: Type.Optional(Name),
     caseId: Type.Optional(Name),
   },
@@ -38,9 +39,14 @@ export const CaptureBody = Type.Object(
 
 const TASK_READERS = { roles: ['supervisor', 'analyst', 'agent'] as const, scopes: ['tasks:read', 'tasks:write'] as const };
 
-/** Agents see tasks they hold, were offered or transferred, that wait in their queues, or in their teams' bins. */
+/**
+ * Admins, analysts and API keys see every task; supervisors their teams' (auth/supervision.ts);
+ * agents the tasks they hold, were offered or transferred, that wait in their queues, or in their teams' bins.
+ */
 async function assertVisible(s: Services, p: Principal | undefined, t: TaskRow): Promise<void> {
-  if (!p || p.kind === 'api-key' || p.roles.some((r) => r !== 'agent')) return;
+  if (!p || p.kind === 'api-key' || p.roles.includes('admin') || p.roles.includes('analyst')) return;
+  if (p.roles.includes('supervisor') && supervisesTask(supervisionFor(s, p), taskScope(t))) return;
+  if (!p.roles.includes('agent')) throw notFound(`Task ${t.id}`);
   if (t.assignee_id === p.id || t.target_agent_id === p.id) return;
   if (t.queue_id && s.config.snapshot.queues.get(t.queue_id)?.members.has(p.id)) return;
   if (t.team_bin && (await s.db.selectFrom('team_members').select('user_id').where('team_id', '=', t.team_bin).where('user_id', '=', p.id).executeTakeFirst())) return;
@@ -126,6 +132,22 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     const limit = Math.min(Math.max(Number(q.limit ?? 50), 1), 500);
     const cursor = decodeCursor(q.cursor);
     let query = s.db.selectFrom('tasks').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+    const p = request.principal;
+    // Supervisors list their teams' tasks only (analysts, admins and keys: all).
+    if (p?.kind === 'user' && !p.roles.includes('admin') && !p.roles.includes('analyst')) {
+      const sup = supervisionFor(s, p);
+      if (!sup.all) {
+        const [queues, people, teams] = [[...sup.queues], [...sup.people], [...sup.teams]];
+        if (!queues.length && !people.length && !teams.length) return { items: [], nextCursor: null };
+        query = query.where((eb) =>
+          eb.or([
+            ...(queues.length ? [eb('queue_id', 'in', queues)] : []),
+            ...(people.length ? [eb('assignee_id', 'in', people), eb('target_agent_id', 'in', people)] : []),
+            ...(teams.length ? [eb('team_bin', 'in', teams)] : []),
+          ]),
+        );
+      }
+    }
     if (q.state) query = query.where('state', '=', q.state);
     if (q.queue) query = query.where('queue_id', '=', q.queue);
     if (q.assignee) query = query.where('assignee_id', '=', q.assignee);

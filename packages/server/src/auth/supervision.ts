@@ -1,0 +1,26 @@
+import { SUPERVISE_ALL, supervisesTask, supervisionOf, type Supervision } from '@worklane/core';
+import type { Services } from '../services.js';
+import type { Principal } from './principal.js';
+import type { TaskRow } from '../db/schema.js';
+import { notFound } from '../http/problems.js';
+
+/**
+ * What a caller oversees, from the configuration in memory (teams and queue members): admins and
+ * API keys everything, a supervisor their teams (core `supervisionOf`), anyone else nothing.
+ */
+export function supervisionFor(s: Services, p: Principal): Supervision {
+  if (p.kind === 'api-key') return SUPERVISE_ALL;
+  const snap = s.config.snapshot;
+  return supervisionOf(p.id, p.roles, { teams: snap.teams, queues: snap.queues.values() });
+}
+
+export const taskScope = (t: TaskRow) => ({ queueId: t.queue_id, assigneeId: t.assignee_id, targetAgentId: t.target_agent_id, teamBin: t.team_bin });
+
+/** A supervisor acting outside their teams gets 404 (as an agent does): nobody learns which tasks exist. */
+export function assertSupervises(s: Services, p: Principal, t: TaskRow): void {
+  if (!supervisesTask(supervisionFor(s, p), taskScope(t))) throw notFound(`Task ${t.id}`);
+}
+
+/** Is the caller a supervisor (and not an admin) — whose reads and actions are limited to their teams? */
+export const isTeamSupervisor = (p: Principal | undefined): boolean =>
+  !!p && p.kind === 'user' && p.roles.includes('supervisor') && !p.roles.includes('admin');
