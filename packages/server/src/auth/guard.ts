@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { Problem, forbidden, unauthorized } from '../http/problems.js';
 import { sha256 } from './crypto.js';
+import { TickLoader } from '../db/tick-loader.js';
 import { assertSameOrigin } from '../security/csrf.js';
 import { allows, type Principal, type Role, type RouteAuth, type Scope } from './principal.js';
 
@@ -50,6 +51,25 @@ function lookUpApiKey(db: Kysely<DB>, keyHash: string) {
   return found;
 }
 
+type SessionRow = { sid: string; expires_at: Date; id: string; email: string; name: string; roles: string[]; disabled: boolean };
+const sessionLoaders = new WeakMap<Kysely<DB>, TickLoader<string, SessionRow>>();
+
+/** Session look-ups of one tick share one query (see TickLoader): one round trip for many requests. */
+function sessionLoader(db: Kysely<DB>): TickLoader<string, SessionRow> {
+  let l = sessionLoaders.get(db);
+  if (!l)
+    sessionLoaders.set(db, (l = new TickLoader(async (ids) => {
+      const rows = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled'])
+        .where('sessions.id', 'in', ids)
+        .execute();
+      return new Map(rows.map((r) => [r.sid, r as SessionRow]));
+    })));
+  return l;
+}
+
 /** Resolves the caller from a Bearer API key or the session cookie; throws 401 on a bad one. */
 export async function resolvePrincipal(db: Kysely<DB>, request: FastifyRequest): Promise<Principal | undefined> {
   const header = request.headers.authorization;
@@ -62,12 +82,7 @@ export async function resolvePrincipal(db: Kysely<DB>, request: FastifyRequest):
   }
   const token = request.cookies?.[SESSION_COOKIE];
   if (!token) return undefined;
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled'])
-    .where('sessions.id', '=', sha256(token))
-    .executeTakeFirst();
+  const row = await sessionLoader(db).load(sha256(token));
   if (!row || row.disabled) throw unauthorized('Your session is not valid; sign in again');
   if (row.expires_at.getTime() <= Date.now()) {
     await db.deleteFrom('sessions').where('id', '=', row.sid).execute();

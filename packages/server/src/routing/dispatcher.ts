@@ -13,7 +13,7 @@ import {
   type RoutingTask,
   type WaitingExplanation,
 } from '@worklane/core';
-import type { DB, OffersTable, TaskRow } from '../db/schema.js';
+import { json, type DB, type OffersTable, type TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
@@ -26,6 +26,11 @@ import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
 
 const noop = () => {};
+/** The offer's columns as the commit statement returns them beside the task's. */
+interface OfferColumns {
+  o_id: string; o_agent_id: string; o_state: string; o_step: string; o_reason: string;
+  o_created_at: Date; o_expires_at: Date; o_closed_at: Date | null; o_decline_reason: string | null;
+}
 /** After a failed round or timer (the database went away): rebuild from the database this much later, doubling while it keeps failing. */
 const RECOVER_MS = 1000;
 const RECOVER_MAX_MS = 30_000;
@@ -301,32 +306,51 @@ export class Dispatcher {
       const q = queues.get(w.queueId)!;
       return { d, w, q, auto: q.autoAnswer };
     });
-    const outcomes = await this.db.transaction().execute(async (trx) => {
-      const at = new Date(now);
-      const values = sql.join(plan.map((p) => sql`(${p.d.taskId}::text, ${p.w.version}::int, ${p.auto ? 'assigned' : 'offered'}::text, ${p.auto ? p.d.agentId : null}::text)`));
-      const { rows } = await sql<TaskRow>`
+    const at = new Date(now);
+    // One statement (data-modifying CTEs), so one round trip and its own transaction: the tasks
+    // that still have the version decided on become offered/assigned, and only those get an offer
+    // and events. Event order follows the decisions'.
+    const items = plan.map((p) => {
+      const offerId = randomUUID();
+      const expiresAt = new Date(now + p.q.offerTimeoutSeconds * 1000).toISOString();
+      return {
+        id: p.d.taskId, version: p.w.version, state: p.auto ? 'assigned' : 'offered', assignee: p.auto ? p.d.agentId : null, offer_id: offerId,
+        agent: p.d.agentId, step: p.d.step, reason: p.d.reason, expires_at: expiresAt, auto: p.auto,
+        events: [
+          { type: 'task.offered', data: { offerId, agent: p.d.agentId, step: p.d.step, reason: p.d.reason, expiresAt } },
+          ...(p.auto ? [{ type: 'task.assigned', data: { offerId, agent: p.d.agentId, autoAnswer: true } }] : []),
+        ],
+      };
+    });
+    const { rows } = await sql<TaskRow & OfferColumns>`
+      with v as (
+        select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
+          id text, version int, state text, assignee text, offer_id text, agent text, step text, reason text, expires_at timestamptz, auto boolean, events jsonb
+        )) with ordinality as v(id, version, state, assignee, offer_id, agent, step, reason, expires_at, auto, events, n)),
+      upd as (
         update tasks as t set state = v.state, assignee_id = v.assignee, version = t.version + 1, updated_at = ${at}
-        from (values ${values}) as v(id, version, state, assignee)
-        where t.id = v.id and t.state = 'queued' and t.version = v.version
-        returning t.*`.execute(trx);
-      const won = new Map(rows.map((t) => [t.id, t]));
-      const winners = plan.filter((p) => won.has(p.d.taskId)).map((p) => ({ ...p, offerId: randomUUID(), expiresAt: new Date(now + p.q.offerTimeoutSeconds * 1000) }));
-      const offers = winners.length
-        ? await trx
-            .insertInto('offers')
-            .values(winners.map((p) => ({ id: p.offerId, task_id: p.d.taskId, agent_id: p.d.agentId, state: p.auto ? 'accepted' : 'pending', step: p.d.step, reason: p.d.reason, expires_at: p.expiresAt, closed_at: p.auto ? at : null })))
-            .returningAll()
-            .execute()
-        : [];
-      await appendEvents(trx, winners.flatMap((p) => [
-        { type: 'task.offered', taskId: p.d.taskId, userId: p.d.agentId, data: { offerId: p.offerId, agent: p.d.agentId, step: p.d.step, reason: p.d.reason, expiresAt: p.expiresAt.toISOString() } },
-        ...(p.auto ? [{ type: 'task.assigned', taskId: p.d.taskId, userId: p.d.agentId, data: { offerId: p.offerId, agent: p.d.agentId, autoAnswer: true } }] : []),
-      ]));
-      const offerOf = new Map(offers.map((o) => [o.task_id, o]));
-      return plan.map((p): Outcome => {
-        const task = won.get(p.d.taskId);
-        return task ? { d: p.d, task, offer: offerOf.get(p.d.taskId)!, auto: p.auto } : { d: p.d, lost: true, version: p.w.version };
-      });
+        from v where t.id = v.id and t.state = 'queued' and t.version = v.version
+        returning t.*),
+      ins as (
+        insert into offers (id, task_id, agent_id, state, step, reason, expires_at, closed_at)
+        select v.offer_id, v.id, v.agent, case when v.auto then 'accepted' else 'pending' end, v.step, v.reason, v.expires_at, case when v.auto then ${at}::timestamptz end
+        from v join upd on upd.id = v.id order by v.n
+        returning *),
+      ev as (
+        insert into events (type, task_id, user_id, data)
+        select x.e->>'type', v.id, v.agent, x.e->'data'
+        from v join upd on upd.id = v.id cross join lateral jsonb_array_elements(v.events) with ordinality as x(e, n)
+        order by v.n, x.n)
+      select upd.*, ins.id as o_id, ins.agent_id as o_agent_id, ins.state as o_state, ins.step as o_step, ins.reason as o_reason,
+             ins.created_at as o_created_at, ins.expires_at as o_expires_at, ins.closed_at as o_closed_at, ins.decline_reason as o_decline_reason
+      from upd join ins on ins.task_id = upd.id`.execute(this.db);
+    const won = new Map(rows.map((r) => [r.id, r]));
+    const outcomes = plan.map((p): Outcome => {
+      const r = won.get(p.d.taskId);
+      if (!r) return { d: p.d, lost: true, version: p.w.version };
+      const { o_id, o_agent_id, o_state, o_step, o_reason, o_created_at, o_expires_at, o_closed_at, o_decline_reason, ...task } = r;
+      const offer = { id: o_id, task_id: task.id, agent_id: o_agent_id, state: o_state, step: o_step, reason: o_reason, created_at: o_created_at, expires_at: o_expires_at, closed_at: o_closed_at, decline_reason: o_decline_reason };
+      return { d: p.d, task: task as TaskRow, offer, auto: p.auto };
     });
     // Committed: now update memory and announce.
     for (const o of outcomes) {

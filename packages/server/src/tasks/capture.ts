@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { addBusinessTime, classify, renderUrlTemplate, type Calendar, type SkillRequirement } from '@worklane/core';
 import { json, type DB, type TaskRow } from '../db/schema.js';
 import type { ConfigCache, Worktype } from '../config/cache.js';
@@ -239,22 +239,9 @@ export async function captureMany(
     }
   });
   if (rows.length) {
-    const inserted = await db.transaction().execute(async (trx) => {
-      const got = await trx.insertInto('tasks').values(rows.map((r) => taskValues(r.row))).onConflict((oc) => oc.doNothing()).returningAll().execute();
-      const indexOf = new Map(rows.map((r) => [r.row.id, r.index]));
-      await appendEvents(trx, got.flatMap((t) => {
-        const a = actorAt(indexOf.get(t.id)!);
-        return [
-          { type: 'task.created', actor: a, taskId: t.id, data: { worktype: t.worktype, source: t.source, externalId: t.external_id, priority: t.priority } },
-          { type: 'task.queued', actor: a, taskId: t.id, data: { queue: t.queue_id, classification: t.classification } },
-        ];
-      }));
-      return got;
-    });
-    const byId = new Map(inserted.map((t) => [t.id, t]));
+    const inserted = await insertTasks(db, rows.map((r) => ({ row: r.row, actor: actorAt(r.index) })), now);
     for (const { index, row } of rows) {
-      const t = byId.get(row.id);
-      if (t) results[index] = { index, status: 201, task: t };
+      if (inserted.has(row.id)) results[index] = { index, status: 201, task: { ...row, created_at: now } };
       else {
         const first = await findExisting(db, inputs[index]!, null);
         results[index] = first
@@ -264,4 +251,42 @@ export async function captureMany(
     }
   }
   return results as BulkItem[];
+}
+
+/** Task columns in insert order (every column: the rows carry all of them, created_at included). */
+const TASK_COLUMNS = [
+  'id', 'worktype', 'source', 'external_id', 'title', 'description', 'attributes', 'priority', 'due_at', 'expires_at', 'skills', 'language',
+  'queue_id', 'media_type', 'state', 'assignee_id', 'wrap_up_code', 'note', 'url', 'customer_id', 'case_id', 'classification',
+  'entered_queue_at', 'created_at', 'updated_at', 'completed_at', 'version', 'wake_at', 'paused_reason', 'target_agent_id', 'team_bin',
+  'escalation_level', 'priority_boost', 'exceptions_fired',
+] as const satisfies readonly (keyof TaskRow)[];
+
+/**
+ * Inserts new tasks and their created/queued events as one statement: the rows travel as one JSON
+ * parameter (`jsonb_populate_recordset` types every column), duplicates by a unique index are
+ * skipped (`on conflict do nothing`), and only inserted tasks get events. One round trip and one
+ * commit for the whole batch; nothing comes back but the ids that were inserted, since the rows
+ * are already known here.
+ */
+async function insertTasks(db: Kysely<DB>, items: { row: NewTaskRow; actor: string | null }[], now: Date): Promise<Set<string>> {
+  const cols = sql.join(TASK_COLUMNS.map((c) => sql.ref(c)));
+  const rows = items.map(({ row }) => ({ ...row, created_at: now }));
+  const events = items.flatMap(({ row, actor }) => [
+    { type: 'task.created', actor, task_id: row.id, data: { worktype: row.worktype, source: row.source, externalId: row.external_id, priority: row.priority } },
+    { type: 'task.queued', actor, task_id: row.id, data: { queue: row.queue_id, classification: row.classification } },
+  ]);
+  const { rows: got } = await sql<{ id: string }>`
+    with ins as (
+      insert into tasks (${cols})
+      select ${cols} from jsonb_populate_recordset(null::tasks, ${JSON.stringify(rows)}::jsonb)
+      on conflict do nothing
+      returning id),
+    ev as (
+      insert into events (type, actor, task_id, data)
+      select e.type, e.actor, e.task_id, e.data
+      from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (type text, actor text, task_id text, data jsonb)) with ordinality as e(type, actor, task_id, data, n)
+      where e.task_id in (select id from ins)
+      order by e.n)
+    select id from ins`.execute(db);
+  return new Set(got.map((r) => r.id));
 }
