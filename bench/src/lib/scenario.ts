@@ -30,6 +30,10 @@ export interface Sizes {
   embeddedSeconds: number;
   embeddedDispatchTasks: number;
   embeddedAgents: number;
+  /** reports: events of history written into the database, over this many days; requests per report. */
+  reportEvents: number;
+  reportDays: number;
+  reportRequests: number;
   /** Upper bound for any one wait inside a scenario (loading, draining, settling). */
   maxWaitSeconds: number;
 }
@@ -41,6 +45,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     offerRate: 100, offerSeconds: 0.5, offerAgents: 10, offerCapacity: 3,
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,
     embeddedSeconds: 0.5, embeddedDispatchTasks: 100, embeddedAgents: 10, maxWaitSeconds: 45,
+    reportEvents: 20_000, reportDays: 3, reportRequests: 5,
   },
   standard: {
     preset: 'standard', captureSeconds: 10, warmupSeconds: 2, captureConnections: 50, bulkSeconds: 10, bulkConnections: 4, bulkSize: 500,
@@ -48,6 +53,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     offerRate: 2000, offerSeconds: 10, offerAgents: 200, offerCapacity: 3,
     scaleTasks: 100_000, scaleAgents: 2000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 20,
     embeddedSeconds: 10, embeddedDispatchTasks: 2000, embeddedAgents: 50, maxWaitSeconds: 120,
+    reportEvents: 1_000_000, reportDays: 30, reportRequests: 40,
   },
   full: {
     preset: 'full', captureSeconds: 30, warmupSeconds: 3, captureConnections: 50, bulkSeconds: 30, bulkConnections: 4, bulkSize: 500,
@@ -55,6 +61,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     offerRate: 2000, offerSeconds: 30, offerAgents: 1000, offerCapacity: 3,
     scaleTasks: 1_000_000, scaleAgents: 10_000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 50,
     embeddedSeconds: 30, embeddedDispatchTasks: 20_000, embeddedAgents: 200, maxWaitSeconds: 900,
+    reportEvents: 10_000_000, reportDays: 30, reportRequests: 40,
   },
 };
 

@@ -34,16 +34,25 @@ function filterSql(q: ReportQuery, caseTypeCol = 'case_type'): RawBuilder<unknow
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /**
- * The report's facts: aggregates of rolled-up hours plus the events past the watermark (read in
- * the same statement, so an event is counted exactly once), grouped by bucket and the report's
+ * The report's facts: aggregates of rolled-up hours plus the events past the watermark, grouped by bucket and the report's
  * groupings in SQL so only a few hundred rows come back.
  */
 export async function readFacts(db: Kysely<DB>, q: ReportQuery): Promise<{ facts: Fact[]; durations: Duration[] }> {
+  // One snapshot for the watermark and both reads: an event is in the aggregates or in the tail,
+  // never both. The watermark goes in as a value so the planner sees how small the tail is.
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx); // JIT compiling costs seconds here and saves nothing
+    const wm = Number((await sql<{ watermark: string }>`select watermark from report_rollup where id = 1`.execute(trx)).rows[0]?.watermark ?? 0);
+    return read(trx, q, wm);
+  });
+}
+
+async function read(db: Kysely<DB>, q: ReportQuery, watermark: number): Promise<{ facts: Fact[]; durations: Duration[] }> {
   const { def } = q;
   const metrics = sql.join(def.metrics.map((m) => sql.lit(m)));
   const dims = def.groupBy.filter((d) => d !== 'code').map((d) => sql.ref(COLUMN[d]));
   const keep = [...dims, sql.ref('metric'), sql.ref('code')];
-  const wm = sql`(select watermark from report_rollup where id = 1)`;
+  const wm = sql`${watermark}`;
   const rows = await sql<{ bucket: Date; queue?: string; agent?: string; case_type?: string; metric: string; code: string; n: number; total: number; max: number | null; within: number }>`
     with ${factsCte(wm, null)}, tail as (${grainSelect(def.grain)}),
     x as (

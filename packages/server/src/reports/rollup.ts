@@ -8,7 +8,7 @@ export interface RollupOptions {
   batch: number;
   /** How often to look for new events. */
   pollMs: number;
-  /** Leave events younger than this: a transaction that took an id earlier may not have committed yet. */
+  /** Leave event ids seen for less than this: a transaction that took a lower id may not have committed yet. */
   settleMs: number;
 }
 
@@ -27,6 +27,7 @@ export class ReportRollup {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private marks: { id: number; at: number }[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -67,6 +68,23 @@ export class ReportRollup {
     return done;
   }
 
+  /**
+   * The highest event id seen at least `settleMs` ago. Ids are taken before commit, so a fresh id
+   * may still have a lower neighbour in flight; after the settle time that one has committed (or
+   * never will). By id age, not by `at`: an event stamped in the future must not stall the rollup.
+   */
+  private async settled(db: Kysely<DB>, settleMs: number): Promise<number> {
+    const top = Number((await sql<{ m: string | null }>`select coalesce(max(id), 0) as m from events`.execute(db)).rows[0]?.m ?? 0);
+    const now = Date.now();
+    this.marks.push({ id: top, at: now });
+    let settled = settleMs <= 0 ? top : 0;
+    for (const m of this.marks) if (m.at <= now - settleMs) settled = Math.max(settled, m.id);
+    // Keep the newest mark old enough (the answer next time too) and the younger ones.
+    const old = this.marks.filter((m) => m.at <= now - settleMs);
+    this.marks = [...old.slice(-1), ...this.marks.filter((m) => m.at > now - settleMs)].slice(-1000);
+    return settled;
+  }
+
   /** The current watermark (events up to this id are in the aggregates). */
   async watermark(): Promise<number> {
     const r = await sql<{ watermark: string }>`select watermark from report_rollup where id = 1`.execute(this.db);
@@ -76,16 +94,11 @@ export class ReportRollup {
   /** One batch; returns how far the watermark moved (0: caught up). */
   async batch(settleMs = this.options.settleMs): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      // PostgreSQL's JIT would spend seconds compiling this short statement (its cost estimate is high).
+      await sql`set local jit = off`.execute(trx);
       // The row lock makes concurrent processes take turns; the loser re-reads the moved watermark.
       const wm = Number((await sql<{ watermark: string }>`select watermark from report_rollup where id = 1 for update`.execute(trx)).rows[0]!.watermark);
-      const limit = wm + this.options.batch;
-      const r = await sql<{ top: string | null; young: string | null }>`
-        select (select max(id) from events where id > ${wm} and id <= ${limit}) as top,
-               (select min(id) from events where id > ${wm} and id <= ${limit} and at > now() - ${settleMs} * interval '1 millisecond') as young`.execute(trx);
-      const top = r.rows[0]?.top === null || r.rows[0]?.top === undefined ? null : Number(r.rows[0].top);
-      if (top === null) return 0;
-      const young = r.rows[0]?.young === null || r.rows[0]?.young === undefined ? null : Number(r.rows[0].young);
-      const hi = young === null ? top : young - 1;
+      const hi = Math.min(wm + this.options.batch, await this.settled(trx, settleMs));
       if (hi <= wm) return 0;
       await sql`
         with ${factsCte(sql`${wm}`, sql`${hi}`)},
