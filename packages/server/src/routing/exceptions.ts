@@ -5,6 +5,7 @@ import { appendEvents } from '../events/append.js';
 import { taskDto } from '../tasks/dto.js';
 import { Alarm } from './alarm.js';
 import type { Dispatcher, Waiting } from './dispatcher.js';
+import { supervisorsOf } from '../auth/supervision.js';
 
 const SWEEP_MS = 2_000;
 
@@ -113,7 +114,7 @@ export class ExceptionWatch {
       this.d.track(row);
       const alerts = rules.filter((r) => r.alertSupervisors);
       if (alerts.length)
-        this.d.hub.toSupervisors({ type: 'alert', level: 'warning', message: `Task "${row.title}": exception ${alerts.map((r) => r.id).join(', ')}`, taskId: row.id, task: taskDto(row) });
+        this.d.hub.toSupervisors({ type: 'alert', level: 'warning', message: `Task "${row.title}": exception ${alerts.map((r) => r.id).join(', ')}`, taskId: row.id, task: taskDto(row) }, supervisorsOf(this.d.config, row));
     }
     if (changed.length) this.d.hub.toSupervisors({ type: 'stats.changed' });
   }

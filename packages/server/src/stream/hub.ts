@@ -35,12 +35,15 @@ export class StreamHub {
     for (const set of this.byUser.values()) for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);
   }
 
-  /** Supervisors and admins: live statistics. */
-  toSupervisors(message: object): void {
+  /**
+   * Supervisors and admins: live statistics, and alerts about one task to those who supervise it
+   * (`sees`, e.g. auth/supervision.ts `supervisorsOf`): a supervisor hears only of their teams' work.
+   */
+  toSupervisors(message: object, sees?: (userId: string, roles: readonly Role[]) => boolean): void {
     const data = JSON.stringify(message);
     for (const set of this.byUser.values())
       for (const c of set)
-        if (c.socket.readyState === 1 && (c.roles.includes('supervisor') || c.roles.includes('admin'))) c.socket.send(data);
+        if (c.socket.readyState === 1 && (c.roles.includes('supervisor') || c.roles.includes('admin')) && (!sees || sees(c.userId, c.roles))) c.socket.send(data);
   }
 
   connectedUsers(): number {

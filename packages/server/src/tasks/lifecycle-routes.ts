@@ -8,6 +8,7 @@ import { taskDto } from './dto.js';
 import { afterChange } from './after.js';
 import { onTaskFinished } from '../cases/hooks.js';
 import type { Change } from './change.js';
+import { supervisorsOf } from '../auth/supervision.js';
 import {
   assignTask, cancelTask, completeTask, escalateTask, pauseTask, pullBackTask, reclassifyTask, rescheduleTask, resumeTask, transferTask, updateTask,
 } from './lifecycle.js';
@@ -101,7 +102,7 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
     schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ reason: Reason }, strict) },
   }, async (request) => {
     const c = await escalateTask(s, requirePrincipal(request), request.params.id, request.body.reason);
-    s.hub.toSupervisors({ type: 'alert', level: 'warning', message: `Task "${c.after.title}" was escalated: ${request.body.reason}`, taskId: c.after.id });
+    s.hub.toSupervisors({ type: 'alert', level: 'warning', message: `Task "${c.after.title}" was escalated: ${request.body.reason}`, taskId: c.after.id }, supervisorsOf(s.config, c.after));
     return done(c);
   });
 

@@ -165,6 +165,19 @@ describe.each(BACKENDS)('supervisor scope on $backend', ({ backend, skip }) => {
     expect((await sam.req('GET', `/api/v1/cases/${caseId}/comments`)).json.items).toEqual([]);
   });
 
+  it.skipIf(skip)('live alerts about a task reach only the supervisors whose teams it concerns', async () => {
+    const [ninaLive, samLive, adminLive] = await Promise.all([nina.stream(), sam.stream(), admin.stream()]);
+    for (const t of [night, day]) expect((await crm().req('POST', `/api/v1/tasks/${t.id}/escalate`, { reason: `alert ${t.id}` })).status).toBe(200);
+    const alerted = (m: Json, t: Json) => m.type === 'alert' && m.taskId === t.id;
+    await ninaLive.next((m) => alerted(m, night));
+    await samLive.next((m) => alerted(m, day));
+    await adminLive.next((m) => alerted(m, night));
+    await adminLive.next((m) => alerted(m, day));
+    expect(ninaLive.messages.some((m) => alerted(m, day))).toBe(false);
+    expect(samLive.messages.some((m) => alerted(m, night))).toBe(false);
+    for (const st of [ninaLive, samLive, adminLive]) st.close();
+  });
+
   it.skipIf(skip)('joining a team widens the scope at once; leaving it narrows it', async () => {
     expect((await admin.req('PATCH', '/api/v1/teams/night', { members: ['nina@worklane.local', 'ned@worklane.local', 'otto@worklane.local'] })).status).toBe(200);
     expect(ids(await otto.req('GET', '/api/v1/tasks?limit=500'))).toEqual([night.id]);
