@@ -34,7 +34,7 @@ export class Channels {
 
   async send(m: Outgoing, shutdown: AbortSignal): Promise<SendResult> {
     const started = performance.now();
-    const r = await (m.channel === 'email' ? this.email(m) : this.http(m, shutdown)).catch((err: unknown) => fail(describe(err)));
+    const r = await (m.channel === 'email' ? this.email(m, shutdown) : this.http(m, shutdown)).catch((err: unknown) => fail(describe(err)));
     return { ...r, durationMs: performance.now() - started, interrupted: !r.ok && shutdown.aborted };
   }
 
@@ -42,7 +42,30 @@ export class Channels {
     this.mailer?.close();
   }
 
-  private async email(m: Outgoing): Promise<Omit<SendResult, 'durationMs'>> {
+  /**
+   * nodemailer's timeouts are per phase (connect, greeting, each silence): a server that answers
+   * every command just in time would hold the attempt for minutes, and a stalled one would hold
+   * shutdown. The attempt as a whole gets `timeoutMs`, and shutdown interrupts it (not an attempt:
+   * the lease is released and it is sent again after the restart, with the same Message-ID).
+   */
+  private async email(m: Outgoing, shutdown: AbortSignal): Promise<Omit<SendResult, 'durationMs'>> {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const cut = new Promise<Omit<SendResult, 'durationMs'>>((resolve) => {
+      timer = setTimeout(() => resolve(fail(`timed out after ${this.o.timeoutMs} ms`)), this.o.timeoutMs);
+      onAbort = () => resolve(fail('interrupted by shutdown'));
+      if (shutdown.aborted) onAbort();
+      else shutdown.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.smtp(m), cut]);
+    } finally {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onAbort!);
+    }
+  }
+
+  private async smtp(m: Outgoing): Promise<Omit<SendResult, 'durationMs'>> {
     if (!this.o.smtpUrl) return fail('e-mail is not configured (WORKLANE_SMTP_URL)');
     this.mailer ??= nodemailer.createTransport({
       url: this.o.smtpUrl,
