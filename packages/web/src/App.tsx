@@ -8,7 +8,7 @@ import { NoAccess, RequireAuth, RequireRole } from './auth/RequireAuth';
 import { homePathFor, ME_KEY, useMe } from './auth/session';
 import type { Me } from './api/types';
 import { Shell } from './shell/Shell';
-import { ReportsPage } from './shell/ReportsPage';
+import { ReportsPage } from './reports/ReportsPage';
 import { AgentWorkspace } from './agent/AgentWorkspace';
 import { SupervisorPage } from './supervisor/SupervisorPage';
 import { AdminPage } from './admin/AdminPage';

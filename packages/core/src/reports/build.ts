@@ -47,7 +47,17 @@ export function buildReport(def: ReportDefinition, facts: readonly Fact[], durat
     g.m.add(f);
     total.add(f);
   }
+  // Durations by bucket and case type once, not filtered again for every row.
+  const byKey = new Map<string, number[]>();
+  if (def.durations)
+    for (const d of durations) {
+      const k = `${d.bucket}\u0000${d.caseType}`;
+      const list = byKey.get(k);
+      if (list) list.push(d.seconds);
+      else byKey.set(k, [d.seconds]);
+    }
   const p90Of = (pick: (d: Duration) => boolean) => (def.durations ? percentile(durations.filter(pick).map((d) => d.seconds), 0.9) : null);
+  const p90At = (bucket: number, caseType: string) => (def.durations ? percentile(byKey.get(`${bucket}\u0000${caseType}`) ?? [], 0.9) : null);
   const rows: Row[] = [...groups.values()].map((g) => {
     const row: Row = { bucket: new Date(g.bucket).toISOString() };
     def.groupBy.forEach((d, i) => {
@@ -55,7 +65,7 @@ export function buildReport(def: ReportDefinition, facts: readonly Fact[], durat
       if (d !== 'code') row[`${d}Name`] = name(d, g.keys[i]!);
     });
     const ct = def.groupBy.indexOf('caseType');
-    Object.assign(row, def.values(g.m, p90Of((d) => d.bucket === g.bucket && (ct < 0 || d.caseType === g.keys[ct]))));
+    Object.assign(row, def.values(g.m, ct < 0 ? p90Of((d) => d.bucket === g.bucket) : p90At(g.bucket, g.keys[ct]!)));
     return row;
   });
   rows.sort((a, b) => (a.bucket! < b.bucket! ? -1 : a.bucket! > b.bucket! ? 1 : 0) || def.groupBy.map((d) => String(a[d !== 'code' ? `${d}Name` : d]).localeCompare(String(b[d !== 'code' ? `${d}Name` : d]))).find((c) => c !== 0) || 0);

@@ -54,3 +54,17 @@ export function parseReportTime(s: string, zone: string): number | null {
   const t = DateTime.fromISO(s.replace(' ', 'T'), { zone });
   return t.isValid && t.year >= 1970 && t.year <= 9999 ? t.toMillis() : null;
 }
+
+/**
+ * The whole local days of `zone` inside [from, to), as instants, or null when there are none or a
+ * day does not start on a whole UTC hour (daily aggregates are built from hours).
+ */
+export function wholeDays(from: number, to: number, zone: string): { from: number; to: number } | null {
+  let d0 = DateTime.fromMillis(from, { zone }).startOf('day');
+  if (d0.toMillis() < from) d0 = d0.plus({ days: 1 }).startOf('day');
+  const d1 = DateTime.fromMillis(to, { zone }).startOf('day');
+  const f = d0.toMillis();
+  const t = d1.toMillis();
+  if (t <= f || f % HOUR !== 0 || t % HOUR !== 0) return null;
+  return { from: f, to: t };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bucketStart, bucketStarts, buildReport, checkRange, csvField, percentile, reportNamed, serviceLevel, toCsv, type Fact } from '../../src/index.js';
+import { bucketStart, bucketStarts, buildReport, checkRange, csvField, percentile, reportNamed, serviceLevel, toCsv, wholeDays, type Fact } from '../../src/index.js';
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -156,5 +156,14 @@ describe('buildReport', () => {
     const r = buildReport(def, [fact({ metric: 'case.closed', caseType: 'c1', code: 'resolved', n: 10, total: 3300, max: 600 })], durations, name);
     expect(r.rows[0]).toMatchObject({ caseType: 'c1', closed: 10, averageSeconds: 330, p90Seconds: 540, maxSeconds: 600 });
     expect(r.total).toMatchObject({ closed: 10, p90Seconds: 540 });
+  });
+});
+
+describe('wholeDays', () => {
+  it('finds the whole local days inside a range, or none', () => {
+    expect(wholeDays(at('2026-06-01T00:00:00Z'), at('2026-06-03T00:00:00Z'), 'UTC')).toEqual({ from: at('2026-06-01T00:00:00Z'), to: at('2026-06-03T00:00:00Z') });
+    expect(wholeDays(at('2026-06-01T05:00:00Z'), at('2026-06-03T07:00:00Z'), 'America/New_York')).toEqual({ from: at('2026-06-02T04:00:00Z'), to: at('2026-06-03T04:00:00Z') });
+    expect(wholeDays(at('2026-06-01T05:00:00Z'), at('2026-06-01T23:00:00Z'), 'UTC')).toBeNull();
+    expect(wholeDays(at('2026-06-01T00:00:00Z'), at('2026-06-05T00:00:00Z'), 'Asia/Kolkata')).toBeNull(); // days start at :30
   });
 });

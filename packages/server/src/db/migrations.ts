@@ -99,6 +99,7 @@ const migrations: Record<string, Migration> = {
   '0005_calendars': { up: (db) => import('../calendars/migration.js').then((m) => m.calendarsMigration(db)) },
   '0006_notifications': { up: notificationsMigration },
   '0007_reports': { up: (db) => import('../reports/migration.js').then((m) => m.reportsMigration(db)) },
+  '0008_report_daily': { up: (db) => import('../reports/migration.js').then((m) => m.reportDailyMigration(db)) },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -29,6 +29,8 @@ type QueryT = { from?: string; to?: string; interval?: Interval; tz?: string; fo
 export async function historicalRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get('/api/v1/reports', { config: { auth: READ }, schema: { tags: ['reports'] } }, async () => ({
     items: REPORTS.map((r) => ({ name: r.name, title: r.title, description: r.description, filters: r.filters, intervals: r.intervals, columns: r.columns })),
+    // What each filter can be: a report reader may not list users or teams elsewhere.
+    filterValues: await filterValues(s),
   }));
 
   app.get<{ Params: { name: string }; Querystring: QueryT }>(
@@ -100,4 +102,18 @@ async function nameLookup(s: Services, dims: readonly Dimension[]): Promise<Map<
   for (const c of s.config.snapshot.caseTypes.values()) out.set(`caseType:${c.id}`, c.name);
   if (dims.includes('agent')) for (const u of await s.db.selectFrom('users').select(['id', 'name']).execute()) out.set(`agent:${u.id}`, u.name);
   return out;
+}
+
+async function filterValues(s: Services): Promise<Record<Filter, { id: string; name: string }[]>> {
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  const [users, teams] = await Promise.all([
+    s.db.selectFrom('users').select(['id', 'name', 'roles']).execute(),
+    s.db.selectFrom('teams').select(['id', 'name']).execute(),
+  ]);
+  return {
+    queue: [...s.config.snapshot.queues.values()].map((q) => ({ id: q.id, name: q.name })).sort(byName),
+    team: teams.sort(byName),
+    agent: users.filter((u) => u.roles.includes('agent')).map((u) => ({ id: u.id, name: u.name })).sort(byName),
+    caseType: [...s.config.snapshot.caseTypes.values()].map((c) => ({ id: c.id, name: c.name })).sort(byName),
+  };
 }

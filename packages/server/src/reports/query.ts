@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Duration, Fact, Filter, Interval, ReportDefinition } from '@worklane/core';
+import { wholeDays, type Duration, type Fact, type Filter, type Interval, type ReportDefinition } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import { factsCte, grainSelect } from './facts-sql.js';
 
@@ -42,13 +42,22 @@ export async function readFacts(db: Kysely<DB>, q: ReportQuery): Promise<{ facts
   // never both. The watermark goes in as a value so the planner sees how small the tail is.
   return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
     await sql`set local jit = off`.execute(trx); // JIT compiling costs seconds here and saves nothing
-    const wm = Number((await sql<{ watermark: string }>`select watermark from report_rollup where id = 1`.execute(trx)).rows[0]?.watermark ?? 0);
-    return read(trx, q, wm);
+    const r = (await sql<{ watermark: string; day_zone: string }>`select watermark, day_zone from report_rollup where id = 1`.execute(trx)).rows[0];
+    return read(trx, q, Number(r?.watermark ?? 0), r?.day_zone ?? 'UTC');
   });
 }
 
-async function read(db: Kysely<DB>, q: ReportQuery, watermark: number): Promise<{ facts: Fact[]; durations: Duration[] }> {
+async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: string): Promise<{ facts: Fact[]; durations: Duration[] }> {
   const { def } = q;
+  // Whole local days come from the daily aggregates when the report is in their zone; hours cover the rest.
+  const days = q.interval !== 'hour' && q.zone === dayZone ? wholeDays(q.from.getTime(), q.to.getTime(), q.zone) : null;
+  const hourRanges = days ? [[q.from.getTime(), days.from], [days.to, q.to.getTime()]].filter(([a, b]) => a! < b!) : [[q.from.getTime(), q.to.getTime()]];
+  const hourCond = hourRanges.length ? sql.join(hourRanges.map(([a, b]) => sql`(hour >= ${new Date(a!)} and hour < ${new Date(b!)})`), sql` or `) : sql`false`;
+  const dayRows = days
+    ? sql`union all
+      select day as hour, metric, queue, agent, case_type, code, n::float8 as n, total, max, within::float8 as within from report_daily
+      where grain = ${def.grain} and day >= ${new Date(days.from)} and day < ${new Date(days.to)} and metric in (${sql.join(def.metrics.map((m) => sql.lit(m)))})`
+    : sql``;
   const metrics = sql.join(def.metrics.map((m) => sql.lit(m)));
   const dims = def.groupBy.filter((d) => d !== 'code').map((d) => sql.ref(COLUMN[d]));
   const keep = [...dims, sql.ref('metric'), sql.ref('code')];
@@ -57,7 +66,8 @@ async function read(db: Kysely<DB>, q: ReportQuery, watermark: number): Promise<
     with ${factsCte(wm, null)}, tail as (${grainSelect(def.grain)}),
     x as (
       select hour, metric, queue, agent, case_type, code, n::float8 as n, total, max, within::float8 as within from report_hourly
-      where grain = ${def.grain} and hour >= ${q.from} and hour < ${q.to} and metric in (${metrics})
+      where grain = ${def.grain} and (${hourCond}) and metric in (${metrics})
+      ${dayRows}
       union all
       select hour, metric, queue, agent, case_type, code, n::float8, coalesce(secs, 0), secs, within::float8 from tail
       where hour >= ${q.from} and hour < ${q.to} and metric in (${metrics}))

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { isZone } from '@worklane/core';
 import { factsCte, grainSelect } from './facts-sql.js';
 
 export interface RollupOptions {
@@ -10,12 +11,15 @@ export interface RollupOptions {
   pollMs: number;
   /** Leave event ids seen for less than this: a transaction that took a lower id may not have committed yet. */
   settleMs: number;
+  /** Time zone of the daily aggregates (reports by day, week, month in this zone read them). */
+  dayZone: string;
 }
 
 export const rollupOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): RollupOptions => ({
   batch: Number(env.WORKLANE_REPORT_BATCH ?? 20_000),
   pollMs: Number(env.WORKLANE_REPORT_POLL_MS ?? 5_000),
   settleMs: Number(env.WORKLANE_REPORT_SETTLE_MS ?? 5_000),
+  dayZone: env.WORKLANE_REPORT_TIME_ZONE ?? 'UTC',
 });
 
 /**
@@ -37,7 +41,29 @@ export class ReportRollup {
 
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.running = this.useZone(this.options.dayZone).catch((err) => this.log.warn({ err }, 'report rollup: could not switch the day time zone'));
+    void this.running.finally(() => this.schedule(0));
+  }
+
+  /**
+   * Days of `report_daily` are local days of one zone (WORKLANE_REPORT_TIME_ZONE). When it changes,
+   * the days are rebuilt from the hours, in one transaction, before the next batch.
+   */
+  async useZone(zone: string): Promise<void> {
+    if (!isZone(zone)) {
+      this.log.warn({ zone }, 'WORKLANE_REPORT_TIME_ZONE is not a known time zone; keeping the current one');
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const cur = (await sql<{ day_zone: string }>`select day_zone from report_rollup where id = 1 for update`.execute(trx)).rows[0]!.day_zone;
+      if (cur === zone) return;
+      await sql`delete from report_daily`.execute(trx);
+      await sql`
+        insert into report_daily (grain, day, metric, queue, agent, case_type, code, n, total, max, within)
+        select grain, date_trunc('day', hour, ${zone}), metric, queue, agent, case_type, code, sum(n), sum(total), max(max), sum(within)
+        from report_hourly group by 1, 2, 3, 4, 5, 6, 7`.execute(trx);
+      await sql`update report_rollup set day_zone = ${zone} where id = 1`.execute(trx);
+    });
   }
 
   async stop(): Promise<void> {
@@ -100,20 +126,32 @@ export class ReportRollup {
       const wm = Number((await sql<{ watermark: string }>`select watermark from report_rollup where id = 1 for update`.execute(trx)).rows[0]!.watermark);
       const hi = Math.min(wm + this.options.batch, await this.settled(trx, settleMs));
       if (hi <= wm) return 0;
+      const zone = (await sql<{ day_zone: string }>`select day_zone from report_rollup where id = 1`.execute(trx)).rows[0]!.day_zone;
+      const add = (table: 'report_hourly' | 'report_daily', col: 'hour' | 'day') => sql`
+        on conflict (grain, ${sql.ref(col)}, metric, queue, agent, case_type, code) do update set
+          n = ${sql.table(table)}.n + excluded.n, total = ${sql.table(table)}.total + excluded.total,
+          max = greatest(${sql.table(table)}.max, excluded.max), within = ${sql.table(table)}.within + excluded.within`;
       await sql`
         with ${factsCte(sql`${wm}`, sql`${hi}`)},
         durations as (
           insert into report_case_durations (event_id, at, case_type, seconds)
           select id, hour, case_type, secs from facts where metric = 'case.closed' and secs is not null
           on conflict (event_id) do nothing returning 1),
-        q as (${grainSelect('queue')}), a as (${grainSelect('agent')})
-        insert into report_hourly (grain, hour, metric, queue, agent, case_type, code, n, total, max, within)
-        select 'queue', hour, metric, queue, agent, case_type, code, sum(n), coalesce(sum(secs), 0), max(secs), sum(within) from q group by hour, metric, queue, agent, case_type, code
-        union all
-        select 'agent', hour, metric, queue, agent, case_type, code, sum(n), coalesce(sum(secs), 0), max(secs), sum(within) from a group by hour, metric, queue, agent, case_type, code
-        on conflict (grain, hour, metric, queue, agent, case_type, code) do update set
-          n = report_hourly.n + excluded.n, total = report_hourly.total + excluded.total,
-          max = greatest(report_hourly.max, excluded.max), within = report_hourly.within + excluded.within`.execute(trx);
+        q as (${grainSelect('queue')}), a as (${grainSelect('agent')}),
+        g as (
+          select 'queue' as grain, hour, metric, queue, agent, case_type, code, sum(n) as n, coalesce(sum(secs), 0) as total, max(secs) as max, sum(within) as within
+          from q group by hour, metric, queue, agent, case_type, code
+          union all
+          select 'agent', hour, metric, queue, agent, case_type, code, sum(n), coalesce(sum(secs), 0), max(secs), sum(within)
+          from a group by hour, metric, queue, agent, case_type, code),
+        hourly as (
+          insert into report_hourly (grain, hour, metric, queue, agent, case_type, code, n, total, max, within)
+          select grain, hour, metric, queue, agent, case_type, code, n, total, max, within from g
+          ${add('report_hourly', 'hour')} returning 1)
+        insert into report_daily (grain, day, metric, queue, agent, case_type, code, n, total, max, within)
+        select grain, date_trunc('day', hour, ${zone}), metric, queue, agent, case_type, code, sum(n), sum(total), max(max), sum(within)
+        from g group by 1, 2, 3, 4, 5, 6, 7
+        ${add('report_daily', 'day')}`.execute(trx);
       await sql`update report_rollup set watermark = ${hi}, updated_at = now() where id = 1`.execute(trx);
       return hi - wm;
     });

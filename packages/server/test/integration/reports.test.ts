@@ -63,18 +63,18 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     await idle();
 
     // Exact times on one past day: waits, handle and resolution times become known numbers.
-    await db().updateTable('tasks').set({ created_at: T('10:00:00'), entered_queue_at: T('10:00:00') }).where('id', '=', t1).execute();
+    await db().updateTable('tasks').set({ created_at: T('10:00:00') as never, entered_queue_at: T('10:00:00') }).where('id', '=', t1).execute();
     await move(t1, 'task.created', T('10:00:00'));
     await move(t1, 'task.queued', T('10:00:00'));
     await move(t1, 'task.offered', T('10:00:10'));
     await move(t1, 'task.assigned', T('10:00:30'));
     await move(t1, 'task.completed', T('10:05:30'));
-    await db().updateTable('tasks').set({ created_at: T('11:00:00'), entered_queue_at: T('11:00:00') }).where('id', '=', t2).execute();
+    await db().updateTable('tasks').set({ created_at: T('11:00:00') as never, entered_queue_at: T('11:00:00') }).where('id', '=', t2).execute();
     await move(t2, 'task.created', T('11:00:00'));
     await move(t2, 'task.queued', T('11:00:00'));
     await move(t2, 'task.canceled', T('11:02:00'));
-    await db().updateTable('cases').set({ created_at: T('12:00:00') }).where('id', '=', c.id).execute();
-    await db().updateTable('tasks').set({ created_at: T('12:00:00'), entered_queue_at: T('12:00:00') }).where('id', '=', caseTask).execute();
+    await db().updateTable('cases').set({ created_at: T('12:00:00') as never }).where('id', '=', c.id).execute();
+    await db().updateTable('tasks').set({ created_at: T('12:00:00') as never, entered_queue_at: T('12:00:00') }).where('id', '=', caseTask).execute();
     await db().updateTable('events').set({ at: T('12:00:00') }).where('case_id', '=', c.id).where('type', '=', 'case.created').execute();
     for (const [type, at] of [['task.created', '12:00:00'], ['task.queued', '12:00:00'], ['task.offered', '12:00:05'], ['task.assigned', '12:01:00'], ['task.completed', '13:59:00']] as const) await move(caseTask, type, T(at));
     await db().updateTable('events').set({ at: T('14:00:00') }).where('case_id', '=', c.id).where('type', 'in', ['case.closed', 'case.resolved']).execute();
@@ -141,6 +141,10 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     const list = (await analyst.req('GET', '/api/v1/reports')).json.items;
     expect(list.map((r: { name: string }) => r.name)).toEqual(['queue-activity', 'agent-performance', 'wrap-ups', 'case-volumes', 'case-resolution', 'sla-compliance']);
     expect(list[0]).toMatchObject({ filters: ['queue', 'caseType'], intervals: ['hour', 'day', 'week', 'month', 'total'] });
+    const values = (await analyst.req('GET', '/api/v1/reports')).json.filterValues;
+    expect(values.queue).toContainEqual({ id: 'finance', name: 'Finance' });
+    expect(values.agent).toContainEqual({ id: aliceId, name: expect.stringContaining('Alice') });
+    expect(values.caseType.map((c: { id: string }) => c.id)).toContain('technical');
     const csv = await report('wrap-ups', 'interval=total&format=csv');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');

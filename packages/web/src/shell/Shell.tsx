@@ -30,7 +30,7 @@ export function Shell() {
     hasRole(user, 'agent', 'supervisor', 'admin', 'analyst') && { to: '/cases', label: 'Cases', icon: IconBriefcase },
     hasRole(user, 'supervisor', 'admin') && { to: '/supervisor', label: 'Supervisor', icon: IconLayoutDashboard },
     hasRole(user, 'admin') && { to: '/admin', label: 'Admin', icon: IconSettings },
-    hasRole(user, 'analyst') && { to: '/reports', label: 'Reports', icon: IconChartBar },
+    hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/reports', label: 'Reports', icon: IconChartBar },
   ].filter((l) => !!l);
 
   const onSignOut = async () => {
