@@ -53,17 +53,99 @@ function hasRoom(agent: RoutingAgent): boolean {
   return false;
 }
 
+/** Where a round reads waiting tasks from: per-queue lines and per-agent personal tasks. */
+export interface RoutingLines {
+  /**
+   * Tasks routed by their queue (no personal agent, no team bin). A line of a queue without a
+   * priority policy must already be in waiting order (`compareWaiting`): its order never changes
+   * with time, so the caller keeps it sorted as tasks come and go and a round never sorts it.
+   * Lines of queues with a policy may be in any order (the round orders them at `now`).
+   */
+  byQueue: ReadonlyMap<string, readonly RoutingTask[]>;
+  /** Personal tasks (transferred to one agent), by that agent; any order. */
+  byAgent: ReadonlyMap<string, readonly RoutingTask[]>;
+}
+
+/** Groups tasks into lines (queue lines sorted): what a caller without lines of its own passes. */
+export function linesOf(tasks: readonly RoutingTask[]): RoutingLines {
+  const byQueue = new Map<string, RoutingTask[]>();
+  const byAgent = new Map<string, RoutingTask[]>();
+  for (const t of tasks) {
+    if (t.teamBin) continue;
+    const [map, key] = t.targetAgentId != null ? [byAgent, t.targetAgentId] : [byQueue, t.queueId];
+    let line = map.get(key);
+    if (!line) map.set(key, (line = []));
+    line.push(t);
+  }
+  for (const line of byQueue.values()) line.sort(compareWaiting);
+  return { byQueue, byAgent };
+}
+
 /**
  * One routing round: walks waiting push tasks in waiting order (across queues, highest first) and
  * offers each to the best eligible agent at its current target step. An offer reserves capacity,
  * so the same round never over-fills an agent. Pure: same input, same offers.
- *
- * Only agents who could take something (available, room for some media) are considered, and only
- * tasks that one of them could take (a member of the task's queue, or its personal agent) are put
- * in order: everyone and everything else is ineligible anyway (`whyIneligible`), so the offers are
- * the same, but a round with nobody free costs O(agents) instead of sorting every waiting task.
  */
 export function decideOffers(input: RoutingInput): OfferDecision[] {
+  return decideOffersFromLines({ ...input, lines: linesOf(input.tasks) });
+}
+
+/** A cursor over one sorted line, for the merge. */
+interface Cursor {
+  line: readonly RoutingTask[];
+  at: number;
+}
+
+const headFirst = (a: Cursor, b: Cursor) => compareWaiting(a.line[a.at]!, b.line[b.at]!);
+
+/** A binary min-heap of cursors by their head task: the k-way merge of sorted lines. */
+class CursorHeap {
+  private readonly h: Cursor[] = [];
+  get size(): number {
+    return this.h.length;
+  }
+  push(c: Cursor): void {
+    const h = this.h;
+    h.push(c);
+    for (let i = h.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (headFirst(h[i]!, h[p]!) >= 0) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+  /** The task at the head of the best line; advances that line. */
+  pop(): RoutingTask {
+    const h = this.h;
+    const top = h[0]!;
+    const task = top.line[top.at++]!;
+    if (top.at >= top.line.length) {
+      const last = h.pop()!;
+      if (h.length === 0) return task;
+      h[0] = last;
+    }
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && headFirst(h[l]!, h[m]!) < 0) m = l;
+      if (r < h.length && headFirst(h[r]!, h[m]!) < 0) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+    return task;
+  }
+}
+
+/**
+ * `decideOffers` on lines. Only agents who could take something (available, room for some media)
+ * are considered, and only lines one of them could serve (a push queue they are a member of, their
+ * personal tasks) are read; those are merged lazily in waiting order, so a round costs what it
+ * offers (plus ordering the lines of queues whose priority ages), not a sort of every waiting task.
+ * Everything skipped is ineligible anyway (`whyIneligible`), so the offers are the same.
+ */
+export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lines: RoutingLines }): OfferDecision[] {
   const load = new Map<string, Partial<Record<MediaType, number>>>();
   const working: RoutingAgent[] = [];
   const byId = new Map<string, RoutingAgent>();
@@ -83,18 +165,28 @@ export function decideOffers(input: RoutingInput): OfferDecision[] {
     if (!m) membersOf.set(queue.id, (m = working.filter((a) => queue.members.has(a.id))));
     return m;
   };
-  const routable = (t: RoutingTask): boolean => {
-    const queue = input.queues.get(t.queueId);
-    if (!queue || t.teamBin) return false;
-    // Personal tasks are pushed to their agent even from a pull queue; others only from push queues.
-    if (t.targetAgentId != null) return byId.has(t.targetAgentId);
-    return queue.distribution !== 'pull' && members(queue).length > 0;
+  const heap = new CursorHeap();
+  const add = (line: readonly RoutingTask[]) => {
+    if (line.length) heap.push({ line, at: 0 });
   };
+  for (const [queueId, line] of input.lines.byQueue) {
+    const queue = input.queues.get(queueId);
+    if (!queue || queue.distribution === 'pull' || line.length === 0 || members(queue).length === 0) continue;
+    add(queue.priorityPolicy ? inWaitingOrder(line, input.queues, input.now) : line);
+  }
+  // Personal tasks are pushed to their agent even from a pull queue.
+  for (const a of working) {
+    const mine = input.lines.byAgent.get(a.id)?.filter((t) => input.queues.has(t.queueId) && !t.teamBin);
+    if (mine?.length) add(inWaitingOrder(mine, input.queues, input.now));
+  }
   const offers: OfferDecision[] = [];
-  const tasks = inWaitingOrder(input.tasks.filter(routable), input.queues, input.now);
-  for (const task of tasks) {
+  const stepsOf = new Map<string, RoutingQueue['targetSteps']>();
+  while (heap.size > 0) {
+    const task = heap.pop();
     const queue = input.queues.get(task.queueId)!;
-    const step = currentStep(queue.targetSteps, (input.now - task.enteredQueueAt) / 1000);
+    let steps = stepsOf.get(queue.id);
+    if (!steps) stepsOf.set(queue.id, (steps = [...queue.targetSteps].sort((a, b) => a.afterSeconds - b.afterSeconds)));
+    const step = currentStep(steps, (input.now - task.enteredQueueAt) / 1000);
     const candidates: Candidate[] = [];
     const pool = task.targetAgentId != null ? [byId.get(task.targetAgentId)!] : members(queue);
     for (const agent of pool) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import {
-  decideOffers,
+  decideOffersFromLines,
   explainWaiting,
   inWaitingOrder,
   nextStepAt,
@@ -21,6 +21,8 @@ import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
 import { AgentBook } from './agents.js';
+import { WaitingLine } from './line.js';
+import { TimeHeap } from './time-heap.js';
 import { Alarm } from './alarm.js';
 import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
@@ -68,11 +70,10 @@ export const toWaiting = (t: TaskRow): Waiting => ({
  * never decide on stale capacity.
  */
 export class Dispatcher {
-  readonly waiting = new Map<string, Waiting>();
+  readonly waiting = new WaitingLine<Waiting>();
   readonly agents = new AgentBook();
   private readonly excluded = new Map<string, Set<string>>();
   private readonly offerTimers = new Map<string, NodeJS.Timeout>();
-  private stepTimer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private running: Promise<unknown> = Promise.resolve();
   private pending = 0;
@@ -93,7 +94,7 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     await this.load();
-    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => this.kick(), (err) => this.recoverLater(err, 'agent reload')));
+    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => (this.rebuildSteps(), this.kick()), (err) => this.recoverLater(err, 'agent reload')));
     this.exceptions.start();
     this.kick();
   }
@@ -106,8 +107,9 @@ export class Dispatcher {
     // memory has but the database no longer queues is dropped by its next offer's version check.
     for (const t of queued) {
       const mine = this.waiting.get(t.id);
-      if (!mine || mine.version < t.version) this.waiting.set(t.id, toWaiting(t));
+      if (!mine || mine.version < t.version) this.waiting.set(this.withRefusals(toWaiting(t)));
     }
+    this.rebuildSteps();
     const pending = await this.db.selectFrom('offers').select(['id', 'expires_at']).where('state', '=', 'pending').execute();
     for (const o of pending) {
       this.forgetOffer(o.id);
@@ -148,7 +150,7 @@ export class Dispatcher {
     this.stopped = true;
     for (const t of this.offerTimers.values()) clearTimeout(t);
     this.offerTimers.clear();
-    if (this.stepTimer) clearTimeout(this.stepTimer);
+    this.stepAlarm.stop();
     if (this.recovering) clearTimeout(this.recovering);
     this.wakeAlarm.stop();
     this.exceptions.stop();
@@ -200,8 +202,9 @@ export class Dispatcher {
       this.excluded.delete(t.id);
       return;
     }
-    const w = toWaiting(t);
-    this.waiting.set(t.id, w);
+    const w = this.withRefusals(toWaiting(t));
+    this.waiting.set(w);
+    this.noteStep(w, Date.now());
     this.binChanged(binOf(w));
     this.kick();
   }
@@ -221,6 +224,15 @@ export class Dispatcher {
   /** A new wait in a new place (transfer, escalation, wake-up, resume): earlier refusals no longer count. */
   forgetRefusals(taskId: string): void {
     this.excluded.delete(taskId);
+    const w = this.waiting.get(taskId);
+    if (w) delete w.excludedAgents;
+  }
+
+  /** Agents who declined the task or let it time out in this wait ride along with it into rounds. */
+  private withRefusals(w: Waiting): Waiting {
+    const ex = this.excluded.get(w.id);
+    if (ex) w.excludedAgents = ex;
+    return w;
   }
 
   presenceChanged(userId: string, status: PresenceStatus): void {
@@ -288,11 +300,8 @@ export class Dispatcher {
   private async round(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
-    const queues = this.routingQueues();
-    const tasks = [...this.waiting.values()].map((t) => this.withExclusions(t));
-    const decisions = decideOffers({ tasks, agents: [...this.agents.agents.values()], queues, now, blending: this.blending });
-    if (decisions.length) await this.commitOffers(decisions, now, new Map(tasks.map((t) => [t.id, t])));
-    this.armStepTimer(now, queues);
+    const decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.agents.values()], queues: this.routingQueues(), now, blending: this.blending });
+    if (decisions.length) await this.commitOffers(decisions, now, new Map(decisions.map((d) => [d.taskId, this.waiting.get(d.taskId)!])));
   }
 
   /** `seen`: the tasks as decided on; an offer commits only if the task is still at that version. */
@@ -374,20 +383,53 @@ export class Dispatcher {
     this.hub.toSupervisors({ type: 'stats.changed' });
   }
 
-  /** Re-run routing when the earliest waiting task widens to its next target step. */
-  private armStepTimer(now: number, queues: Map<string, RoutingQueue>): void {
-    if (this.stepTimer) clearTimeout(this.stepTimer);
-    this.stepTimer = undefined;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const t of this.waiting.values()) {
-      const q = queues.get(t.queueId);
-      const at = q && !t.teamBin ? nextStepAt(q.targetSteps, t.enteredQueueAt, now) : null;
-      if (at !== null && at < earliest) earliest = at;
+  /** When waiting tasks widen to their next target step; a round runs then. Stale entries are skipped. */
+  private readonly steps = new TimeHeap<Waiting>();
+  private readonly stepAlarm = new Alarm(() => this.stepsDue());
+
+  /** Notes when a task just put in line reaches its next step (a new object for every change). */
+  private noteStep(w: Waiting, now: number): void {
+    const q = this.config.snapshot.queues.get(w.queueId);
+    const at = q && !w.teamBin ? nextStepAt(q.targetSteps, w.enteredQueueAt, now) : null;
+    if (at === null) return;
+    this.steps.push(at, w);
+    this.stepAlarm.ensure(at);
+    // Entries of tasks that left the line or changed pile up under churn: start over now and then.
+    if (this.steps.size > 2 * this.waiting.size + 1024) this.rebuildSteps();
+  }
+
+  private rebuildSteps(): void {
+    this.steps.clear();
+    const now = Date.now();
+    for (const w of this.waiting.values()) {
+      const q = this.config.snapshot.queues.get(w.queueId);
+      const at = q && !w.teamBin ? nextStepAt(q.targetSteps, w.enteredQueueAt, now) : null;
+      if (at !== null) this.steps.push(at, w);
     }
-    if (earliest !== Number.POSITIVE_INFINITY && !this.stopped) {
-      this.stepTimer = setTimeout(() => this.kick(), Math.max(0, earliest - now) + 5);
-      this.stepTimer.unref();
+    this.armSteps();
+  }
+
+  private armSteps(): void {
+    for (let top = this.steps.peek(); top; top = this.steps.peek()) {
+      if (this.waiting.get(top.item.id) === top.item) return this.stepAlarm.ensure(top.at);
+      this.steps.pop(); // left the line or changed since
     }
+  }
+
+  private stepsDue(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    let widened = false;
+    for (let top = this.steps.peek(); top && top.at <= now; top = this.steps.peek()) {
+      this.steps.pop();
+      if (this.waiting.get(top.item.id) !== top.item) continue;
+      widened = true;
+      const q = this.config.snapshot.queues.get(top.item.queueId);
+      const next = q ? nextStepAt(q.targetSteps, top.item.enteredQueueAt, now) : null;
+      if (next !== null) this.steps.push(next, top.item);
+    }
+    if (widened) this.kick();
+    this.armSteps();
   }
 
   private armOfferTimer(offerId: string, at: number): void {

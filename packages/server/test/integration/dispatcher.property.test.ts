@@ -46,6 +46,8 @@ const CONFIG = {
     { email: emailOf('cat'), name: 'PP Cat', password: 'secret1', roles: ['agent'], teams: ['pp-t1', 'pp-t2'], skills: { 'pp-a': 20 }, capacity: { workitem: 1 } },
     { email: emailOf('dan'), name: 'PP Dan', password: 'secret1', roles: ['agent'], teams: ['pp-t2'], skills: { 'pp-a': 60, 'pp-b': 90 }, capacity: { workitem: 2, email: 1 } },
     { email: emailOf('eve'), name: 'PP Eve', password: 'secret1', roles: ['agent'], teams: ['pp-t2'], skills: {}, capacity: { workitem: 1, email: 1 } },
+    // Supervisors act on their teams' work only: this one supervises both.
+    { email: emailOf('sue'), name: 'PP Sue', password: 'secret1', roles: ['supervisor'], teams: ['pp-t1', 'pp-t2'], skills: {}, capacity: {} },
   ],
   queues: [
     {
@@ -732,7 +734,7 @@ describe.each(BACKENDS.filter((b) => !process.env.PP_BACKEND || b.backend === pr
       h,
       d,
       crm: new Client(h.base, DEMO_KEY),
-      sam: await Client.login(h.base, 'sam@worklane.local', 'sam123'),
+      sam: await Client.login(h.base, emailOf('sue'), 'secret1'),
       agents,
       skills: new Map(ids.map((id) => [id, Object.fromEntries(skills.filter((s) => s.user_id === id).map((s) => [s.skill_id, s.level]))])),
       capacity: new Map(users.map((u) => [u.id, u.capacity as Partial<Record<MediaType, number>>])),
