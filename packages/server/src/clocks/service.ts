@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { escalationTarget, type FireKind } from '@worklane/core';
+import type { FireKind } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { ConfigCache } from '../config/cache.js';
-import { isHeld } from '../routing/agents.js';
-import { lockCase } from '../cases/store.js';
-import { escalateInTrx } from '../cases/procedure.js';
-import { applyEffects, noEffects, type Effects } from '../cases/effects.js';
 import { recoverOutcomes } from '../cases/hooks.js';
-import { ACTOR, FIRE_BATCH, fireOlaBatch, fireSlaBatch } from './fire.js';
+import { FIRE_BATCH, fireOlaBatch, fireSlaBatch } from './fire.js';
+import { Escalator } from './escalator.js';
 import { recomputeAll, storedFingerprint, storeFingerprint } from './recompute.js';
 
 /** A tick or re-arm that failed (the database went away) is tried again this much later. */
 const RETRY_MS = 1000;
-/** Escalations one tick may spend (each is its own transaction); the rest follow at once. */
-const ESCALATION_BUDGET_MS = 250;
-const ESCALATION_PAGE = 500;
+/** How often a tick also looks for finished procedure tasks whose outcome was never applied. */
+const RECOVER_MS = 5000;
+/** Passes over the four kinds per tick (then the timer takes over again). */
+const MAX_PASSES = 50;
 const KINDS = [
   [fireSlaBatch, 'warning'],
   [fireSlaBatch, 'breach'],
@@ -45,8 +43,8 @@ export class ClockService {
   private computedFor = '';
   /** The time the timer is set for (tests, /metrics). */
   armedAt: number | null = null;
-  /** Escalations left over by the last tick's budget: tick again at once. */
-  private backlog = false;
+  private readonly escalator: Escalator;
+  private recoveredAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -57,10 +55,13 @@ export class ClockService {
     private readonly recheckMs = 15_000,
     /** Clocks fired per transaction. */
     private readonly batch = FIRE_BATCH,
-  ) {}
+  ) {
+    this.escalator = new Escalator(db, config, log, () => this.now());
+  }
 
   async start(s: Services): Promise<void> {
     this.s = s;
+    this.recoveredAt = this.now();
     await recoverOutcomes(s);
     // Deadlines follow every change as it is written; a full recompute is needed only when the
     // policies or calendars differ from those of the last one (e.g. imported while stopped).
@@ -79,6 +80,7 @@ export class ClockService {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running.catch(() => {});
+    await this.escalator.stop();
   }
 
   /** Replaces the time source (tests) and looks again. */
@@ -93,9 +95,12 @@ export class ClockService {
     return next;
   }
 
-  /** Fires what is due at `now()`, then re-arms. Safe to call any time (tests call it after moving the clock). */
-  tick(): Promise<void> {
-    return this.serial(async () => {
+  /**
+   * Fires what is due at `now()`, then re-arms; resolves once the escalations it started are done
+   * (they do not hold up the timer's next tick). Safe to call any time (tests move the clock).
+   */
+  async tick(): Promise<void> {
+    await this.serial(async () => {
       if (this.stopped || !this.s) return;
       try {
         await this.fireDue(this.s);
@@ -105,6 +110,7 @@ export class ClockService {
         throw err;
       }
     });
+    await this.escalator.idle();
   }
 
   private retrySoon(): void {
@@ -127,17 +133,19 @@ export class ClockService {
   /** Sets the timer for the earliest warning or breach still to fire (or a recheck of held breached tasks). */
   private async arm(): Promise<void> {
     if (this.stopped) return;
+    // A task finished but not yet applied to its case fires nothing (fire.ts): not a deadline to ring at.
+    const live = sql`not exists (select 1 from tasks t where t.id = k.task_id and t.state in ('completed', 'canceled'))`;
     const row = await sql<{ at: Date | null; overdue: boolean }>`
       select least(
         (select min(sla_warn_at) from cases where sla_warned_at is null and sla_warn_at is not null),
         (select min(sla_due_at) from cases where sla_breached_at is null and sla_due_at is not null),
-        (select min(ola_warn_at) from case_tasks where ola_warned_at is null and ola_warn_at is not null and finished_at is null),
-        (select min(ola_due_at) from case_tasks where ola_breached_at is null and ola_due_at is not null and finished_at is null)
+        (select min(ola_warn_at) from case_tasks k where ola_warned_at is null and ola_warn_at is not null and finished_at is null and ${live}),
+        (select min(ola_due_at) from case_tasks k where ola_breached_at is null and ola_due_at is not null and finished_at is null and ${live})
       ) as at,
       exists (select 1 from case_tasks where ola_breached_at is not null and ola_escalated_at is null and finished_at is null) as overdue`.execute(this.db);
     const r = row.rows[0];
     let at = r?.at ? new Date(r.at).getTime() : Number.POSITIVE_INFINITY;
-    if (r?.overdue) at = Math.min(at, this.now() + (this.backlog ? 0 : this.recheckMs));
+    if (r?.overdue) at = Math.min(at, this.now() + this.recheckMs);
     this.set(at);
   }
 
@@ -179,23 +187,31 @@ export class ClockService {
   }
 
   private async fireDue(s: Services): Promise<void> {
-    // Finished tasks whose case has not moved on yet (canceled by a supervisor, a crash): first.
-    await recoverOutcomes(s);
+    // Finished tasks whose case has not moved on yet (a failed attempt): first, now and then. It
+    // reads every live case task, and completions apply their outcome themselves.
+    if (this.now() - this.recoveredAt >= RECOVER_MS || this.now() < this.recoveredAt) {
+      this.recoveredAt = this.now();
+      await recoverOutcomes(s);
+    }
     let failed: unknown;
     const escalate: string[] = [];
     let fired = 0;
-    // Kind by kind, batch after batch until nothing more is due; `now` is read per batch, so a
-    // burst spread over a second is fired in one tick.
-    for (const [fire, kind] of KINDS) {
-      for (;;) {
-        try {
-          const r = await fire(this.db, this.config, kind, this.now(), this.batch);
-          fired += r.fired;
-          escalate.push(...r.escalateNow);
-          if (r.seen < this.batch) break;
-        } catch (err) {
-          failed ??= err; // this kind waits for the retry; the others go on
-          break;
+    // Kind by kind, batch after batch until nothing more is due; `now` is read per batch and the
+    // passes repeat while they fire, so a burst spread over a second is fired in one tick.
+    for (let pass = 0, more = true; more && !failed && pass < MAX_PASSES; pass++) {
+      more = false;
+      for (const [fire, kind] of KINDS) {
+        for (;;) {
+          try {
+            const r = await fire(this.db, this.config, kind, this.now(), this.batch);
+            fired += r.fired;
+            more ||= r.fired > 0;
+            escalate.push(...r.escalateNow);
+            if (r.seen < this.batch) break;
+          } catch (err) {
+            failed ??= err; // this kind waits for the retry; the others go on
+            break;
+          }
         }
       }
     }
@@ -203,67 +219,7 @@ export class ClockService {
       s.webhooks.kick();
       s.notifications.kick();
     }
-    for (const taskId of escalate) await this.guard(() => this.escalateOverdue(s, taskId, 'warning'));
-    await this.escalateOverdueTasks(s);
+    this.escalator.kick(s, escalate);
     if (failed) throw failed;
-  }
-
-  /**
-   * Breached while held, or breached just now: escalate once nobody holds the task any more. One
-   * transaction per escalation (it cancels and creates tasks), so at most a time budget per tick:
-   * the rest goes on at once after deadlines that came due meanwhile have fired.
-   */
-  private async escalateOverdueTasks(s: Services): Promise<void> {
-    this.backlog = false;
-    const overdue = await this.db
-      .selectFrom('case_tasks as k')
-      .innerJoin('tasks as t', 't.id', 'k.task_id')
-      .select('k.task_id')
-      .where('k.ola_breached_at', 'is not', null)
-      .where('k.ola_escalated_at', 'is', null)
-      .where('k.finished_at', 'is', null)
-      .where('t.state', 'not in', ['offered', 'assigned', 'wrap-up'])
-      .orderBy('k.ola_breached_at')
-      .limit(ESCALATION_PAGE)
-      .execute();
-    const until = Date.now() + ESCALATION_BUDGET_MS;
-    for (const [i, k] of overdue.entries()) {
-      await this.guard(() => this.escalateOverdue(s, k.task_id, 'breach'));
-      // At least one per tick, so a slow database still makes progress.
-      if (Date.now() > until && i < overdue.length - 1) {
-        this.backlog = true;
-        return;
-      }
-    }
-    if (overdue.length === ESCALATION_PAGE) this.backlog = true;
-  }
-
-  /** One clock's failure must not stop the others (it is retried at the next tick). */
-  private async guard(fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.log.error({ err }, 'clock event failed');
-    }
-  }
-
-  /** Escalates the case of an overdue task once, unless an agent holds the task (then: later). */
-  private async escalateOverdue(s: Services, taskId: string, why: 'warning' | 'breach'): Promise<void> {
-    const fx: Effects = noEffects();
-    const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
-      const k0 = await trx.selectFrom('case_tasks').select('case_id').where('task_id', '=', taskId).executeTakeFirst();
-      if (!k0) return;
-      const c = await lockCase(trx, k0.case_id); // the task, then its case
-      const k = await trx.selectFrom('case_tasks').selectAll().where('task_id', '=', taskId).executeTakeFirstOrThrow();
-      if (k.finished_at || k.ola_escalated_at || c.status === 'resolved' || c.status === 'closed') return;
-      const t = await trx.selectFrom('tasks').select('state').where('id', '=', taskId).executeTakeFirstOrThrow();
-      if (isHeld(t.state) && t.state !== 'offered') return; // actively worked: not now
-      const ct = this.config.snapshot.caseTypes.get(c.case_type);
-      await trx.updateTable('case_tasks').set({ ola_escalated_at: new Date(now) }).where('task_id', '=', taskId).execute();
-      if (!ct?.procedure || c.current_step !== k.step || !escalationTarget(ct.procedure, k.step)) return;
-      await escalateInTrx(s, trx, c, ct, { reason: why === 'warning' ? 'OLA warning' : 'OLA breached', actor: ACTOR, automatic: true, now }, fx);
-    });
-    applyEffects(s, fx);
   }
 }
