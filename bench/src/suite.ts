@@ -10,8 +10,8 @@ import { dispatch } from './scenarios/dispatch.js';
 import { offerLatency } from './scenarios/offer-latency.js';
 import { scale } from './scenarios/scale.js';
 import { embedded } from './scenarios/embedded.js';
-import { timers } from './scenarios/not-built.js';
 import { reports } from './scenarios/reports.js';
+import { timers } from './scenarios/timers.js';
 
 export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, embedded];
 

@@ -34,6 +34,9 @@ export interface Sizes {
   reportEvents: number;
   reportDays: number;
   reportRequests: number;
+  /** timers: SLA/OLA clocks in the database, and how many of them fall due within one second. */
+  timerClocks: number;
+  timerDue: number;
   /** Upper bound for any one wait inside a scenario (loading, draining, settling). */
   maxWaitSeconds: number;
 }
@@ -46,6 +49,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,
     embeddedSeconds: 0.5, embeddedDispatchTasks: 100, embeddedAgents: 10, maxWaitSeconds: 45,
     reportEvents: 20_000, reportDays: 3, reportRequests: 5,
+    timerClocks: 2000, timerDue: 500,
   },
   standard: {
     preset: 'standard', captureSeconds: 10, warmupSeconds: 2, captureConnections: 50, bulkSeconds: 10, bulkConnections: 4, bulkSize: 500,
@@ -54,6 +58,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 100_000, scaleAgents: 2000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 20,
     embeddedSeconds: 10, embeddedDispatchTasks: 2000, embeddedAgents: 50, maxWaitSeconds: 120,
     reportEvents: 1_000_000, reportDays: 30, reportRequests: 40,
+    timerClocks: 100_000, timerDue: 10_000,
   },
   full: {
     preset: 'full', captureSeconds: 30, warmupSeconds: 3, captureConnections: 50, bulkSeconds: 30, bulkConnections: 4, bulkSize: 500,
@@ -62,6 +67,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 1_000_000, scaleAgents: 10_000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 50,
     embeddedSeconds: 30, embeddedDispatchTasks: 20_000, embeddedAgents: 200, maxWaitSeconds: 900,
     reportEvents: 10_000_000, reportDays: 30, reportRequests: 40,
+    timerClocks: 1_000_000, timerDue: 100_000,
   },
 };
 
