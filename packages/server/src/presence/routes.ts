@@ -41,7 +41,7 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
     s.dispatcher.presenceChanged(u.id, status);
     if (status !== 'available') await s.dispatcher.withdrawOffers(u.id);
     s.hub.toUser(u.id, { type: 'presence.changed', presence });
-    s.hub.toSupervisors({ type: 'stats.changed' });
+    s.hub.statsChanged();
     return presence;
   });
 

@@ -209,16 +209,9 @@ export class Dispatcher {
     this.kick();
   }
 
-  private changedBins = new Set<string>();
-  /** Coalesces "workbin changed" announcements: one message per tick, however many tasks moved. */
+  /** Open workbins hear of it (coalesced in the hub). */
   binChanged(bin: string): void {
-    if (this.changedBins.size === 0)
-      setImmediate(() => {
-        const bins = [...this.changedBins];
-        this.changedBins.clear();
-        this.hub.broadcast({ type: 'workbin.changed', bins });
-      });
-    this.changedBins.add(bin);
+    this.hub.binChanged(bin);
   }
 
   /** A new wait in a new place (transfer, escalation, wake-up, resume): earlier refusals no longer count. */
@@ -380,7 +373,7 @@ export class Dispatcher {
         this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(o.offer, o.task) });
       }
     }
-    this.hub.toSupervisors({ type: 'stats.changed' });
+    this.hub.statsChanged();
   }
 
   /** When waiting tasks widen to their next target step; a round runs then. Stale entries are skipped. */
@@ -468,7 +461,7 @@ export class Dispatcher {
     this.forgetOffer(offerId);
     this.excluded.delete(task.id);
     this.hub.toUser(agentId, { type: 'task.updated', task: taskDto(task) });
-    this.hub.toSupervisors({ type: 'stats.changed' });
+    this.hub.statsChanged();
     return task;
   }
 
@@ -528,7 +521,7 @@ export class Dispatcher {
       this.excluded.set(result.task.id, ex);
     }
     this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome: outcome === 'withdrawn' ? 'rescinded' : outcome });
-    this.hub.toSupervisors({ type: 'stats.changed' });
+    this.hub.statsChanged();
     this.track(result.task);
     return offerDto(result.offer);
   }
@@ -603,7 +596,7 @@ export class Dispatcher {
     if (!presence) return;
     this.presenceChanged(agentId, 'after-work');
     this.hub.toUser(agentId, { type: 'presence.changed', presence });
-    this.hub.toSupervisors({ type: 'stats.changed' });
+    this.hub.statsChanged();
     this.afterWorkAlarm.ensure(until.getTime());
   }
 
@@ -623,7 +616,7 @@ export class Dispatcher {
       this.presenceChanged(user_id, 'available');
       this.hub.toUser(user_id, { type: 'presence.changed', presence });
     }
-    if (due.length) this.hub.toSupervisors({ type: 'stats.changed' });
+    if (due.length) this.hub.statsChanged();
     const next = await this.db.selectFrom('presence').select(sql<Date | null>`min(after_work_until)`.as('at')).where('status', '=', 'after-work').executeTakeFirst();
     this.afterWorkAlarm.ensure(next?.at ? new Date(next.at).getTime() : null);
   }

@@ -116,6 +116,6 @@ export class ExceptionWatch {
       if (alerts.length)
         this.d.hub.toSupervisors({ type: 'alert', level: 'warning', message: `Task "${row.title}": exception ${alerts.map((r) => r.id).join(', ')}`, taskId: row.id, task: taskDto(row) }, supervisorsOf(this.d.config, row));
     }
-    if (changed.length) this.d.hub.toSupervisors({ type: 'stats.changed' });
+    if (changed.length) this.d.hub.statsChanged();
   }
 }

@@ -7,9 +7,52 @@ interface Client {
   roles: Role[];
 }
 
+/** Change notices ("workbin X changed", "statistics changed") go out at most this often. */
+const NOTICE_EVERY_MS = 200;
+
+/**
+ * Coalesces notices: the first after a quiet spell goes out at once; the ones after it within
+ * `NOTICE_EVERY_MS` go out together at the end of that spell. Under load that is one message per
+ * screen per 200 ms instead of one per change (each a socket write, and each a re-fetch on the
+ * screen), and the screens are still never more than 200 ms behind.
+ */
+class Notices<T> {
+  private last = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private items = new Set<T>();
+  constructor(private readonly send: (items: T[]) => void) {}
+  add(item: T): void {
+    this.items.add(item);
+    if (this.timer) return;
+    const wait = this.last + NOTICE_EVERY_MS - Date.now();
+    if (wait <= 0) return this.flush();
+    this.timer = setTimeout(() => this.flush(), wait);
+    this.timer.unref();
+  }
+  private flush(): void {
+    this.timer = undefined;
+    this.last = Date.now();
+    const items = [...this.items];
+    this.items.clear();
+    if (items.length) this.send(items);
+  }
+}
+
 /** Fan-out of real-time messages to the browsers of the people allowed to see them. */
 export class StreamHub {
   private readonly byUser = new Map<string, Set<Client>>();
+  private readonly bins = new Notices<string>((bins) => this.broadcast({ type: 'workbin.changed', bins }));
+  private readonly stats = new Notices<true>(() => this.toSupervisors({ type: 'stats.changed' }));
+
+  /** Workbin `bin` gained or lost a task: open workbins re-read it (coalesced). */
+  binChanged(bin: string): void {
+    this.bins.add(bin);
+  }
+
+  /** Queue or agent statistics moved: supervisors' live views re-read them (coalesced). */
+  statsChanged(): void {
+    this.stats.add(true);
+  }
 
   add(socket: WebSocket, userId: string, roles: Role[]): () => void {
     const client: Client = { socket, userId, roles };

@@ -30,5 +30,5 @@ export function afterChange(s: Services, { before, after, rescinded }: Change): 
   if (after.state === 'scheduled') void d.armWake(after.wake_at);
   const dto = taskDto(after);
   for (const u of new Set([prev, next, before.assignee_id].filter((x): x is string => !!x))) s.hub.toUser(u, { type: 'task.updated', task: dto });
-  s.hub.toSupervisors({ type: 'stats.changed' });
+  s.hub.statsChanged();
 }
