@@ -5,8 +5,8 @@ import { mean, percent, serviceLevel } from './math.js';
 export const FILTERS = ['queue', 'team', 'agent', 'caseType'] as const;
 export type Filter = (typeof FILTERS)[number];
 export type Dimension = 'queue' | 'agent' | 'caseType' | 'code';
-/** `queue`: facts kept per queue and case type; `agent`: per agent, queue and code. */
-export type Grain = 'queue' | 'agent';
+/** `queue`: facts kept per queue and case type; `agent`: per agent and code; `wrapup`: completions per queue, agent and code. */
+export type Grain = 'queue' | 'agent' | 'wrapup';
 
 export interface Column {
   key: string;
@@ -111,7 +111,7 @@ export const REPORTS: readonly ReportDefinition[] = [
     description: 'Completed tasks per queue and wrap-up (disposition) code: count, share of the queue, average handle time. "-" = no code.',
     filters: ['queue', 'team', 'agent'],
     intervals: ALL,
-    grain: 'agent',
+    grain: 'wrapup',
     metrics: ['completed'],
     groupBy: ['queue', 'code'],
     columns: [count('completed', 'Completed', true), pct('percentOfQueue', '% of queue'), seconds('averageHandleSeconds', 'Average handle (s)')],

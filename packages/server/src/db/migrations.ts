@@ -100,6 +100,7 @@ const migrations: Record<string, Migration> = {
   '0006_notifications': { up: notificationsMigration },
   '0007_reports': { up: (db) => import('../reports/migration.js').then((m) => m.reportsMigration(db)) },
   '0008_report_daily': { up: (db) => import('../reports/migration.js').then((m) => m.reportDailyMigration(db)) },
+  '0009_report_grains': { up: (db) => import('../reports/migration.js').then((m) => m.reportGrainsMigration(db)) },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

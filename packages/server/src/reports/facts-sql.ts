@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Grain } from '@worklane/core';
 
 /** Event types the reports read; everything else is skipped by the rollup. */
 export const REPORT_EVENT_TYPES = [
@@ -80,11 +81,18 @@ facts as (
     and coalesce(ev.data->>'from', 'offline') <> 'offline')`;
 }
 
-/** Facts projected onto a grain: what the rollup stores and what a report adds from the tail. */
-export function grainSelect(grain: 'queue' | 'agent'): RawBuilder<unknown> {
-  return grain === 'queue'
-    ? sql`select hour, metric, queue, '' as agent, case_type, case when metric in ('canceled', 'case.closed') then code else '' end as code, n, secs, within
-          from facts where metric in (${sql.join(QUEUE_METRICS.map((m) => sql.lit(m)))})`
-    : sql`select hour, metric, queue, agent, '' as case_type, code, n, secs, within
+/**
+ * Facts projected onto a grain: what the rollup stores and what a report adds from the tail.
+ * `agent` has no queue (one agent's day is a few rows); `wrapup` keeps queue, agent and code of completions.
+ */
+export function grainSelect(grain: Grain): RawBuilder<unknown> {
+  if (grain === 'queue')
+    return sql`select hour, metric, queue, '' as agent, case_type, case when metric in ('canceled', 'case.closed') then code else '' end as code, n, secs, within
+          from facts where metric in (${sql.join(QUEUE_METRICS.map((m) => sql.lit(m)))})`;
+  if (grain === 'agent')
+    return sql`select hour, metric, '' as queue, agent, '' as case_type, code, n, secs, within
           from facts where agent <> '' and metric in (${sql.join(AGENT_METRICS.map((m) => sql.lit(m)))})`;
+  return sql`select hour, metric, queue, agent, '' as case_type, code, n, secs, within from facts where agent <> '' and metric = 'completed'`;
 }
+
+export const GRAINS: readonly Grain[] = ['queue', 'agent', 'wrapup'];

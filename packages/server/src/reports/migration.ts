@@ -41,3 +41,20 @@ const DAILY = [
 export async function reportDailyMigration(db: Kysely<unknown>): Promise<void> {
   for (const stmt of DAILY) await sql.raw(stmt).execute(db);
 }
+
+// Migration 0009_report_grains: agent aggregates lose the queue (a month of one agent is a few
+// hundred rows, not thousands); completions per queue, agent and code move to grain `wrapup`.
+const GRAINS_SPLIT = ['report_hourly', 'report_daily'].flatMap((t) => {
+  const at = t === 'report_hourly' ? 'hour' : 'day';
+  return [
+    `insert into ${t} (grain, ${at}, metric, queue, agent, case_type, code, n, total, max, within)
+     select 'wrapup', ${at}, metric, queue, agent, case_type, code, n, total, max, within from ${t} where grain = 'agent' and metric = 'completed'`,
+    `with old as (delete from ${t} where grain = 'agent' returning *)
+     insert into ${t} (grain, ${at}, metric, queue, agent, case_type, code, n, total, max, within)
+     select 'agent', ${at}, metric, '', agent, case_type, code, sum(n), sum(total), max(max), sum(within) from old group by 2, 3, 5, 6, 7`,
+  ];
+});
+
+export async function reportGrainsMigration(db: Kysely<unknown>): Promise<void> {
+  for (const stmt of GRAINS_SPLIT) await sql.raw(stmt).execute(db);
+}

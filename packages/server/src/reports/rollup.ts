@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { isZone } from '@worklane/core';
-import { factsCte, grainSelect } from './facts-sql.js';
+import { factsCte, grainSelect, GRAINS } from './facts-sql.js';
 
 export interface RollupOptions {
   /** Events per batch (one transaction each). */
@@ -137,13 +137,12 @@ export class ReportRollup {
           insert into report_case_durations (event_id, at, case_type, seconds)
           select id, hour, case_type, secs from facts where metric = 'case.closed' and secs is not null
           on conflict (event_id) do nothing returning 1),
-        q as (${grainSelect('queue')}), a as (${grainSelect('agent')}),
-        g as (
-          select 'queue' as grain, hour, metric, queue, agent, case_type, code, sum(n) as n, coalesce(sum(secs), 0) as total, max(secs) as max, sum(within) as within
-          from q group by hour, metric, queue, agent, case_type, code
-          union all
-          select 'agent', hour, metric, queue, agent, case_type, code, sum(n), coalesce(sum(secs), 0), max(secs), sum(within)
-          from a group by hour, metric, queue, agent, case_type, code),
+        g as (${sql.join(
+          GRAINS.map((grain) => sql`
+            select ${grain} as grain, hour, metric, queue, agent, case_type, code, sum(n) as n, coalesce(sum(secs), 0) as total, max(secs) as max, sum(within) as within
+            from (${grainSelect(grain)}) f group by hour, metric, queue, agent, case_type, code`),
+          sql` union all `,
+        )}),
         hourly as (
           insert into report_hourly (grain, hour, metric, queue, agent, case_type, code, n, total, max, within)
           select grain, hour, metric, queue, agent, case_type, code, n, total, max, within from g

@@ -9,7 +9,7 @@ import { ReportChart } from './ReportChart';
 const FILTER_LABEL: Record<Filter, string> = { queue: 'Queue', team: 'Team', agent: 'Agent', caseType: 'Case type' };
 const INTERVAL_LABEL: Record<Interval, string> = { hour: 'Hour', day: 'Day', week: 'Week', month: 'Month', total: 'Whole range' };
 const ID_COLUMNS = new Set(['queue', 'agent', 'caseType']);
-const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 /** Historical reports: pick one, a date range, an interval and filters; chart, table, CSV. */
 export function ReportsPage() {
@@ -23,6 +23,7 @@ export function ReportsPage() {
   const [metric, setMetric] = useState<string | null>(null);
 
   const info = catalog.data?.items.find((r) => r.name === name);
+  const zone = catalog.data?.timeZone ?? browserZone;
   // `to` is the last day shown: the API's `to` is exclusive, so ask for the day after.
   const params: ReportParams | null = info && from && to ? { name, from, to: isoDay(new Date(new Date(`${to}T00:00`).getTime() + 86_400_000)), interval, tz: zone, filters: Object.fromEntries(Object.entries(filters).filter(([k]) => info.filters.includes(k as Filter))) } : null;
   const report = useReport(params);
@@ -122,7 +123,7 @@ function Result({ data, chartKey }: { data: ReportResult; chartKey: string | nul
             <Table.Tr>
               {cols.map((c) => (
                 <Table.Th key={c.key} ta={c.kind === 'text' ? 'left' : 'right'}>
-                  {c.key === 'bucket' ? 'Period' : c.label}
+                  {c.key === 'bucket' ? 'Period' : c.label.replace(/ \(s\)$/, '')}
                 </Table.Th>
               ))}
             </Table.Tr>
@@ -131,7 +132,7 @@ function Result({ data, chartKey }: { data: ReportResult; chartKey: string | nul
             {data.rows.map((r, i) => (
               <Table.Tr key={i}>
                 {cols.map((c) => (
-                  <Table.Td key={c.key} ta={c.kind === 'text' ? 'left' : 'right'}>
+                  <Table.Td key={c.key} ta={c.kind === 'text' ? 'left' : 'right'} style={{ whiteSpace: 'nowrap' }}>
                     {c.key === 'bucket' ? bucketLabel(String(r.bucket), data.interval, data.timeZone) : formatCell(c, r[c.key])}
                   </Table.Td>
                 ))}

@@ -23,6 +23,8 @@ export interface ReportInfo {
 export interface ReportCatalog {
   items: ReportInfo[];
   filterValues: Record<Filter, { id: string; name: string }[]>;
+  /** The server's reporting time zone (days there are pre-aggregated). */
+  timeZone: string;
 }
 
 export type ReportRow = Record<string, string | number | null>;
