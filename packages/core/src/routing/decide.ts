@@ -49,7 +49,8 @@ const CHOICE_WORDS: Record<string, string> = { proficiency: 'best proficiency', 
 
 /** Whether the agent has room for one more task of some media type. */
 function hasRoom(agent: RoutingAgent): boolean {
-  for (const [media, cap] of Object.entries(agent.capacity)) if ((cap ?? 0) - (agent.load[media as MediaType] ?? 0) > 0) return true;
+  // for-in, not Object.entries: this runs for every agent in every round.
+  for (const media in agent.capacity) if ((agent.capacity[media as MediaType] ?? 0) - (agent.load[media as MediaType] ?? 0) > 0) return true;
   return false;
 }
 

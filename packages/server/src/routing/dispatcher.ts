@@ -46,7 +46,13 @@ export interface Waiting extends RoutingTask {
   version: number;
 }
 
-export const toWaiting = (t: TaskRow): Waiting => ({
+/** The columns `toWaiting` reads. */
+const WAITING_COLUMNS = [
+  'id', 'queue_id', 'priority', 'priority_boost', 'due_at', 'entered_queue_at', 'created_at', 'skills', 'media_type',
+  'target_agent_id', 'team_bin', 'worktype', 'exceptions_fired', 'version',
+] as const satisfies readonly (keyof TaskRow)[];
+
+export const toWaiting = (t: Pick<TaskRow, (typeof WAITING_COLUMNS)[number]>): Waiting => ({
   id: t.id,
   queueId: t.queue_id ?? '',
   priority: t.priority + t.priority_boost,
@@ -102,7 +108,9 @@ export class Dispatcher {
   /** Everything routing keeps in memory, from the database: agents and their load, the line, the timers. */
   private async load(): Promise<void> {
     await this.agents.load(this.db);
-    const queued = await this.db.selectFrom('tasks').selectAll().where('state', '=', 'queued').execute();
+    // Only what routing keeps (not titles, attributes or the classification trace): at a million
+    // waiting tasks this is what restart time is made of.
+    const queued = await this.db.selectFrom('tasks').select(WAITING_COLUMNS).where('state', '=', 'queued').execute();
     // Merged, newest version wins: a capture tracked while this read ran stays in line, and a task
     // memory has but the database no longer queues is dropped by its next offer's version check.
     for (const t of queued) {
