@@ -8,8 +8,8 @@ import { supervisionFor } from '../auth/supervision.js';
 
 /**
  * Who is looking at cases. Admins, analysts and API keys with a cases scope see all; a supervisor
- * the cases of their teams (created by, held or held by, routed to one of their people, or at one
- * of their queues or teams' bins: auth/supervision.ts); an agent sees the cases they created, and
+ * the cases of their teams (created by, held by, routed to one of their people, or at one of their
+ * queues or teams' bins: auth/supervision.ts), and cases with no work at all; an agent sees the cases they created, and
  * those whose tasks they hold or held, were routed personally, or that wait in their queues; a
  * customer (the portal) sees the cases they own.
  */
@@ -50,7 +50,9 @@ export function visibleTo(v: CaseViewer) {
             ...(v.teams.length ? [t('tasks.team_bin', 'in', v.teams)] : []),
           ]),
         );
-      return eb.or([eb('cases.created_by', 'in', v.actors), eb.exists(ofTeam)]);
+      // A case with no work anywhere is every supervisor's (its staff alerts go to all supervisors too).
+      const anyWork = eb.selectFrom('tasks').select('tasks.id').whereRef('tasks.case_id', '=', 'cases.id');
+      return eb.or([eb('cases.created_by', 'in', v.actors), eb.exists(ofTeam), eb.not(eb.exists(anyWork))]);
     }
     const mine = eb
       .selectFrom('tasks')

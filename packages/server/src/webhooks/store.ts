@@ -16,12 +16,12 @@ export interface Claimed {
  * transaction stays open while we talk to the receiver. SKIP LOCKED lets several processes share
  * PostgreSQL; on PGlite it is a no-op (one connection).
  */
-export async function claimDue(db: Kysely<DB>, now: Date, limit: number, leaseUntil: Date): Promise<Claimed[]> {
+export async function claimDue(db: Kysely<DB>, now: Date, limit: number, leaseUntil: Date, skipSubscriptions: readonly string[] = []): Promise<Claimed[]> {
   const { rows } = await sql<Claimed>`
     update webhook_deliveries set next_attempt_at = ${leaseUntil}
     where id in (
       select w.id from webhook_deliveries w
-      where w.state = 'pending' and w.next_attempt_at <= ${now}
+      where w.state = 'pending' and w.next_attempt_at <= ${now} ${notIn(skipSubscriptions)}
         and exists (select 1 from webhook_subscriptions s where s.id = w.subscription_id and s.enabled)
       order by w.next_attempt_at limit ${limit}
       for update skip locked)
@@ -29,11 +29,14 @@ export async function claimDue(db: Kysely<DB>, now: Date, limit: number, leaseUn
   return rows;
 }
 
-/** When the worker next has something to do, and whether any subscription is enabled at all. */
-export async function outlook(db: Kysely<DB>): Promise<{ nextDue: Date | null; active: boolean }> {
+/** Subscriptions the worker cannot take more of now (their share of the concurrency is in flight). */
+const notIn = (subs: readonly string[]) => (subs.length ? sql`and w.subscription_id not in (${sql.join([...subs])})` : sql``);
+
+/** When the worker next has something to do (leaving out `skipSubscriptions`), and whether any subscription is enabled at all. */
+export async function outlook(db: Kysely<DB>, skipSubscriptions: readonly string[] = []): Promise<{ nextDue: Date | null; active: boolean }> {
   const { rows } = await sql<{ next_due: Date | null; active: boolean }>`
     select (select min(w.next_attempt_at) from webhook_deliveries w
-            where w.state = 'pending'
+            where w.state = 'pending' ${notIn(skipSubscriptions)}
               and exists (select 1 from webhook_subscriptions s where s.id = w.subscription_id and s.enabled)) as next_due,
            exists (select 1 from webhook_subscriptions where enabled) as active`.execute(db);
   const r = rows[0];

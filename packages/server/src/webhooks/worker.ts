@@ -29,6 +29,8 @@ export class WebhookWorker {
   private active = false;
   private readonly shutdown = new AbortController();
   private readonly inflight = new Map<number, Promise<void>>();
+  /** Requests in flight per subscription: one receiver that hangs may hold a quarter of the slots, not all. */
+  private readonly perSubscription = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -101,20 +103,35 @@ export class WebhookWorker {
     const room = Math.min(this.options.batchSize, this.options.concurrency - this.inflight.size);
     if (room <= 0) return; // a finishing send wakes us
     const now = new Date();
-    const claimed = await claimDue(this.db, now, room, new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS));
+    const claimed = await claimDue(this.db, now, room, new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS), this.full());
     if (claimed.length) await this.launch(claimed);
     if (claimed.length === room) {
       this.again = true; // there may be more due
       return;
     }
-    const { nextDue, active } = await outlook(this.db);
+    // What waits only for full subscriptions is looked at again when one of their requests finishes (it wakes us).
+    const { nextDue, active } = await outlook(this.db, this.full());
     this.active = active;
     if (nextDue) this.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
   }
 
+  private get shareOfSlots(): number {
+    return Math.max(1, Math.ceil(this.options.concurrency / 4));
+  }
+
+  private full(): string[] {
+    return [...this.perSubscription].filter(([, n]) => n >= this.shareOfSlots).map(([id]) => id);
+  }
+
   private async launch(claimed: Claimed[]): Promise<void> {
     const { events, subs } = await loadBatch(this.db, claimed);
+    const over: number[] = [];
     for (const d of claimed) {
+      const busy = this.perSubscription.get(d.subscription_id) ?? 0;
+      if (busy >= this.shareOfSlots) {
+        over.push(d.id); // its receiver already has its share in flight: back to the queue, as it was due
+        continue;
+      }
       const event = events.get(d.event_id);
       const sub = subs.get(d.subscription_id);
       if (!sub) continue; // deleted meanwhile; its deliveries went with it
@@ -123,15 +140,20 @@ export class WebhookWorker {
         continue;
       }
       const body = webhookBody(event);
+      this.perSubscription.set(d.subscription_id, busy + 1);
       const p = postSigned(sub.url, sub.secret, d.message_id, body, this.options.timeoutMs, this.shutdown.signal)
         .then((r) => this.settle(d, r))
         .catch((err) => this.log.error({ err, delivery: d.id }, 'could not record a webhook attempt'))
         .finally(() => {
           this.inflight.delete(d.id);
+          const left = (this.perSubscription.get(d.subscription_id) ?? 1) - 1;
+          if (left > 0) this.perSubscription.set(d.subscription_id, left);
+          else this.perSubscription.delete(d.subscription_id);
           this.wake(0);
         });
       this.inflight.set(d.id, p);
     }
+    await releaseLeases(this.db, over);
   }
 
   private async settle(d: Claimed, r: SendResult): Promise<void> {

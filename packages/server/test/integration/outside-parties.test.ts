@@ -126,15 +126,17 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
   const crm = () => new Client(h.base, DEMO_KEY);
   const hanging = new Receiver();
   const slow = new Receiver();
-  const refusing = new Receiver(); // started on its port only when it "comes back"
+  const refusing = new Receiver(); // closed while in trouble (connections refused), then back on the same port
+  const healthy = new Receiver(); // a receiver in good health, next to the others
   let refusedPort = 0;
   const mail = new StallingMailbox();
   const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     if (skip) return;
-    await Promise.all([hanging.start(), slow.start(), mail.start()]);
+    await Promise.all([hanging.start(), slow.start(), healthy.start(), mail.start()]);
     refusedPort = await freePort();
+    await refusing.start(refusedPort);
     const env = { ...ENV, WORKLANE_SMTP_URL: `smtp://127.0.0.1:${mail.port}` };
     for (const [k, v] of Object.entries(env)) [saved[k], process.env[k]] = [process.env[k], v];
     h = await startHarness(backend);
@@ -145,7 +147,7 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
   });
   afterAll(async () => {
     await h?.close();
-    await Promise.all([hanging.close(), slow.close(), refusing.close(), mail.close().catch(() => {})]);
+    await Promise.all([hanging.close(), slow.close(), refusing.close(), healthy.close(), mail.close().catch(() => {})]);
     for (const k of Object.keys(saved)) if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   });
@@ -192,20 +194,30 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
     const alice = await Client.login(h.base, 'alice@worklane.local', 'alice123');
     const stream = await alice.stream();
     expect((await alice.req('PUT', '/api/v1/me/presence', { status: 'available' })).status).toBe(200);
-    // Warm up, then the baseline: nobody outside to talk to.
-    await captureRun('warm', 10);
-    const before = await captureRun('before', 40);
-    const routedBefore = await routeRun(alice, stream, 'route-before', 5);
-
-    // Three subscriptions to parties in trouble, and an SMTP server that stalls.
+    // Four subscriptions and e-mail; the baseline is the same work with every outside party in good health.
     const subs: Record<string, string> = {};
-    for (const [name, url] of [['hang', `${hanging.base}/hook`], ['refused', `http://127.0.0.1:${refusedPort}/hook`], ['slow', `${slow.base}/hook`]] as const) {
+    for (const [name, url] of [['hang', `${hanging.base}/hook`], ['refused', `http://127.0.0.1:${refusedPort}/hook`], ['slow', `${slow.base}/hook`], ['healthy', `${healthy.base}/hook`]] as const) {
       const r = await admin.req('POST', '/api/v1/webhooks', { url, events: ['task.created'] });
       expect(r.status, JSON.stringify(r.json)).toBe(201);
       subs[name] = r.json.id;
     }
+    await captureRun('warm', 10);
+    await newCase('healthy@example.com');
+    const before = await captureRun('before', 40);
+    const routedBefore = await routeRun(alice, stream, 'route-before', 5);
+    const baseline: Record<string, number> = {};
+    for (const [name, sub] of Object.entries(subs)) {
+      baseline[name] = (await waitFor(`the baseline delivered to ${name}`, async () => {
+        const items = await deliveries(sub);
+        return items.length === 10 + 1 + 40 + 5 && items.every((d) => d.state === 'delivered') ? items : undefined;
+      })).length;
+    }
+    await waitFor('the baseline e-mail', () => mail.to.has('healthy@example.com'));
+
+    // Now they are in trouble: one never answers, one refuses connections, one answers after 2.5 s, SMTP stalls.
     hanging.mode = 'hang';
     slow.mode = 'slow';
+    await refusing.close();
     mail.stalled = true;
     const cases = [await newCase('stalled-1@example.com'), await newCase('stalled-2@example.com')];
     const during = await captureRun('during', 40);
@@ -230,6 +242,14 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
       return hung.some((d) => d.attempts.some((a: Json) => /timed out/.test(a.error ?? ''))) && refused.some((d) => d.attempts.some((a: Json) => a.error && !a.statusCode));
     });
     for (const sub of Object.values(subs)) expect(await deliveries(sub, 'dead')).toEqual([]);
+    // A receiver in good health is not held up behind the one that hangs: all its deliveries arrive while the others are still in trouble.
+    const t0 = performance.now();
+    await waitFor('every delivery to the healthy receiver, while the others still fail', async () => {
+      const items = await deliveries(subs.healthy!);
+      return items.length === baseline.healthy! + created && items.every((d) => d.state === 'delivered');
+    }, 4_000);
+    console.log(`[${backend}] healthy receiver caught up ${(performance.now() - t0).toFixed(0)} ms after the last capture (hung ${hanging.hung} requests so far)`);
+    expect(hanging.mode).toBe('hang');
     const mails = async (state: string) => (await admin.req('GET', `/api/v1/notifications?state=${state}&channel=email`)).json.items as Json[];
     // (A notification that failed and waits for its retry is 'failed'; it is still on its way.)
     await waitFor('a failed e-mail attempt, to be retried', async () => [...(await mails('pending')), ...(await mails('failed'))].some((n) => n.attempts.some((a: Json) => !a.ok && /timeout|timed out|greeting/i.test(a.error ?? ''))));
@@ -242,19 +262,20 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
     for (const [name, rx] of [['hang', hanging], ['refused', refusing], ['slow', slow]] as const) {
       const all = await waitFor(`every delivery to the ${name} receiver`, async () => {
         const items = await deliveries(subs[name]!);
-        return items.length >= created && items.every((d) => d.state === 'delivered') ? items : undefined;
+        return items.length >= baseline[name]! + created && items.every((d) => d.state === 'delivered') ? items : undefined;
       }, 60_000);
-      expect(all).toHaveLength(created);
-      expect(new Set(all.map((d) => d.eventId)).size).toBe(created);
+      expect(all).toHaveLength(baseline[name]! + created);
+      expect(new Set(all.map((d) => d.eventId)).size).toBe(baseline[name]! + created);
       // Each one reached the receiver (webhook-id is the delivery's message id), after failed attempts where it was in trouble.
       expect(all.filter((d) => !rx.delivered.has(d.messageId))).toEqual([]);
       if (name !== 'slow') expect(all.some((d) => d.attempts.length > 1)).toBe(true);
     }
     await waitFor('both customers\' e-mails', () => mail.to.has('stalled-1@example.com') && mail.to.has('stalled-2@example.com'), 60_000);
     for (const id of cases) {
-      const log = (await sam.req('GET', `/api/v1/cases/${id}/notifications`)).json.items as Json[];
-      const email = log.find((n) => n.channel === 'email');
-      expect(email?.state).toBe('sent');
+      const email = await waitFor(`case ${id}'s e-mail marked sent`, async () => {
+        const log = (await sam.req('GET', `/api/v1/cases/${id}/notifications`)).json.items as Json[];
+        return log.find((n) => n.channel === 'email' && n.state === 'sent');
+      });
       expect(email.attempts.length).toBeGreaterThan(1); // the stalled ones are in the log too
     }
     expect(await mails('dead')).toEqual([]);
