@@ -1,21 +1,20 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { escalationTarget, planFiring, type FireKind } from '@worklane/core';
-import type { DB } from '../db/schema.js';
+import { json, type DB } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
-import { appendEvents, type EventInput } from '../events/append.js';
 import { isHeld } from '../routing/agents.js';
 import { caseData, type CaseRow } from '../cases/store.js';
 import { deadlines, olaPolicy, slaPolicy } from './compute.js';
 
 // Set-based firing: one transaction per batch of due clocks, whatever the batch size: a SELECT
 // ... FOR UPDATE SKIP LOCKED (earliest deadline first, so two processes share the work and never
-// fire the same clock), one UPDATE of the fired-at column (guarded by `is null`), one events
-// INSERT. Each clock is recomputed at the firing instant (pure, core): only a clock that really
+// fire the same clock), then one statement that sets the fired-at column (guarded by `is null`)
+// and appends the events of the rows it set (the batch travels as one JSON parameter). Each clock is recomputed at the firing instant (pure, core): only a clock that really
 // got there fires; a stale stored deadline is corrected instead (rare, one UPDATE each).
 
 export const ACTOR = 'system:clocks';
-/** 5 parameters per event: 2,000 rows stay far below PostgreSQL's 65,535 parameters. */
-export const FIRE_BATCH = 2000;
+/** Clocks per transaction: large enough to amortize the commit, small enough to hold few locks briefly. */
+export const FIRE_BATCH = 1000;
 
 export interface BatchResult {
   /** Clocks the batch looked at (fewer than the limit: nothing more is due). */
@@ -48,25 +47,19 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
     const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
     for (const { c, d } of plan.correct) await trx.updateTable('cases').set({ sla_due_at: d.due, sla_warn_at: d.warn }).where('id', '=', c.id).execute();
     if (!plan.fire.length) return { seen: rows.length, fired: 0, escalateNow: [] };
-    const done = await trx
-      .updateTable('cases')
-      .set(kind === 'warning' ? { sla_warned_at: at } : { sla_breached_at: at })
-      .where('id', 'in', plan.fire.map((x) => x.c.id))
-      .where(col.fired, 'is', null)
-      .returning('id')
-      .execute();
-    const fired = new Set(done.map((r) => r.id));
     const type = kind === 'warning' ? 'sla.warning' : 'sla.breached';
-    await appendEvents(
-      trx,
-      plan.fire
-        .filter((x) => fired.has(x.c.id))
-        .map(({ c, d }): EventInput => {
-          const st = d.status!;
-          return { type, actor: ACTOR, data: caseData(c as CaseRow, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) };
-        }),
-    );
-    return { seen: rows.length, fired: fired.size, escalateNow: [] };
+    const marks = plan.fire.map(({ c, d }) => {
+      const st = d.status!;
+      return { id: c.id, data: caseData(c as CaseRow, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) };
+    });
+    // One statement: mark the batch fired (still unfired: guard) and append one event per row marked.
+    const { rows: fired } = await sql<{ id: string }>`
+      with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (id text, data jsonb)) with ordinality as v(id, data, n)),
+      marked as (update cases c set ${sql.ref(col.fired)} = ${at} from v where c.id = v.id and c.${sql.ref(col.fired)} is null returning v.data, v.n)
+      insert into events (type, actor, data)
+      select ${type}, ${ACTOR}, data from marked order by n
+      returning data->>'caseId' as id`.execute(trx);
+    return { seen: rows.length, fired: fired.length, escalateNow: [] };
   });
 }
 
@@ -100,25 +93,30 @@ export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
     const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
     for (const { k, d } of plan.correct) await trx.updateTable('case_tasks').set({ ola_due_at: d.due, ola_warn_at: d.warn }).where('task_id', '=', k.task_id).execute();
     if (!plan.fire.length) return { seen: rows.length, fired: 0, escalateNow: [] };
-    const done = await trx
-      .updateTable('case_tasks')
-      .set(kind === 'warning' ? { ola_warned_at: at } : { ola_breached_at: at })
-      .where('task_id', 'in', plan.fire.map((x) => x.k.task_id))
-      .where(col.fired, 'is', null)
-      .returning('task_id')
-      .execute();
-    const fired = new Set(done.map((r) => r.task_id));
-    const out = plan.fire.filter((x) => fired.has(x.k.task_id)).map((x) => {
+    const out = plan.fire.map((x) => {
       const auto = x.ct?.escalation.automatic === kind && !!x.ct.procedure && !!escalationTarget(x.ct.procedure, x.k.step);
       const held = isHeld(x.k.state) && x.k.state !== 'offered';
       return { ...x, auto, held };
     });
-    // A breach that escalates nothing (off, or no rung above) is handled: no recheck needed.
-    const settled = kind === 'breach' ? out.filter((x) => !x.auto).map((x) => x.k.task_id) : [];
-    if (settled.length) await trx.updateTable('case_tasks').set({ ola_escalated_at: at }).where('task_id', 'in', settled).execute();
-    await appendEvents(trx, out.map(({ k, d, auto, held }) => olaEvent(kind, k, d.due, d.status!.percent, !auto ? 'none' : held ? 'deferred: an agent is working on the task' : 'now')));
-    const escalateNow = kind === 'warning' ? out.filter((x) => x.ct?.escalation.automatic === 'warning' && !x.held).map((x) => x.k.task_id) : [];
-    return { seen: rows.length, fired: out.length, escalateNow };
+    // A breach that escalates nothing (off, or no rung above) is handled at once: no recheck needed.
+    const marks = out.map(({ k, d, auto, held }) => ({
+      task_id: k.task_id,
+      settle: kind === 'breach' && !auto,
+      user_id: k.assignee_id,
+      data: olaData(k, d.due, d.status!.percent, !auto ? 'none' : held ? 'deferred: an agent is working on the task' : 'now'),
+    }));
+    // One statement: mark the batch fired (still unfired: guard) and append one event per row marked.
+    const { rows: fired } = await sql<{ task_id: string }>`
+      with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (task_id text, settle boolean, user_id text, data jsonb)) with ordinality as v(task_id, settle, user_id, data, n)),
+      marked as (
+        update case_tasks k set ${sql.ref(col.fired)} = ${at}, ola_escalated_at = case when v.settle then ${at} else k.ola_escalated_at end
+        from v where k.task_id = v.task_id and k.${sql.ref(col.fired)} is null returning v.task_id, v.user_id, v.data, v.n)
+      insert into events (type, actor, task_id, user_id, data)
+      select ${kind === 'warning' ? 'ola.warning' : 'ola.breached'}, ${ACTOR}, task_id, user_id, data from marked order by n
+      returning task_id`.execute(trx);
+    const firedIds = new Set(fired.map((r) => r.task_id));
+    const escalateNow = kind === 'warning' ? out.filter((x) => firedIds.has(x.k.task_id) && x.ct?.escalation.automatic === 'warning' && !x.held).map((x) => x.k.task_id) : [];
+    return { seen: rows.length, fired: fired.length, escalateNow };
   });
 }
 
@@ -133,13 +131,7 @@ interface OlaRow {
   queue_id: string | null;
 }
 
-function olaEvent(kind: FireKind, k: OlaRow, due: Date | null, percent: number, escalation: string): EventInput {
+function olaData(k: OlaRow, due: Date | null, percent: number, escalation: string): Record<string, unknown> {
   const c = { id: k.id, number: k.number, case_type: k.case_type, status: k.status } as CaseRow;
-  return {
-    type: kind === 'warning' ? 'ola.warning' : 'ola.breached',
-    actor: ACTOR,
-    taskId: k.task_id,
-    userId: k.assignee_id,
-    data: caseData(c, { taskId: k.task_id, step: k.step, queue: k.queue_id, agent: k.assignee_id, dueAt: due?.toISOString() ?? null, percent: Math.round(percent), escalation }),
-  };
+  return caseData(c, { taskId: k.task_id, step: k.step, queue: k.queue_id, agent: k.assignee_id, dueAt: due?.toISOString() ?? null, percent: Math.round(percent), escalation });
 }

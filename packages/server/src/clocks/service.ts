@@ -198,21 +198,26 @@ export class ClockService {
     let fired = 0;
     // Kind by kind, batch after batch until nothing more is due; `now` is read per batch and the
     // passes repeat while they fire, so a burst spread over a second is fired in one tick.
+    // Two loops per kind: one batch commits while the next is read and computed (skip locked
+    // keeps them apart; on the embedded database they simply take turns).
     for (let pass = 0, more = true; more && !failed && pass < MAX_PASSES; pass++) {
       more = false;
       for (const [fire, kind] of KINDS) {
-        for (;;) {
-          try {
-            const r = await fire(this.db, this.config, kind, this.now(), this.batch);
-            fired += r.fired;
-            more ||= r.fired > 0;
-            escalate.push(...r.escalateNow);
-            if (r.seen < this.batch) break;
-          } catch (err) {
-            failed ??= err; // this kind waits for the retry; the others go on
-            break;
+        const loop = async () => {
+          for (;;) {
+            try {
+              const r = await fire(this.db, this.config, kind, this.now(), this.batch);
+              fired += r.fired;
+              more ||= r.fired > 0;
+              escalate.push(...r.escalateNow);
+              if (r.seen < this.batch) return;
+            } catch (err) {
+              failed ??= err; // this kind waits for the retry; the others go on
+              return;
+            }
           }
-        }
+        };
+        await Promise.all([loop(), loop()]);
       }
     }
     if (fired) {
