@@ -5,8 +5,8 @@ import type { Services } from '../services.js';
 import { badRequest } from '../http/problems.js';
 import { ADMIN } from './auth.js';
 
-/** Event families the audit log shows: configuration, API keys, sign-ins, webhook subscriptions. */
-const FAMILIES = ['config', 'api-key', 'auth', 'webhook'];
+/** Event families the audit log shows: configuration, API keys, sign-ins, webhook subscriptions and retries, notification retries. */
+const FAMILIES = ['config', 'api-key', 'auth', 'webhook', 'notification'];
 
 const Query = Type.Object(
   {

@@ -63,6 +63,9 @@ export async function logRoutes(app: FastifyInstance, s: Services): Promise<void
     const limit = pageSize(request.query.limit);
     const cursor = decodeCursor(request.query.cursor, (k) => /^[0-9]{1,15}$/.test(k));
     let q = listQuery(s.db).limit(limit + 1);
+    // Supervisors: the notifications of the cases they may see (their teams'), as for each case's log.
+    const viewer = viewerOf(s, request.principal!);
+    if (viewer.kind !== 'all') q = q.where('case_id', 'in', (eb) => eb.selectFrom('cases').select('cases.id').where(visibleTo(viewer)));
     if (request.query.state) q = q.where('state', '=', request.query.state);
     if (request.query.channel) {
       const ch = request.query.channel;
@@ -80,6 +83,12 @@ export async function logRoutes(app: FastifyInstance, s: Services): Promise<void
     schema: { tags, summary: 'Send a failed or dead-lettered notification again now (with a fresh retry window)', params: NumericId },
   }, async (request) => {
     const id = Number(request.params.id);
+    // Supervisors retry only what they may see (their teams' cases); others' are 404 as if absent.
+    if (viewerOf(s, request.principal!).kind !== 'all') {
+      const of = await s.db.selectFrom('notifications').select('case_id').where('id', '=', id).executeTakeFirst();
+      const seen = of?.case_id ? await assertVisible(s, request.principal!, of.case_id).then(() => true, () => false) : false;
+      if (!seen) throw notFound(`Notification ${id}`);
+    }
     await s.db.transaction().execute(async (trx) => {
       const n = await trx.selectFrom('notifications').select(['id', 'state', 'case_id', 'body']).where('id', '=', id).forUpdate().executeTakeFirst();
       if (!n) throw notFound(`Notification ${id}`);

@@ -430,6 +430,9 @@ describe.each(BACKENDS)('notifications on $backend', ({ backend, skip }) => {
     expect(sent.attempts).toHaveLength(5);
     expect((await sam.req('POST', `/api/v1/notifications/${dead.id}/retry`)).status).toBe(409);
     expect((await sam.req('POST', '/api/v1/notifications/999999999/retry')).status).toBe(404);
+    // The retry is in the audit log, with who did it.
+    const audited = (await admin.req('GET', '/api/v1/audit?kind=notification.retried')).json.items;
+    expect(audited).toContainEqual(expect.objectContaining({ type: 'notification.retried', data: expect.objectContaining({ id: dead.id, caseId: c.id, from: 'dead' }) }));
 
     // 550 from the mail server: dead at once.
     const bounce = await newCase({ email: `bounce-${randomUUID().slice(0, 8)}@example.com` });

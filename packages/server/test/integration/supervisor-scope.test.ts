@@ -163,6 +163,22 @@ describe.each(BACKENDS)('supervisor scope on $backend', ({ backend, skip }) => {
     }
     expect((await sam.req('GET', `/api/v1/cases/${caseId}`)).json.status).toBe(before.status);
     expect((await sam.req('GET', `/api/v1/cases/${caseId}/comments`)).json.items).toEqual([]);
+    // Its notifications (the customer's confirmation; no mail server here, so it waits to be retried) likewise.
+    const ofCase = async (c: Client) => ((await c.req('GET', '/api/v1/notifications?limit=200')).json.items as Json[]).filter((n) => n.caseId === caseId);
+    const [mine] = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const found = await ofCase(sam);
+        if (found.length) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return [];
+    })();
+    expect(mine, 'the case notification').toBeDefined();
+    expect(await ofCase(nina)).toEqual([]);
+    expect(await ofCase(otto)).toEqual([]);
+    expect((await nina.req('GET', `/api/v1/cases/${caseId}/notifications`)).status).toBe(404);
+    expect((await nina.req('POST', `/api/v1/notifications/${mine.id}/retry`)).status).toBe(404);
+    expect((await admin.req('GET', `/api/v1/audit?kind=notification`)).json.items).toEqual([]);
   });
 
   it.skipIf(skip)('live alerts about a task reach only the supervisors whose teams it concerns', async () => {
