@@ -454,18 +454,28 @@ export class Dispatcher {
   }
 
   async accept(offerId: string, agentId: string): Promise<TaskRow> {
-    const task = await this.db.transaction().execute(async (trx) => {
-      const offer = await this.closeOffer(trx, offerId, agentId, { state: 'accepted' });
-      const t = await trx
-        .updateTable('tasks')
-        .set({ state: 'assigned', assignee_id: agentId, target_agent_id: null, version: sql`version + 1`, updated_at: new Date() })
-        .where('id', '=', offer.task_id)
-        .where('state', '=', 'offered')
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await appendEvents(trx, [{ type: 'task.assigned', taskId: t.id, userId: agentId, actor: `user:${agentId}`, data: { offerId, agent: agentId } }]);
-      return t;
-    });
+    // One statement, so one round trip: lock the offered task first (the order every task change
+    // takes: task, then its offers), close this agent's pending offer, assign the task, record it.
+    // Each part needs the one before, so either all of it happens or none.
+    const now = new Date();
+    const data = json({ offerId, agent: agentId });
+    const { rows } = await sql<TaskRow>`
+      with lk as (
+        select id from tasks where id = (select task_id from offers where id = ${offerId}) and state = 'offered' for update),
+      o as (
+        update offers set state = 'accepted', closed_at = ${now}
+        where id = ${offerId} and agent_id = ${agentId} and state = 'pending' and task_id in (select id from lk)
+        returning task_id),
+      t as (
+        update tasks set state = 'assigned', assignee_id = ${agentId}, target_agent_id = null, version = version + 1, updated_at = ${now}
+        where id in (select task_id from o) and state = 'offered'
+        returning *),
+      ev as (
+        insert into events (type, actor, task_id, user_id, data)
+        select 'task.assigned', ${`user:${agentId}`}, t.id, ${agentId}, ${data}::jsonb from t)
+      select * from t`.execute(this.db);
+    const task = rows[0];
+    if (!task) throw await this.offerProblem(this.db, offerId, agentId);
     this.forgetOffer(offerId);
     this.excluded.delete(task.id);
     this.hub.toUser(agentId, { type: 'task.updated', task: taskDto(task) });
