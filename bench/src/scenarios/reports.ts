@@ -73,13 +73,13 @@ export function historySql(first: number, last: number, tasks: number, days: num
     ) x order by at`;
 }
 
-/** Presence: every agent changes status every 30 minutes over the month (available, busy, after-work, not-ready:lunch). */
+/** Presence: every agent changes status every 30 minutes over the month (available, after-work, available, not-ready:lunch). */
 export function presenceSql(days: number, end: string): string {
   return `
     insert into events (type, at, user_id, actor, data)
     select 'presence.changed', '${end}'::timestamptz - interval '${days} days' + k * interval '30 minutes' + (u.n % 30) * interval '1 minute', u.id, 'system:bench',
-      jsonb_build_object('from', (array['available', 'busy', 'after-work', 'not-ready'])[1 + k % 4], 'fromReason', case when k % 4 = 3 then 'lunch' end,
-        'to', (array['available', 'busy', 'after-work', 'not-ready'])[1 + (k + 1) % 4], 'secondsInPrevious', 1800)
+      jsonb_build_object('from', (array['available', 'after-work', 'available', 'not-ready'])[1 + k % 4], 'fromReason', case when k % 4 = 3 then 'lunch' end,
+        'to', (array['available', 'after-work', 'available', 'not-ready'])[1 + (k + 1) % 4], 'secondsInPrevious', 1800)
     from (select id, row_number() over (order by id) as n from users where 'agent' = any(roles)) u
     cross join generate_series(1, ${days * 48 - 1}) k`;
 }

@@ -76,7 +76,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   {
     name: 'agent-performance',
     title: 'Agent performance',
-    description: 'Per agent: offers, tasks handled, handle time, declines, RONAs, time in each presence status (counted when the status ends) and wrap-up codes.',
+    description: 'Per agent: offers, tasks handled, handle time, declines, RONAs, time in each presence status (available — with or without work in hand —, after work, not ready; counted when the status ends) and wrap-up codes.',
     filters: ['team', 'agent'],
     intervals: ALL,
     grain: 'agent',
@@ -84,8 +84,7 @@ export const REPORTS: readonly ReportDefinition[] = [
     groupBy: ['agent'],
     columns: [
       count('offered', 'Offered'), count('handled', 'Handled', true), seconds('averageHandleSeconds', 'Average handle (s)'), seconds('totalHandleSeconds', 'Total handle (s)'),
-      count('declined', 'Declined'), count('rona', 'RONA'), seconds('availableSeconds', 'Available (s)'), seconds('busySeconds', 'Busy (s)'),
-      seconds('afterWorkSeconds', 'After work (s)'), seconds('notReadySeconds', 'Not ready (s)'), { key: 'wrapUps', label: 'Wrap-up codes', kind: 'text' },
+      count('declined', 'Declined'), count('rona', 'RONA'), seconds('availableSeconds', 'Available (s)'), seconds('afterWorkSeconds', 'After work (s)'), seconds('notReadySeconds', 'Not ready (s)'), { key: 'wrapUps', label: 'Wrap-up codes', kind: 'text' },
     ],
     values: (m) => {
       const done = m.get('completed');
@@ -98,7 +97,6 @@ export const REPORTS: readonly ReportDefinition[] = [
         declined: m.get('declined').n,
         rona: m.get('rona').n,
         availableSeconds: inStatus('available'),
-        busySeconds: inStatus('busy'),
         afterWorkSeconds: inStatus('after-work'),
         notReadySeconds: inStatus('not-ready*'),
         wrapUps: wrapUpSummary(m),
