@@ -74,7 +74,7 @@ export async function changeTask(db: Kysely<DB>, t: TaskRow, action: TaskAction,
 /** A change out of "offered" closes the pending offer: its agent's reserved capacity is free again. */
 const closesOffer = (t: TaskRow, next: string | undefined) => t.state === 'offered' && next !== undefined && next !== 'offered';
 
-async function lostRace(db: Kysely<DB>, t: TaskRow) {
+export async function lostRace(db: Kysely<DB>, t: Pick<TaskRow, 'id'>) {
   const cur = await db.selectFrom('tasks').select('state').where('id', '=', t.id).executeTakeFirstOrThrow();
   return illegal(cur, `The task changed meanwhile and is now ${cur.state}; reload and try again`);
 }

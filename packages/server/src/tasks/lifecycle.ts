@@ -7,6 +7,8 @@ import { route, type CaptureInput } from './capture.js';
 import { json } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
 import { afterChange } from './after.js';
+import { completeInBatch } from './complete-batch.js';
+import { transition, type TaskState } from '@worklane/core';
 import { assertSupervises, supervisionFor } from '../auth/supervision.js';
 import { supervisesPerson } from '@worklane/core';
 
@@ -38,10 +40,10 @@ export async function completeTask(s: Services, p: Principal, id: string, body: 
   if (body.wrapUpCode === undefined && wt?.requireWrapUp) throw unprocessable('/wrapUpCode', `worktype "${t.worktype}" requires a wrap-up code`);
   // "NS" (not set) records that the agent finished without choosing a code.
   const code = body.wrapUpCode ?? NO_WRAP_UP;
-  return changeTask(s.db, t, 'complete', {
-    set: { state: 'completed', wrap_up_code: code, note: body.note ?? null, completed_at: new Date() },
-    events: [{ type: 'task.completed', actor: actorOf(p), userId: t.assignee_id, data: { wrapUpCode: code, note: body.note ?? null, agent: t.assignee_id, queue: t.queue_id } }],
-  });
+  const legal = transition(t.state as TaskState, 'complete');
+  if (!legal.ok) throw illegal(t, legal.error);
+  return completeInBatch(s.db, t, code, body.note ?? null, actorOf(p)); // group commit, as captures
+
 }
 
 export async function cancelTask(s: Services, p: Principal, id: string, reason: string): Promise<Change> {

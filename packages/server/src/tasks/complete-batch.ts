@@ -1,0 +1,87 @@
+import { sql, type Kysely } from 'kysely';
+import { json, type DB, type TaskRow } from '../db/schema.js';
+import { lostRace, type Change } from './change.js';
+
+interface Pending {
+  t: TaskRow;
+  code: string;
+  note: string | null;
+  actor: string | null;
+  resolve: (c: Change) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for completions, as for captures: every completion asked in one event-loop tick is
+ * written by one statement (update with each task's version check, one task.completed event per
+ * task that changed), and each caller is answered after that commit. A task that changed
+ * meanwhile gets the same 409 as one completed alone. The same task twice in one tick goes to the
+ * next statement, where its version check settles it.
+ */
+class CompleteBatcher {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  complete(t: TaskRow, code: string, note: string | null, actor: string | null): Promise<Change> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ t, code, note, actor, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const seen = new Set<string>();
+    const batch: Pending[] = [];
+    const later: Pending[] = [];
+    for (const p of this.pending) {
+      (seen.has(p.t.id) ? later : batch).push(p);
+      seen.add(p.t.id);
+    }
+    this.pending = later;
+    if (later.length) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (batch.length) this.write(batch).catch((err) => batch.forEach((p) => p.reject(err)));
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const now = new Date();
+    const items = batch.map((p) => ({ id: p.t.id, version: p.t.version, code: p.code, note: p.note, actor: p.actor, agent: p.t.assignee_id, queue: p.t.queue_id }));
+    const { rows } = await sql<TaskRow>`
+      with v as (
+        select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
+          id text, version int, code text, note text, actor text, agent text, queue text
+        )) with ordinality as v(id, version, code, note, actor, agent, queue, n)),
+      upd as (
+        update tasks as t set state = 'completed', wrap_up_code = v.code, note = v.note, completed_at = ${now}, updated_at = ${now}, version = t.version + 1
+        from v where t.id = v.id and t.version = v.version and t.state in ('assigned', 'wrap-up')
+        returning t.*),
+      ev as (
+        insert into events (type, actor, task_id, user_id, data)
+        select 'task.completed', v.actor, v.id, v.agent, jsonb_build_object('wrapUpCode', v.code, 'note', v.note, 'agent', v.agent, 'queue', v.queue)
+        from v join upd on upd.id = v.id order by v.n)
+      select * from upd`.execute(this.db);
+    const done = new Map(rows.map((r) => [r.id, r]));
+    for (const p of batch) {
+      const after = done.get(p.t.id);
+      if (after) p.resolve({ before: p.t, after, rescinded: [] });
+      else lostRace(this.db, p.t).then(p.reject, p.reject);
+    }
+  }
+}
+
+const batchers = new WeakMap<Kysely<DB>, CompleteBatcher>();
+
+/** Completes an assigned (or wrapping-up) task in the tick's group commit. */
+export function completeInBatch(db: Kysely<DB>, t: TaskRow, code: string, note: string | null, actor: string | null): Promise<Change> {
+  let b = batchers.get(db);
+  if (!b) batchers.set(db, (b = new CompleteBatcher(db)));
+  return b.complete(t, code, note, actor);
+}
