@@ -11,11 +11,13 @@ import { applyEffects, noEffects, type Effects } from '../cases/effects.js';
 import { ACTOR } from './fire.js';
 
 const PAGE = 500;
+/** Escalations in flight at once (the embedded database takes them in turn). */
+const CONCURRENCY = 4;
 
 /**
  * Automatic escalations after OLA warnings and breaches. Each cancels and creates tasks, so each
  * is its own transaction (per-row work, only for the clocks that escalate); they run beside the
- * timer, one at a time, so a burst of escalations never holds up clocks that come due meanwhile.
+ * timer, a few at a time, so a burst of escalations never holds up clocks that come due meanwhile.
  * Once per task: the task and its case are locked, and `ola_escalated_at` is checked and set.
  */
 export class Escalator {
@@ -76,8 +78,13 @@ export class Escalator {
         .orderBy('k.ola_breached_at')
         .limit(PAGE)
         .execute();
+      // A few at a time: different cases never wait on each other (each locks its own task, then case).
       let done = 0;
-      for (const k of page) if (await this.guard(() => this.escalate(s, k.task_id, 'breach'))) done++;
+      let next = 0;
+      const worker = async () => {
+        while (next < page.length && !this.stopped) if (await this.guard(() => this.escalate(s, page[next++]!.task_id, 'breach'))) done++;
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       if (page.length < PAGE || done === 0) return; // failures wait for the next tick
     }
   }

@@ -133,14 +133,15 @@ export class ClockService {
   /** Sets the timer for the earliest warning or breach still to fire (or a recheck of held breached tasks). */
   private async arm(): Promise<void> {
     if (this.stopped) return;
-    // A task finished but not yet applied to its case fires nothing (fire.ts): not a deadline to ring at.
+    // A task finished but not yet applied to its case fires nothing (fire.ts): not a deadline to ring
+    // at. Written as order by + limit: min() with the anti-join scanned every live case task.
     const live = sql`not exists (select 1 from tasks t where t.id = k.task_id and t.state in ('completed', 'canceled'))`;
     const row = await sql<{ at: Date | null; overdue: boolean }>`
       select least(
         (select min(sla_warn_at) from cases where sla_warned_at is null and sla_warn_at is not null),
         (select min(sla_due_at) from cases where sla_breached_at is null and sla_due_at is not null),
-        (select min(ola_warn_at) from case_tasks k where ola_warned_at is null and ola_warn_at is not null and finished_at is null and ${live}),
-        (select min(ola_due_at) from case_tasks k where ola_breached_at is null and ola_due_at is not null and finished_at is null and ${live})
+        (select ola_warn_at from case_tasks k where ola_warned_at is null and ola_warn_at is not null and finished_at is null and ${live} order by ola_warn_at limit 1),
+        (select ola_due_at from case_tasks k where ola_breached_at is null and ola_due_at is not null and finished_at is null and ${live} order by ola_due_at limit 1)
       ) as at,
       exists (select 1 from case_tasks where ola_breached_at is not null and ola_escalated_at is null and finished_at is null) as overdue`.execute(this.db);
     const r = row.rows[0];
