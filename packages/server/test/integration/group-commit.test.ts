@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+
+// Captures and completions that arrive in the same tick are written by one statement each: prove
+// that every caller still gets its own answer, after the commit, with exactly one event per change.
+const CONFIG = {
+  version: 1,
+  skills: [],
+  teams: [{ id: 'gc-team', name: 'Group commit team' }],
+  users: [
+    { email: 'gc-amy@test.local', name: 'GC Amy', password: 'secret1', roles: ['agent'], teams: ['gc-team'], capacity: { workitem: 40 } },
+    { email: 'gc-sue@test.local', name: 'GC Sue', password: 'secret1', roles: ['supervisor'], teams: ['gc-team'], capacity: {} },
+  ],
+  queues: [{ id: 'gc-q', name: 'GC', members: { teams: ['gc-team'] }, autoAnswer: true, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] }],
+  worktypes: [{ id: 'gc-item', name: 'GC item', defaultQueue: 'gc-q', priority: 10, wrapUpCodes: ['done'] }],
+  wrapUpCodes: [{ code: 'done', label: 'Done' }],
+  rules: [],
+};
+
+describe.each(BACKENDS)('group commit on $backend', ({ backend, skip }) => {
+  let h: Harness;
+  let crm: Client;
+  let amy: Client;
+  let sue: Client;
+
+  const eventsOf = async (type: string, ids: string[]) =>
+    Number((await h.db.store.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).where('type', '=', type).where('task_id', 'in', ids).executeTakeFirstOrThrow()).n);
+
+  beforeAll(async () => {
+    if (skip) return;
+    h = await startHarness(backend);
+    crm = new Client(h.base, DEMO_KEY);
+    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
+    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    amy = await Client.login(h.base, 'gc-amy@test.local', 'secret1');
+    sue = await Client.login(h.base, 'gc-sue@test.local', 'secret1');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it.skipIf(skip)('concurrent captures: each answered with its own committed task, duplicates with the first, bad ones alone refused', async () => {
+    const bodies = Array.from({ length: 30 }, (_, i) => ({ worktype: 'gc-item', title: `GC ${i}`, source: 'gc', externalId: `gc-${i % 25}` }));
+    const bad = { worktype: 'gc-nope', title: 'bad' };
+    const answers = await Promise.all([...bodies, bad].map((b) => crm.req('POST', '/api/v1/tasks', b)));
+    expect(answers.at(-1)!.status).toBe(422);
+    const ok = answers.slice(0, -1);
+    expect(ok.filter((a) => a.status === 201)).toHaveLength(25);
+    expect(ok.filter((a) => a.status === 200)).toHaveLength(5);
+    for (let i = 25; i < 30; i++) expect(ok[i]!.json.id).toBe(ok[i - 25]!.json.id); // a duplicate answers with the first task
+    const ids = [...new Set(ok.map((a) => a.json.id as string))];
+    const rows = await h.db.store.db.selectFrom('tasks').select(['id', 'title']).where('id', 'in', ids).execute();
+    expect(rows).toHaveLength(25);
+    for (const a of ok.slice(0, 25)) expect(rows.find((r) => r.id === a.json.id)?.title).toBe(a.json.title);
+    expect(await eventsOf('task.created', ids)).toBe(25);
+    expect(await eventsOf('task.queued', ids)).toBe(25);
+  });
+
+  it.skipIf(skip)('concurrent completions: one event each; the same task twice at once completes once and the other gets 409', async () => {
+    await amy.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await h.app.services.dispatcher.idle();
+    const held = (await amy.req('GET', '/api/v1/me/tasks')).json.items.map((t: { id: string }) => t.id) as string[];
+    expect(held.length).toBe(25); // auto-answer assigned everything captured above
+    const twice = held[0]!;
+    const answers = await Promise.all([...held, twice].map((id, i) => amy.req('POST', `/api/v1/tasks/${id}/complete`, i % 2 ? { wrapUpCode: 'done' } : {})));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(25);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(1);
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.json.state).toBe('completed');
+    expect(await eventsOf('task.completed', held)).toBe(25);
+    const rows = await h.db.store.db.selectFrom('tasks').select(['id', 'state', 'wrap_up_code']).where('id', 'in', held).execute();
+    expect(rows.every((r) => r.state === 'completed')).toBe(true);
+    expect(rows.filter((r) => r.wrap_up_code === 'done').length + rows.filter((r) => r.wrap_up_code === 'NS').length).toBe(25);
+    const amyId = (await amy.req('GET', '/api/v1/me')).json.user.id;
+    expect(h.app.services.dispatcher.agentSnapshot().find((a) => a.id === amyId)?.load).toBe(0);
+    // A supervisor completing a task held by someone else races the holder: one wins.
+    const t = await crm.req('POST', '/api/v1/tasks', { worktype: 'gc-item', title: 'GC race' });
+    await h.app.services.dispatcher.idle();
+    const race = await Promise.all([amy.req('POST', `/api/v1/tasks/${t.json.id}/complete`, {}), sue.req('POST', `/api/v1/tasks/${t.json.id}/complete`, {})]);
+    expect(race.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await eventsOf('task.completed', [t.json.id])).toBe(1);
+  });
+});
