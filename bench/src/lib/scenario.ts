@@ -48,7 +48,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     offerRate: 100, offerSeconds: 0.5, offerAgents: 10, offerCapacity: 3,
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,
     embeddedSeconds: 0.5, embeddedDispatchTasks: 100, embeddedAgents: 10, maxWaitSeconds: 45,
-    reportEvents: 20_000, reportDays: 3, reportRequests: 5,
+    reportEvents: 20_000, reportDays: 3, reportRequests: 2,
     timerClocks: 2000, timerDue: 500,
   },
   standard: {
