@@ -126,7 +126,7 @@ export const timers: Scenario = {
     const x = timerShape(s);
     return (
       `${s.timerClocks.toLocaleString('en-US')} clocks written straight into the database (generate_series): ${x.cases.toLocaleString('en-US')} open cases with an SLA (60 min) and ${x.ola.toLocaleString('en-US')} of them with a live procedure task (queued, nobody to take it) with an OLA (30 min; in one case in ten its breach escalates the case to an expert step). ` +
-      `${s.timerDue.toLocaleString('en-US')} breaches (${x.slaDue.toLocaleString('en-US')} SLA, ${x.olaDue.toLocaleString('en-US')} OLA) fall within one second, 3 s after the server is ready; the rest 12 h and more later. ` +
+      `${s.timerDue.toLocaleString('en-US')} breaches (${x.slaDue.toLocaleString('en-US')} SLA, ${x.olaDue.toLocaleString('en-US')} OLA) fall within one second, a few seconds after the server is ready; the rest 12 h and more later. ` +
       'First start: the server recomputes every clock (no record of the policies they were computed with), is stopped; the burst is moved to its second; the second start is the one measured. ' +
       'Afterwards, from the database: breach events per clock (missed, duplicates, fired though not due or before the due time), lateness = event time − due time, escalations (one per breached escalating OLA). RSS of the server after the burst.'
     );
@@ -160,9 +160,10 @@ export const timers: Scenario = {
       server = await startWorklane(wait);
       const readyFirst = server.readyMs / 1000;
       await server.stop();
-      // The burst: 3 s after the measured start is ready, judged by the first start (a start
-      // without the recompute is not slower); if it was not ready by then, the notes say so.
-      const lead = Math.max(3000, server.readyMs + 3000);
+      // The burst: a few seconds after the measured start is ready, judged by the first start (a
+      // start without the recompute is not slower, but a shared machine varies); if it was not
+      // ready by then, the notes say so.
+      const lead = server.readyMs * 1.5 + 5000;
       const t0 = Date.now() + lead;
       await moveBurst(url, base, t0);
       server = await startWorklane({ ...wait, cpuProfDir: ctx.cpuProfDir });
