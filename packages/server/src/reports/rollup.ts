@@ -5,8 +5,10 @@ import { isZone } from '@worklane/core';
 import { factsCte, grainSelect, GRAINS } from './facts-sql.js';
 
 export interface RollupOptions {
-  /** Events per batch (one transaction each). */
+  /** Most events per batch (one transaction each); batches shrink to take about `batchMs`. */
   batch: number;
+  /** Time one batch should take: the embedded database serves one statement at a time, so a long batch would hold up captures. */
+  batchMs: number;
   /** How often to look for new events. */
   pollMs: number;
   /** Leave event ids seen for less than this: a transaction that took a lower id may not have committed yet. */
@@ -17,6 +19,7 @@ export interface RollupOptions {
 
 export const rollupOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): RollupOptions => ({
   batch: Number(env.WORKLANE_REPORT_BATCH ?? 20_000),
+  batchMs: Number(env.WORKLANE_REPORT_BATCH_MS ?? 200),
   pollMs: Number(env.WORKLANE_REPORT_POLL_MS ?? 5_000),
   settleMs: Number(env.WORKLANE_REPORT_SETTLE_MS ?? 5_000),
   dayZone: env.WORKLANE_REPORT_TIME_ZONE ?? 'UTC',
@@ -32,12 +35,15 @@ export class ReportRollup {
   private running: Promise<unknown> | undefined;
   private stopped = true;
   private marks: { id: number; at: number }[] = [];
+  private size: number;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly log: FastifyBaseLogger,
     private readonly options: RollupOptions = rollupOptionsFromEnv(),
-  ) {}
+  ) {
+    this.size = Math.max(500, Math.floor(options.batch / 8));
+  }
 
   start(): void {
     this.stopped = false;
@@ -87,9 +93,15 @@ export class ReportRollup {
     let done = 0;
     for (;;) {
       if (background && this.stopped) return done;
+      const t0 = performance.now();
       const n = await this.batch(settleMs);
       if (n === 0) return done;
       done += n;
+      // Aim at batchMs a batch, and let waiting statements in between.
+      const ms = performance.now() - t0;
+      if (ms > this.options.batchMs * 2) this.size = Math.max(500, Math.floor(this.size / 2));
+      else if (ms < this.options.batchMs / 2) this.size = Math.min(this.options.batch, this.size * 2);
+      await new Promise((r) => setImmediate(r));
     }
     return done;
   }
@@ -124,7 +136,7 @@ export class ReportRollup {
       await sql`set local jit = off`.execute(trx);
       // The row lock makes concurrent processes take turns; the loser re-reads the moved watermark.
       const wm = Number((await sql<{ watermark: string }>`select watermark from report_rollup where id = 1 for update`.execute(trx)).rows[0]!.watermark);
-      const hi = Math.min(wm + this.options.batch, await this.settled(trx, settleMs));
+      const hi = Math.min(wm + this.size, await this.settled(trx, settleMs));
       if (hi <= wm) return 0;
       const zone = (await sql<{ day_zone: string }>`select day_zone from report_rollup where id = 1`.execute(trx)).rows[0]!.day_zone;
       const add = (table: 'report_hourly' | 'report_daily', col: 'hour' | 'day') => sql`
