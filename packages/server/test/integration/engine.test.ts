@@ -17,6 +17,8 @@ const CONFIG = {
   teams: [{ id: 'en-team', name: 'Engine team' }],
   users: [
     { email: 'en-amy@test.local', name: 'EN Amy', password: 'secret1', roles: ['agent'], teams: ['en-team'], capacity: { workitem: 2, chat: 2, voice: 1 } },
+    // Supervisors see and act on their teams' work only: this one supervises the team above.
+    { email: 'en-sue@test.local', name: 'EN Sue', password: 'secret1', roles: ['supervisor'], teams: ['en-team'], capacity: {} },
   ],
   queues: [
     {
@@ -62,7 +64,7 @@ describe.each(BACKENDS)('routing engine on $backend', ({ backend, skip }) => {
     admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
     const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
     expect(imported.status, JSON.stringify(imported.json)).toBe(200);
-    sam = await Client.login(h.base, 'sam@worklane.local', 'sam123');
+    sam = await Client.login(h.base, 'en-sue@test.local', 'secret1');
     amy = await Client.login(h.base, 'en-amy@test.local', 'secret1');
     amyId = (await amy.req('GET', '/api/v1/me')).json.user.id;
     await amy.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
