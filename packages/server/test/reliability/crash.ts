@@ -97,9 +97,10 @@ function record(section: ReportSection, violations: Violation[], context: string
 
 /**
  * Timers due more than GRACE_MS ago must have fired. After a restart the server first catches up on
- * everything that came due while it was down (one transaction per timer, cases escalating), which on
- * a busy machine can take longer than the grace: look again until all fired or `TIMER_LOST_MS`
- * passed; only what is still unfired then counts as lost. The wait is reported as catch-up time.
+ * everything that came due while it was down (SLA/OLA clocks in batches, each escalation and offer
+ * timeout its own transaction), which on a busy machine can take longer than the grace: look again
+ * until all fired or `TIMER_LOST_MS` passed; only what is still unfired then counts as lost. The
+ * wait is reported as catch-up time.
  */
 async function timersFired(r: Run, section: ReportSection, context: string): Promise<void> {
   const t0 = Date.now();
