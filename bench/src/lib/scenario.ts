@@ -43,7 +43,7 @@ export interface Sizes {
 
 export const SIZES: Record<Sizes['preset'], Sizes> = {
   smoke: {
-    preset: 'smoke', captureSeconds: 0.5, warmupSeconds: 0, captureConnections: 10, bulkSeconds: 0.5, bulkConnections: 2, bulkSize: 500,
+    preset: 'smoke', captureSeconds: 0.5, warmupSeconds: 0, captureConnections: 10, bulkSeconds: 2, bulkConnections: 2, bulkSize: 500,
     dispatchTasks: 400, dispatchAgents: 20, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 20, peerWorkers: 10,
     offerRate: 100, offerSeconds: 0.5, offerAgents: 10, offerCapacity: 3,
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,

@@ -28,10 +28,10 @@ import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
 
 const noop = () => {};
-/** The offer's columns as the commit statement returns them beside the task's. */
-interface OfferColumns {
-  o_id: string; o_agent_id: string; o_state: string; o_step: string; o_reason: string;
-  o_created_at: Date; o_expires_at: Date; o_closed_at: Date | null; o_decline_reason: string | null;
+/** The decision's columns as the commit statement returns them beside the task's. */
+interface DecisionColumns {
+  v_offer_id: string;
+  v_expires_at: Date | string;
 }
 /** After a failed round or timer (the database went away): rebuild from the database this much later, doubling while it keeps failing. */
 const RECOVER_MS = 1000;
@@ -332,7 +332,9 @@ export class Dispatcher {
         ],
       };
     });
-    const { rows } = await sql<TaskRow & OfferColumns>`
+    // The update returns what the offer and events need (no join back to the decisions: a join of
+    // CTEs has no index and can go quadratic on a big round).
+    const { rows } = await sql<TaskRow & DecisionColumns>`
       with v as (
         select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
           id text, version int, state text, assignee text, offer_id text, agent text, step text, reason text, expires_at timestamptz, auto boolean, events jsonb
@@ -340,27 +342,28 @@ export class Dispatcher {
       upd as (
         update tasks as t set state = v.state, assignee_id = v.assignee, version = t.version + 1, updated_at = ${at}
         from v where t.id = v.id and t.state = 'queued' and t.version = v.version
-        returning t.*),
+        returning t.*, v.offer_id as v_offer_id, v.agent as v_agent, v.step as v_step, v.reason as v_reason, v.expires_at as v_expires_at,
+                  v.auto as v_auto, v.events as v_events, v.n as v_n),
       ins as (
-        insert into offers (id, task_id, agent_id, state, step, reason, expires_at, closed_at)
-        select v.offer_id, v.id, v.agent, case when v.auto then 'accepted' else 'pending' end, v.step, v.reason, v.expires_at, case when v.auto then ${at}::timestamptz end
-        from v join upd on upd.id = v.id order by v.n
-        returning *),
+        insert into offers (id, task_id, agent_id, state, step, reason, expires_at, closed_at, created_at)
+        select v_offer_id, id, v_agent, case when v_auto then 'accepted' else 'pending' end, v_step, v_reason, v_expires_at, case when v_auto then ${at}::timestamptz end, ${at}::timestamptz
+        from upd order by v_n),
       ev as (
         insert into events (type, task_id, user_id, data)
-        select x.e->>'type', v.id, v.agent, x.e->'data'
-        from v join upd on upd.id = v.id cross join lateral jsonb_array_elements(v.events) with ordinality as x(e, n)
-        order by v.n, x.n)
-      select upd.*, ins.id as o_id, ins.agent_id as o_agent_id, ins.state as o_state, ins.step as o_step, ins.reason as o_reason,
-             ins.created_at as o_created_at, ins.expires_at as o_expires_at, ins.closed_at as o_closed_at, ins.decline_reason as o_decline_reason
-      from upd join ins on ins.task_id = upd.id`.execute(this.db);
+        select x.e->>'type', upd.id, upd.v_agent, x.e->'data'
+        from upd cross join lateral jsonb_array_elements(upd.v_events) with ordinality as x(e, n)
+        order by upd.v_n, x.n)
+      select * from upd`.execute(this.db);
     const won = new Map(rows.map((r) => [r.id, r]));
     const outcomes = plan.map((p): Outcome => {
       const r = won.get(p.d.taskId);
       if (!r) return { d: p.d, lost: true, version: p.w.version };
-      const { o_id, o_agent_id, o_state, o_step, o_reason, o_created_at, o_expires_at, o_closed_at, o_decline_reason, ...task } = r;
-      const offer = { id: o_id, task_id: task.id, agent_id: o_agent_id, state: o_state, step: o_step, reason: o_reason, created_at: o_created_at, expires_at: o_expires_at, closed_at: o_closed_at, decline_reason: o_decline_reason };
-      return { d: p.d, task: task as TaskRow, offer, auto: p.auto };
+      const task = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('v_'))) as TaskRow;
+      const offer = {
+        id: r.v_offer_id, task_id: task.id, agent_id: p.d.agentId, state: p.auto ? 'accepted' : 'pending', step: p.d.step, reason: p.d.reason,
+        created_at: at, expires_at: new Date(r.v_expires_at), closed_at: p.auto ? at : null, decline_reason: null,
+      };
+      return { d: p.d, task, offer, auto: p.auto };
     });
     // Committed: now update memory and announce.
     for (const o of outcomes) {

@@ -62,13 +62,14 @@ class CompleteBatcher {
       upd as (
         update tasks as t set state = 'completed', wrap_up_code = v.code, note = v.note, completed_at = ${now}, updated_at = ${now}, version = t.version + 1
         from v where t.id = v.id and t.version = v.version and t.state in ('assigned', 'wrap-up')
-        returning t.*),
+        returning t.*, v.actor as v_actor, v.agent as v_agent, v.queue as v_queue, v.n as v_n),
       ev as (
         insert into events (type, actor, task_id, user_id, data)
-        select 'task.completed', v.actor, v.id, v.agent, jsonb_build_object('wrapUpCode', v.code, 'note', v.note, 'agent', v.agent, 'queue', v.queue)
-        from v join upd on upd.id = v.id order by v.n)
+        select 'task.completed', v_actor, id, v_agent, jsonb_build_object('wrapUpCode', wrap_up_code, 'note', note, 'agent', v_agent, 'queue', v_queue)
+        from upd order by v_n)
       select * from upd`.execute(this.db);
-    const done = new Map(rows.map((r) => [r.id, r]));
+    // The update returned the event's inputs too (no join of CTEs, which has no index): drop them.
+    const done = new Map(rows.map((r) => [r.id, Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('v_'))) as TaskRow]));
     for (const p of batch) {
       const after = done.get(p.t.id);
       if (after) p.resolve({ before: p.t, after, rescinded: [] });
