@@ -172,7 +172,7 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
   };
   for (const [queueId, line] of input.lines.byQueue) {
     const queue = input.queues.get(queueId);
-    if (!queue || queue.distribution === 'pull' || line.length === 0 || members(queue).length === 0) continue;
+    if (!queue || queue.distribution === 'pull' || members(queue).length === 0 || line.length === 0) continue;
     add(queue.priorityPolicy ? inWaitingOrder(line, input.queues, input.now) : line);
   }
   // Personal tasks are pushed to their agent even from a pull queue.
