@@ -5,6 +5,7 @@ import { buildReport, bucketStarts, checkRange, FILTERS, INTERVALS, isZone, pars
 import { Problem, notFound } from '../http/problems.js';
 import type { Services } from '../services.js';
 import { readFacts } from './query.js';
+import { isTeamSupervisor, supervisionFor } from '../auth/supervision.js';
 
 const READ = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
 const DAY = 86_400_000;
@@ -56,7 +57,10 @@ export async function historicalRoutes(app: FastifyInstance, s: Services): Promi
       if ('param' in range) throw bad(range.param, range.detail);
       const filters = await checkFilters(s, def.filters, q);
 
-      const { facts, durations } = await readFacts(s.db, { def, from: new Date(range.from), to: new Date(range.to), interval, zone, filters });
+      // Supervisors see their teams' queues and people only (admins, analysts and keys everything).
+      const reach = isTeamSupervisor(request.principal) ? supervisionFor(s, request.principal!) : null;
+      const scope = reach && !reach.all ? { queues: [...reach.queues], people: [...reach.people] } : undefined;
+      const { facts, durations } = await readFacts(s.db, { def, from: new Date(range.from), to: new Date(range.to), interval, zone, filters, ...(scope ? { scope } : {}) });
       const names = await nameLookup(s, def.groupBy);
       const built = buildReport(def, facts, durations, (d, id) => names.get(`${d}:${id}`) ?? id);
       if (q.format === 'csv') {

@@ -10,6 +10,11 @@ export interface ReportQuery {
   interval: Interval;
   zone: string;
   filters: Partial<Record<Filter, string>>;
+  /**
+   * A team supervisor's reach (auth/supervision.ts): only rows of the queues and people they
+   * supervise, plus rows of neither (case-level figures, which every supervisor sees).
+   */
+  scope?: { queues: readonly string[]; people: readonly string[] };
 }
 
 /** Bucket of an hour, as core's `bucketStart` cuts it (whole UTC hours; local days, ISO weeks, months). */
@@ -21,9 +26,13 @@ function bucketOf(col: RawBuilder<unknown>, q: ReportQuery): RawBuilder<Date> {
 
 const COLUMN: Record<'queue' | 'agent' | 'caseType' | 'code', string> = { queue: 'queue', agent: 'agent', caseType: 'case_type', code: 'code' };
 
-function filterSql(q: ReportQuery, caseTypeCol = 'case_type'): RawBuilder<unknown> {
+const anyOf = (col: string, values: readonly string[]) => (values.length ? sql`${sql.ref(col)} in (${sql.join(values.map((v) => sql`${v}`))})` : sql`false`);
+
+function filterSql(q: ReportQuery, caseTypeCol = 'case_type', scoped = true): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`true`];
   const f = q.filters;
+  if (q.scope && scoped)
+    parts.push(sql`(${anyOf('queue', q.scope.queues)} or ${anyOf('agent', q.scope.people)} or (coalesce(queue, '') = '' and coalesce(agent, '') = ''))`);
   if (f.queue !== undefined) parts.push(sql`queue = ${f.queue}`);
   if (f.agent !== undefined) parts.push(sql`agent = ${f.agent}`);
   if (f.team !== undefined) parts.push(sql`agent in (select user_id from team_members where team_id = ${f.team})`);
@@ -91,9 +100,9 @@ async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: 
   const d = await sql<{ bucket: Date; case_type: string; seconds: number }>`
     with ${factsCte(wm, null)}
     select ${bucketOf(sql.ref('at'), q)} as bucket, case_type, seconds from report_case_durations
-    where at >= ${q.from} and at < ${q.to} and ${filterSql(q)}
+    where at >= ${q.from} and at < ${q.to} and ${filterSql(q, 'case_type', false)}
     union all
     select ${bucketOf(sql.ref('hour'), q)}, case_type, secs from facts
-    where metric = 'case.closed' and secs is not null and hour >= ${q.from} and hour < ${q.to} and ${filterSql(q)}`.execute(db);
+    where metric = 'case.closed' and secs is not null and hour >= ${q.from} and hour < ${q.to} and ${filterSql(q, 'case_type', false)}`.execute(db);
   return { facts, durations: d.rows.map((r) => ({ bucket: new Date(r.bucket).getTime(), caseType: r.case_type, seconds: Number(r.seconds) })) };
 }

@@ -137,6 +137,25 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     expect((await report('queue-activity', 'queue=finance&interval=total')).json.rows[0].created).toBe(3);
   });
 
+  it.skipIf(skip)('a supervisor sees the queues and people of their teams only; case-level figures stay visible', async () => {
+    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    const made = await admin.req('POST', '/api/v1/users', { email: 'rep-otto@worklane.local', name: 'Otto No-team', roles: ['supervisor'], password: 'otto123' });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const otto = await Client.login(h.base, 'rep-otto@worklane.local', 'otto123');
+    const sam = await Client.login(h.base, 'sam@worklane.local', 'sam123');
+    const as = async (c: Client, name: string, query: string) => {
+      const r = await c.req('GET', `/api/v1/reports/${name}?${RANGE}&${query}`);
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      return r.json.rows as { queue?: string; created?: number }[];
+    };
+    expect(await as(otto, 'queue-activity', 'queue=finance')).toEqual([]);
+    expect(await as(otto, 'agent-performance', `agent=${aliceId}`)).toEqual([]);
+    expect(await as(otto, 'wrap-ups', 'interval=total')).toEqual([]);
+    expect(await as(otto, 'case-volumes', 'caseType=technical')).toEqual([expect.objectContaining({ caseType: 'technical', created: 1 })]);
+    // Sam supervises the demo teams, who serve the finance queue: the same figures as the analyst's.
+    expect(await as(sam, 'queue-activity', 'queue=finance&interval=total')).toEqual((await report('queue-activity', 'queue=finance&interval=total')).json.rows);
+  });
+
   it.skipIf(skip)('lists the reports; answers CSV as an attachment', async () => {
     const list = (await analyst.req('GET', '/api/v1/reports')).json.items;
     expect(list.map((r: { name: string }) => r.name)).toEqual(['queue-activity', 'agent-performance', 'wrap-ups', 'case-volumes', 'case-resolution', 'sla-compliance']);
