@@ -79,7 +79,7 @@ function ReportBody({ report, chartKey, onMetric, chartable, params }: BodyProps
       <Group justify="space-between" mb="sm">
         <Group gap="xs">
           <Title order={3} size="h4" id="report-title">
-            {data ? `${data.rows.length} rows` : 'Result'}
+            {data ? `${data.rows.length} ${data.rows.length === 1 ? 'row' : 'rows'}` : 'Result'}
           </Title>
           {report.isFetching && <Loader size="xs" aria-label="Loading the report" />}
         </Group>
