@@ -73,9 +73,12 @@ export function installOverload(app: FastifyInstance, o: OverloadOptions = overl
   // The worst delay of the last window: a loop blocked for a second shows at once.
   let sampledAt = performance.now();
   const sampler = setInterval(() => {
-    state.lagMs = histogram.max / 1e6;
+    const now = performance.now();
+    // The sampler's own lateness is lag too: right after a block it can run before the histogram's
+    // timer has recorded the delay, and would otherwise read a calm window.
+    state.lagMs = Math.max(histogram.max / 1e6, now - sampledAt - LAG_WINDOW_MS);
     histogram.reset();
-    sampledAt = performance.now();
+    sampledAt = now;
   }, LAG_WINDOW_MS);
   sampler.unref();
   // Right after a block the sampler has not run yet (requests can come first): its lateness is lag too.
