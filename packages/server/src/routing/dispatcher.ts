@@ -279,17 +279,12 @@ export class Dispatcher {
     return out;
   }
 
-  private withExclusions(t: Waiting): Waiting {
-    const ex = this.excluded.get(t.id);
-    return ex ? { ...t, excludedAgents: ex } : t;
-  }
-
   /** The live routing view of a waiting task (null when it is not waiting in a queue). */
   explain(taskId: string, now = Date.now()): WaitingExplanation | null {
     const t = this.waiting.get(taskId);
     const q = t ? this.routingQueues().get(t.queueId) : undefined;
     if (!t || !q) return null;
-    return explainWaiting(this.withExclusions(t), q, [...this.waiting.values()], [...this.agents.agents.values()], now, this.blending);
+    return explainWaiting(t, q, [...this.waiting.values()], [...this.agents.agents.values()], now, this.blending);
   }
 
   /** Waiting tasks of a workbin in waiting order, with effective priority at `now`. */
@@ -393,8 +388,7 @@ export class Dispatcher {
 
   /** Notes when a task just put in line reaches its next step (a new object for every change). */
   private noteStep(w: Waiting, now: number): void {
-    const q = this.config.snapshot.queues.get(w.queueId);
-    const at = q && !w.teamBin ? nextStepAt(q.targetSteps, w.enteredQueueAt, now) : null;
+    const at = this.nextStep(w, now);
     if (at === null) return;
     this.steps.push(at, w);
     this.stepAlarm.ensure(at);
@@ -402,12 +396,17 @@ export class Dispatcher {
     if (this.steps.size > 2 * this.waiting.size + 1024) this.rebuildSteps();
   }
 
+  /** When a waiting task widens to its next target step (null: on its last step, or in a team bin). */
+  private nextStep(w: Waiting, now: number): number | null {
+    const q = this.config.snapshot.queues.get(w.queueId);
+    return q && !w.teamBin ? nextStepAt(q.targetSteps, w.enteredQueueAt, now) : null;
+  }
+
   private rebuildSteps(): void {
     this.steps.clear();
     const now = Date.now();
     for (const w of this.waiting.values()) {
-      const q = this.config.snapshot.queues.get(w.queueId);
-      const at = q && !w.teamBin ? nextStepAt(q.targetSteps, w.enteredQueueAt, now) : null;
+      const at = this.nextStep(w, now);
       if (at !== null) this.steps.push(at, w);
     }
     this.armSteps();
@@ -428,8 +427,7 @@ export class Dispatcher {
       this.steps.pop();
       if (this.waiting.get(top.item.id) !== top.item) continue;
       widened = true;
-      const q = this.config.snapshot.queues.get(top.item.queueId);
-      const next = q ? nextStepAt(q.targetSteps, top.item.enteredQueueAt, now) : null;
+      const next = this.nextStep(top.item, now);
       if (next !== null) this.steps.push(next, top.item);
     }
     if (widened) this.kick();
