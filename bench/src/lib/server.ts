@@ -81,7 +81,8 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
     output = (output + b.toString()).slice(-8000);
   };
   child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stderr!.on("data", keep);
+  if (process.env.BENCH_SERVER_STDERR) child.stderr!.pipe(process.stderr);
   let exited: number | null | undefined;
   const exit = new Promise<void>((res) => child.once('exit', (code) => ((exited = code), res())));
   const base = `http://127.0.0.1:${port}`;

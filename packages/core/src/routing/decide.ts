@@ -140,13 +140,30 @@ class CursorHeap {
 }
 
 /**
+ * What changed since the last round, for an incremental round. The caller vouches that after the
+ * last round no available agent with room was eligible for a task left waiting; only a change can
+ * make one eligible since: a task put (back) in line or widened to its next step, an agent who
+ * freed capacity or became available. Anything else (configuration, a restart) needs a full round.
+ */
+export interface RoutingChanges {
+  agents: ReadonlySet<string>;
+  /** Waiting tasks that changed (each also in its line). */
+  tasks: readonly RoutingTask[];
+}
+
+/**
  * `decideOffers` on lines. Only agents who could take something (available, room for some media)
  * are considered, and only lines one of them could serve (a push queue they are a member of, their
  * personal tasks) are read; those are merged lazily in waiting order, so a round costs what it
  * offers (plus ordering the lines of queues whose priority ages), not a sort of every waiting task.
  * Everything skipped is ineligible anyway (`whyIneligible`), so the offers are the same.
+ *
+ * With `changed`, only pairs with a changed side are examined: whole lines only for changed agents,
+ * and of other lines only their changed tasks; an unchanged task is only offered to changed agents.
+ * Unchanged pairs were ineligible at the last round and still are, so the offers are the same as
+ * a full round's, at the cost of what changed instead of every free agent's lines.
  */
-export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lines: RoutingLines }): OfferDecision[] {
+export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lines: RoutingLines; changed?: RoutingChanges }): OfferDecision[] {
   const load = new Map<string, Partial<Record<MediaType, number>>>();
   const working: RoutingAgent[] = [];
   const byId = new Map<string, RoutingAgent>();
@@ -159,6 +176,9 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     byId.set(a.id, w);
   }
   if (working.length === 0) return [];
+  const changed = input.changed;
+  const changedTasks = new Set(changed?.tasks.map((t) => t.id));
+  const isNew = (a: RoutingAgent) => !changed || changed.agents.has(a.id);
   let withRoom = working.length;
   const membersOf = new Map<string, RoutingAgent[]>();
   const members = (queue: RoutingQueue): RoutingAgent[] => {
@@ -166,18 +186,36 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     if (!m) membersOf.set(queue.id, (m = working.filter((a) => queue.members.has(a.id))));
     return m;
   };
+  const changedWorking = changed ? working.filter(isNew) : working;
+  let changedWithRoom = changedWorking.length;
+  const newMembersOf = new Map<string, RoutingAgent[]>();
+  const newMembers = (queue: RoutingQueue): RoutingAgent[] => {
+    let m = newMembersOf.get(queue.id);
+    if (!m) newMembersOf.set(queue.id, (m = changed ? changedWorking.filter((a) => queue.members.has(a.id)) : members(queue)));
+    return m;
+  };
   const heap = new CursorHeap();
   const add = (line: readonly RoutingTask[]) => {
     if (line.length) heap.push({ line, at: 0 });
   };
+  /** Changed tasks by queue line or by personal agent, for lines not read whole. */
+  const changedBy = new Map<string, RoutingTask[]>();
+  for (const t of changed?.tasks ?? []) {
+    if (t.teamBin) continue;
+    const key = t.targetAgentId != null ? `agent:${t.targetAgentId}` : `queue:${t.queueId}`;
+    changedBy.set(key, [...(changedBy.get(key) ?? []), t]);
+  }
   for (const [queueId, line] of input.lines.byQueue) {
     const queue = input.queues.get(queueId);
-    if (!queue || queue.distribution === 'pull' || members(queue).length === 0 || line.length === 0) continue;
-    add(queue.priorityPolicy ? inWaitingOrder(line, input.queues, input.now) : line);
+    if (!queue || queue.distribution === 'pull') continue;
+    // A changed member reads the whole line; otherwise only its changed tasks, if anyone free serves it.
+    const part = newMembers(queue).length ? line : changedBy.get(`queue:${queueId}`);
+    if (part && members(queue).length) add(queue.priorityPolicy || part !== line ? inWaitingOrder(part, input.queues, input.now) : part);
   }
   // Personal tasks are pushed to their agent even from a pull queue.
   for (const a of working) {
-    const mine = input.lines.byAgent.get(a.id)?.filter((t) => input.queues.has(t.queueId) && !t.teamBin);
+    const line = isNew(a) ? input.lines.byAgent.get(a.id) : changedBy.get(`agent:${a.id}`);
+    const mine = line?.filter((t) => input.queues.has(t.queueId) && !t.teamBin);
     if (mine?.length) add(inWaitingOrder(mine, input.queues, input.now));
   }
   const offers: OfferDecision[] = [];
@@ -189,7 +227,13 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     if (!steps) stepsOf.set(queue.id, (steps = [...queue.targetSteps].sort((a, b) => a.afterSeconds - b.afterSeconds)));
     const step = currentStep(steps, (input.now - task.enteredQueueAt) / 1000);
     const candidates: Candidate[] = [];
-    const pool = task.targetAgentId != null ? [byId.get(task.targetAgentId)!] : members(queue);
+    const fresh = !changed || changedTasks.has(task.id);
+    if (!fresh && changedWithRoom === 0) {
+      if (changedTasks.size === 0) break; // only a changed agent could take anything, and they are full
+      continue;
+    }
+    const target = task.targetAgentId != null ? byId.get(task.targetAgentId) : undefined;
+    const pool = task.targetAgentId != null ? (target && (fresh || isNew(target)) ? [target] : []) : fresh ? members(queue) : newMembers(queue);
     for (const agent of pool) {
       if (whyIneligible(task, queue, agent, step, input.blending) === null) {
         candidates.push({ agent, proficiency: proficiency(task, agent), loadRatio: loadRatio(agent) });
@@ -209,7 +253,10 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
         `${queue.agentChoice.map((k) => CHOICE_WORDS[k]).join(', ')} (proficiency ${Math.round(best.proficiency)})`,
     });
     if (freeCapacity(best.agent, task.mediaType) < 0) throw new Error('capacity invariant broken');
-    if (!hasRoom(best.agent) && --withRoom === 0) break; // nobody can take anything more this round
+    if (!hasRoom(best.agent)) {
+      if (--withRoom === 0) break; // nobody can take anything more this round
+      if (changed?.agents.has(best.agent.id)) changedWithRoom--;
+    }
   }
   return offers;
 }

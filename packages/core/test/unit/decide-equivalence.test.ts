@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import {
   currentStep,
   decideOffers,
+  decideOffersFromLines,
+  linesOf,
   freeCapacity,
   inWaitingOrder,
   proficiency,
@@ -64,68 +66,121 @@ function reference(input: RoutingInput): OfferDecision[] {
 const IDS = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'];
 const MEDIA: MediaType[] = ['workitem', 'email', 'voice'];
 
+  const agentArb = fc.record({
+    id: fc.constantFrom(...IDS),
+    status: fc.constantFrom('available', 'available', 'available', 'not-ready', 'busy', 'offline'),
+    billing: fc.integer({ min: 0, max: 100 }),
+    french: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+    cap: fc.dictionary(fc.constantFrom(...MEDIA), fc.integer({ min: 0, max: 4 })),
+    load: fc.dictionary(fc.constantFrom(...MEDIA), fc.integer({ min: 0, max: 2 })),
+    idleSince: fc.integer({ min: 0, max: 5 }),
+  });
+  const taskArb = fc.record({
+    id: fc.uuid(),
+    queueId: fc.constantFrom('q1', 'q2', 'q3', 'gone'),
+    priority: fc.integer({ min: 0, max: 5 }),
+    dueAt: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: null }),
+    enteredQueueAt: fc.integer({ min: 0, max: 400_000 }),
+    french: fc.boolean(),
+    minLevel: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+    media: fc.constantFrom<MediaType>('workitem', 'workitem', 'email', 'voice'),
+    target: fc.option(fc.constantFrom(...IDS), { nil: null, freq: 4 }),
+    teamBin: fc.option(fc.constant('team'), { nil: null, freq: 6 }),
+    excluded: fc.subarray(IDS, { maxLength: 2 }),
+  });
+
+type AgentSpec = typeof agentArb extends fc.Arbitrary<infer T> ? T : never;
+type TaskSpec = typeof taskArb extends fc.Arbitrary<infer T> ? T : never;
+const worldArbs = [
+  fc.uniqueArray(agentArb, { selector: (a) => a.id, maxLength: 7 }),
+  fc.uniqueArray(taskArb, { selector: (t) => t.id, maxLength: 40 }),
+  fc.subarray(IDS),
+  fc.subarray(IDS),
+  fc.constantFrom('push', 'pull', 'both'),
+  fc.boolean(),
+  fc.integer({ min: 100_000, max: 600_000 }),
+] as const;
+
+function world(agentSpecs: AgentSpec[], taskSpecs: TaskSpec[], q2Members: string[], q3Members: string[], q3Distribution: string, blend: boolean, now: number): RoutingInput {
+  const agents: RoutingAgent[] = agentSpecs.map((s) => ({
+    id: s.id,
+    status: s.status as RoutingAgent['status'],
+    skills: (s.french === undefined ? { billing: s.billing } : { billing: s.billing, french: s.french }) as Record<string, number>,
+    capacity: s.cap,
+    load: s.load,
+    idleSince: s.idleSince,
+  }));
+  const steps = [{ name: 'primary', afterSeconds: 0, minLevel: 80 }, { name: 'secondary', afterSeconds: 60, minLevel: 40 }, { name: 'any', afterSeconds: 180, minLevel: 0 }];
+  const queues = new Map<string, RoutingQueue>([
+    ['q1', { id: 'q1', targetSteps: steps, agentChoice: ['proficiency', 'idle', 'load'], members: new Set(IDS), distribution: 'push', priorityPolicy: { agingPerMinute: 1, agingMax: 10, urgencyWindowMinutes: 5, urgencyMax: 5 } }],
+    ['q2', { id: 'q2', targetSteps: steps, agentChoice: ['load', 'idle'], members: new Set(q2Members), distribution: 'both' }],
+    ['q3', { id: 'q3', targetSteps: steps, agentChoice: ['idle'], members: new Set(q3Members), distribution: q3Distribution as RoutingQueue['distribution'] }],
+  ]);
+  const tasks: RoutingTask[] = taskSpecs.map((s) => ({
+    id: s.id,
+    queueId: s.queueId,
+    priority: s.priority,
+    dueAt: s.dueAt,
+    enteredQueueAt: s.enteredQueueAt,
+    skills: s.french ? [{ skill: 'billing', minLevel: s.minLevel }, { skill: 'french' }] : [{ skill: 'billing' }],
+    mediaType: s.media,
+    targetAgentId: s.target,
+    teamBin: s.teamBin,
+    ...(s.excluded.length ? { excludedAgents: new Set(s.excluded) } : {}),
+  }));
+  return { tasks, agents, queues, now, blending: blend ? [{ media: 'voice', blocks: ['workitem', 'email'] }] : [] };
+}
+
+function taskOf(s: TaskSpec): RoutingTask {
+  return world([], [s], [], [], 'push', false, 0).tasks[0]!;
+}
+
 describe('decideOffers skips only what cannot be offered', () => {
   it('gives the same offers as checking every task against every agent', () => {
-    const agentArb = fc.record({
-      id: fc.constantFrom(...IDS),
-      status: fc.constantFrom('available', 'available', 'available', 'not-ready', 'busy', 'offline'),
-      billing: fc.integer({ min: 0, max: 100 }),
-      french: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
-      cap: fc.dictionary(fc.constantFrom(...MEDIA), fc.integer({ min: 0, max: 4 })),
-      load: fc.dictionary(fc.constantFrom(...MEDIA), fc.integer({ min: 0, max: 2 })),
-      idleSince: fc.integer({ min: 0, max: 5 }),
-    });
-    const taskArb = fc.record({
-      id: fc.uuid(),
-      queueId: fc.constantFrom('q1', 'q2', 'q3', 'gone'),
-      priority: fc.integer({ min: 0, max: 5 }),
-      dueAt: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: null }),
-      enteredQueueAt: fc.integer({ min: 0, max: 400_000 }),
-      french: fc.boolean(),
-      minLevel: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
-      media: fc.constantFrom<MediaType>('workitem', 'workitem', 'email', 'voice'),
-      target: fc.option(fc.constantFrom(...IDS), { nil: null, freq: 4 }),
-      teamBin: fc.option(fc.constant('team'), { nil: null, freq: 6 }),
-      excluded: fc.subarray(IDS, { maxLength: 2 }),
-    });
+    fc.assert(
+      fc.property(...worldArbs, (...w) => {
+        const input = world(...w);
+        expect(decideOffers(input)).toEqual(reference(input));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an incremental round (only what changed since a full one) gives the same offers as a full round', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(agentArb, { selector: (a) => a.id, maxLength: 7 }),
-        fc.uniqueArray(taskArb, { selector: (t) => t.id, maxLength: 40 }),
+        ...worldArbs,
+        fc.uniqueArray(taskArb, { selector: (t) => t.id, maxLength: 8 }),
         fc.subarray(IDS),
         fc.subarray(IDS),
-        fc.constantFrom('push', 'pull', 'both'),
-        fc.boolean(),
-        fc.integer({ min: 100_000, max: 600_000 }),
-        (agentSpecs, taskSpecs, q2Members, q3Members, q3Distribution, blend, now) => {
-          const agents: RoutingAgent[] = agentSpecs.map((s) => ({
-            id: s.id,
-            status: s.status as RoutingAgent['status'],
-            skills: (s.french === undefined ? { billing: s.billing } : { billing: s.billing, french: s.french }) as Record<string, number>,
-            capacity: s.cap,
-            load: s.load,
-            idleSince: s.idleSince,
-          }));
-          const steps = [{ name: 'primary', afterSeconds: 0, minLevel: 80 }, { name: 'secondary', afterSeconds: 60, minLevel: 40 }, { name: 'any', afterSeconds: 180, minLevel: 0 }];
-          const queues = new Map<string, RoutingQueue>([
-            ['q1', { id: 'q1', targetSteps: steps, agentChoice: ['proficiency', 'idle', 'load'], members: new Set(IDS), distribution: 'push', priorityPolicy: { agingPerMinute: 1, agingMax: 10, urgencyWindowMinutes: 5, urgencyMax: 5 } }],
-            ['q2', { id: 'q2', targetSteps: steps, agentChoice: ['load', 'idle'], members: new Set(q2Members), distribution: 'both' }],
-            ['q3', { id: 'q3', targetSteps: steps, agentChoice: ['idle'], members: new Set(q3Members), distribution: q3Distribution as RoutingQueue['distribution'] }],
-          ]);
-          const tasks: RoutingTask[] = taskSpecs.map((s) => ({
-            id: s.id,
-            queueId: s.queueId,
-            priority: s.priority,
-            dueAt: s.dueAt,
-            enteredQueueAt: s.enteredQueueAt,
-            skills: s.french ? [{ skill: 'billing', minLevel: s.minLevel }, { skill: 'french' }] : [{ skill: 'billing' }],
-            mediaType: s.media,
-            targetAgentId: s.target,
-            teamBin: s.teamBin,
-            ...(s.excluded.length ? { excludedAgents: new Set(s.excluded) } : {}),
-          }));
-          const input: RoutingInput = { tasks, agents, queues, now, blending: blend ? [{ media: 'voice', blocks: ['workitem', 'email'] }] : [] };
-          expect(decideOffers(input)).toEqual(reference(input));
+        (agentSpecs, taskSpecs, q2, q3, q3d, blend, now, newTasks, freed, becameAvailable) => {
+          const before = world(agentSpecs, taskSpecs, q2, q3, q3d, blend, now);
+          // The last round ran in full, and its offers were taken: what is left has no eligible free agent.
+          const offered = decideOffers(before);
+          const gone = new Set(offered.map((o) => o.taskId));
+          const agents = before.agents.map((a) => ({ ...a, load: { ...a.load } as Partial<Record<MediaType, number>> }));
+          for (const o of offered) {
+            const a = agents.find((x) => x.id === o.agentId)!;
+            const t = before.tasks.find((x) => x.id === o.taskId)!;
+            a.load[t.mediaType] = (a.load[t.mediaType] ?? 0) + 1;
+          }
+          // Then: tasks arrive, agents free capacity or become available.
+          const changedAgents = new Set<string>();
+          for (const a of agents) {
+            if (freed.includes(a.id) && Object.values(a.load).some((n) => (n ?? 0) > 0)) {
+              for (const m of Object.keys(a.load) as MediaType[]) a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);
+              changedAgents.add(a.id);
+            }
+            if (becameAvailable.includes(a.id) && a.status !== 'available') {
+              a.status = 'available';
+              changedAgents.add(a.id);
+            }
+          }
+          const arrived = newTasks.map(taskOf);
+          const tasks = [...before.tasks.filter((t) => !gone.has(t.id)), ...arrived.filter((t) => !before.tasks.some((x) => x.id === t.id))];
+          const after: RoutingInput = { ...before, tasks, agents };
+          const changed = { agents: changedAgents, tasks: tasks.filter((t) => arrived.includes(t)) };
+          expect(decideOffersFromLines({ ...after, lines: linesOf(tasks), changed })).toEqual(decideOffers(after));
         },
       ),
       { numRuns: 2000 },

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { prepareMarked } from './prepared.js';
 
 // int8 (counts, bigserial ids) as numbers on both drivers; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -84,7 +85,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // A connection lost while checked out (mid-query or mid-transaction) is also an error event on
     // its client, which the pool does not listen to then: without this, a PostgreSQL restart kills
     // the process. The query in flight fails on its own; the pool drops the broken client on release.
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      prepareMarked(client);
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redact(opts.databaseUrl), close: () => db.destroy() };
   }

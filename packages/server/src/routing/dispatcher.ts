@@ -26,6 +26,7 @@ import { TimeHeap } from './time-heap.js';
 import { Alarm } from './alarm.js';
 import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
+import { PREPARE } from '../db/prepared.js';
 
 const noop = () => {};
 /** The decision's columns as the commit statement returns them beside the task's. */
@@ -81,6 +82,12 @@ export class Dispatcher {
   private readonly excluded = new Map<string, Set<string>>();
   private readonly offerTimers = new Map<string, NodeJS.Timeout>();
   private scheduled = false;
+  /**
+   * What changed since the last round (see core's RoutingChanges): a round reads only those, so
+   * it costs what changed, not every free agent's lines. `everything` asks for a full round
+   * (start, a configuration change, a rebuild after a failure).
+   */
+  private changed = { everything: true, agents: new Set<string>(), tasks: new Set<string>() };
   private running: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private stopped = false;
@@ -100,9 +107,9 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     await this.load();
-    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => (this.rebuildSteps(), this.kick()), (err) => this.recoverLater(err, 'agent reload')));
+    this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => (this.rebuildSteps(), this.kickAll()), (err) => this.recoverLater(err, 'agent reload')));
     this.exceptions.start();
-    this.kick();
+    this.kickAll();
   }
 
   /** Everything routing keeps in memory, from the database: agents and their load, the line, the timers. */
@@ -143,7 +150,7 @@ export class Dispatcher {
         () => {
           this.recovering = undefined;
           this.log.info('routing state rebuilt from the database');
-          this.kick();
+          this.kickAll();
         },
         (e) => {
           this.recovering = undefined;
@@ -173,6 +180,12 @@ export class Dispatcher {
     // The chain itself never rejects: each caller gets its own outcome from `next`.
     this.running = next.then(noop, noop).finally(() => this.pending--);
     return next;
+  }
+
+  /** A full round: everything may have changed. */
+  private kickAll(): void {
+    this.changed.everything = true;
+    this.kick();
   }
 
   /** Coalesces many triggers in one tick into one routing round. */
@@ -214,6 +227,7 @@ export class Dispatcher {
     this.waiting.set(w);
     this.noteStep(w, Date.now());
     this.binChanged(binOf(w));
+    this.changed.tasks.add(w.id);
     this.kick();
   }
 
@@ -226,7 +240,10 @@ export class Dispatcher {
   forgetRefusals(taskId: string): void {
     this.excluded.delete(taskId);
     const w = this.waiting.get(taskId);
-    if (w) delete w.excludedAgents;
+    if (w) {
+      delete w.excludedAgents;
+      this.changed.tasks.add(taskId);
+    }
   }
 
   /** Agents who declined the task or let it time out in this wait ride along with it into rounds. */
@@ -240,7 +257,10 @@ export class Dispatcher {
     const a = this.agents.get(userId);
     if (!a) return;
     a.status = status;
-    if (status === 'available') this.kick();
+    if (status === 'available') {
+      this.changed.agents.add(userId);
+      this.kick();
+    }
   }
 
   hold(agentId: string, media: string): void {
@@ -250,6 +270,7 @@ export class Dispatcher {
   /** Work left the agent (completed, canceled, transferred...): free the capacity and route. */
   release(agentId: string, media: string): void {
     this.agents.release(agentId, media);
+    this.changed.agents.add(agentId);
     this.kick();
   }
 
@@ -296,7 +317,17 @@ export class Dispatcher {
   private async round(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
-    const decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.agents.values()], queues: this.routingQueues(), now, blending: this.blending });
+    const c = this.changed;
+    this.changed = { everything: false, agents: new Set(), tasks: new Set() };
+    const changed = c.everything ? undefined : { agents: c.agents, tasks: [...c.tasks].flatMap((id) => this.waiting.get(id) ?? []) };
+    if (changed && changed.agents.size === 0 && changed.tasks.length === 0) return;
+    let decisions;
+    try {
+      decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.agents.values()], queues: this.routingQueues(), now, blending: this.blending, changed });
+    } catch (err) {
+      this.changed.everything = true;
+      throw err;
+    }
     if (decisions.length) await this.commitOffers(decisions, now, new Map(decisions.map((d) => [d.taskId, this.waiting.get(d.taskId)!])));
   }
 
@@ -329,14 +360,17 @@ export class Dispatcher {
     });
     // The update returns what the offer and events need (no join back to the decisions: a join of
     // CTEs has no index and can go quadratic on a big round).
-    const { rows } = await sql<TaskRow & DecisionColumns>`
+    const { rows } = await sql<TaskRow & DecisionColumns>`${sql.raw(PREPARE)}
       with v as (
         select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
           id text, version int, state text, assignee text, offer_id text, agent text, step text, reason text, expires_at timestamptz, auto boolean, events jsonb
         )) with ordinality as v(id, version, state, assignee, offer_id, agent, step, reason, expires_at, auto, events, n)),
       upd as (
         update tasks as t set state = v.state, assignee_id = v.assignee, version = t.version + 1, updated_at = ${at}
-        from v where t.id = v.id and t.state = 'queued' and t.version = v.version
+        -- Tasks are read by primary key whatever the statistics say: right after a bulk load the
+        -- planner took 'queued' for rare and read every waiting task by the state index (3-30 ms a
+        -- round). Hence = any(ids), and the state check (implied by the version) in a form no index matches.
+        from v where t.id = any(${items.map((i) => i.id)}::text[]) and t.id = v.id and t.version = v.version and (t.state = 'queued') is true
         returning t.*, v.offer_id as v_offer_id, v.agent as v_agent, v.step as v_step, v.reason as v_reason, v.expires_at as v_expires_at,
                   v.auto as v_auto, v.events as v_events, v.n as v_n),
       ins as (
@@ -365,7 +399,10 @@ export class Dispatcher {
       const w = this.waiting.get(o.d.taskId);
       if ('lost' in o) {
         // Changed meanwhile: whoever changed it has put the new version in line (or taken it out).
+        // The agent did not get it, so may take something else: look again.
         if (w?.version === o.version) this.waiting.delete(o.d.taskId);
+        this.changed.agents.add(o.d.agentId);
+        this.kick();
         continue;
       }
       if (w) this.binChanged(binOf(w));
@@ -427,6 +464,7 @@ export class Dispatcher {
       this.steps.pop();
       if (this.waiting.get(top.item.id) !== top.item) continue;
       widened = true;
+      this.changed.tasks.add(top.item.id);
       const next = this.nextStep(top.item, now);
       if (next !== null) this.steps.push(next, top.item);
     }
@@ -460,7 +498,7 @@ export class Dispatcher {
     // Each part needs the one before, so either all of it happens or none.
     const now = new Date();
     const data = json({ offerId, agent: agentId });
-    const { rows } = await sql<TaskRow>`
+    const { rows } = await sql<TaskRow>`${sql.raw(PREPARE)}
       with lk as (
         select id from tasks where id = (select task_id from offers where id = ${offerId}) and state = 'offered' for update),
       o as (
@@ -529,7 +567,7 @@ export class Dispatcher {
       return { offer, task, presence };
     });
     this.forgetOffer(offerId);
-    this.agents.release(agentId, result.task.media_type);
+    this.release(agentId, result.task.media_type);
     if (result.presence) {
       this.presenceChanged(agentId, 'not-ready');
       this.hub.toUser(agentId, { type: 'presence.changed', presence: result.presence });

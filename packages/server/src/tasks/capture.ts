@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { addBusinessTime, classify, renderUrlTemplate, type Calendar, type SkillRequirement } from '@worklane/core';
 import { json, type DB, type TaskRow } from '../db/schema.js';
+import { PREPARE } from '../db/prepared.js';
 import type { ConfigCache, Worktype } from '../config/cache.js';
 import { validateAgainst } from '../config/ajv.js';
 import { appendEvents } from '../events/append.js';
@@ -275,7 +276,7 @@ async function insertTasks(db: Kysely<DB>, items: { row: NewTaskRow; actor: stri
     { type: 'task.created', actor, task_id: row.id, data: { worktype: row.worktype, source: row.source, externalId: row.external_id, priority: row.priority } },
     { type: 'task.queued', actor, task_id: row.id, data: { queue: row.queue_id, classification: row.classification } },
   ]);
-  const { rows: got } = await sql<{ id: string }>`
+  const { rows: got } = await sql<{ id: string }>`${sql.raw(PREPARE)}
     with ins as (
       insert into tasks (${cols})
       select ${cols} from jsonb_populate_recordset(null::tasks, ${JSON.stringify(rows)}::jsonb)

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { json, type DB, type TaskRow } from '../db/schema.js';
 import { lostRace, type Change } from './change.js';
+import { PREPARE } from '../db/prepared.js';
 
 interface Pending {
   t: TaskRow;
@@ -54,14 +55,15 @@ class CompleteBatcher {
   private async write(batch: Pending[]): Promise<void> {
     const now = new Date();
     const items = batch.map((p) => ({ id: p.t.id, version: p.t.version, code: p.code, note: p.note, actor: p.actor, agent: p.t.assignee_id, queue: p.t.queue_id }));
-    const { rows } = await sql<TaskRow>`
+    const { rows } = await sql<TaskRow>`${sql.raw(PREPARE)}
       with v as (
         select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
           id text, version int, code text, note text, actor text, agent text, queue text
         )) with ordinality as v(id, version, code, note, actor, agent, queue, n)),
       upd as (
         update tasks as t set state = 'completed', wrap_up_code = v.code, note = v.note, completed_at = ${now}, updated_at = ${now}, version = t.version + 1
-        from v where t.id = v.id and t.version = v.version and t.state in ('assigned', 'wrap-up')
+        -- By primary key whatever the statistics say (see the routing round's commit).
+        from v where t.id = any(${items.map((i) => i.id)}::text[]) and t.id = v.id and t.version = v.version and (t.state in ('assigned', 'wrap-up')) is true
         returning t.*, v.actor as v_actor, v.agent as v_agent, v.queue as v_queue, v.n as v_n),
       ev as (
         insert into events (type, actor, task_id, user_id, data)
