@@ -9,6 +9,7 @@ import { IdParams } from '../http/schemas.js';
 import { Problem, notFound } from '../http/problems.js';
 import { appendEvents } from '../events/append.js';
 import { ADMIN } from './auth.js';
+import { forgetCredentials } from '../auth/credential-cache.js';
 
 /** API keys: shown once at creation, stored hashed, revoked (never deleted, for the audit trail). */
 export async function apiKeyRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -45,6 +46,7 @@ export async function apiKeyRoutes(app: FastifyInstance, s: Services): Promise<v
       if (k) await appendEvents(trx, [{ type: 'api-key.revoked', actor: actorOf(request.principal), data: { id: k.id, name: k.name } }]);
       return k;
     });
+    forgetCredentials(s.db);
     if (!done) throw notFound(`API key ${request.params.id}`);
     return reply.code(204).send();
   });

@@ -7,6 +7,7 @@ import { appendEvents } from '../events/append.js';
 import { Problem, conflict, type FieldError } from '../http/problems.js';
 import { lockConfig } from '../config/lock.js';
 import { loadKnown, type DbKnown } from './known.js';
+import { forgetCredentials } from '../auth/credential-cache.js';
 
 export interface Changed<T> {
   id: string;
@@ -40,6 +41,7 @@ export async function change<T>(s: Services, request: FastifyRequest, kind: stri
       return c;
     })
     .catch(dbConflict);
+  forgetCredentials(s.db); // users (roles, disabled, passwords) may have changed
   await s.config.reload();
   return result;
 }

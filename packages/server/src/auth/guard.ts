@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.js';
 import { Problem, forbidden, unauthorized } from '../http/problems.js';
 import { sha256 } from './crypto.js';
 import { TickLoader } from '../db/tick-loader.js';
+import { CredentialCache, credentialCache } from './credential-cache.js';
 import { assertSameOrigin } from '../security/csrf.js';
 import { allows, type Principal, type Role, type RouteAuth, type Scope } from './principal.js';
 
@@ -26,48 +27,55 @@ export interface RegisteredRoute {
   auth: RouteAuth;
 }
 
-const keyLookUps = new WeakMap<Kysely<DB>, Map<string, Promise<{ id: string; name: string; scopes: string[] } | undefined>>>();
+type KeyRow = { id: string; name: string; scopes: string[] };
+type SessionRow = { sid: string; expires_at: Date; id: string; email: string; name: string; roles: string[]; disabled: boolean };
 
-/**
- * Requests that arrive while a look-up of the same API key is in flight share it: a source system
- * sending 50 captures at once costs one query, not 50 (nothing is cached: a revoked key fails from
- * the next look-up on).
- */
-function lookUpApiKey(db: Kysely<DB>, keyHash: string) {
-  let inFlight = keyLookUps.get(db);
-  if (!inFlight) keyLookUps.set(db, (inFlight = new Map()));
-  let found = inFlight.get(keyHash);
-  if (!found) {
-    const mine = inFlight;
-    found = db
-      .selectFrom('api_keys')
-      .select(['id', 'name', 'scopes'])
-      .where('key_hash', '=', keyHash)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst()
-      .finally(() => mine.delete(keyHash));
-    inFlight.set(keyHash, found);
-  }
-  return found;
+interface Lookups {
+  keys: CredentialCache<KeyRow>;
+  /** Concurrent look-ups of one key share a query. */
+  keysInFlight: Map<string, Promise<KeyRow | undefined>>;
+  sessions: CredentialCache<SessionRow>;
+  /** Session look-ups of one tick share one query (see TickLoader). */
+  sessionLoader: TickLoader<string, SessionRow>;
+}
+const lookups = new WeakMap<Kysely<DB>, Lookups>();
+
+function lookupsOf(db: Kysely<DB>): Lookups {
+  let l = lookups.get(db);
+  if (!l)
+    lookups.set(db, (l = {
+      keys: credentialCache(db),
+      keysInFlight: new Map(),
+      sessions: credentialCache(db),
+      sessionLoader: new TickLoader(async (ids) => {
+        const rows = await db
+          .selectFrom('sessions')
+          .innerJoin('users', 'users.id', 'sessions.user_id')
+          .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled'])
+          .where('sessions.id', 'in', ids)
+          .execute();
+        return new Map(rows.map((r) => [r.sid, r as SessionRow]));
+      }),
+    }));
+  return l;
 }
 
-type SessionRow = { sid: string; expires_at: Date; id: string; email: string; name: string; roles: string[]; disabled: boolean };
-const sessionLoaders = new WeakMap<Kysely<DB>, TickLoader<string, SessionRow>>();
-
-/** Session look-ups of one tick share one query (see TickLoader): one round trip for many requests. */
-function sessionLoader(db: Kysely<DB>): TickLoader<string, SessionRow> {
-  let l = sessionLoaders.get(db);
-  if (!l)
-    sessionLoaders.set(db, (l = new TickLoader(async (ids) => {
-      const rows = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled'])
-        .where('sessions.id', 'in', ids)
-        .execute();
-      return new Map(rows.map((r) => [r.sid, r as SessionRow]));
-    })));
-  return l;
+function lookUpApiKey(db: Kysely<DB>, keyHash: string): Promise<KeyRow | undefined> {
+  const l = lookupsOf(db);
+  return l.keys.through(keyHash, () => {
+    let found = l.keysInFlight.get(keyHash);
+    if (!found) {
+      found = db
+        .selectFrom('api_keys')
+        .select(['id', 'name', 'scopes'])
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+        .finally(() => l.keysInFlight.delete(keyHash));
+      l.keysInFlight.set(keyHash, found);
+    }
+    return found;
+  });
 }
 
 /** Resolves the caller from a Bearer API key or the session cookie; throws 401 on a bad one. */
@@ -82,15 +90,21 @@ export async function resolvePrincipal(db: Kysely<DB>, request: FastifyRequest):
   }
   const token = request.cookies?.[SESSION_COOKIE];
   if (!token) return undefined;
-  const row = await sessionLoader(db).load(sha256(token));
+  const l = lookupsOf(db);
+  const sid = sha256(token);
+  const row = await l.sessions.through(sid, () => l.sessionLoader.load(sid));
   if (!row || row.disabled) throw unauthorized('Your session is not valid; sign in again');
   if (row.expires_at.getTime() <= Date.now()) {
+    l.sessions.delete(sid);
     await db.deleteFrom('sessions').where('id', '=', row.sid).execute();
     throw unauthorized('Your session has expired; sign in again');
   }
   // Sliding expiry, written at most once a minute per session (decided from the row just read).
   const renewed = Date.now() + SESSION_TTL_MS;
-  if (row.expires_at.getTime() < renewed - 60_000) await db.updateTable('sessions').set({ expires_at: new Date(renewed) }).where('id', '=', row.sid).execute();
+  if (row.expires_at.getTime() < renewed - 60_000) {
+    await db.updateTable('sessions').set({ expires_at: new Date(renewed) }).where('id', '=', row.sid).execute();
+    row.expires_at = new Date(renewed); // the cached row too, so the next request does not write again
+  }
   return { kind: 'user', id: row.id, email: row.email, name: row.name, roles: row.roles as Role[], sessionId: row.sid };
 }
 

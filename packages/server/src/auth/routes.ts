@@ -9,6 +9,7 @@ import { LoginThrottle } from '../security/login-throttle.js';
 import { assertSameOrigin } from '../security/csrf.js';
 import { readPresence } from '../presence/store.js';
 import { appendEvents } from '../events/append.js';
+import { forgetCredentials } from './credential-cache.js';
 
 // A fixed hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy';
@@ -57,7 +58,10 @@ export async function authRoutes(app: FastifyInstance, s: Services): Promise<voi
 
   r.post('/api/v1/auth/logout', { config: { auth: { public: true } }, schema: { tags: ['auth'] } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+    if (token) {
+      await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+      forgetCredentials(s.db);
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });

@@ -12,6 +12,7 @@ import { lockConfig } from './lock.js';
 import { writeCalendar } from '../calendars/store.js';
 import { writeCaseType } from '../cases/write.js';
 import { importNotifications } from '../notifications/config.js';
+import { forgetCredentials } from '../auth/credential-cache.js';
 
 export { checkDocument };
 
@@ -99,6 +100,7 @@ export async function importConfig(db: Kysely<DB>, doc: unknown, opts: { apply: 
     ]);
     return summary(diffed);
   });
+  forgetCredentials(db); // users and API keys may have changed
   return { applied: true, errors: [], changes };
 }
 
