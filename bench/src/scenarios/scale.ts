@@ -129,6 +129,7 @@ export const scale: Scenario = {
       await server.stop();
       const pureP99 = pureRound(s, s.preset === 'smoke' ? 2 : 5);
       const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99, restart, queueRate };
+      ctx.log(`decision times (ms, in probe order): ${lat.map((x) => x.toFixed(1)).join(" ")}`);
       ctx.log(`rss ${Math.round(rssLoaded)} / ${Math.round(rssRestarted)} MiB, decision p50 ${values.decideP50.toFixed(1)} p99 ${values.decideP99.toFixed(1)} ms (${lat.length} samples), pure round p99 ${pureP99.toFixed(1)} ms, restart ${restart.toFixed(1)} s`);
       return {
         values,

@@ -220,8 +220,13 @@ describe.each(BACKENDS)('configuration API on $backend', ({ backend, skip }) => 
     expect((await admin.req('PATCH', `/api/v1/users/${id}`, { password: 'eve-new-secret', roles: ['agent', 'supervisor'] })).json.roles).toEqual(['agent', 'supervisor']);
     expect((await eve.req('GET', '/api/v1/me')).status).toBe(401); // a reset ends old sessions
     expect((await new Client(h.base).req('POST', '/api/v1/auth/login', { email: 'eve@worklane.local', password: 'eve-secret' })).status).toBe(401);
-    await Client.login(h.base, 'eve@worklane.local', 'eve-new-secret');
+    const eve2 = await Client.login(h.base, 'eve@worklane.local', 'eve-new-secret');
+    expect((await eve2.req('GET', '/api/v1/me')).json.user.roles).toEqual(['agent', 'supervisor']);
+    // Sessions are looked up at most once a second, but a change the server makes counts from the next request.
+    expect((await admin.req('PATCH', `/api/v1/users/${id}`, { roles: ['agent'] })).status).toBe(200);
+    expect((await eve2.req('GET', '/api/v1/me')).json.user.roles).toEqual(['agent']);
     expect((await admin.req('PATCH', `/api/v1/users/${id}`, { disabled: true })).json.disabled).toBe(true);
+    expect((await eve2.req('GET', '/api/v1/me')).status).toBe(401);
     expect((await new Client(h.base).req('POST', '/api/v1/auth/login', { email: 'eve@worklane.local', password: 'eve-new-secret' })).status).toBe(401);
 
     const everything = JSON.stringify([
@@ -232,8 +237,8 @@ describe.each(BACKENDS)('configuration API on $backend', ({ backend, skip }) => 
     ]);
     expect(everything).not.toMatch(/argon2|password_hash|passwordHash|eve-secret|eve-new-secret/);
     const audit = (await admin.req('GET', `/api/v1/audit?kind=user&actor=admin@worklane.local`)).json.items;
-    expect(audit.map((e: Json) => e.type)).toEqual(['config.user.updated', 'config.user.updated', 'config.user.created']);
-    expect(audit[1].data).toMatchObject({ id, passwordChanged: true, before: { roles: ['agent'] }, after: { roles: ['agent', 'supervisor'] } });
+    expect(audit.map((e: Json) => e.type)).toEqual(['config.user.updated', 'config.user.updated', 'config.user.updated', 'config.user.created']);
+    expect(audit[2].data).toMatchObject({ id, passwordChanged: true, before: { roles: ['agent'] }, after: { roles: ['agent', 'supervisor'] } });
 
     expect((await admin.req('PATCH', `/api/v1/users/${adminId}`, { roles: ['supervisor'] })).status).toBe(409);
     expect((await admin.req('DELETE', `/api/v1/users/${id}`)).status).toBe(204);
