@@ -19,6 +19,18 @@ export const isHeld = (state: string): boolean => (HELD_STATES as readonly strin
  */
 export class AgentBook {
   readonly agents = new Map<string, AgentState>();
+  /**
+   * Available agents with room for some media: all a routing round looks at. Kept as they change,
+   * so a round with 10,000 agents logged in does not walk every one of them.
+   */
+  readonly free = new Set<AgentState>();
+
+  private refresh(a: AgentState): void {
+    let room = false;
+    for (const m in a.capacity) if ((a.capacity[m as MediaType] ?? 0) - (a.load[m as MediaType] ?? 0) > 0) room = true;
+    if (a.status === 'available' && room) this.free.add(a);
+    else this.free.delete(a);
+  }
 
   async load(db: Kysely<DB>): Promise<void> {
     const [users, presence, skills, held] = await Promise.all([
@@ -34,6 +46,7 @@ export class AgentBook {
     ]);
     const byUser = new Map(presence.map((p) => [p.user_id, p]));
     this.agents.clear();
+    this.free.clear();
     for (const u of users) {
       if (!u.roles.includes('agent')) continue;
       const p = byUser.get(u.id);
@@ -51,6 +64,14 @@ export class AgentBook {
       if (a) a.skills[s.skill_id] = s.level;
     }
     for (const h of held) if (h.agent) this.hold(h.agent, h.media_type);
+    for (const a of this.agents.values()) this.refresh(a);
+  }
+
+  setStatus(agentId: string, status: PresenceStatus): void {
+    const a = this.agents.get(agentId);
+    if (!a) return;
+    a.status = status;
+    this.refresh(a);
   }
 
   get(id: string): AgentState | undefined {
@@ -62,6 +83,7 @@ export class AgentBook {
     if (!a) return;
     const m = media as MediaType;
     a.load[m] = (a.load[m] ?? 0) + 1;
+    this.refresh(a);
   }
 
   /** Work left the agent: free the capacity; an agent with nothing in hand starts idling now. */
@@ -71,6 +93,7 @@ export class AgentBook {
     const m = media as MediaType;
     a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);
     if (Object.values(a.load).every((v) => !v)) a.idleSince = Date.now();
+    this.refresh(a);
   }
 
   freeCapacity(agentId: string, media: string): number {

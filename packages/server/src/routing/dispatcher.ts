@@ -254,9 +254,8 @@ export class Dispatcher {
   }
 
   presenceChanged(userId: string, status: PresenceStatus): void {
-    const a = this.agents.get(userId);
-    if (!a) return;
-    a.status = status;
+    if (!this.agents.get(userId)) return;
+    this.agents.setStatus(userId, status);
     if (status === 'available') {
       this.changed.agents.add(userId);
       this.kick();
@@ -286,9 +285,14 @@ export class Dispatcher {
     return n;
   }
 
+  /** Built once per configuration (a round used to build it every time). */
+  private queuesFor: { snapshot: unknown; queues: Map<string, RoutingQueue> } | undefined;
+
   routingQueues(): Map<string, RoutingQueue> {
+    const snapshot = this.config.snapshot;
+    if (this.queuesFor?.snapshot === snapshot) return this.queuesFor.queues;
     const out = new Map<string, RoutingQueue>();
-    for (const q of this.config.snapshot.queues.values())
+    for (const q of snapshot.queues.values())
       out.set(q.id, {
         id: q.id,
         targetSteps: q.targetSteps,
@@ -297,6 +301,7 @@ export class Dispatcher {
         distribution: q.distribution,
         ...(q.priorityPolicy ? { priorityPolicy: q.priorityPolicy } : {}),
       });
+    this.queuesFor = { snapshot, queues: out };
     return out;
   }
 
@@ -323,7 +328,7 @@ export class Dispatcher {
     if (changed && changed.agents.size === 0 && changed.tasks.length === 0) return;
     let decisions;
     try {
-      decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.agents.values()], queues: this.routingQueues(), now, blending: this.blending, changed });
+      decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.free], queues: this.routingQueues(), now, blending: this.blending, changed });
     } catch (err) {
       this.changed.everything = true;
       throw err;
