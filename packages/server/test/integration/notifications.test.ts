@@ -11,7 +11,8 @@ import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harnes
 /** A real SMTP server on loopback that parses what arrives; `bounce…` addresses are refused (550), and it can be made to fail for a while (451). */
 class Mailbox {
   readonly mails: ParsedMail[] = [];
-  failing = 0;
+  /** Deliveries to these addresses fail (451) this many more times: per address, so mail to others in flight meanwhile cannot use up the failure. */
+  readonly failing = new Map<string, number>();
   private server!: SMTPServer;
   port = 0;
 
@@ -24,11 +25,12 @@ class Mailbox {
         if (address.address.startsWith('bounce')) return cb(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
         cb();
       },
-      onData: (stream, _session, cb) => {
+      onData: (stream, session, cb) => {
         simpleParser(stream).then(
           (mail) => {
-            if (this.failing > 0) {
-              this.failing--;
+            const to = session.envelope.rcptTo.map((r) => r.address).find((a) => (this.failing.get(a) ?? 0) > 0);
+            if (to) {
+              this.failing.set(to, this.failing.get(to)! - 1);
               return cb(Object.assign(new Error('try again later'), { responseCode: 451 }));
             }
             this.mails.push(mail);
@@ -382,7 +384,6 @@ describe.each(BACKENDS)('notifications on $backend', ({ backend, skip }) => {
   it.skipIf(skip)('SMS and push go to the provider with the bearer token; failures are retried and logged, nothing is lost', async () => {
     const c = await newCase({ phone: '+32470111222' });
     prov.failNext.set('/sms', 2);
-    mail.failing = 1;
     await emit('case.escalated', c.id, { reason: 'customer called again' });
     await emit('case.closed', c.id, { resolution: 'Replaced' });
     const items = await settled(c.id, 2);
@@ -402,7 +403,7 @@ describe.each(BACKENDS)('notifications on $backend', ({ backend, skip }) => {
     expect(prov.at('/push', 200).find((x) => x.body.to === '+32470111222')?.body).toEqual({ to: '+32470111222', title: `Case ${c.number}`, body: 'Technical: Replaced' });
     // The SMTP outage (451) is retried too.
     const again = await newCase();
-    mail.failing = 1;
+    mail.failing.set(again.email!, 1);
     await emit('case.created', again.id);
     const [e] = await settled(again.id);
     expect(e).toMatchObject({ state: 'sent', attemptCount: 2 });
