@@ -120,10 +120,10 @@ export class Dispatcher {
     const queued = await this.db.selectFrom('tasks').select(WAITING_COLUMNS).where('state', '=', 'queued').execute();
     // Merged, newest version wins: a capture tracked while this read ran stays in line, and a task
     // memory has but the database no longer queues is dropped by its next offer's version check.
-    for (const t of queued) {
+    this.waiting.setMany(queued.flatMap((t) => {
       const mine = this.waiting.get(t.id);
-      if (!mine || mine.version < t.version) this.waiting.set(this.withRefusals(toWaiting(t)));
-    }
+      return !mine || mine.version < t.version ? [this.withRefusals(toWaiting(t))] : [];
+    }));
     this.rebuildSteps();
     const pending = await this.db.selectFrom('offers').select(['id', 'expires_at']).where('state', '=', 'pending').execute();
     for (const o of pending) {
