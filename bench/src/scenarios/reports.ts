@@ -35,7 +35,7 @@ export function config(): ConfigDoc {
 export function historySql(first: number, last: number, tasks: number, days: number, end: string, queues = Array.from({ length: QUEUES }, (_, i) => `q${String(i).padStart(3, '0')}`)): string {
   const queue = `(array[${queues.map((q) => `'${q}'`).join(',')}])[1 + i % ${queues.length}]`;
   const step = (days * 86400) / tasks;
-  const h = (salt: number) => `(abs(hashint8(i * 7919 + ${salt})) % 1000)`;
+  const h = (salt: number) => `(abs(hashint8(i::bigint * 7919 + ${salt})) % 1000)`; // bigint: i * 7919 overflows int past 271,000 tasks (the 10M size)
   const t0 = `'${end}'::timestamptz - interval '${days} days' + (i * ${step}) * interval '1 second'`;
   const range = `generate_series(${first}, ${last - 1}) i`;
   const isCase = 'i % 8 = 0 and i % 20 <> 0';
