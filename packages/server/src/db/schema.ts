@@ -454,3 +454,11 @@ export interface RoutingSettings {
 
 /** jsonb columns are written as JSON text so both drivers treat them alike. */
 export const json = (v: unknown): string => JSON.stringify(v);
+
+/**
+ * The task row of a statement that returned `t.*` plus its own inputs as `v_…` columns (set-based
+ * writes return what their events need instead of joining back to their inputs): only the row.
+ */
+export function taskOnly(r: object): TaskRow {
+  return Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('v_'))) as TaskRow;
+}

@@ -13,7 +13,7 @@ import {
   type RoutingTask,
   type WaitingExplanation,
 } from '@worklane/core';
-import { json, type DB, type OffersTable, type TaskRow } from '../db/schema.js';
+import { json, taskOnly, type DB, type OffersTable, type TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
@@ -392,7 +392,7 @@ export class Dispatcher {
     const outcomes = plan.map((p): Outcome => {
       const r = won.get(p.d.taskId);
       if (!r) return { d: p.d, lost: true, version: p.w.version };
-      const task = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('v_'))) as TaskRow;
+      const task = taskOnly(r);
       const offer = {
         id: r.v_offer_id, task_id: task.id, agent_id: p.d.agentId, state: p.auto ? 'accepted' : 'pending', step: p.d.step, reason: p.d.reason,
         created_at: at, expires_at: new Date(r.v_expires_at), closed_at: p.auto ? at : null, decline_reason: null,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { json, type DB, type TaskRow } from '../db/schema.js';
+import { json, taskOnly, type DB, type TaskRow } from '../db/schema.js';
 import { lostRace, type Change } from './change.js';
 import { PREPARE } from '../db/prepared.js';
 
@@ -71,7 +71,7 @@ class CompleteBatcher {
         from upd order by v_n)
       select * from upd`.execute(this.db);
     // The update returned the event's inputs too (no join of CTEs, which has no index): drop them.
-    const done = new Map(rows.map((r) => [r.id, Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('v_'))) as TaskRow]));
+    const done = new Map(rows.map((r) => [r.id, taskOnly(r)]));
     for (const p of batch) {
       const after = done.get(p.t.id);
       if (after) p.resolve({ before: p.t, after, rescinded: [] });
