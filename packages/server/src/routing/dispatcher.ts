@@ -322,6 +322,9 @@ export class Dispatcher {
   private async round(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
+    // A task that widened by now counts as changed even if its alarm has not rung yet (timers run
+    // late): the round then decides exactly as a full round would at this instant.
+    if (this.widen(now)) this.armSteps();
     const c = this.changed;
     this.changed = { everything: false, agents: new Set(), tasks: new Set() };
     const changed = c.everything ? undefined : { agents: c.agents, tasks: [...c.tasks].flatMap((id) => this.waiting.get(id) ?? []) };
@@ -463,7 +466,12 @@ export class Dispatcher {
 
   private stepsDue(): void {
     if (this.stopped) return;
-    const now = Date.now();
+    if (this.widen(Date.now())) this.kick();
+    this.armSteps();
+  }
+
+  /** Marks the tasks that reached their next step by `now` as changed (true if any did). */
+  private widen(now: number): boolean {
     let widened = false;
     for (let top = this.steps.peek(); top && top.at <= now; top = this.steps.peek()) {
       this.steps.pop();
@@ -473,8 +481,7 @@ export class Dispatcher {
       const next = this.nextStep(top.item, now);
       if (next !== null) this.steps.push(next, top.item);
     }
-    if (widened) this.kick();
-    this.armSteps();
+    return widened;
   }
 
   private armOfferTimer(offerId: string, at: number): void {
