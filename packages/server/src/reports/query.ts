@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { wholeDays, type Duration, type Fact, type Filter, type Interval, type ReportDefinition } from '@worklane/core';
+import { wholeDays, type DurationPercentiles, type Fact, type Filter, type Interval, type ReportDefinition } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import { factsCte, grainSelect } from './facts-sql.js';
 
@@ -46,7 +46,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  * The report's facts: aggregates of rolled-up hours plus the events past the watermark, grouped by bucket and the report's
  * groupings in SQL so only a few hundred rows come back.
  */
-export async function readFacts(db: Kysely<DB>, q: ReportQuery): Promise<{ facts: Fact[]; durations: Duration[] }> {
+export async function readFacts(db: Kysely<DB>, q: ReportQuery): Promise<{ facts: Fact[]; durations: DurationPercentiles }> {
   // One snapshot for the watermark and both reads: an event is in the aggregates or in the tail,
   // never both. The watermark goes in as a value so the planner sees how small the tail is.
   return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
@@ -56,7 +56,7 @@ export async function readFacts(db: Kysely<DB>, q: ReportQuery): Promise<{ facts
   });
 }
 
-async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: string): Promise<{ facts: Fact[]; durations: Duration[] }> {
+async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: string): Promise<{ facts: Fact[]; durations: DurationPercentiles }> {
   const { def } = q;
   // Whole local days come from the daily aggregates when the report is in their zone; hours cover the rest.
   const days = q.interval !== 'hour' && q.zone === dayZone ? wholeDays(q.from.getTime(), q.to.getTime(), q.zone) : null;
@@ -96,13 +96,30 @@ async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: 
     max: num(r.max),
     within: Number(r.within),
   }));
-  if (!def.durations) return { facts, durations: [] };
-  const d = await sql<{ bucket: Date; case_type: string; seconds: number }>`
-    with ${factsCte(wm, null)}
-    select ${bucketOf(sql.ref('at'), q)} as bucket, case_type, seconds from report_case_durations
-    where at >= ${q.from} and at < ${q.to} and ${filterSql(q, 'case_type', false)}
-    union all
-    select ${bucketOf(sql.ref('hour'), q)}, case_type, secs from facts
-    where metric = 'case.closed' and secs is not null and hour >= ${q.from} and hour < ${q.to} and ${filterSql(q, 'case_type', false)}`.execute(db);
-  return { facts, durations: d.rows.map((r) => ({ bucket: new Date(r.bucket).getTime(), caseType: r.case_type, seconds: Number(r.seconds) })) };
+  if (!def.durations) return { facts, durations: NO_DURATIONS };
+  // The p90s (nearest rank: percentile_disc) by bucket and case type, by bucket, and over all,
+  // computed where the durations are instead of shipping every case's to compute them here.
+  const d = await sql<{ bucket: Date | null; case_type: string | null; by_type: number; by_bucket: number; p90: number | null; p90_typed: number | null }>`
+    with ${factsCte(wm, null)},
+    d as (
+      select ${bucketOf(sql.ref('at'), q)} as bucket, case_type, seconds from report_case_durations
+      where at >= ${q.from} and at < ${q.to} and ${filterSql(q, 'case_type', false)}
+      union all
+      select ${bucketOf(sql.ref('hour'), q)}, case_type, secs from facts
+      where metric = 'case.closed' and secs is not null and hour >= ${q.from} and hour < ${q.to} and ${filterSql(q, 'case_type', false)})
+    select bucket, case_type, grouping(case_type) as by_type, grouping(bucket) as by_bucket,
+      percentile_disc(0.9) within group (order by seconds) as p90,
+      percentile_disc(0.9) within group (order by seconds) filter (where case_type <> '') as p90_typed
+    from d group by grouping sets ((bucket, case_type), (bucket), ())`.execute(db);
+  const byBucketAndType = new Map<string, number>();
+  const byBucket = new Map<number, number>();
+  let total: number | null = null;
+  for (const r of d.rows) {
+    if (Number(r.by_bucket)) total = r.p90_typed === null ? null : Number(r.p90_typed);
+    else if (Number(r.by_type)) byBucket.set(new Date(r.bucket!).getTime(), Number(r.p90));
+    else byBucketAndType.set(`${new Date(r.bucket!).getTime()}\u0000${r.case_type}`, Number(r.p90));
+  }
+  return { facts, durations: { byBucketAndType, byBucket, total } };
 }
+
+const NO_DURATIONS: DurationPercentiles = { byBucketAndType: new Map(), byBucket: new Map(), total: null };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { percentilesOf, reportNamed } from '@worklane/core';
+import { readFacts } from '../../src/reports/query.js';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
 
 // The background rollup runs once at start, then only when a test asks: the tail is then ours to see.
@@ -154,6 +156,27 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     expect(await as(otto, 'case-volumes', 'caseType=technical')).toEqual([expect.objectContaining({ caseType: 'technical', created: 1 })]);
     // Sam supervises the demo teams, who serve the finance queue: the same figures as the analyst's.
     expect(await as(sam, 'queue-activity', 'queue=finance&interval=total')).toEqual((await report('queue-activity', 'queue=finance&interval=total')).json.rows);
+  });
+
+  it.skipIf(skip)('case resolution p90s computed in the database are the nearest-rank p90s of every duration (by day and case type, by day, in all)', async () => {
+    // Durations as the rollup keeps them, on days no other test uses: 3 days, 2 case types, uneven counts.
+    const rows = Array.from({ length: 41 }, (_, i) => ({
+      event_id: -1000 - i,
+      at: new Date(Date.UTC(2026, 6, 1 + (i % 3), i % 24, 7)),
+      case_type: i % 5 === 0 ? 'billing' : 'technical',
+      seconds: ((i * 7919) % 997) + (i % 3) * 1000,
+    }));
+    for (const r of rows) await sql`insert into report_case_durations (event_id, at, case_type, seconds) values (${r.event_id}, ${r.at}, ${r.case_type}, ${r.seconds})`.execute(db());
+    const def = reportNamed('case-resolution')!;
+    for (const interval of ['day', 'total'] as const) {
+      const from = new Date('2026-07-01T00:00:00Z');
+      const { durations } = await readFacts(db(), { def, from, to: new Date('2026-07-04T00:00:00Z'), interval, zone: 'UTC', filters: {} });
+      const bucket = (at: Date) => (interval === 'total' ? from.getTime() : Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+      const expected = percentilesOf(rows.map((r) => ({ bucket: bucket(r.at), caseType: r.case_type, seconds: r.seconds })));
+      expect(durations).toEqual(expected);
+      expect(durations.byBucketAndType.size).toBe(interval === 'total' ? 2 : 6);
+    }
+    await sql`delete from report_case_durations where event_id < 0`.execute(db());
   });
 
   it.skipIf(skip)('lists the reports; answers CSV as an attachment', async () => {
