@@ -61,7 +61,7 @@ export const scale: Scenario = {
   setup: (s) =>
     `${s.scaleTasks.toLocaleString('en-US')} open (queued) tasks in ${s.scaleQueues} queues, ${s.scaleAgents.toLocaleString('en-US')} agents with 2–5 of ${s.scaleSkills} skills, capacity ${s.scaleCapacity}, auto-answer. ` +
     'Tasks are captured through the bulk API while agents are offline; then every agent goes available and gets work up to capacity. ' +
-    `Decision time: ${s.scaleProbes} probe agents each complete one task; time from the complete's answer to the next assignment on the agent's stream (end to end: release, routing round over all waiting tasks, commit, push). ` +
+    `Decision time: ${s.scaleProbes} probe agents each complete one task; time from the complete's answer to the next assignment on the agent's stream (end to end: release, a routing round with every task waiting, commit, push). ` +
     'Memory: resident set of the server process (after load, and after restart). Restart: SIGTERM, new process, until /readyz answers.',
   rows: [
     { key: 'rss', label: 'server memory (RSS, max of the two)', unit: 'MiB', target: { op: '<=', value: 2048 } },
