@@ -112,7 +112,9 @@ describe.skipIf(pgProblem !== null)('overload on a real server process (PostgreS
     section.held(`RSS peak above ${RSS_BOUND_MB} MiB`, peak > RSS_BOUND_MB ? 1 : 0, peak <= RSS_BOUND_MB);
 
     expect(shed.length).toBeGreaterThan(0);
-    expect(shedInflight).toBeGreaterThan(0);
+    // Which limit trips first depends on how fast a request reaches the capture batcher: since API
+    // keys are cached (no query per request) it is usually the capture queue. Every 503 says which.
+    expect(shedInflight + shedQueue).toBe(shed.length);
     expect(created).toBeGreaterThan(0);
     expect(dirty).toEqual([]);
     expect(other).toEqual([]);
