@@ -58,6 +58,8 @@ export async function listCases(s: Services, request: FastifyRequest, q: { statu
     const statuses = q.status.split(',').map((x) => x.trim()).filter(Boolean);
     const bad = statuses.find((x) => !isStatus(x));
     if (bad) throw badRequest(`unknown status "${bad}"`, [{ pointer: '/status', message: `unknown status "${bad}"`, in: 'querystring' }]);
+    // Only separators (`status=,`) name no status at all: a 400, not an empty `in ()` (a 500 the fuzzer found).
+    if (!statuses.length) throw badRequest('status names no status', [{ pointer: '/status', message: 'names no status', in: 'querystring' }]);
     query = query.where('status', 'in', statuses);
   }
   if (q.caseType) query = query.where('case_type', '=', q.caseType);

@@ -110,6 +110,13 @@ describe.each(BACKENDS)('hostile input found by fuzzing, on $backend', ({ backen
     expect(JSON.stringify(badForm.json)).toMatch(/repeated group/);
   });
 
+  it.skipIf(skip)('a case list filter of separators only (status=,) is a 400 naming it, not an empty SQL list (FUZZ_SEED=881895373)', async () => {
+    const r = await admin.req('GET', '/api/v1/cases?status=%2C');
+    expect(r.status).toBe(400);
+    expect(r.json.errors).toEqual([{ pointer: '/status', message: 'names no status', in: 'querystring' }]);
+    expect((await admin.req('GET', '/api/v1/cases?status=open%2C')).status).toBe(200);
+  });
+
   it.skipIf(skip)('prototype keys in JSON and YAML bodies are refused or inert', async () => {
     const json = await admin.req('POST', '/api/v1/skills', '{"id":"p1","name":"P","__proto__":{"polluted":"yes"}}');
     expect(json.status).toBe(400);
