@@ -48,7 +48,7 @@ function compareCandidates(order: RoutingQueue['agentChoice'], a: Candidate, b: 
 const CHOICE_WORDS: Record<string, string> = { proficiency: 'best proficiency', idle: 'longest idle', load: 'least occupied' };
 
 /** Whether the agent has room for one more task of some media type. */
-function hasRoom(agent: RoutingAgent): boolean {
+export function hasRoom(agent: RoutingAgent): boolean {
   // for-in, not Object.entries: this runs for every agent in every round.
   for (const media in agent.capacity) if ((agent.capacity[media as MediaType] ?? 0) - (agent.load[media as MediaType] ?? 0) > 0) return true;
   return false;
@@ -203,7 +203,9 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
   for (const t of changed?.tasks ?? []) {
     if (t.teamBin) continue;
     const key = t.targetAgentId != null ? `agent:${t.targetAgentId}` : `queue:${t.queueId}`;
-    changedBy.set(key, [...(changedBy.get(key) ?? []), t]);
+    const list = changedBy.get(key);
+    if (list) list.push(t);
+    else changedBy.set(key, [t]);
   }
   for (const [queueId, line] of input.lines.byQueue) {
     const queue = input.queues.get(queueId);

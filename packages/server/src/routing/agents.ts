@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { MediaType, PresenceStatus, RoutingAgent } from '@worklane/core';
+import { hasRoom, type MediaType, type PresenceStatus, type RoutingAgent } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 
 export interface AgentState extends RoutingAgent {
@@ -26,9 +26,7 @@ export class AgentBook {
   readonly free = new Set<AgentState>();
 
   private refresh(a: AgentState): void {
-    let room = false;
-    for (const m in a.capacity) if ((a.capacity[m as MediaType] ?? 0) - (a.load[m as MediaType] ?? 0) > 0) room = true;
-    if (a.status === 'available' && room) this.free.add(a);
+    if (a.status === 'available' && hasRoom(a)) this.free.add(a);
     else this.free.delete(a);
   }
 

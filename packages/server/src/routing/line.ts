@@ -54,10 +54,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
       const old = this.all.get(t.id);
       if (old) this.unplace(old);
       this.all.set(t.id, t);
-      if (t.teamBin) continue;
-      const [map, key] = t.targetAgentId != null ? [this.byAgent, t.targetAgentId] : [this.byQueue, t.queueId];
-      let line = map.get(key);
-      if (!line) map.set(key, (line = []));
+      const line = this.lineOf(t, true);
+      if (!line) continue;
       line.push(t);
       if (t.targetAgentId == null) touched.add(line);
     }
@@ -78,27 +76,30 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     this.byAgent.clear();
   }
 
+  /** The line a task belongs in: its agent's personal tasks, or its queue's (none for a team bin). */
+  private lineOf(t: T, create: boolean): T[] | undefined {
+    if (t.teamBin) return undefined;
+    const [map, key] = t.targetAgentId != null ? [this.byAgent, t.targetAgentId] : [this.byQueue, t.queueId];
+    let line = map.get(key);
+    if (!line && create) map.set(key, (line = []));
+    return line;
+  }
+
   private place(t: T): void {
-    if (t.teamBin) return;
-    if (t.targetAgentId != null) {
-      let mine = this.byAgent.get(t.targetAgentId);
-      if (!mine) this.byAgent.set(t.targetAgentId, (mine = []));
-      mine.push(t);
-      return;
-    }
-    let line = this.byQueue.get(t.queueId);
-    if (!line) this.byQueue.set(t.queueId, (line = []));
-    line.splice(lowerBound(line, t), 0, t);
+    const line = this.lineOf(t, true);
+    if (!line) return;
+    if (t.targetAgentId != null) line.push(t);
+    else line.splice(lowerBound(line, t), 0, t);
   }
 
   private unplace(t: T): void {
-    if (t.teamBin) return;
-    const [map, key] = t.targetAgentId != null ? [this.byAgent, t.targetAgentId] : [this.byQueue, t.queueId];
-    const line = map.get(key);
+    const line = this.lineOf(t, false);
     if (!line) return;
     let at = t.targetAgentId != null ? line.indexOf(t) : lowerBound(line, t);
     if (line[at] !== t) at = line.indexOf(t); // the order is total, so this is only a safety net
     if (at >= 0) line.splice(at, 1);
-    if (line.length === 0) map.delete(key);
+    if (line.length > 0) return;
+    if (t.targetAgentId != null) this.byAgent.delete(t.targetAgentId);
+    else this.byQueue.delete(t.queueId);
   }
 }
