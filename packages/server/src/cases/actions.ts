@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { caseActionBetween, validateSubmission, type CaseStatus, type ClockPolicy, type FormDefinition } from '@worklane/core';
 import { json, type DB } from '../db/schema.js';
@@ -12,6 +11,7 @@ import { closeInTrx, escalateInTrx, moveToStep, reopenTarget } from './procedure
 import { applyEffects, noEffects, type Effects } from './effects.js';
 import { assertCaseVisible, viewerOf } from './visibility.js';
 import type { CaseType } from './settings.js';
+import { newId } from '../db/ids.js';
 
 type Trx = Transaction<DB>;
 
@@ -145,7 +145,7 @@ export async function commentCase(s: Services, p: Principal, ref: string, body: 
   return caseOp(s, p, ref, async (trx, c) => {
     const comment = await trx
       .insertInto('case_comments')
-      .values({ id: randomUUID(), case_id: c.id, author: actorOf(p), author_name: p.name, body: body.body, visibility: body.visibility ?? 'internal' })
+      .values({ id: newId(), case_id: c.id, author: actorOf(p), author_name: p.name, body: body.body, visibility: body.visibility ?? 'internal' })
       .returningAll()
       .executeTakeFirstOrThrow();
     await appendEvents(trx, [{ type: 'case.commented', actor: actorOf(p), data: caseData(c, { commentId: comment.id, visibility: comment.visibility, author: p.name, excerpt: comment.body.slice(0, 200) }) }]);

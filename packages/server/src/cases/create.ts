@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { customerFromSubmission, findStep, normalizeSubmission, validateSubmission, type FileValue } from '@worklane/core';
 import { json } from '../db/schema.js';
 import type { Services } from '../services.js';
@@ -12,6 +11,7 @@ import { caseData, type CaseRow } from './store.js';
 import { createStepTask } from './procedure.js';
 import { applyEffects, noEffects } from './effects.js';
 import type { CaseType } from './settings.js';
+import { newId } from '../db/ids.js';
 
 export type CustomerRef = { id: string } | (CustomerInput & { email?: string; name?: string });
 
@@ -92,7 +92,7 @@ export async function createCase(s: Services, input: CreateCaseInput, ctx: Creat
     let c = await trx
       .insertInto('cases')
       .values({
-        id: randomUUID(),
+        id: newId(),
         case_type: ct.id,
         status: start ? 'open' : 'new',
         customer_id: customer?.id ?? null,

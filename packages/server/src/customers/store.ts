@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { json, type CustomersTable, type DB } from '../db/schema.js';
 import { notFound } from '../http/problems.js';
+import { newId } from '../db/ids.js';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
@@ -63,7 +63,7 @@ export function customerColumns(c: CustomerInput) {
 export async function insertCustomer(trx: Transaction<DB> | Kysely<DB>, c: CustomerInput & { name: string }): Promise<CustomerRow> {
   return trx
     .insertInto('customers')
-    .values({ id: randomUUID(), addresses: json([]), custom: json({}), version: 0, updated_at: new Date(), ...customerColumns(c), name: c.name.trim() })
+    .values({ id: newId(), addresses: json([]), custom: json({}), version: 0, updated_at: new Date(), ...customerColumns(c), name: c.name.trim() })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -79,7 +79,7 @@ export async function linkOrCreateByEmail(trx: Transaction<DB>, c: CustomerInput
   const name = c.name?.trim() || c.email.split('@')[0]!;
   const inserted = await trx
     .insertInto('customers')
-    .values({ id: randomUUID(), addresses: json([]), custom: json({}), version: 0, updated_at: new Date(), ...customerColumns(c), name })
+    .values({ id: newId(), addresses: json([]), custom: json({}), version: 0, updated_at: new Date(), ...customerColumns(c), name })
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { appendEvents, type EventInput } from '../events/append.js';
 import { notFound } from '../http/problems.js';
@@ -7,6 +6,7 @@ import type { StagedFile } from '../attachments/files.js';
 import { caseData, illegalCase, lockCase, olaFollows, statusSet, writeCase, type CaseRow } from '../cases/store.js';
 import { applyEffects, noEffects } from '../cases/effects.js';
 import type { PortalCustomer } from './session.js';
+import { newId } from '../db/ids.js';
 
 export interface CustomerReply {
   comment?: string;
@@ -34,7 +34,7 @@ export async function customerReply(s: Services, who: PortalCustomer, caseId: st
     if (input.comment) {
       comment = await trx
         .insertInto('case_comments')
-        .values({ id: randomUUID(), case_id: c.id, author: actor, author_name: who.name, body: input.comment, visibility: 'customer' })
+        .values({ id: newId(), case_id: c.id, author: actor, author_name: who.name, body: input.comment, visibility: 'customer' })
         .returning(['id', 'body', 'created_at'])
         .executeTakeFirstOrThrow();
       events.push({ type: 'case.commented', actor, data: caseData(c, { commentId: comment.id, visibility: 'customer', author: who.name, fromCustomer: true, excerpt: comment.body.slice(0, 200) }) });

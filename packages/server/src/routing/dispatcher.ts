@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
+import { newId } from '../db/ids.js';
 import {
   decideOffersFromLines,
   explainWaiting,
@@ -355,7 +355,7 @@ export class Dispatcher {
     // that still have the version decided on become offered/assigned, and only those get an offer
     // and events. Event order follows the decisions'.
     const items = plan.map((p) => {
-      const offerId = randomUUID();
+      const offerId = newId();
       const expiresAt = new Date(now + p.q.offerTimeoutSeconds * 1000).toISOString();
       return {
         id: p.d.taskId, version: p.w.version, state: p.auto ? 'assigned' : 'offered', assignee: p.auto ? p.d.agentId : null, offer_id: offerId,

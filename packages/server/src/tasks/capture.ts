@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { addBusinessTime, classify, renderUrlTemplate, type Calendar, type SkillRequirement } from '@worklane/core';
 import { json, type DB, type TaskRow } from '../db/schema.js';
@@ -7,6 +6,7 @@ import type { ConfigCache, Worktype } from '../config/cache.js';
 import { validateAgainst } from '../config/ajv.js';
 import { appendEvents } from '../events/append.js';
 import { Problem, badRequest, unprocessable } from '../http/problems.js';
+import { newId } from '../db/ids.js';
 
 export interface CaptureInput {
   worktype: string;
@@ -123,7 +123,7 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
   const r = route(config, input, now);
   const url = input.url ?? (r.wt.urlTemplate ? renderUrlTemplate(r.wt.urlTemplate, { ...r.facts, id: '' }) : null);
   return {
-    id: randomUUID(),
+    id: newId(),
     worktype: r.wt.id,
     source: input.source ?? null,
     external_id: input.externalId ?? null,
