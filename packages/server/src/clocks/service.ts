@@ -16,6 +16,10 @@ const RETRY_MS = 1000;
 const RECOVER_MS = 5000;
 /** Passes over the four kinds per tick (then the timer takes over again). */
 const MAX_PASSES = 50;
+/** Batches one loop fires per pass at most (a bound, not a limit met in practice). */
+const MAX_BATCHES = 10_000;
+/** Concurrent firing loops per kind. */
+const LOOPS = 2;
 const KINDS = [
   [fireSlaBatch, 'warning'],
   [fireSlaBatch, 'breach'],
@@ -199,26 +203,28 @@ export class ClockService {
     let fired = 0;
     // Kind by kind, batch after batch until nothing more is due; `now` is read per batch and the
     // passes repeat while they fire, so a burst spread over a second is fired in one tick.
-    // Two loops per kind: one batch commits while the next is read and computed (skip locked
-    // keeps them apart; on the embedded database they simply take turns).
+    // LOOPS loops per kind: one batch commits while another is read and computed (skip locked
+    // keeps them apart; on the embedded database they simply take turns). A loop goes on while
+    // its batch fired something, not only while it was full: a batch is short when the other
+    // loop holds the rest locked, and stopping then left one loop to fire a whole burst alone.
     for (let pass = 0, more = true; more && !failed && pass < MAX_PASSES; pass++) {
       more = false;
       for (const [fire, kind] of KINDS) {
         const loop = async () => {
-          for (;;) {
+          for (let n = 0; n < MAX_BATCHES; n++) {
             try {
               const r = await fire(this.db, this.config, kind, this.now(), this.batch);
               fired += r.fired;
               more ||= r.fired > 0;
               escalate.push(...r.escalateNow);
-              if (r.seen < this.batch) return;
+              if (r.fired === 0 && r.seen < this.batch) return;
             } catch (err) {
               failed ??= err; // this kind waits for the retry; the others go on
               return;
             }
           }
         };
-        await Promise.all([loop(), loop()]);
+        await Promise.all(Array.from({ length: LOOPS }, loop));
       }
     }
     if (fired) {
