@@ -15,6 +15,13 @@ export interface RollupOptions {
   settleMs: number;
   /** Time zone of the daily aggregates (reports by day, week, month in this zone read them). */
   dayZone: string;
+  /**
+   * Catching up in the background, the rollup rests this many times as long as its last batch
+   * took before the next: reports are history and may lag, live routing may not. A backlog (a bulk
+   * import, a restart after a while) otherwise kept a database core busy for as long as it took,
+   * and routing decisions made meanwhile took 3.5 instead of 2 ms (p50, scale --full).
+   */
+  restRatio: number;
 }
 
 export const rollupOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): RollupOptions => ({
@@ -23,6 +30,7 @@ export const rollupOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): Roll
   pollMs: Number(env.WORKLANE_REPORT_POLL_MS ?? 5_000),
   settleMs: Number(env.WORKLANE_REPORT_SETTLE_MS ?? 5_000),
   dayZone: env.WORKLANE_REPORT_TIME_ZONE ?? 'UTC',
+  restRatio: Number(env.WORKLANE_REPORT_REST ?? 3),
 });
 
 /**
@@ -75,6 +83,7 @@ export class ReportRollup {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.endRest?.();
     await this.running?.catch(() => {});
   }
 
@@ -86,6 +95,20 @@ export class ReportRollup {
       void this.running.finally(() => this.schedule(this.options.pollMs));
     }, ms);
     this.timer.unref();
+  }
+
+  private endRest: (() => void) | undefined;
+
+  /** Waits `ms` between background batches; stop() ends the wait at once. */
+  private rest(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.endRest = done;
+    });
   }
 
   /** Rolls up batches until nothing settled is left; returns how many events it covered. */
@@ -101,7 +124,8 @@ export class ReportRollup {
       const ms = performance.now() - t0;
       if (ms > this.options.batchMs * 2) this.size = Math.max(500, Math.floor(this.size / 2));
       else if (ms < this.options.batchMs / 2) this.size = Math.min(this.options.batch, this.size * 2);
-      await new Promise((r) => setImmediate(r));
+      if (background && this.options.restRatio > 0) await this.rest(ms * this.options.restRatio);
+      else await new Promise((r) => setImmediate(r));
     }
     return done;
   }

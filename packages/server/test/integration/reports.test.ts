@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { percentilesOf, reportNamed } from '@worklane/core';
 import { readFacts } from '../../src/reports/query.js';
+import { ReportRollup } from '../../src/reports/rollup.js';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
 
 // The background rollup runs once at start, then only when a test asks: the tail is then ours to see.
@@ -226,5 +227,24 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     expect((await analyst.req('GET', '/api/v1/reports/nope')).status).toBe(404);
     const agent = await Client.login(h.base, 'bob@worklane.local', 'bob123');
     expect((await agent.req('GET', '/api/v1/reports/queue-activity')).status).toBe(403);
+  });
+
+  it.skipIf(skip)('catching up in the background, the rollup rests between batches (live work first); stop ends the rest at once', async () => {
+    await h.app.services.reports.catchUp(0);
+    const from = await h.app.services.reports.watermark();
+    // A backlog of 1,200 events of a type no report reads: the watermark moves over them all the same.
+    await sql`insert into events (type, actor, data) select 'test.backlog', 'test', '{}'::jsonb from generate_series(1, 1200)`.execute(db());
+    const rollup = new ReportRollup(db(), h.app.log, { batch: 500, batchMs: 60_000, pollMs: 3_600_000, settleMs: 0, dayZone: 'UTC', restRatio: 100_000 });
+    rollup.start();
+    try {
+      await expect.poll(() => rollup.watermark(), { timeout: 10_000 }).toBe(from + 500);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await rollup.watermark()).toBe(from + 500); // resting, not rolling on
+    } finally {
+      const t0 = performance.now();
+      await rollup.stop();
+      expect(performance.now() - t0).toBeLessThan(1_000);
+    }
+    expect(await h.app.services.reports.catchUp(0)).toBe(700); // in the foreground: no rest
   });
 });
