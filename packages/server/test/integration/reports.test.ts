@@ -234,7 +234,7 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     const from = await h.app.services.reports.watermark();
     // A backlog of 1,200 events of a type no report reads: the watermark moves over them all the same.
     await sql`insert into events (type, actor, data) select 'test.backlog', 'test', '{}'::jsonb from generate_series(1, 1200)`.execute(db());
-    const rollup = new ReportRollup(db(), h.app.log, { batch: 500, batchMs: 60_000, pollMs: 3_600_000, settleMs: 0, dayZone: 'UTC', restRatio: 100_000 });
+    const rollup = new ReportRollup(db(), h.app.app.log, { batch: 500, batchMs: 60_000, pollMs: 3_600_000, settleMs: 0, dayZone: 'UTC', restRatio: 100_000 });
     rollup.start();
     try {
       await expect.poll(() => rollup.watermark(), { timeout: 10_000 }).toBe(from + 500);
