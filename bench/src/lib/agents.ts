@@ -56,7 +56,7 @@ export class AgentCrowd {
   }
 }
 
-/** Captures `count` tasks through POST /api/v1/tasks/bulk (500 per call, 4 calls in flight). */
+/** Captures `count` tasks through POST /api/v1/tasks/bulk (500 per call, 4 calls in flight; ids only back). */
 export async function bulkLoad(base: string, headers: Record<string, string>, count: number, make: (i: number) => object, bulkSize = 500): Promise<number> {
   const http = new HttpClient(base, 4);
   const started = performance.now();
@@ -64,7 +64,7 @@ export async function bulkLoad(base: string, headers: Record<string, string>, co
     const chunks = Array.from({ length: Math.ceil(count / bulkSize) }, (_, c) => c);
     await pool(chunks, 4, async (c) => {
       const tasks = Array.from({ length: Math.min(bulkSize, count - c * bulkSize) }, (_, k) => make(c * bulkSize + k));
-      const r = must(await http.request('POST', '/api/v1/tasks/bulk', { tasks }, headers), 'bulk load');
+      const r = must(await http.request('POST', '/api/v1/tasks/bulk', { tasks }, { ...headers, prefer: 'return=minimal' }), 'bulk load');
       if (r.json.created !== tasks.length) throw new Error(`bulk load: ${r.json.created} of ${tasks.length} created: ${JSON.stringify(r.json.items.find((i: { status: number }) => i.status >= 300))}`);
     });
     return count / ((performance.now() - started) / 1000);

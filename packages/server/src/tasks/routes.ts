@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { HTTP_URL_PATTERN, IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
+import { prefersMinimal } from '../http/prefer.js';
 import { captureMany, captureTask } from './capture.js';
 import { CaptureBatcher } from './batcher.js';
 import { loadTask } from './change.js';
@@ -62,6 +63,11 @@ function decodeCursor(cursor: string | undefined): { at: Date; id: string } | nu
   return { at: d, id };
 }
 
+/** A task as `Prefer: return=minimal` shows it: what a loader keeps (its id) and where it went. */
+function minimalTask(t: TaskRow) {
+  return { id: t.id, state: t.state, queue: t.queue_id, version: t.version };
+}
+
 function idempotency(request: FastifyRequest): { principal: string; key: string } | null {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || !key) return null;
@@ -75,7 +81,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
 
   r.post('/api/v1/tasks', {
     config: { auth: { roles: ['supervisor', 'agent'], scopes: ['tasks:write'] } },
-    schema: { tags: ['tasks'], summary: 'Capture a task', body: CaptureBody },
+    schema: { tags: ['tasks'], summary: 'Capture a task', description: 'With `Prefer: return=minimal` the answer is the id, state, queue and version only.', body: CaptureBody },
   }, async (request, reply) => {
     const idem = idempotency(request);
     const actor = actorOf(request.principal);
@@ -83,7 +89,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     const { task, created } = idem ? await captureTask(s.db, s.config, request.body, { actor, idempotency: idem }) : await batcher.capture(request.body, actor);
     s.metrics.tasksCaptured.inc({ created: String(created) });
     if (created) s.dispatcher.track(task);
-    return reply.code(created ? 201 : 200).send(taskDto(task));
+    return reply.code(created ? 201 : 200).send(prefersMinimal(request, reply) ? minimalTask(task) : taskDto(task));
   });
 
   r.post('/api/v1/tasks/bulk', {
@@ -91,10 +97,12 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     schema: {
       tags: ['tasks'],
       summary: 'Capture up to 1,000 tasks in one call; one result per item',
+      description: 'With `Prefer: return=minimal` each created task is answered as its id, state, queue and version only (Preference-Applied says so).',
       body: Type.Object({ tasks: Type.Array(CaptureBody, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const results = await captureMany(s.db, s.config, request.body.tasks, actorOf(request.principal));
+    const minimal = prefersMinimal(request, reply);
     let created = 0;
     const items = results.map((r) => {
       if ('task' in r) {
@@ -102,7 +110,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
           created++;
           s.dispatcher.track(r.task);
         }
-        return { index: r.index, status: r.status, task: taskDto(r.task) };
+        return { index: r.index, status: r.status, task: minimal ? minimalTask(r.task) : taskDto(r.task) };
       }
       const p = r.problem;
       return { index: r.index, status: r.status, problem: { title: p.title, status: p.status, detail: p.detail, ...(p.errors ? { errors: p.errors } : {}) } };

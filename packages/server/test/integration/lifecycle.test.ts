@@ -286,6 +286,25 @@ describe.each(BACKENDS)('task lifecycle on $backend', ({ backend, skip }) => {
     expect((await crm.req('POST', '/api/v1/tasks/bulk', { tasks: [] })).status).toBe(400);
   });
 
+  it.skipIf(skip)('Prefer: return=minimal answers ids, state, queue and version only (bulk and single); problems stay in full', async () => {
+    const minimal = { prefer: 'respond-async, return=minimal' };
+    const r = await crm.req('POST', '/api/v1/tasks/bulk', { tasks: [item('park', { source: 'erp', externalId: 'm-1' }), item('park', { attributes: { n: 'bad' } })] }, minimal);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('preference-applied')).toBe('return=minimal');
+    expect(r.json.created).toBe(1);
+    expect(r.json.items[0]).toEqual({ index: 0, status: 201, task: { id: expect.any(String), state: 'queued', queue: 'lc-park', version: expect.any(Number) } });
+    expect(r.json.items[1].problem.errors[0].pointer).toBe('/tasks/1/attributes/n');
+    const stored = await crm.req('GET', `/api/v1/tasks/${r.json.items[0].task.id}`);
+    expect(stored.json).toMatchObject({ externalId: 'm-1', state: 'queued', queue: 'lc-park' });
+    const one = await crm.req('POST', '/api/v1/tasks', item('park', { source: 'erp', externalId: 'm-2' }), { prefer: 'return=minimal' });
+    expect(one.status).toBe(201);
+    expect(Object.keys(one.json).sort()).toEqual(['id', 'queue', 'state', 'version']);
+    // Without the preference (or with another one) the whole task comes back.
+    const full = await crm.req('POST', '/api/v1/tasks', item('park', { source: 'erp', externalId: 'm-3' }), { prefer: 'return=representation' });
+    expect(full.headers.get('preference-applied')).toBeNull();
+    expect(full.json).toMatchObject({ externalId: 'm-3', title: expect.any(String), classification: expect.any(Object) });
+  });
+
   it.skipIf(skip)('scheduled, waiting, offered and assigned tasks survive a restart with their state, timers and places', async () => {
     await rest();
     const held = await heldByAnn();
