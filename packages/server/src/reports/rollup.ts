@@ -103,6 +103,7 @@ export class ReportRollup {
   private rest(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
+      t.unref(); // a rest never keeps the process alive
       function done() {
         clearTimeout(t);
         resolve();
