@@ -204,20 +204,23 @@ export class ClockService {
     // Kind by kind, batch after batch until nothing more is due; `now` is read per batch and the
     // passes repeat while they fire, so a burst spread over a second is fired in one tick.
     // LOOPS loops per kind: one batch commits while another is read and computed (skip locked
-    // keeps them apart; on the embedded database they simply take turns). A loop goes on while
-    // its batch fired something, not only while it was full: a batch is short when the other
-    // loop holds the rest locked, and stopping then left one loop to fire a whole burst alone.
+    // keeps them apart; on the embedded database they simply take turns). A loop goes on while its
+    // batch was full or another loop's last one was (a backlog: a batch is short when the other
+    // loop holds the rest locked, and stopping then left one loop to fire a whole burst alone).
+    // Caught up, every batch is short and the kinds take turns, pass after pass, as clocks fall due.
     for (let pass = 0, more = true; more && !failed && pass < MAX_PASSES; pass++) {
       more = false;
       for (const [fire, kind] of KINDS) {
-        const loop = async () => {
+        const full = Array.from({ length: LOOPS }, () => false);
+        const loop = async (_: unknown, i: number) => {
           for (let n = 0; n < MAX_BATCHES; n++) {
             try {
               const r = await fire(this.db, this.config, kind, this.now(), this.batch);
               fired += r.fired;
               more ||= r.fired > 0;
               escalate.push(...r.escalateNow);
-              if (r.fired === 0 && r.seen < this.batch) return;
+              full[i] = r.seen >= this.batch;
+              if (r.seen === 0 || (!full[i] && !full.some(Boolean))) return;
             } catch (err) {
               failed ??= err; // this kind waits for the retry; the others go on
               return;
