@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bucketStart, bucketStarts, buildReport, checkRange, csvField, percentile, reportNamed, serviceLevel, toCsv, wholeDays, type Fact } from '../../src/index.js';
+import { bucketStart, bucketStarts, buildReport, checkRange, percentilesOf, csvField, percentile, reportNamed, serviceLevel, toCsv, wholeDays, type Fact } from '../../src/index.js';
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -116,7 +116,7 @@ describe('buildReport', () => {
       fact({ metric: 'created', n: 3 }),
       fact({ metric: 'assigned', n: 2, total: 100, max: 70, within: 1 }),
       fact({ metric: 'canceled', code: 'abandoned', n: 1, within: 1 }),
-    ], [], name);
+    ], percentilesOf([]), name);
     expect(r.rows).toHaveLength(1);
     expect(r.rows[0]).toMatchObject({ queue: 'q1', queueName: 'Q1', created: 3, assigned: 2, averageWaitSeconds: 50, maxWaitSeconds: 70, abandoned: 1, serviceLevelPercent: 33.3 });
   });
@@ -143,7 +143,7 @@ describe('buildReport', () => {
           const def = reportNamed(report)!;
           // Facts without the report's grouping are not in it: compare like with like.
           const kept = facts.filter((f) => def.groupBy.every((d) => d === 'code' || f[d] !== ''));
-          const r = buildReport(def, kept, [], name);
+          const r = buildReport(def, kept, percentilesOf([]), name);
           expect(r.rows.reduce((a, x) => a + Number(x[key]), 0)).toBe(r.total[key]);
         }
       }),
@@ -153,7 +153,7 @@ describe('buildReport', () => {
   it('case resolution p90 per bucket and case type', () => {
     const def = reportNamed('case-resolution')!;
     const durations = Array.from({ length: 10 }, (_, i) => ({ bucket: 0, caseType: 'c1', seconds: (i + 1) * 60 }));
-    const r = buildReport(def, [fact({ metric: 'case.closed', caseType: 'c1', code: 'resolved', n: 10, total: 3300, max: 600 })], durations, name);
+    const r = buildReport(def, [fact({ metric: 'case.closed', caseType: 'c1', code: 'resolved', n: 10, total: 3300, max: 600 })], percentilesOf(durations), name);
     expect(r.rows[0]).toMatchObject({ caseType: 'c1', closed: 10, averageSeconds: 330, p90Seconds: 540, maxSeconds: 600 });
     expect(r.total).toMatchObject({ closed: 10, p90Seconds: 540 });
   });

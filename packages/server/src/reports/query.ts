@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { wholeDays, type DurationPercentiles, type Fact, type Filter, type Interval, type ReportDefinition } from '@worklane/core';
+import { percentilesOf, wholeDays, type DurationPercentiles, type Fact, type Filter, type Interval, type ReportDefinition } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import { factsCte, grainSelect } from './facts-sql.js';
 
@@ -122,4 +122,4 @@ async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: 
   return { facts, durations: { byBucketAndType, byBucket, total } };
 }
 
-const NO_DURATIONS: DurationPercentiles = { byBucketAndType: new Map(), byBucket: new Map(), total: null };
+const NO_DURATIONS = percentilesOf([]);

@@ -87,7 +87,7 @@ export class Dispatcher {
    * it costs what changed, not every free agent's lines. `everything` asks for a full round
    * (start, a configuration change, a rebuild after a failure).
    */
-  private changed = { everything: true, agents: new Set<string>(), tasks: new Set<string>() };
+  private changed = changeRecord(true);
   private running: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private stopped = false;
@@ -326,7 +326,7 @@ export class Dispatcher {
     // late): the round then decides exactly as a full round would at this instant.
     if (this.widen(now)) this.armSteps();
     const c = this.changed;
-    this.changed = { everything: false, agents: new Set(), tasks: new Set() };
+    this.changed = changeRecord(false);
     const changed = c.everything ? undefined : { agents: c.agents, tasks: [...c.tasks].flatMap((id) => this.waiting.get(id) ?? []) };
     if (changed && changed.agents.size === 0 && changed.tasks.length === 0) return;
     let decisions;
@@ -689,4 +689,9 @@ export class Dispatcher {
     const next = await this.db.selectFrom('presence').select(sql<Date | null>`min(after_work_until)`.as('at')).where('status', '=', 'after-work').executeTakeFirst();
     this.afterWorkAlarm.ensure(next?.at ? new Date(next.at).getTime() : null);
   }
+}
+
+/** A fresh record of what changed since the last round (`everything`: the next round is a full one). */
+function changeRecord(everything: boolean) {
+  return { everything, agents: new Set<string>(), tasks: new Set<string>() };
 }

@@ -76,12 +76,18 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     this.byAgent.clear();
   }
 
-  /** The line a task belongs in: its agent's personal tasks, or its queue's (none for a team bin). */
-  private lineOf(t: T, create: boolean): T[] | undefined {
+  /** Where a task's line is kept: its agent's personal tasks, or its queue's (none for a team bin). */
+  private home(t: T): [Map<string, T[]>, string] | undefined {
     if (t.teamBin) return undefined;
-    const [map, key] = t.targetAgentId != null ? [this.byAgent, t.targetAgentId] : [this.byQueue, t.queueId];
-    let line = map.get(key);
-    if (!line && create) map.set(key, (line = []));
+    return t.targetAgentId != null ? [this.byAgent, t.targetAgentId] : [this.byQueue, t.queueId];
+  }
+
+  /** The line a task belongs in (made when `create` and missing). */
+  private lineOf(t: T, create: boolean): T[] | undefined {
+    const h = this.home(t);
+    if (!h) return undefined;
+    let line = h[0].get(h[1]);
+    if (!line && create) h[0].set(h[1], (line = []));
     return line;
   }
 
@@ -99,7 +105,7 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     if (line[at] !== t) at = line.indexOf(t); // the order is total, so this is only a safety net
     if (at >= 0) line.splice(at, 1);
     if (line.length > 0) return;
-    if (t.targetAgentId != null) this.byAgent.delete(t.targetAgentId);
-    else this.byQueue.delete(t.queueId);
+    const [map, key] = this.home(t)!;
+    map.delete(key);
   }
 }

@@ -43,6 +43,11 @@ export function taskDto(t: TaskRow) {
 }
 export type TaskDto = ReturnType<typeof taskDto>;
 
+/** A task as `Prefer: return=minimal` shows it: what a loader keeps (its id) and where it went. */
+export function minimalTaskDto(t: TaskRow) {
+  return { id: t.id, state: t.state, queue: t.queue_id, version: t.version };
+}
+
 export function offerDto(o: Selectable<OffersTable>, task?: TaskRow) {
   return {
     id: o.id,

@@ -11,7 +11,7 @@ import { CaptureBatcher } from './batcher.js';
 import { loadTask } from './change.js';
 import { effectivePriority, supervisesTask } from '@worklane/core';
 import { supervisionFor, taskScope } from '../auth/supervision.js';
-import { taskDto } from './dto.js';
+import { minimalTaskDto, taskDto } from './dto.js';
 import type { TaskRow } from '../db/schema.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -63,11 +63,6 @@ function decodeCursor(cursor: string | undefined): { at: Date; id: string } | nu
   return { at: d, id };
 }
 
-/** A task as `Prefer: return=minimal` shows it: what a loader keeps (its id) and where it went. */
-function minimalTask(t: TaskRow) {
-  return { id: t.id, state: t.state, queue: t.queue_id, version: t.version };
-}
-
 function idempotency(request: FastifyRequest): { principal: string; key: string } | null {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || !key) return null;
@@ -89,7 +84,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     const { task, created } = idem ? await captureTask(s.db, s.config, request.body, { actor, idempotency: idem }) : await batcher.capture(request.body, actor);
     s.metrics.tasksCaptured.inc({ created: String(created) });
     if (created) s.dispatcher.track(task);
-    return reply.code(created ? 201 : 200).send(prefersMinimal(request, reply) ? minimalTask(task) : taskDto(task));
+    return reply.code(created ? 201 : 200).send(prefersMinimal(request, reply) ? minimalTaskDto(task) : taskDto(task));
   });
 
   r.post('/api/v1/tasks/bulk', {
@@ -110,7 +105,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
           created++;
           s.dispatcher.track(r.task);
         }
-        return { index: r.index, status: r.status, task: minimal ? minimalTask(r.task) : taskDto(r.task) };
+        return { index: r.index, status: r.status, task: minimal ? minimalTaskDto(r.task) : taskDto(r.task) };
       }
       const p = r.problem;
       return { index: r.index, status: r.status, problem: { title: p.title, status: p.status, detail: p.detail, ...(p.errors ? { errors: p.errors } : {}) } };
