@@ -68,6 +68,8 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
     mkdirSync(opts.cpuProfDir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   }
+  // Extra V8/Node flags for the server only, for investigations (e.g. BENCH_SERVER_FLAGS=--trace-gc).
+  if (process.env.BENCH_SERVER_FLAGS) args.push(...process.env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean));
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...args, CLI, 'start'], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -82,7 +84,10 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
   };
   child.stdout!.on('data', keep);
   child.stderr!.on("data", keep);
-  if (process.env.BENCH_SERVER_STDERR) child.stderr!.pipe(process.stderr);
+  if (process.env.BENCH_SERVER_STDERR) {
+    child.stderr!.pipe(process.stderr);
+    child.stdout!.pipe(process.stderr);
+  }
   let exited: number | null | undefined;
   const exit = new Promise<void>((res) => child.once('exit', (code) => ((exited = code), res())));
   const base = `http://127.0.0.1:${port}`;

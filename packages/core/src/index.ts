@@ -17,3 +17,4 @@ export * from './cases/status.js';
 export * from './calendar/index.js';
 export * from './reports/index.js';
 export * from './access/supervision.js';
+export * from './access/workbins.js';

@@ -9,6 +9,7 @@ import type { DB } from '../db/schema.js';
 import { ConfigCache } from '../config/cache.js';
 import { Dispatcher } from '../routing/dispatcher.js';
 import { StreamHub } from '../stream/hub.js';
+import { binAudience } from '../workbins/visibility.js';
 import { createMetrics } from '../observability/metrics.js';
 import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
 import { installSecurityHeaders } from '../security/headers.js';
@@ -61,7 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   const config = new ConfigCache(opts.db);
   await config.reload();
-  const hub = new StreamHub();
+  const hub = new StreamHub(binAudience(config));
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log);
   const metrics = createMetrics();
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };

@@ -10,7 +10,4 @@ export function binOf(t: Pick<RoutingTask, 'queueId' | 'targetAgentId' | 'teamBi
   return `queue:${t.queueId}`;
 }
 
-export function parseBin(id: string): { kind: 'queue' | 'team' | 'personal'; ref: string } | null {
-  const m = /^(queue|team|personal):(.+)$/.exec(id);
-  return m ? { kind: m[1] as 'queue' | 'team' | 'personal', ref: m[2]! } : null;
-}
+export { parseBin } from '@worklane/core';

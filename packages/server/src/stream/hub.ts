@@ -1,6 +1,9 @@
 import type { WebSocket } from 'ws';
 import type { Role } from '../auth/principal.js';
 
+/** Which workbins a connected person may hear of (core `seesBin` over the configuration in memory). */
+export type BinAudience = (userId: string, roles: readonly Role[]) => (bin: string) => boolean;
+
 interface Client {
   socket: WebSocket;
   userId: string;
@@ -40,8 +43,11 @@ class Notices<T> {
 
 /** Fan-out of real-time messages to the browsers of the people allowed to see them. */
 export class StreamHub {
+  /** Everyone hears of every bin unless told otherwise (the app passes the real audience). */
+  constructor(private readonly binAudience: BinAudience = () => () => true) {}
+
   private readonly byUser = new Map<string, Set<Client>>();
-  private readonly bins = new Notices<string>((bins) => this.broadcast({ type: 'workbin.changed', bins }));
+  private readonly bins = new Notices<string>((bins) => this.binsChanged(bins));
   private readonly stats = new Notices<true>(() => this.toSupervisors({ type: 'stats.changed' }));
 
   /** Workbin `bin` gained or lost a task: open workbins re-read it (coalesced). */
@@ -72,7 +78,31 @@ export class StreamHub {
     for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);
   }
 
-  /** Everyone connected (messages that carry no private data, e.g. "workbin X changed"). */
+  /**
+   * "These workbins changed", to each person only the bins they may see (none: no message). Bin
+   * ids name queues, teams and people, and with push queues most agents see none of them, so
+   * under load this is far fewer writes than telling everyone.
+   */
+  private binsChanged(bins: string[]): void {
+    const encoded = new Map<string, string>(); // people who see the same bins share one encoding
+    for (const set of this.byUser.values()) {
+      let data: string | undefined;
+      for (const c of set) {
+        if (c.socket.readyState !== 1) continue;
+        if (data === undefined) {
+          const sees = this.binAudience(c.userId, c.roles);
+          const mine = bins.filter(sees);
+          if (!mine.length) break;
+          const key = mine.join('\n');
+          data = encoded.get(key);
+          if (data === undefined) encoded.set(key, (data = JSON.stringify({ type: 'workbin.changed', bins: mine })));
+        }
+        c.socket.send(data);
+      }
+    }
+  }
+
+  /** Everyone connected (messages that carry no private data). */
   broadcast(message: object): void {
     const data = JSON.stringify(message);
     for (const set of this.byUser.values()) for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);

@@ -1,8 +1,8 @@
 import type { Services } from '../services.js';
 import type { UserPrincipal } from '../auth/principal.js';
-import { parseBin } from '../routing/bins.js';
-import { supervisesPerson, supervisesQueue } from '@worklane/core';
-import { supervisionFor } from '../auth/supervision.js';
+import { oversees, parseBin, seesBin, supervisionOf, type BinViewer } from '@worklane/core';
+import type { ConfigCache, ConfigSnapshot } from '../config/cache.js';
+import type { BinAudience } from '../stream/hub.js';
 
 export interface BinInfo {
   id: string;
@@ -13,39 +13,48 @@ export interface BinInfo {
   claimLimit: number | null;
 }
 
-const oversees = (u: UserPrincipal) => u.roles.includes('supervisor') || u.roles.includes('admin');
+/** The viewer for core's `seesBin`: what they supervise is worked out once, and only if asked. */
+function binViewer(snap: ConfigSnapshot, id: string, roles: readonly string[]): BinViewer {
+  let sup: ReturnType<typeof supervisionOf> | undefined;
+  return { id, roles, supervision: () => (sup ??= supervisionOf(id, roles, { teams: snap.teams, queues: snap.queues.values() })) };
+}
+
+/** Who hears of a workbin's changes on the stream: the people who may see it. */
+export const binAudience = (config: ConfigCache): BinAudience => (userId, roles) => {
+  const snap = config.snapshot;
+  const viewer = binViewer(snap, userId, roles);
+  return (bin) => seesBin(viewer, bin, snap);
+};
 
 /**
  * The workbins a person may see: their queues' (pull), their teams', their own; supervisors also
  * those of the queues, teams and people they supervise (auth/supervision.ts; admins: all).
  */
 export async function visibleBins(s: Services, u: UserPrincipal): Promise<BinInfo[]> {
-  const sup = supervisionFor(s, u);
-  const [teams, mine, people] = await Promise.all([
-    s.db.selectFrom('teams').selectAll().orderBy('name').execute(),
-    s.db.selectFrom('team_members').select('team_id').where('user_id', '=', u.id).execute(),
-    oversees(u) ? s.db.selectFrom('users').select(['id', 'name']).execute() : Promise.resolve([]),
+  const snap = s.config.snapshot;
+  const viewer = binViewer(snap, u.id, u.roles);
+  const sees = (bin: string) => seesBin(viewer, bin, snap);
+  const [teams, people] = await Promise.all([
+    s.db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute(),
+    oversees(u.roles) ? s.db.selectFrom('users').select(['id', 'name']).execute() : Promise.resolve([]),
   ]);
   const isAgent = u.roles.includes('agent');
-  const myTeams = new Set(mine.map((m) => m.team_id));
   const out: BinInfo[] = [];
-  for (const q of s.config.snapshot.queues.values()) {
-    const member = q.members.has(u.id);
-    const pull = q.distribution !== 'push';
-    if (!(member && pull) && !(oversees(u) && supervisesQueue(sup, q.id))) continue;
-    out.push({ id: `queue:${q.id}`, kind: 'queue', name: q.name, canClaim: isAgent && member && pull, claimLimit: q.claimLimit ?? null });
+  for (const q of snap.queues.values()) {
+    if (!sees(`queue:${q.id}`)) continue;
+    const canClaim = isAgent && q.members.has(u.id) && q.distribution !== 'push';
+    out.push({ id: `queue:${q.id}`, kind: 'queue', name: q.name, canClaim, claimLimit: q.claimLimit ?? null });
   }
   for (const t of teams) {
-    const member = myTeams.has(t.id);
-    if (!member && !(oversees(u) && (sup.all || sup.teams.has(t.id)))) continue;
-    out.push({ id: `team:${t.id}`, kind: 'team', name: `${t.name} team`, canClaim: isAgent && member, claimLimit: null });
+    if (!sees(`team:${t.id}`)) continue;
+    out.push({ id: `team:${t.id}`, kind: 'team', name: `${t.name} team`, canClaim: isAgent && !!snap.teams.get(t.id)?.has(u.id), claimLimit: null });
   }
   if (isAgent) out.push({ id: `personal:${u.id}`, kind: 'personal', name: 'My workbin', canClaim: true, claimLimit: null });
-  if (oversees(u)) {
+  if (oversees(u.roles)) {
     // Supervisors also see agents' personal bins that hold work.
     const names = new Map(people.map((p) => [p.id, p.name]));
     const withWork = new Set([...s.dispatcher.waiting.values()].map((t) => t.targetAgentId).filter((x): x is string => !!x && x !== u.id));
-    for (const id of withWork) if (supervisesPerson(sup, id)) out.push({ id: `personal:${id}`, kind: 'personal', name: `${names.get(id) ?? id}'s workbin`, canClaim: false, claimLimit: null });
+    for (const id of withWork) if (sees(`personal:${id}`)) out.push({ id: `personal:${id}`, kind: 'personal', name: `${names.get(id) ?? id}'s workbin`, canClaim: false, claimLimit: null });
   }
   return out;
 }

@@ -201,4 +201,27 @@ describe.each(BACKENDS)('supervisor scope on $backend', ({ backend, skip }) => {
     expect((await admin.req('PATCH', '/api/v1/teams/night', { members: ['nina@worklane.local', 'ned@worklane.local'] })).status).toBe(200);
     expect((await otto.req('GET', `/api/v1/tasks/${night.id}`)).status).toBe(404);
   });
+
+  it.skipIf(skip)('"workbin changed" notices reach only the people who may see the bin', async () => {
+    const nedC = await Client.login(h.base, 'ned@worklane.local', 'ned123');
+    const [nedLive, ninaLive, aliceLive, samLive, ottoLive] = await Promise.all([nedC, nina, alice, sam, otto].map((c) => c.stream()));
+    const heard = (bin: string) => (m: Json) => m.type === 'workbin.changed' && m.bins.includes(bin);
+    for (const [externalId, queue] of [['bins-night', 'night-desk'], ['bins-day', 'back-office']]) {
+      const r = await crm().req('POST', '/api/v1/tasks', { worktype: 'lead', source: 'scope', externalId, title: `Lead ${externalId}`, queue, attributes: { value: 5 } });
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+    }
+    await nedLive.next(heard('queue:night-desk')); // a member of a queue people pull from
+    await ninaLive.next(heard('queue:night-desk')); // its team's supervisor
+    await aliceLive.next(heard('queue:back-office'));
+    await samLive.next(heard('queue:back-office'));
+    // Each heard only of their own bins: the other team's queue id never reached them.
+    for (const s of [aliceLive, samLive]) expect(s.messages.some(heard('queue:night-desk'))).toBe(false);
+    for (const s of [nedLive, ninaLive]) expect(s.messages.some(heard('queue:back-office'))).toBe(false);
+    expect(ottoLive.messages.filter((m) => m.type === 'workbin.changed')).toEqual([]);
+    // Joining the team widens what Otto hears at once.
+    expect((await admin.req('PATCH', '/api/v1/teams/night', { members: ['nina@worklane.local', 'ned@worklane.local', 'otto@worklane.local'] })).status).toBe(200);
+    expect((await crm().req('POST', '/api/v1/tasks', { worktype: 'lead', source: 'scope', externalId: 'bins-night-2', title: 'Lead 2', queue: 'night-desk', attributes: { value: 5 } })).status).toBe(201);
+    await ottoLive.next(heard('queue:night-desk'));
+    for (const st of [nedLive, ninaLive, aliceLive, samLive, ottoLive]) st.close();
+  });
 });
