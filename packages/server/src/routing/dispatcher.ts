@@ -1,3 +1,4 @@
+import { AcceptBatcher } from './accept-batch.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../db/ids.js';
@@ -97,13 +98,16 @@ export class Dispatcher {
   /** Recoveries since the last routing round that succeeded. */
   private failures = 0;
   readonly exceptions = new ExceptionWatch(this);
+  private readonly accepts: AcceptBatcher;
 
   constructor(
     readonly db: Kysely<DB>,
     readonly config: ConfigCache,
     readonly hub: StreamHub,
     readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.accepts = new AcceptBatcher(db);
+  }
 
   async start(): Promise<void> {
     await this.load();
@@ -505,27 +509,9 @@ export class Dispatcher {
   }
 
   async accept(offerId: string, agentId: string): Promise<TaskRow> {
-    // One statement, so one round trip: lock the offered task first (the order every task change
-    // takes: task, then its offers), close this agent's pending offer, assign the task, record it.
-    // Each part needs the one before, so either all of it happens or none.
-    const now = new Date();
-    const data = json({ offerId, agent: agentId });
-    const { rows } = await sql<TaskRow>`${sql.raw(PREPARE)}
-      with lk as (
-        select id from tasks where id = (select task_id from offers where id = ${offerId}) and state = 'offered' for update),
-      o as (
-        update offers set state = 'accepted', closed_at = ${now}
-        where id = ${offerId} and agent_id = ${agentId} and state = 'pending' and task_id in (select id from lk)
-        returning task_id),
-      t as (
-        update tasks set state = 'assigned', assignee_id = ${agentId}, target_agent_id = null, version = version + 1, updated_at = ${now}
-        where id in (select task_id from o) and state = 'offered'
-        returning *),
-      ev as (
-        insert into events (type, actor, task_id, user_id, data)
-        select 'task.assigned', ${`user:${agentId}`}, t.id, ${agentId}, ${data}::jsonb from t)
-      select * from t`.execute(this.db);
-    const task = rows[0];
+    // In the tick's group commit (accept-batch.ts): lock the offered task, close this agent's
+    // pending offer, assign the task, record it; all of it or none.
+    const task = await this.accepts.accept(offerId, agentId);
     if (!task) throw await this.offerProblem(this.db, offerId, agentId);
     this.forgetOffer(offerId);
     this.excluded.delete(task.id);
@@ -566,7 +552,7 @@ export class Dispatcher {
         // A personal task someone would not take goes back to its queue for everyone.
         .set({ state: 'queued', target_agent_id: null, version: sql`version + 1`, updated_at: new Date() })
         .where('id', '=', offer.task_id)
-        .where('state', '=', 'offered')
+        .where(sql<boolean>`(state = 'offered') is true`) // by primary key (see accept)
         .returningAll()
         .executeTakeFirstOrThrow();
       await appendEvents(trx, [
@@ -605,7 +591,7 @@ export class Dispatcher {
       .set({ ...set, closed_at: new Date() })
       .where('id', '=', offerId)
       .where('agent_id', '=', agentId)
-      .where('state', '=', 'pending')
+      .where(sql<boolean>`(state = 'pending') is true`) // by primary key (see accept)
       .returningAll()
       .executeTakeFirst();
     if (!offer) throw await this.offerProblem(trx, offerId, agentId);

@@ -1,18 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
 
-// Captures and completions that arrive in the same tick are written by one statement each: prove
+// Captures, accepts and completions that arrive in the same tick are written by one statement each: prove
 // that every caller still gets its own answer, after the commit, with exactly one event per change.
 const CONFIG = {
   version: 1,
   skills: [],
-  teams: [{ id: 'gc-team', name: 'Group commit team' }],
+  teams: [{ id: 'gc-team', name: 'Group commit team' }, { id: 'gc-manual', name: 'Answers by hand' }],
   users: [
     { email: 'gc-amy@test.local', name: 'GC Amy', password: 'secret1', roles: ['agent'], teams: ['gc-team'], capacity: { workitem: 40 } },
+    { email: 'gc-bea@test.local', name: 'GC Bea', password: 'secret1', roles: ['agent'], teams: ['gc-manual'], capacity: { workitem: 12 } },
     { email: 'gc-sue@test.local', name: 'GC Sue', password: 'secret1', roles: ['supervisor'], teams: ['gc-team'], capacity: {} },
   ],
-  queues: [{ id: 'gc-q', name: 'GC', members: { teams: ['gc-team'] }, autoAnswer: true, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] }],
-  worktypes: [{ id: 'gc-item', name: 'GC item', defaultQueue: 'gc-q', priority: 10, wrapUpCodes: ['done'] }],
+  queues: [
+    { id: 'gc-hand', name: 'GC by hand', members: { teams: ['gc-manual'] }, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] },
+    { id: 'gc-q', name: 'GC', members: { teams: ['gc-team'] }, autoAnswer: true, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] },
+  ],
+  worktypes: [
+    { id: 'gc-item', name: 'GC item', defaultQueue: 'gc-q', priority: 10, wrapUpCodes: ['done'] },
+    { id: 'gc-hand-item', name: 'GC by hand', defaultQueue: 'gc-hand', priority: 10, wrapUpCodes: ['done'] },
+  ],
   wrapUpCodes: [{ code: 'done', label: 'Done' }],
   rules: [],
 };
@@ -81,5 +88,28 @@ describe.each(BACKENDS)('group commit on $backend', ({ backend, skip }) => {
     const race = await Promise.all([amy.req('POST', `/api/v1/tasks/${t.json.id}/complete`, {}), sue.req('POST', `/api/v1/tasks/${t.json.id}/complete`, {})]);
     expect(race.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(await eventsOf('task.completed', [t.json.id])).toBe(1);
+  });
+
+  it.skipIf(skip)('concurrent accepts: each agent gets its own task; the same offer twice at once is accepted once (409), another agent\'s offer is 404', async () => {
+    const bea = await Client.login(h.base, 'gc-bea@test.local', 'secret1');
+    const captured = await Promise.all(Array.from({ length: 10 }, (_, i) => crm.req('POST', '/api/v1/tasks', { worktype: 'gc-hand-item', title: `GC hand ${i}` })));
+    await bea.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await h.app.services.dispatcher.idle();
+    const offers = (await bea.req('GET', '/api/v1/me/offers')).json.items as { id: string; taskId: string }[];
+    expect(offers.map((o) => o.taskId).sort()).toEqual(captured.map((c) => c.json.id).sort());
+    const answers = await Promise.all([
+      ...offers.map((o) => bea.req('POST', `/api/v1/offers/${o.id}/accept`)),
+      bea.req('POST', `/api/v1/offers/${offers[0]!.id}/accept`),
+      amy.req('POST', `/api/v1/offers/${offers[1]!.id}/accept`),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([...offers.map(() => 200), 409, 404]);
+    const beaId = (await bea.req('GET', '/api/v1/me')).json.user.id;
+    offers.forEach((o, i) => expect(answers[i]!.json.task).toMatchObject({ id: o.taskId, state: 'assigned', assignee: beaId }));
+    expect(answers[offers.length]!.json.state).toBe('accepted');
+    const ids = offers.map((o) => o.taskId);
+    expect(await eventsOf('task.assigned', ids)).toBe(10);
+    const rows = await h.db.store.db.selectFrom('offers').select(['state']).where('task_id', 'in', ids).execute();
+    expect(rows.map((r) => r.state)).toEqual(ids.map(() => 'accepted'));
+    expect(h.app.services.dispatcher.agentSnapshot().find((a) => a.id === beaId)?.load).toBe(10);
   });
 });

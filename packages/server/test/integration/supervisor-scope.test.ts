@@ -204,7 +204,7 @@ describe.each(BACKENDS)('supervisor scope on $backend', ({ backend, skip }) => {
 
   it.skipIf(skip)('"workbin changed" notices reach only the people who may see the bin', async () => {
     const nedC = await Client.login(h.base, 'ned@worklane.local', 'ned123');
-    const [nedLive, ninaLive, aliceLive, samLive, ottoLive] = await Promise.all([nedC, nina, alice, sam, otto].map((c) => c.stream()));
+    const [nedLive, ninaLive, aliceLive, samLive, ottoLive] = await Promise.all([nedC.stream(), nina.stream(), alice.stream(), sam.stream(), otto.stream()]);
     const heard = (bin: string) => (m: Json) => m.type === 'workbin.changed' && m.bins.includes(bin);
     for (const [externalId, queue] of [['bins-night', 'night-desk'], ['bins-day', 'back-office']]) {
       const r = await crm().req('POST', '/api/v1/tasks', { worktype: 'lead', source: 'scope', externalId, title: `Lead ${externalId}`, queue, attributes: { value: 5 } });
