@@ -12,7 +12,7 @@ export const offerLatency: Scenario = {
   title: 'steady capture rate: capture acknowledged → offer on the agent\'s stream',
   needsPostgres: true,
   setup: (s) =>
-    `POST /api/v1/tasks at a steady ${s.offerRate.toLocaleString('en-US')} tasks/s for ${s.offerSeconds} s (the suite's own keep-alive client, at most 1,000 in flight), ` +
+    `POST /api/v1/tasks at a steady ${(s.offerRate / 4).toLocaleString('en-US')} tasks/s for ${s.offerSeconds} s after a ${s.warmupSeconds} s warm-up, then at ${s.offerRate.toLocaleString('en-US')} tasks/s for ${s.offerSeconds} s (the suite's own keep-alive client, at most 1,000 in flight), ` +
     `${s.offerAgents} available agents (capacity ${s.offerCapacity}) on their WebSockets, 10 queues, push offers; each agent accepts and completes its offer at once. ` +
     'Latency = arrival of offer.created on the stream − arrival of the capture\'s 201, both seen by the load generator (0 when the offer came first).',
   rows: [
@@ -22,6 +22,9 @@ export const offerLatency: Scenario = {
     { key: 'behind', label: 'captures not sent on time (1,000 in flight)', unit: 'tasks' },
     { key: 'unoffered', label: 'acknowledged but no offer within 10 s', unit: 'tasks' },
     { key: 'first', label: 'offers that arrived before the 201', unit: '%' },
+    { key: 'quarterP99', label: 'offer latency p99 at a quarter of the rate (before the run above)', unit: 'ms' },
+    { key: 'quarterP50', label: 'offer latency p50 at a quarter of the rate', unit: 'ms' },
+    { key: 'quarterRate', label: 'captures acknowledged at a quarter of the rate', unit: 'tasks/s' },
   ],
   async run(ctx) {
     const s = ctx.sizes;
@@ -42,52 +45,67 @@ export const offerLatency: Scenario = {
         });
         await crowd.setPresence('available');
         let sent = 0;
-        let behind = 0;
-        let inFlight = 0;
         let failed = 0;
-        const start = performance.now();
-        const end = start + s.offerSeconds * 1000;
-        while (performance.now() < end) {
-          const due = Math.floor(((performance.now() - start) / 1000) * s.offerRate);
-          while (sent + behind < due) {
-            if (inFlight >= 1000) {
-              behind++;
-              continue;
+        /** Captures at `rate` for `seconds`, waits for every offer, and measures that phase. */
+        const steady = async (rate: number, seconds: number) => {
+          ackAt.clear();
+          let behind = 0;
+          let inFlight = 0;
+          let due = 0;
+          const start = performance.now();
+          const end = start + seconds * 1000;
+          while (performance.now() < end) {
+            const target = Math.floor(((performance.now() - start) / 1000) * rate);
+            while (due < target) {
+              due++;
+              if (inFlight >= 1000) {
+                behind++;
+                continue;
+              }
+              const i = sent++;
+              inFlight++;
+              capture.request('POST', '/api/v1/tasks', routedTask(i, shape), AUTH).then(
+                (r) => {
+                  inFlight--;
+                  if (r.status === 201) ackAt.set(r.json.id, performance.now());
+                  else failed++;
+                },
+                () => {
+                  inFlight--;
+                  failed++;
+                },
+              );
             }
-            const i = sent++;
-            inFlight++;
-            capture.request('POST', '/api/v1/tasks', routedTask(i, shape), AUTH).then(
-              (r) => {
-                inFlight--;
-                if (r.status === 201) ackAt.set(r.json.id, performance.now());
-                else failed++;
-              },
-              () => {
-                inFlight--;
-                failed++;
-              },
-            );
+            await sleep(2);
           }
-          await sleep(2);
-        }
-        const elapsed = (performance.now() - start) / 1000;
-        await waitFor(() => inFlight === 0, 30_000);
-        await waitFor(() => [...ackAt.keys()].every((id) => offerAt.has(id)), 10_000, 50);
-        const lat: number[] = [];
-        let first = 0;
-        for (const [id, ack] of ackAt) {
-          const o = offerAt.get(id);
-          if (o === undefined) continue;
-          if (o < ack) first++;
-          lat.push(Math.max(0, o - ack));
-        }
+          const elapsed = (performance.now() - start) / 1000;
+          await waitFor(() => inFlight === 0, 30_000);
+          await waitFor(() => [...ackAt.keys()].every((id) => offerAt.has(id)), 10_000, 50);
+          const lat: number[] = [];
+          let first = 0;
+          for (const [id, ack] of ackAt) {
+            const o = offerAt.get(id);
+            if (o === undefined) continue;
+            if (o < ack) first++;
+            lat.push(Math.max(0, o - ack));
+          }
+          return { lat, first, behind, acked: ackAt.size, rate: ackAt.size / elapsed };
+        };
+        // A warm-up, then a quarter of the rate (what routing adds when the machine is not
+        // saturated), then the target rate.
+        if (s.warmupSeconds) await steady(s.offerRate / 4, s.warmupSeconds);
+        const quarter = await steady(s.offerRate / 4, s.offerSeconds);
+        const full = await steady(s.offerRate, s.offerSeconds);
+        const { lat, first, behind } = full;
         if (failed) throw new Error(`${failed} captures failed`);
         if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
         const values = {
-          p99: percentile(lat, 99), p50: percentile(lat, 50), rate: ackAt.size / elapsed, behind,
-          unoffered: ackAt.size - lat.length, first: (100 * first) / Math.max(1, lat.length),
+          p99: percentile(lat, 99), p50: percentile(lat, 50), rate: full.rate, behind,
+          unoffered: full.acked - lat.length, first: (100 * first) / Math.max(1, lat.length),
+          quarterP99: percentile(quarter.lat, 99), quarterP50: percentile(quarter.lat, 50), quarterRate: quarter.rate,
         };
-        ctx.log(`${ackAt.size} captured at ${Math.round(values.rate)}/s, offer latency p50 ${values.p50.toFixed(1)} ms p99 ${values.p99.toFixed(1)} ms, ${values.unoffered} without offer`);
+        ctx.log(`at ${s.offerRate / 4}/s: offer latency p50 ${values.quarterP50.toFixed(1)} ms p99 ${values.quarterP99.toFixed(1)} ms`);
+        ctx.log(`${full.acked} captured at ${Math.round(values.rate)}/s, offer latency p50 ${values.p50.toFixed(1)} ms p99 ${values.p99.toFixed(1)} ms, ${values.unoffered} without offer`);
         return { values };
       } finally {
         crowd.close();

@@ -9,6 +9,7 @@ import type { DB } from '../db/schema.js';
 import { ConfigCache } from '../config/cache.js';
 import { Dispatcher } from '../routing/dispatcher.js';
 import { StreamHub } from '../stream/hub.js';
+import { FreshStatistics } from '../db/statistics.js';
 import { binAudience } from '../workbins/visibility.js';
 import { createMetrics } from '../observability/metrics.js';
 import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
@@ -67,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
+  const statistics = new FreshStatistics(opts.db, app.log);
 
   const shed = (reason: string) => metrics.requestsShed.inc({ reason });
   installProblemHandlers(app, shed);
@@ -113,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.webhooks.stop();
     await services.notifications.stop();
     await services.reports.stop();
+    await statistics.stop();
   });
   await app.ready();
   await dispatcher.start();
@@ -120,5 +123,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();
+  statistics.start();
   return { app, services, routes };
 }
