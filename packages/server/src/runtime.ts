@@ -39,6 +39,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     const seeded = env.WORKLANE_DEMO === '0' ? false : await seedDemoIfEmpty(store.db);
     app = await buildApp({
       db: store.db,
+      embedded: store.kind === 'embedded',
       webDir: env.WORKLANE_WEB_DIR ?? WEB_DIST,
       logger: { level: env.LOG_LEVEL ?? 'info' },
       trustProxy: trustProxyFrom(env.WORKLANE_TRUST_PROXY),

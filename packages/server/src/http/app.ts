@@ -45,6 +45,8 @@ export interface AppOptions {
   webDir?: string;
   /** Trust a reverse proxy's X-Forwarded-* headers (see security/proxy.ts); default: no. */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The embedded database (PGlite): it caches no plans, so growing tables need no fresh statistics. */
+  embedded?: boolean;
 }
 
 export interface App {
@@ -68,7 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
-  const statistics = new FreshStatistics(opts.db, app.log);
+  const statistics = opts.embedded ? undefined : new FreshStatistics(opts.db, app.log);
 
   const shed = (reason: string) => metrics.requestsShed.inc({ reason });
   installProblemHandlers(app, shed);
@@ -115,7 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.webhooks.stop();
     await services.notifications.stop();
     await services.reports.stop();
-    await statistics.stop();
+    await statistics?.stop();
   });
   await app.ready();
   await dispatcher.start();
@@ -123,6 +125,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();
-  statistics.start();
+  statistics?.start();
   return { app, services, routes };
 }

@@ -100,7 +100,7 @@ export async function startHarness(backend: Backend): Promise<Harness> {
   await seedDemoIfEmpty(db.store.db);
   const h: Harness = {
     db,
-    app: await buildApp({ db: db.store.db }),
+    app: await buildApp({ db: db.store.db, embedded: backend === 'pglite' }),
     base: '',
     async close() {
       await h.app.app.close();
@@ -110,7 +110,7 @@ export async function startHarness(backend: Backend): Promise<Harness> {
       await h.app.app.close();
       await whileDown?.();
       const store = await db.reopen();
-      h.app = await buildApp({ db: store.db });
+      h.app = await buildApp({ db: store.db, embedded: backend === 'pglite' });
       await h.app.app.listen({ port: Number(new URL(h.base).port), host: '127.0.0.1' }); // same address, like a real restart
       h.base = addressOf(h.app);
     },
