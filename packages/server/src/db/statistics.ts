@@ -25,6 +25,8 @@ const MAX_MEASURED_PAGES = 1024;
 export class FreshStatistics {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Size at our last ANALYZE of each table: a role that may not analyze (not the owner) is not asked again until it doubles. */
+  private readonly analyzedAt = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -54,8 +56,11 @@ export class FreshStatistics {
       select c.relname as name, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int as pages, c.relpages as measured
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = current_schema() and c.relkind = 'r' and c.relname in (${sql.join(HOT)})`.execute(this.db);
-    const stale = rows.filter((r) => r.pages >= MIN_PAGES && r.measured < MAX_MEASURED_PAGES && r.pages > 2 * r.measured).map((r) => r.name);
-    for (const name of stale) await sql`analyze ${sql.table(name)}`.execute(this.db);
-    return stale;
+    const stale = rows.filter((r) => r.pages >= MIN_PAGES && r.measured < MAX_MEASURED_PAGES && r.pages > 2 * Math.max(r.measured, this.analyzedAt.get(r.name) ?? 0));
+    for (const r of stale) {
+      await sql`analyze ${sql.table(r.name)}`.execute(this.db);
+      this.analyzedAt.set(r.name, r.pages);
+    }
+    return stale.map((r) => r.name);
   }
 }

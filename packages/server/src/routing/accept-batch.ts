@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { json, taskOnly, type DB, type TaskRow } from '../db/schema.js';
 import { PREPARE } from '../db/prepared.js';
+import { TickBatch } from '../db/tick-batch.js';
 
 interface Pending {
   offerId: string;
@@ -17,36 +18,12 @@ interface Pending {
  * second goes to the next statement, which finds it accepted.
  */
 export class AcceptBatcher {
-  private pending: Pending[] = [];
-  private scheduled = false;
+  private readonly batch = new TickBatch<Pending>((p) => p.offerId, (b) => this.write(b));
 
   constructor(private readonly db: Kysely<DB>) {}
 
   accept(offerId: string, agentId: string): Promise<TaskRow | null> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ offerId, agentId, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const seen = new Set<string>();
-    const batch: Pending[] = [];
-    const later: Pending[] = [];
-    for (const p of this.pending) {
-      (seen.has(p.offerId) ? later : batch).push(p);
-      seen.add(p.offerId);
-    }
-    this.pending = later;
-    if (later.length) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    if (batch.length) this.write(batch).catch((err) => batch.forEach((p) => p.reject(err)));
+    return new Promise((resolve, reject) => this.batch.add({ offerId, agentId, resolve, reject }));
   }
 
   /**

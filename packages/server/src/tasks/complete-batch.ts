@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { json, taskOnly, type DB, type TaskRow } from '../db/schema.js';
 import { lostRace, type Change } from './change.js';
 import { PREPARE } from '../db/prepared.js';
+import { TickBatch } from '../db/tick-batch.js';
 
 interface Pending {
   t: TaskRow;
@@ -20,36 +21,12 @@ interface Pending {
  * next statement, where its version check settles it.
  */
 class CompleteBatcher {
-  private pending: Pending[] = [];
-  private scheduled = false;
+  private readonly batch = new TickBatch<Pending>((p) => p.t.id, (b) => this.write(b));
 
   constructor(private readonly db: Kysely<DB>) {}
 
   complete(t: TaskRow, code: string, note: string | null, actor: string | null): Promise<Change> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ t, code, note, actor, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const seen = new Set<string>();
-    const batch: Pending[] = [];
-    const later: Pending[] = [];
-    for (const p of this.pending) {
-      (seen.has(p.t.id) ? later : batch).push(p);
-      seen.add(p.t.id);
-    }
-    this.pending = later;
-    if (later.length) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    if (batch.length) this.write(batch).catch((err) => batch.forEach((p) => p.reject(err)));
+    return new Promise((resolve, reject) => this.batch.add({ t, code, note, actor, resolve, reject }));
   }
 
   private async write(batch: Pending[]): Promise<void> {
