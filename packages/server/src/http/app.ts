@@ -70,7 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
-  const statistics = opts.embedded ? undefined : new FreshStatistics(opts.db, app.log);
+  const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
   const shed = (reason: string) => metrics.requestsShed.inc({ reason });
   installProblemHandlers(app, shed);
