@@ -201,34 +201,37 @@ export class ClockService {
     let failed: unknown;
     const escalate: string[] = [];
     let fired = 0;
-    // Kind by kind, batch after batch until nothing more is due; `now` is read per batch and the
-    // passes repeat while they fire, so a burst spread over a second is fired in one tick.
-    // LOOPS loops per kind: one batch commits while another is read and computed (skip locked
-    // keeps them apart; on the embedded database they simply take turns). A loop goes on while its
-    // batch was full or another loop's last one was (a backlog: a batch is short when the other
-    // loop holds the rest locked, and stopping then left one loop to fire a whole burst alone).
-    // Caught up, every batch is short and the kinds take turns, pass after pass, as clocks fall due.
+    // Batch after batch until nothing more is due; `now` is read per batch and the passes repeat
+    // while they fire, so a burst spread over a second is fired in one tick. LOOPS loops in flight:
+    // one batch commits while another is read and computed (skip locked keeps them apart; on the
+    // embedded database they simply take turns). Each loop takes the kinds in turn, so in a backlog
+    // OLA breaches (which escalate work) do not wait for every SLA clock of the burst. A kind stays
+    // in the turn while its batches are full or another loop's last one of it was (a batch is short
+    // when the other loop holds the rest locked), and leaves it on a short batch once caught up.
     for (let pass = 0, more = true; more && !failed && pass < MAX_PASSES; pass++) {
       more = false;
-      for (const [fire, kind] of KINDS) {
-        const full = Array.from({ length: LOOPS }, () => false);
-        const loop = async (_: unknown, i: number) => {
-          for (let n = 0; n < MAX_BATCHES; n++) {
-            try {
-              const r = await fire(this.db, this.config, kind, this.now(), this.batch);
-              fired += r.fired;
-              more ||= r.fired > 0;
-              escalate.push(...r.escalateNow);
-              full[i] = r.seen >= this.batch;
-              if (r.seen === 0 || (!full[i] && !full.some(Boolean))) return;
-            } catch (err) {
-              failed ??= err; // this kind waits for the retry; the others go on
-              return;
-            }
+      const live = KINDS.map((_, k) => k);
+      const full = KINDS.map(() => Array.from({ length: LOOPS }, () => false));
+      let turn = 0;
+      const loop = async (_: unknown, i: number) => {
+        for (let n = 0; n < MAX_BATCHES && live.length; n++) {
+          const k = live[turn++ % live.length]!;
+          const [fire, kind] = KINDS[k]!;
+          const leave = () => live.includes(k) && live.splice(live.indexOf(k), 1);
+          try {
+            const r = await fire(this.db, this.config, kind, this.now(), this.batch);
+            fired += r.fired;
+            more ||= r.fired > 0;
+            escalate.push(...r.escalateNow);
+            full[k]![i] = r.seen >= this.batch;
+            if (r.seen === 0 || !full[k]!.some(Boolean)) leave();
+          } catch (err) {
+            failed ??= err; // this kind waits for the retry; the others go on
+            leave();
           }
-        };
-        await Promise.all(Array.from({ length: LOOPS }, loop));
-      }
+        }
+      };
+      await Promise.all(Array.from({ length: LOOPS }, loop));
     }
     if (fired) {
       s.webhooks.kick();
