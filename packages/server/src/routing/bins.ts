@@ -1,6 +1,6 @@
 import type { RoutingTask } from '@worklane/core';
 
-/** Workbin ids: `queue:<queue>`, `team:<team>`, `personal:<user>`. */
+/** Workbin ids: `queue:<queue>`, `team:<team>`, `personal:<user>` (parsed by core's `parseBin`). */
 export type BinId = string;
 
 /** The workbin a waiting task sits in: its personal agent's, its team bin, or its queue's. */
@@ -9,5 +9,3 @@ export function binOf(t: Pick<RoutingTask, 'queueId' | 'targetAgentId' | 'teamBi
   if (t.teamBin) return `team:${t.teamBin}`;
   return `queue:${t.queueId}`;
 }
-
-export { parseBin } from '@worklane/core';
