@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import type { Principal } from './principal.js';
 import type { TaskRow } from '../db/schema.js';
 import { notFound } from '../http/problems.js';
-import type { ConfigCache } from '../config/cache.js';
+import type { ConfigCache, ConfigSnapshot } from '../config/cache.js';
 
 /**
  * What a caller oversees, from the configuration in memory (teams and queue members): admins and
@@ -11,15 +11,19 @@ import type { ConfigCache } from '../config/cache.js';
  */
 export function supervisionFor(s: Services, p: Principal): Supervision {
   if (p.kind === 'api-key') return SUPERVISE_ALL;
-  const snap = s.config.snapshot;
-  return supervisionOf(p.id, p.roles, { teams: snap.teams, queues: snap.queues.values() });
+  return supervisionIn(s.config.snapshot, p.id, p.roles);
+}
+
+/** What a person supervises, by the teams and queues of a configuration snapshot. */
+export function supervisionIn(snap: ConfigSnapshot, userId: string, roles: readonly string[]): Supervision {
+  return supervisionOf(userId, roles, { teams: snap.teams, queues: snap.queues.values() });
 }
 
 /** Who may hear of this task live (alerts on the stream): the supervisors whose scope it is in, and admins. */
 export function supervisorsOf(config: ConfigCache, t: TaskRow): (userId: string, roles: readonly string[]) => boolean {
   const scope = taskScope(t);
   const snap = config.snapshot;
-  return (userId, roles) => supervisesTask(supervisionOf(userId, roles, { teams: snap.teams, queues: snap.queues.values() }), scope);
+  return (userId, roles) => supervisesTask(supervisionIn(snap, userId, roles), scope);
 }
 
 export const taskScope = (t: TaskRow) => ({ queueId: t.queue_id, assigneeId: t.assignee_id, targetAgentId: t.target_agent_id, teamBin: t.team_bin });

@@ -56,6 +56,8 @@ export class FreshStatistics {
       select c.relname as name, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int as pages, c.relpages as measured
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = current_schema() and c.relkind = 'r' and c.relname in (${sql.join(HOT)})`.execute(this.db);
+    // Every hot table measured past the size that matters: nothing left to do in this process's life.
+    if (rows.length === HOT.length && rows.every((r) => r.measured >= MAX_MEASURED_PAGES) && this.timer) clearInterval(this.timer);
     const stale = rows.filter((r) => r.pages >= MIN_PAGES && r.measured < MAX_MEASURED_PAGES && r.pages > 2 * Math.max(r.measured, this.analyzedAt.get(r.name) ?? 0));
     for (const r of stale) {
       await sql`analyze ${sql.table(r.name)}`.execute(this.db);

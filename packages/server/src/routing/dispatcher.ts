@@ -1,7 +1,7 @@
-import { AcceptBatcher } from './accept-batch.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../db/ids.js';
+import { AcceptBatcher } from './accept-batch.js';
 import {
   decideOffersFromLines,
   explainWaiting,

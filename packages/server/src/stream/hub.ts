@@ -43,8 +43,7 @@ class Notices<T> {
 
 /** Fan-out of real-time messages to the browsers of the people allowed to see them. */
 export class StreamHub {
-  /** Everyone hears of every bin unless told otherwise (the app passes the real audience). */
-  constructor(private readonly binAudience: BinAudience = () => () => true) {}
+  constructor(private readonly binAudience: BinAudience) {}
 
   private readonly byUser = new Map<string, Set<Client>>();
   private readonly bins = new Notices<string>((bins) => this.binsChanged(bins));

@@ -1,6 +1,7 @@
 import type { Services } from '../services.js';
 import type { UserPrincipal } from '../auth/principal.js';
-import { oversees, parseBin, seesBin, supervisionOf, type BinViewer } from '@worklane/core';
+import { oversees, parseBin, seesBin, type BinViewer, type Supervision } from '@worklane/core';
+import { supervisionIn } from '../auth/supervision.js';
 import type { ConfigCache, ConfigSnapshot } from '../config/cache.js';
 import type { BinAudience } from '../stream/hub.js';
 
@@ -15,8 +16,8 @@ export interface BinInfo {
 
 /** The viewer for core's `seesBin`: what they supervise is worked out once, and only if asked. */
 function binViewer(snap: ConfigSnapshot, id: string, roles: readonly string[]): BinViewer {
-  let sup: ReturnType<typeof supervisionOf> | undefined;
-  return { id, roles, supervision: () => (sup ??= supervisionOf(id, roles, { teams: snap.teams, queues: snap.queues.values() })) };
+  let sup: Supervision | undefined;
+  return { id, roles, supervision: () => (sup ??= supervisionIn(snap, id, roles)) };
 }
 
 /** Who hears of a workbin's changes on the stream: the people who may see it. */
