@@ -129,3 +129,44 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
     },
   };
 }
+
+/**
+ * Starts the bench's bare server (bare-server.mjs) in its own process: plain node:http, answering
+ * at once (`http`) or after a one-row-per-request group-commit insert (`insert`, into `url`).
+ */
+export async function startBare(mode: 'http' | 'insert', url?: string): Promise<{ base: string; stop(): Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, BARE_MODE: mode, DATABASE_URL: url ?? '' };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve(here, 'orphan-guard.mjs')).href, resolve(here, 'bare-server.mjs')], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const exit = new Promise<void>((res) => child.once('exit', () => res()));
+  let output = '';
+  const port = await new Promise<number>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`bare server (${mode}) did not start:\n${output}`)), 20_000);
+    const look = (b: Buffer) => {
+      output += b.toString();
+      const m = /listening (\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        res(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`bare server (${mode}) exited (${code}):\n${output}`));
+    });
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,8 +1,8 @@
 import autocannon from 'autocannon';
-import { freshPostgres } from '../lib/pg.js';
+import { freshPostgres, type BenchDatabase } from '../lib/pg.js';
 import { graphileAddJob, pgBossSend } from '../lib/peers.js';
 import type { Scenario } from '../lib/scenario.js';
-import { startWorklane } from '../lib/server.js';
+import { startBare, startWorklane } from '../lib/server.js';
 import { BENCH_API_KEY, captureConfig, countOf, prepareDatabase, sampleTask } from '../lib/setup.js';
 import { HttpClient, must } from '../lib/http.js';
 
@@ -29,6 +29,26 @@ export async function hammerCapture(base: string, seconds: number, connections: 
   return { acked: r['2xx'], perSecond: r['2xx'] / r.duration, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors + r.timeouts };
 }
 
+/** The bare server under the capture load: without a database, then with a durable one-row insert. */
+async function bareFloor(db: BenchDatabase, seconds: number, warmup: number, connections: number) {
+  const run = async (mode: 'http' | 'insert') => {
+    const bare = await startBare(mode, db.url);
+    try {
+      if (warmup) await hammerCapture(bare.base, warmup, connections);
+      const r = await hammerCapture(bare.base, seconds, connections);
+      if (r.failed) throw new Error(`bare server (${mode}): ${r.failed} requests failed`);
+      return r;
+    } finally {
+      await bare.stop();
+    }
+  };
+  const http = await run('http');
+  const insert = await run('insert');
+  const rows = await countOf(db, 'select count(*) as n from bare_captures');
+  if (rows < insert.acked) throw new Error(`bare server: ${insert.acked} inserts acknowledged, ${rows} rows committed`);
+  return { http: http.perSecond, insert: insert.perSecond, insertP99: insert.p99 };
+}
+
 export const capture: Scenario = {
   name: 'capture',
   title: 'POST /api/v1/tasks one by one, durable, side by side with pg-boss send and graphile-worker addJob',
@@ -36,7 +56,9 @@ export const capture: Scenario = {
   setup: (s) =>
     `${s.captureConnections} keep-alive connections (autocannon, own process), ${s.captureSeconds} s per system after a ${s.warmupSeconds} s warm-up; ` +
     'task with 5 attributes validated by a JSON schema and 3 CEL rules that all match; API-key auth; a 2xx is counted only after commit. ' +
-    `Peers: same PostgreSQL server and database, ${s.captureConnections} calls in flight, pool of 10 connections like Worklane's.`,
+    `Peers: same PostgreSQL server and database, ${s.captureConnections} calls in flight, pool of 10 connections like Worklane's. ` +
+    'Floor (what this machine allows any Node server under the same load): a bare node:http server in its own process that parses the body and answers 201, ' +
+    'without a database and with one row per request written by a group-commit INSERT (pool of 10) before the answer.',
   rows: [
     { key: 'tps', label: 'Worklane capture', unit: 'tasks/s', target: { op: '>=', value: 10_000 } },
     { key: 'p99', label: 'Worklane capture p99 latency', unit: 'ms', target: { op: '<=', value: 25 } },
@@ -46,6 +68,9 @@ export const capture: Scenario = {
     { key: 'graphile', label: 'graphile-worker 0.17 addJob (one by one)', unit: 'jobs/s' },
     { key: 'vsPgboss', label: 'Worklane ÷ pg-boss send (same run)', unit: '×', target: { op: '>=', value: 5 } },
     { key: 'vsGraphile', label: 'Worklane ÷ graphile-worker addJob (same run)', unit: '×', target: { op: '>=', value: 5 } },
+    { key: 'bareHttp', label: 'floor: bare node:http, JSON.parse + 201, no database', unit: 'req/s' },
+    { key: 'bareInsert', label: 'floor: bare node:http + one row per request, group commit', unit: 'req/s' },
+    { key: 'bareInsertP99', label: 'floor: the same, p99 latency', unit: 'ms' },
   ],
   async run(ctx) {
     const s = ctx.sizes;
@@ -71,10 +96,13 @@ export const capture: Scenario = {
       ctx.log(`pg-boss send ${Math.round(boss.perSecond)} jobs/s`);
       const gw = await graphileAddJob(db.url!, s.captureSeconds, s.captureConnections, sampleTask(`gw-${ctx.run}`));
       ctx.log(`graphile-worker addJob ${Math.round(gw.perSecond)} jobs/s`);
+      const floor = await bareFloor(db, s.captureSeconds, s.warmupSeconds, s.captureConnections);
+      ctx.log(`floor: bare http ${Math.round(floor.http)} req/s, bare insert ${Math.round(floor.insert)} req/s p99 ${floor.insertP99} ms`);
       return {
         values: {
           tps: wl.perSecond, p99: wl.p99, p50: wl.p50, failed: wl.failed,
           pgboss: boss.perSecond, graphile: gw.perSecond, vsPgboss: wl.perSecond / boss.perSecond, vsGraphile: wl.perSecond / gw.perSecond,
+          bareHttp: floor.http, bareInsert: floor.insert, bareInsertP99: floor.insertP99,
         },
       };
     } finally {
