@@ -84,14 +84,20 @@ export class AgentBook {
     this.refresh(a);
   }
 
-  /** Work left the agent: free the capacity; an agent with nothing in hand starts idling now. */
-  release(agentId: string, media: string): void {
+  /** A hold that did not happen (a reserved offer lost its commit): the capacity is free again, idle time unchanged. */
+  cancelHold(agentId: string, media: string): void {
     const a = this.agents.get(agentId);
     if (!a) return;
     const m = media as MediaType;
     a.load[m] = Math.max(0, (a.load[m] ?? 0) - 1);
-    if (Object.values(a.load).every((v) => !v)) a.idleSince = Date.now();
     this.refresh(a);
+  }
+
+  /** Work left the agent: free the capacity; an agent with nothing in hand starts idling now. */
+  release(agentId: string, media: string): void {
+    this.cancelHold(agentId, media);
+    const a = this.agents.get(agentId);
+    if (a && Object.values(a.load).every((v) => !v)) a.idleSince = Date.now();
   }
 
   freeCapacity(agentId: string, media: string): number {

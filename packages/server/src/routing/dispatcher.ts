@@ -38,6 +38,11 @@ interface DecisionColumns {
 /** After a failed round or timer (the database went away): rebuild from the database this much later, doubling while it keeps failing. */
 const RECOVER_MS = 1000;
 const RECOVER_MAX_MS = 30_000;
+/**
+ * Round commits in flight at once. A round's offers are reserved in memory when decided (tasks out
+ * of line, agents' capacity held), so the next round need not wait for the previous one's commit.
+ */
+const MAX_COMMITS_IN_FLIGHT = 4;
 
 /** A waiting task as routing keeps it in memory. */
 export interface Waiting extends RoutingTask {
@@ -75,7 +80,9 @@ export const toWaiting = (t: Pick<TaskRow, (typeof WAITING_COLUMNS)[number]>): W
  * (rebuilt from the database at start), commits every decision with a state/version check before
  * announcing it, and runs the offer (RONA), target-step, wake-up and after-work timers. Every
  * change of who holds what goes through `exclusive`, so routing rounds, claims and assignments
- * never decide on stale capacity.
+ * never decide on stale capacity. Rounds are pipelined: a round reserves what it decided (the
+ * tasks leave the line, the agents' capacity is held) and commits in the background, so the next
+ * round decides at once; every other exclusive step first waits for the commits in flight.
  */
 export class Dispatcher {
   readonly waiting = new WaitingLine<Waiting>();
@@ -91,6 +98,8 @@ export class Dispatcher {
   private changed = changeRecord(true);
   private running: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  /** Round commits in flight (never rejecting: a failure has been handed to recoverLater). */
+  private readonly commits = new Set<Promise<void>>();
   private stopped = false;
   private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.recoverLater(err, 'wake-up')));
   private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.recoverLater(err, 'after-work end')));
@@ -175,10 +184,23 @@ export class Dispatcher {
     this.exceptions.stop();
     this.afterWorkAlarm.stop();
     await this.running;
+    await this.settleCommits();
   }
 
-  /** Runs `fn` after every routing round and change in flight: one holder-changing step at a time. */
+  /** Runs `fn` after every routing round and change in flight, commits included: one holder-changing step at a time. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inTurn(async () => {
+      await this.settleCommits();
+      return fn();
+    });
+  }
+
+  /** Until no round commit is in flight (a settling commit may start no other: rounds wait their turn). */
+  private async settleCommits(): Promise<void> {
+    while (this.commits.size) await Promise.all(this.commits);
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
     this.pending++;
     const next = this.running.then(fn);
     // The chain itself never rejects: each caller gets its own outcome from `next`.
@@ -198,7 +220,8 @@ export class Dispatcher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.exclusive(() => this.round()).then(
+      // In turn with every exclusive step, but not behind the commits of earlier rounds (see round).
+      this.inTurn(() => this.round()).then(
         () => (this.failures = 0),
         (err) => this.recoverLater(err, 'routing round'),
       );
@@ -209,8 +232,9 @@ export class Dispatcher {
   async idle(): Promise<void> {
     for (;;) {
       await new Promise((res) => setImmediate(res));
-      if (!this.scheduled && this.pending === 0) return;
+      if (!this.scheduled && this.pending === 0 && this.commits.size === 0) return;
       await this.running;
+      await this.settleCommits();
     }
   }
 
@@ -325,6 +349,8 @@ export class Dispatcher {
 
   private async round(): Promise<void> {
     if (this.stopped) return;
+    // Bounded pipeline: with too many commits in flight, wait for one (the database is the limit).
+    while (this.commits.size >= MAX_COMMITS_IN_FLIGHT) await Promise.race(this.commits);
     const now = Date.now();
     // A task that widened by now counts as changed even if its alarm has not rung yet (timers run
     // late): the round then decides exactly as a full round would at this instant.
@@ -340,13 +366,24 @@ export class Dispatcher {
       this.changed.everything = true;
       throw err;
     }
-    if (decisions.length) await this.commitOffers(decisions, now, new Map(decisions.map((d) => [d.taskId, this.waiting.get(d.taskId)!])));
+    if (!decisions.length) return;
+    const seen = new Map(decisions.map((d) => [d.taskId, this.waiting.get(d.taskId)!]));
+    // Reserved until the commit says otherwise: the next round neither offers these tasks again nor
+    // counts this capacity as free.
+    for (const d of decisions) {
+      this.waiting.delete(d.taskId);
+      this.agents.hold(d.agentId, seen.get(d.taskId)!.mediaType);
+    }
+    // The rebuild after a failed commit restores what was reserved.
+    const commit = this.commitOffers(decisions, now, seen).catch((err) => this.recoverLater(err, 'routing round'));
+    this.commits.add(commit);
+    void commit.finally(() => this.commits.delete(commit));
   }
 
   /** `seen`: the tasks as decided on; an offer commits only if the task is still at that version. */
   private async commitOffers(decisions: OfferDecision[], now: number, seen: ReadonlyMap<string, Waiting>): Promise<void> {
     const queues = this.config.snapshot.queues;
-    type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true; version: number };
+    type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true };
     // Set-based: one UPDATE for every decided task (with its version check), one INSERT of offers,
     // one INSERT of events, whatever the number of decisions in the round.
     const plan = decisions.map((d) => {
@@ -398,7 +435,7 @@ export class Dispatcher {
     const won = new Map(rows.map((r) => [r.id, r]));
     const outcomes = plan.map((p): Outcome => {
       const r = won.get(p.d.taskId);
-      if (!r) return { d: p.d, lost: true, version: p.w.version };
+      if (!r) return { d: p.d, lost: true };
       const task = taskOnly(r);
       const offer = {
         id: r.v_offer_id, task_id: task.id, agent_id: p.d.agentId, state: p.auto ? 'accepted' : 'pending', step: p.d.step, reason: p.d.reason,
@@ -406,20 +443,18 @@ export class Dispatcher {
       };
       return { d: p.d, task, offer, auto: p.auto };
     });
-    // Committed: now update memory and announce.
+    // Committed: now settle the reservations and announce.
     for (const o of outcomes) {
-      const w = this.waiting.get(o.d.taskId);
+      const w = seen.get(o.d.taskId)!;
+      this.binChanged(binOf(w)); // it left the line when reserved
       if ('lost' in o) {
         // Changed meanwhile: whoever changed it has put the new version in line (or taken it out).
-        // The agent did not get it, so may take something else: look again.
-        if (w?.version === o.version) this.waiting.delete(o.d.taskId);
+        // The agent did not get it: the reserved capacity is free again, and they may take something else.
+        this.agents.cancelHold(o.d.agentId, w.mediaType);
         this.changed.agents.add(o.d.agentId);
         this.kick();
         continue;
       }
-      if (w) this.binChanged(binOf(w));
-      this.waiting.delete(o.d.taskId);
-      this.agents.hold(o.d.agentId, o.task.media_type);
       if (o.auto) {
         this.excluded.delete(o.d.taskId);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
