@@ -66,8 +66,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const config = new ConfigCache(opts.db);
   await config.reload();
   const hub = new StreamHub(binAudience(config));
-  const dispatcher = new Dispatcher(opts.db, config, hub, app.log);
   const metrics = createMetrics();
+  const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SHED_REASONS } from '../overload/shed.js';
 
 export interface Metrics {
@@ -10,7 +10,16 @@ export interface Metrics {
   webhookDeliveriesDead: Counter;
   /** Requests answered 503 + Retry-After without being served, by why (overload/shed.ts `ShedReason`). */
   requestsShed: Counter<'reason'>;
+  /** Routing: time to decide a round (core, in memory) and to commit its offers. */
+  routingDecide: Histogram;
+  routingCommit: Histogram;
+  /** Routing: offers committed, and offers a commit lost (the task changed meanwhile). */
+  routingOffers: Counter<'outcome'>;
+  /** Routing: round commits in flight (rounds are pipelined; set by the dispatcher). */
+  routingCommitsInFlight: Gauge;
 }
+
+const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
 /** A registry per app instance, so tests can run several apps in one process. */
 export function createMetrics(): Metrics {
@@ -35,7 +44,12 @@ export function createMetrics(): Metrics {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    routingDecide: new Histogram({ name: 'worklane_routing_decide_seconds', help: 'Routing rounds: deciding (in memory) the offers of a round that offered something', buckets: SECONDS, registers: [registry] }),
+    routingCommit: new Histogram({ name: 'worklane_routing_commit_seconds', help: "Routing rounds: committing a round's offers (one statement)", buckets: SECONDS, registers: [registry] }),
+    routingOffers: new Counter({ name: 'worklane_routing_offers_total', help: 'Offers and auto-answer assignments decided: committed, or lost to a change of the task meanwhile', labelNames: ['outcome'], registers: [registry] }),
+    routingCommitsInFlight: new Gauge({ name: 'worklane_routing_commits_in_flight', help: 'Routing round commits in flight (rounds are pipelined)', registers: [registry] }),
   };
+  for (const outcome of ['committed', 'lost']) metrics.routingOffers.inc({ outcome }, 0);
   // Every reason shows from the start (at 0), so a rate over it is defined before the first shed request.
   for (const reason of SHED_REASONS) metrics.requestsShed.inc({ reason }, 0);
   return metrics;

@@ -28,6 +28,7 @@ import { Alarm } from './alarm.js';
 import { binOf, type BinId } from './bins.js';
 import { ExceptionWatch } from './exceptions.js';
 import { PREPARE } from '../db/prepared.js';
+import type { Metrics } from '../observability/metrics.js';
 
 const noop = () => {};
 /** The decision's columns as the commit statement returns them beside the task's. */
@@ -114,6 +115,7 @@ export class Dispatcher {
     readonly config: ConfigCache,
     readonly hub: StreamHub,
     readonly log: FastifyBaseLogger,
+    private readonly metrics?: Pick<Metrics, 'routingDecide' | 'routingCommit' | 'routingOffers' | 'routingCommitsInFlight'>,
   ) {
     this.accepts = new AcceptBatcher(db);
   }
@@ -360,6 +362,7 @@ export class Dispatcher {
     const changed = c.everything ? undefined : { agents: c.agents, tasks: [...c.tasks].flatMap((id) => this.waiting.get(id) ?? []) };
     if (changed && changed.agents.size === 0 && changed.tasks.length === 0) return;
     let decisions;
+    const t0 = performance.now();
     try {
       decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.free], queues: this.routingQueues(), now, blending: this.blending, changed });
     } catch (err) {
@@ -367,6 +370,7 @@ export class Dispatcher {
       throw err;
     }
     if (!decisions.length) return;
+    this.metrics?.routingDecide.observe((performance.now() - t0) / 1000);
     const seen = new Map(decisions.map((d) => [d.taskId, this.waiting.get(d.taskId)!]));
     // Reserved until the commit says otherwise: the next round neither offers these tasks again nor
     // counts this capacity as free.
@@ -377,7 +381,11 @@ export class Dispatcher {
     // The rebuild after a failed commit restores what was reserved.
     const commit = this.commitOffers(decisions, now, seen).catch((err) => this.recoverLater(err, 'routing round'));
     this.commits.add(commit);
-    void commit.finally(() => this.commits.delete(commit));
+    this.metrics?.routingCommitsInFlight.set(this.commits.size);
+    void commit.finally(() => {
+      this.commits.delete(commit);
+      this.metrics?.routingCommitsInFlight.set(this.commits.size);
+    });
   }
 
   /** `seen`: the tasks as decided on; an offer commits only if the task is still at that version. */
@@ -409,6 +417,7 @@ export class Dispatcher {
     });
     // The update returns what the offer and events need (no join back to the decisions: a join of
     // CTEs has no index and can go quadratic on a big round).
+    const c0 = performance.now();
     const { rows } = await sql<TaskRow & DecisionColumns>`${sql.raw(PREPARE)}
       with v as (
         select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
@@ -432,6 +441,9 @@ export class Dispatcher {
         from upd cross join lateral jsonb_array_elements(upd.v_events) with ordinality as x(e, n)
         order by upd.v_n, x.n)
       select * from upd`.execute(this.db);
+    this.metrics?.routingCommit.observe((performance.now() - c0) / 1000);
+    this.metrics?.routingOffers.inc({ outcome: 'committed' }, rows.length);
+    this.metrics?.routingOffers.inc({ outcome: 'lost' }, plan.length - rows.length);
     const won = new Map(rows.map((r) => [r.id, r]));
     const outcomes = plan.map((p): Outcome => {
       const r = won.get(p.d.taskId);

@@ -33,6 +33,7 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
   let amy: Client;
   let bob: Client;
   let side: pg.Client;
+  let admin: Client;
 
   const capture = async (worktype: string, title: string) => {
     const r = await crm.req('POST', '/api/v1/tasks', { worktype, title });
@@ -53,7 +54,7 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
   beforeAll(async () => {
     h = await startHarness('postgres');
     crm = new Client(h.base, DEMO_KEY);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
     const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
     expect(imported.status, JSON.stringify(imported.json)).toBe(200);
     amy = await Client.login(h.base, 'pr-amy@test.local', 'secret1');
@@ -118,6 +119,14 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
       const next = await capture('pr-a', 'after the lost one');
       await h.app.services.dispatcher.idle();
       expect(await offersOf(next)).toMatchObject([{ state: 'pending' }]);
+      // Operators see it: the lost offer, the committed ones, the commits' times, none in flight now.
+      const metrics = String((await admin.req('GET', '/metrics')).json);
+      const value = (line: RegExp) => Number(line.exec(metrics)?.[1] ?? Number.NaN);
+      expect(value(/^worklane_routing_offers_total\{outcome="lost"\} (\d+)$/m)).toBe(1);
+      expect(value(/^worklane_routing_offers_total\{outcome="committed"\} (\d+)$/m)).toBe(3); // held, free, next
+      expect(value(/^worklane_routing_commit_seconds_count (\d+)$/m)).toBe(4);
+      expect(value(/^worklane_routing_decide_seconds_count (\d+)$/m)).toBe(4);
+      expect(value(/^worklane_routing_commits_in_flight (\d+)$/m)).toBe(0);
     } finally {
       await side.query('rollback').catch(() => undefined);
     }
