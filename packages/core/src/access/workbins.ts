@@ -53,3 +53,34 @@ export function seesBin(v: BinViewer, binId: string, model: BinModel): boolean {
       return over && supervisesPerson(v.supervision(), bin.ref);
   }
 }
+
+/** Who sees a workbin by membership alone: `ids`, and of a personal bin only an agent. */
+export interface BinMembers {
+  ids: Iterable<string>;
+  agentsOnly: boolean;
+}
+
+const NOBODY: BinMembers = { ids: [], agentsOnly: false };
+
+/**
+ * The people who see workbin `binId` without overseeing anything: for anyone who is neither a
+ * supervisor nor an admin, `seesBin` is true exactly when their id is in `ids` (and, for a personal
+ * bin, they are an agent). Read from the bin's side, so telling a bin's audience costs its members,
+ * not every person connected.
+ */
+export function binMembers(binId: string, model: BinModel): BinMembers {
+  const bin = parseBin(binId);
+  if (!bin) return NOBODY;
+  switch (bin.kind) {
+    case 'queue': {
+      const q = model.queues.get(bin.ref);
+      return q && q.distribution !== 'push' ? { ids: q.members, agentsOnly: false } : NOBODY;
+    }
+    case 'team': {
+      const members = model.teams.get(bin.ref);
+      return members ? { ids: members, agentsOnly: false } : NOBODY;
+    }
+    case 'personal':
+      return { ids: [bin.ref], agentsOnly: true };
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBin, seesBin, supervisionOf, type BinModel } from '../../src/index.js';
+import fc from 'fast-check';
+import { binMembers, parseBin, seesBin, supervisionOf, type BinModel } from '../../src/index.js';
 
 const teams = new Map([
   ['front', new Set(['sam', 'alice', 'bob'])],
@@ -56,5 +57,33 @@ describe('who may see a workbin', () => {
     expect(seesBin(root, 'shelf:x', model)).toBe(false);
     expect(parseBin('queue:')).toBeNull();
     expect(parseBin('team:a:b')).toEqual({ kind: 'team', ref: 'a:b' });
+  });
+});
+
+describe('a workbin read from its side (binMembers)', () => {
+  const people = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
+  const someOf = fc.uniqueArray(fc.constantFrom(...people), { maxLength: people.length });
+  const arbModel = fc.record({
+    teams: fc.array(someOf, { minLength: 1, maxLength: 3 }),
+    queues: fc.array(fc.record({ members: someOf, distribution: fc.constantFrom('push', 'pull', undefined) }), { minLength: 1, maxLength: 3 }),
+  });
+  const arbRoles = fc.subarray(['agent', 'analyst']); // not overseers: supervisors and admins are asked seesBin itself
+
+  it('for anyone who oversees nothing, the bin\'s members are exactly who seesBin lets see it', () => {
+    fc.assert(
+      fc.property(arbModel, fc.constantFrom(...people), arbRoles, (m, id, roles) => {
+        const model: BinModel = {
+          teams: new Map(m.teams.map((t, i) => [`t${i}`, new Set(t)])),
+          queues: new Map(m.queues.map((q, i) => [`q${i}`, { members: new Set(q.members), ...(q.distribution ? { distribution: q.distribution } : {}) }])),
+        };
+        const bins = [...model.teams.keys()].map((t) => `team:${t}`).concat([...model.queues.keys()].map((q) => `queue:${q}`), people.map((p) => `personal:${p}`), ['queue:gone', 'team:gone', 'nonsense']);
+        const v = { id, roles, supervision: () => { throw new Error('not asked of non-overseers'); } };
+        for (const bin of bins) {
+          const { ids, agentsOnly } = binMembers(bin, model);
+          const byMembers = [...ids].includes(id) && (!agentsOnly || roles.includes('agent'));
+          expect(byMembers, bin).toBe(seesBin(v, bin, model));
+        }
+      }),
+    );
   });
 });

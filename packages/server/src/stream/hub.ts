@@ -1,8 +1,16 @@
 import type { WebSocket } from 'ws';
+import type { BinMembers } from '@worklane/core';
 import type { Role } from '../auth/principal.js';
 
-/** Which workbins a connected person may hear of (core `seesBin` over the configuration in memory). */
-export type BinAudience = (userId: string, roles: readonly Role[]) => (bin: string) => boolean;
+/** Who may hear of a workbin's changes (core's rules over the configuration in memory). */
+export interface BinAudience {
+  /** Everyone but supervisors and admins: the bin's members (core `binMembers`). */
+  members(bin: string): BinMembers;
+  /** Supervisors and admins: the bins they may see (core `seesBin`). */
+  overseer(userId: string, roles: readonly Role[]): (bin: string) => boolean;
+}
+
+const overseeing = (roles: readonly Role[]) => roles.includes('supervisor') || roles.includes('admin');
 
 interface Client {
   socket: WebSocket;
@@ -46,6 +54,8 @@ export class StreamHub {
   constructor(private readonly binAudience: BinAudience) {}
 
   private readonly byUser = new Map<string, Set<Client>>();
+  /** The connected supervisors and admins (few): they are asked about every changed bin. */
+  private readonly overseers = new Set<Client>();
   private readonly bins = new Notices<string>((bins) => this.binsChanged(bins));
   private readonly stats = new Notices<true>(() => this.toSupervisors({ type: 'stats.changed' }));
 
@@ -64,8 +74,10 @@ export class StreamHub {
     let set = this.byUser.get(userId);
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(client);
+    if (overseeing(roles)) this.overseers.add(client);
     return () => {
       set.delete(client);
+      this.overseers.delete(client);
       if (set.size === 0) this.byUser.delete(userId);
     };
   }
@@ -80,25 +92,34 @@ export class StreamHub {
   /**
    * "These workbins changed", to each person only the bins they may see (none: no message). Bin
    * ids name queues, teams and people, and with push queues most agents see none of them, so
-   * under load this is far fewer writes than telling everyone.
+   * under load this is far fewer writes than telling everyone. Read from the bins' side: the cost
+   * is the changed bins' members and the connected supervisors, not every person connected.
    */
   private binsChanged(bins: string[]): void {
-    const encoded = new Map<string, string>(); // people who see the same bins share one encoding
-    for (const set of this.byUser.values()) {
-      let data: string | undefined;
-      for (const c of set) {
-        if (c.socket.readyState !== 1) continue;
-        if (data === undefined) {
-          const sees = this.binAudience(c.userId, c.roles);
-          const mine = bins.filter(sees);
-          if (!mine.length) break;
-          const key = mine.join('\n');
-          data = encoded.get(key);
-          if (data === undefined) encoded.set(key, (data = JSON.stringify({ type: 'workbin.changed', bins: mine })));
-        }
-        c.socket.send(data);
+    const byMembership = new Map<string, { bin: string; agentsOnly: boolean }[]>();
+    for (const bin of bins) {
+      const { ids, agentsOnly } = this.binAudience.members(bin);
+      for (const id of ids) {
+        if (!this.byUser.has(id)) continue;
+        const mine = byMembership.get(id);
+        if (mine) mine.push({ bin, agentsOnly });
+        else byMembership.set(id, [{ bin, agentsOnly }]);
       }
     }
+    const encoded = new Map<string, string>(); // people who see the same bins share one encoding
+    const send = (c: Client, mine: string[]) => {
+      if (!mine.length || c.socket.readyState !== 1) return;
+      const key = mine.join('\n');
+      let data = encoded.get(key);
+      if (data === undefined) encoded.set(key, (data = JSON.stringify({ type: 'workbin.changed', bins: mine })));
+      c.socket.send(data);
+    };
+    for (const [id, entries] of byMembership)
+      for (const c of this.byUser.get(id)!) {
+        if (overseeing(c.roles)) continue; // below, by the full rule
+        send(c, entries.filter((e) => !e.agentsOnly || c.roles.includes('agent')).map((e) => e.bin));
+      }
+    for (const c of this.overseers) send(c, bins.filter(this.binAudience.overseer(c.userId, c.roles)));
   }
 
   /** Everyone connected (messages that carry no private data). */

@@ -1,6 +1,6 @@
 import type { Services } from '../services.js';
 import type { UserPrincipal } from '../auth/principal.js';
-import { oversees, parseBin, seesBin, type BinViewer, type Supervision } from '@worklane/core';
+import { binMembers, oversees, parseBin, seesBin, type BinViewer, type Supervision } from '@worklane/core';
 import { supervisionIn } from '../auth/supervision.js';
 import type { ConfigCache, ConfigSnapshot } from '../config/cache.js';
 import type { BinAudience } from '../stream/hub.js';
@@ -21,11 +21,14 @@ function binViewer(snap: ConfigSnapshot, id: string, roles: readonly string[]): 
 }
 
 /** Who hears of a workbin's changes on the stream: the people who may see it. */
-export const binAudience = (config: ConfigCache): BinAudience => (userId, roles) => {
-  const snap = config.snapshot;
-  const viewer = binViewer(snap, userId, roles);
-  return (bin) => seesBin(viewer, bin, snap);
-};
+export const binAudience = (config: ConfigCache): BinAudience => ({
+  members: (bin) => binMembers(bin, config.snapshot),
+  overseer: (userId, roles) => {
+    const snap = config.snapshot;
+    const viewer = binViewer(snap, userId, roles);
+    return (bin) => seesBin(viewer, bin, snap);
+  },
+});
 
 /**
  * The workbins a person may see: their queues' (pull), their teams', their own; supervisors also

@@ -80,7 +80,7 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
       await amy.req('PUT', '/api/v1/me/presence', { status: 'available' }); // a round offers `held` to Amy; its commit waits on the lock
       await blocked();
       const free = await capture('pr-b', 'goes through');
-      const offer = await bobs.next((m) => m.type === 'offer.created' && m.offer.taskId === free, 5000);
+      await bobs.next((m) => m.type === 'offer.created' && m.offer.taskId === free, 5000);
       expect(await offersOf(held)).toEqual([]); // Amy's round has not committed yet
       // Amy's capacity (1) is reserved by the round in flight: a second task for her waits.
       const second = await capture('pr-a', 'waits for Amy');
