@@ -134,9 +134,7 @@ export class StreamHub {
    */
   toSupervisors(message: object, sees?: (userId: string, roles: readonly Role[]) => boolean): void {
     const data = JSON.stringify(message);
-    for (const set of this.byUser.values())
-      for (const c of set)
-        if (c.socket.readyState === 1 && (c.roles.includes('supervisor') || c.roles.includes('admin')) && (!sees || sees(c.userId, c.roles))) c.socket.send(data);
+    for (const c of this.overseers) if (c.socket.readyState === 1 && (!sees || sees(c.userId, c.roles))) c.socket.send(data);
   }
 
   connectedUsers(): number {
