@@ -6,6 +6,7 @@ import { startWorklane, type ServerProcess } from '../lib/server.js';
 import { prepareDatabase, routedTask, routingConfig, type RoutingShape } from '../lib/setup.js';
 import { percentile, prng, sleep, waitFor } from '../lib/util.js';
 import { AUTH } from './capture.js';
+import { StreamHub, binAudience } from '@worklane/server';
 
 /** Polls until the count stops moving for `quietMs` (bounded by `maxMs`). */
 async function settle(read: () => Promise<number>, quietMs: number, maxMs: number): Promise<number> {
@@ -54,6 +55,40 @@ function pureRound(s: Sizes, rounds: number): number {
   return percentile(times, 99);
 }
 
+/**
+ * One flush of "workbins changed" with every agent and some supervisors connected, in this process:
+ * the server's hub and audience (core's rules) over a configuration of the same shape, sockets that
+ * only count. 1 queue in 10 is pulled from (its members hear of it); 15 bins change per flush.
+ */
+function fanOut(s: Sizes, flushes: number): { p50: number; max: number; sent: number } {
+  const rnd = prng(11);
+  const teams = new Map<string, Set<string>>(Array.from({ length: s.scaleSkills }, (_, k) => [`t${k}`, new Set<string>()]));
+  for (let i = 0; i < s.scaleAgents; i++) {
+    const n = 2 + Math.floor(rnd() * 4);
+    for (let k = 0; k < n; k++) teams.get(`t${(i + k * 37) % s.scaleSkills}`)!.add(`a${i}`);
+  }
+  const supervisors = Math.max(2, Math.round(s.scaleAgents / 500));
+  for (let j = 0; j < supervisors; j++) for (let k = 0; k < 10; k++) teams.get(`t${(j * 10 + k) % s.scaleSkills}`)!.add(`s${j}`);
+  const queues = new Map(Array.from({ length: s.scaleQueues }, (_, q) => {
+    const team = `t${q % s.scaleSkills}`;
+    return [`q${q}`, { id: `q${q}`, teams: new Set([team]), members: teams.get(team)!, distribution: q % 10 === 0 ? 'pull' : 'push' }];
+  }));
+  const hub = new StreamHub(binAudience({ snapshot: { teams, queues } } as never));
+  let sent = 0;
+  const socket = { readyState: 1, send: () => void sent++ } as never;
+  for (let i = 0; i < s.scaleAgents; i++) hub.add(socket, `a${i}`, ['agent']);
+  for (let j = 0; j < supervisors; j++) hub.add(socket, `s${j}`, ['supervisor']);
+  const bins = [...Array.from({ length: 12 }, (_, k) => `queue:q${(k * 3) % s.scaleQueues}`), 'team:t1', 'personal:a7', 'personal:a9'];
+  const times: number[] = [];
+  for (let f = 0; f < flushes; f++) {
+    sent = 0;
+    const t0 = performance.now();
+    hub.binsChanged(bins);
+    times.push(performance.now() - t0);
+  }
+  return { p50: percentile(times, 50), max: Math.max(...times), sent };
+}
+
 export const scale: Scenario = {
   name: 'scale',
   title: 'many open tasks and agents: memory, decision time, restart until ready',
@@ -69,6 +104,8 @@ export const scale: Scenario = {
     { key: 'decideP50', label: 'decision time end to end p50', unit: 'ms' },
     { key: 'pureP99', label: 'pure routing round (core decideOffers) p99', unit: 'ms' },
     { key: 'restart', label: 'restart until ready', unit: 's', target: { op: '<=', value: 20 } },
+    { key: 'fanoutP50', label: 'workbin notice, every agent connected: one flush of 15 bins, p50', unit: 'ms' },
+    { key: 'fanoutMax', label: 'the same, slowest of 20 flushes', unit: 'ms' },
     { key: 'queueRate', label: 'queueing the tasks through the bulk API', unit: 'tasks/s' },
   ],
   async run(ctx) {
@@ -128,7 +165,9 @@ export const scale: Scenario = {
       const rssRestarted = server.rssMiB();
       await server.stop();
       const pureP99 = pureRound(s, s.preset === 'smoke' ? 2 : 5);
-      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99, restart, queueRate };
+      const fan = fanOut(s, 20);
+      ctx.log(`workbin notice to ${s.scaleAgents} agents: p50 ${fan.p50.toFixed(2)} ms, max ${fan.max.toFixed(2)} ms, ${fan.sent} messages a flush`);
+      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99, restart, queueRate, fanoutP50: fan.p50, fanoutMax: fan.max };
       ctx.log(`decision times (ms, in probe order): ${lat.map((x) => x.toFixed(1)).join(" ")}`);
       ctx.log(`rss ${Math.round(rssLoaded)} / ${Math.round(rssRestarted)} MiB, decision p50 ${values.decideP50.toFixed(1)} p99 ${values.decideP99.toFixed(1)} ms (${lat.length} samples), pure round p99 ${pureP99.toFixed(1)} ms, restart ${restart.toFixed(1)} s`);
       return {

@@ -7,3 +7,5 @@ export { exportConfig } from './config/export.js';
 export { hashPassword, newApiKey, apiKeyPrefix, sha256 } from './auth/crypto.js';
 export { ROLES, SCOPES, type Role, type Scope, type RouteAuth } from './auth/principal.js';
 export type { DB } from './db/schema.js';
+export { StreamHub } from './stream/hub.js';
+export { binAudience } from './workbins/visibility.js';

@@ -94,8 +94,9 @@ export class StreamHub {
    * ids name queues, teams and people, and with push queues most agents see none of them, so
    * under load this is far fewer writes than telling everyone. Read from the bins' side: the cost
    * is the changed bins' members and the connected supervisors, not every person connected.
+   * Public for the bench; the server calls `binChanged`, which coalesces.
    */
-  private binsChanged(bins: string[]): void {
+  binsChanged(bins: string[]): void {
     const byMembership = new Map<string, { bin: string; agentsOnly: boolean }[]>();
     for (const bin of bins) {
       const { ids, agentsOnly } = this.binAudience.members(bin);

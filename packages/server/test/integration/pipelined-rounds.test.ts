@@ -51,6 +51,23 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
     throw new Error('no commit waited on the lock');
   };
 
+  /**
+   * Amy not ready and her queue empty; then a new task for her, its row locked by the side
+   * connection, and Amy available: a round offers it to her and its commit waits on the lock.
+   */
+  const heldUpOfferToAmy = async (title: string) => {
+    expect((await amy.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' })).status).toBe(200);
+    const before = (await crm.req('GET', '/api/v1/tasks?queue=pr-qa&state=queued')).json.items as { id: string }[];
+    for (const t of before) expect((await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' })).status).toBe(200);
+    await h.app.services.dispatcher.idle();
+    const id = await capture('pr-a', title);
+    await side.query('begin');
+    await side.query('select id from tasks where id = $1 for update', [id]);
+    await amy.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await blocked();
+    return id;
+  };
+
   beforeAll(async () => {
     h = await startHarness('postgres');
     crm = new Client(h.base, DEMO_KEY);
@@ -72,13 +89,9 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
   });
 
   it('a round whose commit is held up does not hold up the next: another agent gets their offer meanwhile', async () => {
-    const held = await capture('pr-a', 'held up');
     const bobs = await bob.stream();
-    await side.query('begin');
-    await side.query('select id from tasks where id = $1 for update', [held]);
     try {
-      await amy.req('PUT', '/api/v1/me/presence', { status: 'available' }); // a round offers `held` to Amy; its commit waits on the lock
-      await blocked();
+      const held = await heldUpOfferToAmy('held up');
       const free = await capture('pr-b', 'goes through');
       await bobs.next((m) => m.type === 'offer.created' && m.offer.taskId === free, 5000);
       expect(await offersOf(held)).toEqual([]); // Amy's round has not committed yet
@@ -98,18 +111,9 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
   });
 
   it('a round that loses its commit (the task changed meanwhile) gives the reserved capacity back', async () => {
-    // Amy is full with the offer from the test above: going not ready withdraws it; then it leaves.
-    expect((await amy.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' })).status).toBe(200);
-    const before = (await crm.req('GET', '/api/v1/tasks?queue=pr-qa&state=queued')).json.items as { id: string }[];
-    expect(before).toHaveLength(1);
-    for (const t of before) expect((await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' })).status).toBe(200);
-    await h.app.services.dispatcher.idle();
-    const changed = await capture('pr-a', 'changed meanwhile');
-    await side.query('begin');
-    await side.query('select id from tasks where id = $1 for update', [changed]);
+    // Amy is full with the offer from the test above: going not ready withdraws it, then it is canceled.
     try {
-      await amy.req('PUT', '/api/v1/me/presence', { status: 'available' });
-      await blocked();
+      const changed = await heldUpOfferToAmy('changed meanwhile');
       // Another writer changes the task first: the round's version check fails.
       await side.query('update tasks set version = version + 1, priority = priority + 1 where id = $1', [changed]);
       await side.query('commit');
@@ -133,15 +137,8 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
   });
 
   it('an agent who leaves while a round commits an offer to them gets it withdrawn, not left pending', async () => {
-    expect((await amy.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' })).status).toBe(200);
-    const before = (await crm.req('GET', '/api/v1/tasks?queue=pr-qa&state=queued')).json.items as { id: string }[];
-    for (const t of before) expect((await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' })).status).toBe(200);
-    const late = await capture('pr-a', 'offered as she leaves');
-    await side.query('begin');
-    await side.query('select id from tasks where id = $1 for update', [late]);
     try {
-      await amy.req('PUT', '/api/v1/me/presence', { status: 'available' });
-      await blocked();
+      const late = await heldUpOfferToAmy('offered as she leaves');
       const leaving = amy.req('PUT', '/api/v1/me/presence', { status: 'offline' }); // withdraws her offers: after the commit in flight
       await new Promise((res) => setTimeout(res, 200));
       await side.query('commit');
