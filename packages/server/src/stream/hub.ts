@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { BinMembers } from '@worklane/core';
+import { oversees, type BinMembers } from '@worklane/core';
 import type { Role } from '../auth/principal.js';
 
 /** Who may hear of a workbin's changes (core's rules over the configuration in memory). */
@@ -9,8 +9,6 @@ export interface BinAudience {
   /** Supervisors and admins: the bins they may see (core `seesBin`). */
   overseer(userId: string, roles: readonly Role[]): (bin: string) => boolean;
 }
-
-const overseeing = (roles: readonly Role[]) => roles.includes('supervisor') || roles.includes('admin');
 
 interface Client {
   socket: WebSocket;
@@ -74,7 +72,7 @@ export class StreamHub {
     let set = this.byUser.get(userId);
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(client);
-    if (overseeing(roles)) this.overseers.add(client);
+    if (oversees(roles)) this.overseers.add(client);
     return () => {
       set.delete(client);
       this.overseers.delete(client);
@@ -117,7 +115,7 @@ export class StreamHub {
     };
     for (const [id, entries] of byMembership)
       for (const c of this.byUser.get(id)!) {
-        if (overseeing(c.roles)) continue; // below, by the full rule
+        if (oversees(c.roles)) continue; // below, by the full rule
         send(c, entries.filter((e) => !e.agentsOnly || c.roles.includes('agent')).map((e) => e.bin));
       }
     for (const c of this.overseers) send(c, bins.filter(this.binAudience.overseer(c.userId, c.roles)));
@@ -145,5 +143,6 @@ export class StreamHub {
   closeAll(): void {
     for (const set of this.byUser.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
     this.byUser.clear();
+    this.overseers.clear();
   }
 }
