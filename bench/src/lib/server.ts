@@ -31,6 +31,34 @@ export function killServers(): void {
   children.clear();
 }
 
+/**
+ * A child process of the bench: node with the orphan guard preloaded, killed if the bench exits,
+ * stopped with SIGTERM (SIGKILL after `graceMs`).
+ */
+function spawnChild(nodeArgs: string[], env: NodeJS.ProcessEnv, graceMs: number) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', pathToFileURL(resolve(here, 'orphan-guard.mjs')).href, ...nodeArgs], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (!reaping) {
+    reaping = true;
+    process.once('exit', killServers);
+  }
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((res) => child.once('exit', (code) => ((exited = code), res())));
+  return {
+    child,
+    /** The exit code once it exited (null: killed by a signal), undefined while it runs. */
+    exited: () => exited,
+    async stop() {
+      if (exited !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
 export interface ServerProcess {
   pid: number;
   base: string;
@@ -63,7 +91,7 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
   delete env.NODE_OPTIONS; // vitest's loaders must not leak into the server
   if (opts.db.url) env.DATABASE_URL = opts.db.url;
   else env.WORKLANE_DATA_DIR = opts.db.dataDir;
-  const args: string[] = ['--import', pathToFileURL(resolve(here, 'orphan-guard.mjs')).href];
+  const args: string[] = [];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
@@ -71,13 +99,8 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
   // Extra V8/Node flags for the server only, for investigations (e.g. BENCH_SERVER_FLAGS=--trace-gc).
   if (process.env.BENCH_SERVER_FLAGS) args.push(...process.env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean));
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...args, CLI, 'start'], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  if (!reaping) {
-    reaping = true;
-    process.once('exit', killServers);
-  }
+  const proc = spawnChild([...args, CLI, 'start'], env, 15_000);
+  const { child } = proc;
   let output = '';
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-8000);
@@ -88,12 +111,10 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
     child.stderr!.pipe(process.stderr);
     child.stdout!.pipe(process.stderr);
   }
-  let exited: number | null | undefined;
-  const exit = new Promise<void>((res) => child.once('exit', (code) => ((exited = code), res())));
   const base = `http://127.0.0.1:${port}`;
   const until = Date.now() + (opts.readyTimeoutMs ?? 120_000);
   for (;;) {
-    if (exited !== undefined) throw new Error(`worklane start exited (${exited}) before it was ready:\n${output}`);
+    if (proc.exited() !== undefined) throw new Error(`worklane start exited (${proc.exited()}) before it was ready:\n${output}`);
     try {
       const r = await fetch(`${base}/readyz`);
       if (r.status === 200) break;
@@ -120,13 +141,7 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
         return Number.NaN;
       }
     },
-    async stop() {
-      if (exited !== undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exit;
-      clearTimeout(timer);
-    },
+    stop: proc.stop,
   };
 }
 
@@ -137,10 +152,8 @@ export async function startWorklane(opts: ServerOptions): Promise<ServerProcess>
 export async function startBare(mode: 'http' | 'insert', url?: string): Promise<{ base: string; stop(): Promise<void> }> {
   const env: NodeJS.ProcessEnv = { ...process.env, BARE_MODE: mode, DATABASE_URL: url ?? '' };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve(here, 'orphan-guard.mjs')).href, resolve(here, 'bare-server.mjs')], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const exit = new Promise<void>((res) => child.once('exit', () => res()));
+  const proc = spawnChild([resolve(here, 'bare-server.mjs')], env, 10_000);
+  const { child } = proc;
   let output = '';
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`bare server (${mode}) did not start:\n${output}`)), 20_000);
@@ -159,14 +172,5 @@ export async function startBare(mode: 'http' | 'insert', url?: string): Promise<
       rej(new Error(`bare server (${mode}) exited (${code}):\n${output}`));
     });
   });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exit;
-      clearTimeout(timer);
-    },
-  };
+  return { base: `http://127.0.0.1:${port}`, stop: proc.stop };
 }

@@ -1,6 +1,6 @@
 import type { Services } from '../services.js';
 import type { UserPrincipal } from '../auth/principal.js';
-import { binMembers, oversees, parseBin, seesBin, type BinViewer, type Supervision } from '@worklane/core';
+import { binMembers, oversees, parseBin, seesBin, type BinViewer } from '@worklane/core';
 import { supervisionIn } from '../auth/supervision.js';
 import type { ConfigCache, ConfigSnapshot } from '../config/cache.js';
 import type { BinAudience } from '../stream/hub.js';
@@ -14,10 +14,9 @@ export interface BinInfo {
   claimLimit: number | null;
 }
 
-/** The viewer for core's `seesBin`: what they supervise is worked out once, and only if asked. */
+/** The viewer for core's `seesBin`: what they supervise only if asked (kept per snapshot by supervisionIn). */
 function binViewer(snap: ConfigSnapshot, id: string, roles: readonly string[]): BinViewer {
-  let sup: Supervision | undefined;
-  return { id, roles, supervision: () => (sup ??= supervisionIn(snap, id, roles)) };
+  return { id, roles, supervision: () => supervisionIn(snap, id, roles) };
 }
 
 /** Who hears of a workbin's changes on the stream: the people who may see it. */
