@@ -6,7 +6,7 @@ import { startWorklane, type ServerProcess } from '../lib/server.js';
 import { prepareDatabase, routedTask, routingConfig, type RoutingShape } from '../lib/setup.js';
 import { percentile, prng, sleep, waitFor } from '../lib/util.js';
 import { AUTH } from './capture.js';
-import { StreamHub, binAudience } from '@worklane/server';
+import { StreamHub, binAudience, caseAudience } from '@worklane/server';
 
 /** Polls until the count stops moving for `quietMs` (bounded by `maxMs`). */
 async function settle(read: () => Promise<number>, quietMs: number, maxMs: number): Promise<number> {
@@ -55,12 +55,21 @@ function pureRound(s: Sizes, rounds: number): number {
   return percentile(times, 99);
 }
 
+interface FanOut {
+  p50: number;
+  max: number;
+  sent: number;
+}
+
 /**
- * One flush of "workbins changed" with every agent and some supervisors connected, in this process:
- * the server's hub and audience (core's rules) over a configuration of the same shape, sockets that
- * only count. 1 queue in 10 is pulled from (its members hear of it); 15 bins change per flush.
+ * One flush of "workbins changed", and one of "cases changed", with every agent and some
+ * supervisors connected, in this process: the server's hub and audiences (core's rules) over a
+ * configuration of the same shape, sockets that only count. 1 queue in 10 is pulled from (its
+ * members hear of its bin); 15 bins change per flush. 15 cases change per flush, each with a task
+ * in a queue (whose members may open it) held by an agent; the cases' facts come from memory here
+ * (the server reads them from the database: two reads by index per flush).
  */
-function fanOut(s: Sizes, flushes: number): { p50: number; max: number; sent: number } {
+async function fanOut(s: Sizes, flushes: number): Promise<{ bins: FanOut; cases: FanOut }> {
   const rnd = prng(11);
   const teams = new Map<string, Set<string>>(Array.from({ length: s.scaleSkills }, (_, k) => [`t${k}`, new Set<string>()]));
   for (let i = 0; i < s.scaleAgents; i++) {
@@ -73,20 +82,25 @@ function fanOut(s: Sizes, flushes: number): { p50: number; max: number; sent: nu
     const team = `t${q % s.scaleSkills}`;
     return [`q${q}`, { id: `q${q}`, teams: new Set([team]), members: teams.get(team)!, distribution: q % 10 === 0 ? 'pull' : 'push' }];
   }));
-  const hub = new StreamHub(binAudience({ snapshot: { teams, queues } } as never));
+  const config = { snapshot: { teams, queues } } as never;
+  const facts = new Map(Array.from({ length: 15 }, (_, k) => [`c${k}`, { createdBy: 'api-key:crm', tasks: [{ queueId: `q${(k * 7) % s.scaleQueues}`, assigneeId: `a${k * 13}`, targetAgentId: null, teamBin: null }] }]));
+  const hub = new StreamHub(binAudience(config), caseAudience(config, async (ids) => new Map(ids.map((id) => [id, facts.get(id)!]))));
   let sent = 0;
   const socket = { readyState: 1, send: () => void sent++ } as never;
   for (let i = 0; i < s.scaleAgents; i++) hub.add(socket, `a${i}`, ['agent']);
   for (let j = 0; j < supervisors; j++) hub.add(socket, `s${j}`, ['supervisor']);
   const bins = [...Array.from({ length: 12 }, (_, k) => `queue:q${(k * 3) % s.scaleQueues}`), 'team:t1', 'personal:a7', 'personal:a9'];
-  const times: number[] = [];
-  for (let f = 0; f < flushes; f++) {
-    sent = 0;
-    const t0 = performance.now();
-    hub.binsChanged(bins);
-    times.push(performance.now() - t0);
-  }
-  return { p50: percentile(times, 50), max: Math.max(...times), sent };
+  const time = async (flush: () => unknown): Promise<FanOut> => {
+    const times: number[] = [];
+    for (let f = 0; f < flushes; f++) {
+      sent = 0;
+      const t0 = performance.now();
+      await flush();
+      times.push(performance.now() - t0);
+    }
+    return { p50: percentile(times, 50), max: Math.max(...times), sent };
+  };
+  return { bins: await time(() => hub.binsChanged(bins)), cases: await time(() => hub.casesChanged([...facts.keys()])) };
 }
 
 export const scale: Scenario = {
@@ -106,6 +120,8 @@ export const scale: Scenario = {
     { key: 'restart', label: 'restart until ready', unit: 's', target: { op: '<=', value: 20 } },
     { key: 'fanoutP50', label: 'workbin notice, every agent connected: one flush of 15 bins, p50', unit: 'ms' },
     { key: 'fanoutMax', label: 'the same, slowest of 20 flushes', unit: 'ms' },
+    { key: 'caseFanoutP50', label: 'case notice, every agent connected: one flush of 15 cases, p50', unit: 'ms' },
+    { key: 'caseFanoutMax', label: 'the same, slowest of 20 flushes', unit: 'ms' },
     { key: 'queueRate', label: 'queueing the tasks through the bulk API', unit: 'tasks/s' },
   ],
   async run(ctx) {
@@ -165,9 +181,9 @@ export const scale: Scenario = {
       const rssRestarted = server.rssMiB();
       await server.stop();
       const pureP99 = pureRound(s, s.preset === 'smoke' ? 2 : 5);
-      const fan = fanOut(s, 20);
-      ctx.log(`workbin notice to ${s.scaleAgents} agents: p50 ${fan.p50.toFixed(2)} ms, max ${fan.max.toFixed(2)} ms, ${fan.sent} messages a flush`);
-      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99, restart, queueRate, fanoutP50: fan.p50, fanoutMax: fan.max };
+      const fan = await fanOut(s, 20);
+      for (const [what, f] of Object.entries(fan)) ctx.log(`${what} notice with ${s.scaleAgents} agents connected: p50 ${f.p50.toFixed(2)} ms, max ${f.max.toFixed(2)} ms, ${f.sent} messages a flush`);
+      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99, restart, queueRate, fanoutP50: fan.bins.p50, fanoutMax: fan.bins.max, caseFanoutP50: fan.cases.p50, caseFanoutMax: fan.cases.max };
       ctx.log(`decision times (ms, in probe order): ${lat.map((x) => x.toFixed(1)).join(" ")}`);
       ctx.log(`rss ${Math.round(rssLoaded)} / ${Math.round(rssRestarted)} MiB, decision p50 ${values.decideP50.toFixed(1)} p99 ${values.decideP99.toFixed(1)} ms (${lat.length} samples), pure round p99 ${pureP99.toFixed(1)} ms, restart ${restart.toFixed(1)} s`);
       return {

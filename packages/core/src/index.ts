@@ -18,3 +18,4 @@ export * from './calendar/index.js';
 export * from './reports/index.js';
 export * from './access/supervision.js';
 export * from './access/workbins.js';
+export * from './access/cases.js';

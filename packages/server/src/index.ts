@@ -9,3 +9,4 @@ export { ROLES, SCOPES, type Role, type Scope, type RouteAuth } from './auth/pri
 export type { DB } from './db/schema.js';
 export { StreamHub } from './stream/hub.js';
 export { binAudience } from './workbins/visibility.js';
+export { caseAudience } from './cases/audience.js';

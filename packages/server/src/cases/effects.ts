@@ -19,6 +19,6 @@ export function applyEffects(s: Services, e: Effects): void {
   s.clocks.rearm();
   s.webhooks.kick();
   s.notifications.kick();
-  // Ids only (no private data): open case views reload what they may see.
-  for (const id of new Set(e.caseIds)) s.hub.broadcast({ type: 'case.changed', caseId: id });
+  // Ids only, to the people who may open the case (coalesced): open case views and lists re-read.
+  for (const id of new Set(e.caseIds)) s.hub.caseChanged(id);
 }

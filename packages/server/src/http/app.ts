@@ -11,6 +11,7 @@ import { Dispatcher } from '../routing/dispatcher.js';
 import { StreamHub } from '../stream/hub.js';
 import { FreshStatistics } from '../db/statistics.js';
 import { binAudience } from '../workbins/visibility.js';
+import { caseAudience, caseFactsFrom } from '../cases/audience.js';
 import { createMetrics } from '../observability/metrics.js';
 import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
 import { installSecurityHeaders } from '../security/headers.js';
@@ -65,7 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   const config = new ConfigCache(opts.db);
   await config.reload();
-  const hub = new StreamHub(binAudience(config));
+  const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
   const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { oversees, type BinMembers } from '@worklane/core';
+import { oversees, seesCasesBeyondMembership, type BinMembers } from '@worklane/core';
 import type { Role } from '../auth/principal.js';
 
 /** Who may hear of a workbin's changes (core's rules over the configuration in memory). */
@@ -8,6 +8,19 @@ export interface BinAudience {
   members(bin: string): BinMembers;
   /** Supervisors and admins: the bins they may see (core `seesBin`). */
   overseer(userId: string, roles: readonly Role[]): (bin: string) => boolean;
+}
+
+/** Who may hear that a case changed (cases/audience.ts): read per coalesced notice from the database. */
+export interface CaseAudience {
+  load(caseIds: string[]): Promise<CaseHearers[]>;
+}
+
+export interface CaseHearers {
+  caseId: string;
+  /** Everyone but supervisors, admins and analysts: who sees it (core `caseMembers`). */
+  members: ReadonlySet<string>;
+  /** Supervisors, admins and analysts: core `seesCase`. */
+  sees(userId: string, roles: readonly Role[]): boolean;
 }
 
 interface Client {
@@ -25,7 +38,7 @@ const NOTICE_EVERY_MS = 200;
  * screen per 200 ms instead of one per change (each a socket write, and each a re-fetch on the
  * screen), and the screens are still never more than 200 ms behind.
  */
-class Notices<T> {
+export class Notices<T> {
   private last = 0;
   private timer: NodeJS.Timeout | undefined;
   private items = new Set<T>();
@@ -49,13 +62,26 @@ class Notices<T> {
 
 /** Fan-out of real-time messages to the browsers of the people allowed to see them. */
 export class StreamHub {
-  constructor(private readonly binAudience: BinAudience) {}
+  constructor(
+    private readonly binAudience: BinAudience,
+    private readonly caseAudience?: CaseAudience,
+    /** A case notice whose audience could not be read (the database went away): that notice is lost, screens catch up on the next. */
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
 
   private readonly byUser = new Map<string, Set<Client>>();
   /** The connected supervisors and admins (few): they are asked about every changed bin. */
   private readonly overseers = new Set<Client>();
   private readonly bins = new Notices<string>((bins) => this.binsChanged(bins));
+  /** Supervisors, admins and analysts: asked about every changed case (the rest hear by membership). */
+  private readonly caseReaders = new Set<Client>();
   private readonly stats = new Notices<true>(() => this.toSupervisors({ type: 'stats.changed' }));
+  private readonly cases = new Notices<string>((ids) => void this.casesChanged(ids).catch(this.onError));
+
+  /** Case `id` changed: the people who may open it re-read it (coalesced, ids only). */
+  caseChanged(id: string): void {
+    if (this.caseAudience && this.byUser.size) this.cases.add(id);
+  }
 
   /** Workbin `bin` gained or lost a task: open workbins re-read it (coalesced). */
   binChanged(bin: string): void {
@@ -73,9 +99,11 @@ export class StreamHub {
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(client);
     if (oversees(roles)) this.overseers.add(client);
+    if (seesCasesBeyondMembership(roles)) this.caseReaders.add(client);
     return () => {
       set.delete(client);
       this.overseers.delete(client);
+      this.caseReaders.delete(client);
       if (set.size === 0) this.byUser.delete(userId);
     };
   }
@@ -121,10 +149,25 @@ export class StreamHub {
     for (const c of this.overseers) send(c, bins.filter(this.binAudience.overseer(c.userId, c.roles)));
   }
 
-  /** Everyone connected (messages that carry no private data). */
-  broadcast(message: object): void {
-    const data = JSON.stringify(message);
-    for (const set of this.byUser.values()) for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);
+  /**
+   * "These cases changed", to each person only the cases they could open (none: no message): the
+   * cases' members, and of the supervisors, admins and analysts those whose rule lets them see it.
+   * Public for tests; the server calls `caseChanged`, which coalesces.
+   */
+  async casesChanged(ids: string[]): Promise<void> {
+    if (!this.caseAudience) return;
+    const hearers = await this.caseAudience.load(ids);
+    const mine = new Map<Client, string[]>();
+    const tell = (c: Client, id: string) => {
+      const list = mine.get(c);
+      if (list) list.push(id);
+      else mine.set(c, [id]);
+    };
+    for (const h of hearers) {
+      for (const userId of h.members) for (const c of this.byUser.get(userId) ?? []) if (!this.caseReaders.has(c)) tell(c, h.caseId);
+      for (const c of this.caseReaders) if (h.sees(c.userId, c.roles)) tell(c, h.caseId);
+    }
+    for (const [c, caseIds] of mine) if (c.socket.readyState === 1) c.socket.send(JSON.stringify({ type: 'case.changed', caseIds }));
   }
 
   /**
@@ -144,5 +187,6 @@ export class StreamHub {
     for (const set of this.byUser.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
     this.byUser.clear();
     this.overseers.clear();
+    this.caseReaders.clear();
   }
 }

@@ -202,6 +202,22 @@ describe.each(BACKENDS)('supervisor scope on $backend', ({ backend, skip }) => {
     expect((await otto.req('GET', `/api/v1/tasks/${night.id}`)).status).toBe(404);
   });
 
+  it.skipIf(skip)('"case changed" notices reach exactly the people who may open the case', async () => {
+    const nedC = await Client.login(h.base, 'ned@worklane.local', 'ned123');
+    const everyone = { admin, ann, sam, nina, otto, alice, ned: nedC };
+    const live = Object.fromEntries(await Promise.all(Object.entries(everyone).map(async ([k, c]) => [k, await c.stream()] as const)));
+    const may = Object.fromEntries(await Promise.all(Object.entries(everyone).map(async ([k, c]) => [k, (await c.req('GET', `/api/v1/cases/${caseId}`)).status === 200] as const)));
+    // Admin and analyst see all; Sam opened it and supervises the front office; Alice serves its
+    // queue; Nina and Ned are the night shift, Otto supervises nobody.
+    expect(may).toEqual({ admin: true, ann: true, sam: true, nina: false, otto: false, alice: true, ned: false });
+    const heard = (m: Json) => m.type === 'case.changed' && m.caseIds.includes(caseId);
+    for (const body of ['one', 'two']) expect((await sam.req('POST', `/api/v1/cases/${caseId}/comments`, { body })).status).toBe(201);
+    for (const [k, yes] of Object.entries(may)) if (yes) await live[k]!.next(heard);
+    await new Promise((r) => setTimeout(r, 400)); // past the coalescing window: every notice is out
+    for (const [k, yes] of Object.entries(may)) expect(live[k]!.messages.some(heard), k).toBe(yes);
+    for (const st of Object.values(live)) st.close();
+  });
+
   it.skipIf(skip)('"workbin changed" notices reach only the people who may see the bin', async () => {
     const nedC = await Client.login(h.base, 'ned@worklane.local', 'ned123');
     const [nedLive, ninaLive, aliceLive, samLive, ottoLive] = await Promise.all([nedC.stream(), nina.stream(), alice.stream(), sam.stream(), otto.stream()]);

@@ -214,8 +214,8 @@ export type StreamMessage =
   | { type: 'stats.changed' }
   | { type: 'workbin.changed'; bins: string[] }
   | ({ type: 'alert' } & LiveAlert)
-  /** A case changed (ids only): open case views re-fetch what they may see. */
-  | { type: 'case.changed'; caseId: string };
+  /** Cases this person may open changed (ids only, coalesced): open case views and lists re-fetch. */
+  | { type: 'case.changed'; caseIds: string[] };
 
 export type StreamMessageType = StreamMessage['type'];
 

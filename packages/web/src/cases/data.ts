@@ -62,11 +62,12 @@ export function useCustomerSearch(q: string) {
 /** Re-fetches a case's parts (and lists) when the stream says it changed. Mount where cases are on screen. */
 export function useCaseStreamSync() {
   const queryClient = useQueryClient();
-  useStreamMessage('case.changed', ({ caseId }) => {
-    // Views may have opened the case by its number: match the cached case's id too.
-    const numbers = new Set(queryClient.getQueriesData<Case>({ queryKey: ['case'] }).flatMap(([, d]) => (d && d.id === caseId ? [d.number] : [])));
+  useStreamMessage('case.changed', ({ caseIds }) => {
+    const ids = new Set(caseIds);
+    // Views may have opened the case by its number: match the cached cases' ids too.
+    const numbers = new Set(queryClient.getQueriesData<Case>({ queryKey: ['case'] }).flatMap(([, d]) => (d && ids.has(d.id) ? [d.number] : [])));
     void queryClient.invalidateQueries({
-      predicate: (q) => (CASE_PARTS as readonly unknown[]).includes(q.queryKey[0]) && (q.queryKey[1] === caseId || numbers.has(q.queryKey[1] as string)),
+      predicate: (q) => (CASE_PARTS as readonly unknown[]).includes(q.queryKey[0]) && (ids.has(q.queryKey[1] as string) || numbers.has(q.queryKey[1] as string)),
     });
     void queryClient.invalidateQueries({ queryKey: ['cases'] });
   });
