@@ -108,7 +108,7 @@ export const scale: Scenario = {
   title: 'many open tasks and agents: memory, decision time, restart until ready',
   needsPostgres: true,
   setup: (s) =>
-    `${s.scaleTasks.toLocaleString('en-US')} open (queued) tasks in ${s.scaleQueues} queues, ${s.scaleAgents.toLocaleString('en-US')} agents with 2–5 of ${s.scaleSkills} skills, capacity ${s.scaleCapacity}, auto-answer. ` +
+    `${s.scaleTasks.toLocaleString('en-US')} open (queued) tasks in ${s.scaleQueues} queues, ${s.scaleAgents.toLocaleString('en-US')} agents with 2–5 of ${s.scaleSkills} skills, capacity ${s.scaleCapacity}, auto-answer, every agent on its own WebSocket. ` +
     'Tasks are captured through the bulk API while agents are offline; then every agent goes available and gets work up to capacity. ' +
     `Decision time: ${s.scaleProbes} probe agents each complete one task; time from the complete's answer to the next assignment on the agent's stream (end to end: release, a routing round with every task waiting, commit, push). ` +
     'Memory: resident set of the server process (after load, and after restart). Restart: SIGTERM, new process, until /readyz answers.',
@@ -138,9 +138,12 @@ export const scale: Scenario = {
       crowd = new AgentCrowd(server.base, agents, 50);
       const probes = agents.slice(0, s.scaleProbes);
       const assignedTo = new Map<string, { id: string; at: number }[]>();
+      // Every agent on its own stream, as every agent's browser would be; the probes' are watched.
+      const probed = new Set(probes.map((p) => p.id));
       await crowd.connect((agent, m, at) => {
+        if (!probed.has(agent.id)) return;
         if (m.type === 'task.updated' && m.task.state === 'assigned' && m.task.assignee === agent.id) assignedTo.set(agent.id, [...(assignedTo.get(agent.id) ?? []), { id: m.task.id, at }]);
-      }, probes);
+      });
       await crowd.setPresence('available');
       // Settled = the assigned count stopped moving and no transaction of the server is open (a
       // routing round commits all its offers in one transaction, so the count alone jumps late).

@@ -167,7 +167,14 @@ export class StreamHub {
       for (const userId of h.members) for (const c of this.byUser.get(userId) ?? []) if (!this.caseReaders.has(c)) tell(c, h.caseId);
       for (const c of this.caseReaders) if (h.sees(c.userId, c.roles)) tell(c, h.caseId);
     }
-    for (const [c, caseIds] of mine) if (c.socket.readyState === 1) c.socket.send(JSON.stringify({ type: 'case.changed', caseIds }));
+    const encoded = new Map<string, string>(); // people told of the same cases share one encoding
+    for (const [c, caseIds] of mine) {
+      if (c.socket.readyState !== 1) continue;
+      const key = caseIds.join('\n');
+      let data = encoded.get(key);
+      if (data === undefined) encoded.set(key, (data = JSON.stringify({ type: 'case.changed', caseIds })));
+      c.socket.send(data);
+    }
   }
 
   /**
