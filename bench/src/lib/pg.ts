@@ -44,7 +44,13 @@ export async function freshPostgres(): Promise<BenchDatabase> {
   await admin((c) => c.query(`create database ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}) };
+  // BENCH_KEEP_DB=1 keeps it (renamed out of the interruption clean-up) for EXPLAIN afterwards; drop it by hand.
+  const keep = async () => {
+    const kept = name.replace('worklane_bench_', 'worklane_kept_');
+    await admin((c) => c.query(`alter database ${name} rename to ${kept}`));
+    process.stderr.write(`kept database ${kept} (BENCH_KEEP_DB); drop it with: psql -c 'drop database ${kept}'\n`);
+  };
+  return { url: url.toString(), drop: () => (process.env.BENCH_KEEP_DB === '1' ? keep() : admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {})) };
 }
 
 /** Drops every database this process created (after an interruption). */
