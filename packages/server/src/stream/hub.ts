@@ -155,7 +155,7 @@ export class StreamHub {
    * Public for tests; the server calls `caseChanged`, which coalesces.
    */
   async casesChanged(ids: string[]): Promise<void> {
-    if (!this.caseAudience) return;
+    if (!this.caseAudience || !this.byUser.size) return; // nobody to tell (or shut down): no reads
     const hearers = await this.caseAudience.load(ids);
     const mine = new Map<Client, string[]>();
     const tell = (c: Client, id: string) => {
