@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { retryDelay } from '../webhooks/options.js';
+import { PassLoop } from '../webhooks/pass-loop.js';
 import { Channels, type SendResult } from './channels.js';
 import { expandEvent } from './expand.js';
 import { nextAfterFailure, notificationOptionsFromEnv, type NotificationOptions } from './options.js';
@@ -26,11 +27,7 @@ export class NotificationWorker {
   readonly options: NotificationOptions;
   sources: CaseSources;
   private readonly channels: Channels;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
-  private passing: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PassLoop;
   /** Any enabled rule (or messages waiting)? Kicks are free no-ops until then. */
   private active = false;
   private readonly shutdown = new AbortController();
@@ -42,79 +39,43 @@ export class NotificationWorker {
     options: Partial<NotificationOptions> = {},
   ) {
     this.options = { ...notificationOptionsFromEnv(), ...options };
+    this.loop = new PassLoop(() => this.pass(), this.options.pollMs, (err) => this.log.error({ err }, 'notification pass failed; retrying at the next poll'));
     this.channels = new Channels(this.options);
     this.sources = defaultSources(this.options);
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    const stopping = this.loop.stop();
     this.shutdown.abort();
-    await this.passing;
+    await stopping;
     await Promise.allSettled([...this.inflight.values()]);
     this.channels.close();
   }
 
   /** Something committed that may have enqueued jobs. Cheap: at most one look per settle window. */
   kick(): void {
-    if (this.active) this.wake(KICK_SETTLE_MS);
+    if (this.active) this.loop.wake(KICK_SETTLE_MS);
   }
 
   /** Rules or messages changed here: look now. */
   changed(): void {
     this.active = true;
-    this.wake(0);
+    this.loop.wake(0);
   }
 
   /** Resolves once nothing is due now and nothing is in flight (tests). */
   async idle(): Promise<void> {
     for (;;) {
-      await this.run();
+      await this.loop.run();
       await Promise.allSettled([...this.inflight.values()]);
       const { nextDue } = await outlook(this.db);
-      if (!this.inflight.size && !this.passing && (!nextDue || nextDue.getTime() > Date.now())) return;
+      if (!this.inflight.size && !this.loop.busy && (!nextDue || nextDue.getTime() > Date.now())) return;
       await new Promise((r) => setTimeout(r, 10));
     }
-  }
-
-  private wake(delayMs: number): void {
-    if (this.stopped) return;
-    const at = Date.now() + Math.max(0, delayMs);
-    if (this.timer && this.timerAt <= at) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.run();
-    }, Math.max(0, delayMs));
-  }
-
-  private run(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.passing) {
-      this.again = true;
-      return this.passing;
-    }
-    this.passing = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again && !this.stopped);
-      } catch (err) {
-        if (!this.stopped) this.log.error({ err }, 'notification pass failed; retrying at the next poll');
-      } finally {
-        this.passing = undefined;
-        this.wake(this.options.pollMs);
-      }
-    })();
-    return this.passing;
   }
 
   private async pass(): Promise<void> {
@@ -122,18 +83,18 @@ export class NotificationWorker {
     const lease = new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS);
     const jobs = await claimJobs(this.db, now, this.options.batchSize, lease);
     for (const job of jobs) await this.expand(job);
-    if (jobs.length === this.options.batchSize) this.again = true;
+    if (jobs.length === this.options.batchSize) this.loop.more();
 
     const room = Math.min(this.options.batchSize, this.options.concurrency - this.inflight.size);
     if (room > 0) {
       const claimed = await claimMessages(this.db, now, room, lease);
       for (const m of claimed) this.launch(m);
-      if (claimed.length === room) this.again = true;
+      if (claimed.length === room) this.loop.more();
     }
-    if (this.again) return;
+    if (this.loop.wantsMore) return;
     const { nextDue, active } = await outlook(this.db);
     this.active = active || nextDue !== null;
-    if (nextDue) this.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
+    if (nextDue) this.loop.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
   }
 
   private async expand(job: ClaimedJob): Promise<void> {
@@ -147,7 +108,7 @@ export class NotificationWorker {
       const dead = rows.filter((r) => r.state === 'dead');
       if (dead.length) this.log.warn({ event: job.event_id, case: job.case_id, reasons: dead.map((r) => r.last_error) }, 'notifications that cannot be sent');
     } catch (err) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       const last = job.attempts + 1 >= JOB_ATTEMPTS;
       this.log.error({ err, job: job.id, event: job.event_id }, last ? 'notification job failed for good' : 'notification job failed; will retry');
       await failJob(this.db, job.id, (err as Error).message ?? String(err), last ? null : new Date(Date.now() + retryDelay(this.options, job.attempts + 1)));
@@ -162,7 +123,7 @@ export class NotificationWorker {
       .catch((err) => this.log.error({ err, notification: m.id }, 'could not record a notification attempt'))
       .finally(() => {
         this.inflight.delete(m.id);
-        this.wake(0);
+        this.loop.wake(0);
       });
     this.inflight.set(m.id, p);
   }

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import { afterFailure, webhookOptionsFromEnv, type WebhookOptions } from './options.js';
 import { webhookBody } from './payload.js';
+import { PassLoop } from './pass-loop.js';
 import { postSigned, type SendResult } from './send.js';
 import { buryOrphan, claimDue, loadBatch, outlook, recordAttempt, releaseLeases, type Claimed } from './store.js';
 
@@ -20,11 +21,7 @@ const LEASE_MARGIN_MS = 30_000;
  */
 export class WebhookWorker {
   readonly options: WebhookOptions;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
-  private passing: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PassLoop;
   /** Any enabled subscription? Kicks are free no-ops until there is one. */
   private active = false;
   private readonly shutdown = new AbortController();
@@ -39,64 +36,29 @@ export class WebhookWorker {
     options: Partial<WebhookOptions> = {},
   ) {
     this.options = { ...webhookOptionsFromEnv(), ...options };
+    this.loop = new PassLoop(() => this.pass(), this.options.pollMs, (err) => this.log.error({ err }, 'webhook delivery pass failed; retrying at the next poll'));
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    const stopping = this.loop.stop();
     this.shutdown.abort();
-    await this.passing;
+    await stopping;
     await Promise.allSettled([...this.inflight.values()]);
   }
 
   /** Something committed that may have enqueued deliveries. Cheap: at most one claim per settle window. */
   kick(): void {
-    if (this.active) this.wake(KICK_SETTLE_MS);
+    if (this.active) this.loop.wake(KICK_SETTLE_MS);
   }
 
   /** Subscriptions changed here: re-read whether any is enabled, and look for work. */
   subscriptionsChanged(): void {
     this.active = true;
-    this.wake(0);
-  }
-
-  private wake(delayMs: number): void {
-    if (this.stopped) return;
-    const at = Date.now() + Math.max(0, delayMs);
-    if (this.timer && this.timerAt <= at) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.run();
-    }, Math.max(0, delayMs));
-  }
-
-  private run(): Promise<void> {
-    if (this.passing) {
-      this.again = true;
-      return this.passing;
-    }
-    this.passing = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again && !this.stopped);
-      } catch (err) {
-        if (!this.stopped) this.log.error({ err }, 'webhook delivery pass failed; retrying at the next poll');
-      } finally {
-        this.passing = undefined;
-        this.wake(this.options.pollMs);
-      }
-    })();
-    return this.passing;
+    this.loop.wake(0);
   }
 
   private async pass(): Promise<void> {
@@ -106,13 +68,13 @@ export class WebhookWorker {
     const claimed = await claimDue(this.db, now, room, new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS), this.full());
     if (claimed.length) await this.launch(claimed);
     if (claimed.length === room) {
-      this.again = true; // there may be more due
+      this.loop.more(); // there may be more due
       return;
     }
     // What waits only for full subscriptions is looked at again when one of their requests finishes (it wakes us).
     const { nextDue, active } = await outlook(this.db, this.full());
     this.active = active;
-    if (nextDue) this.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
+    if (nextDue) this.loop.wake(Math.min(nextDue.getTime() - Date.now(), this.options.pollMs));
   }
 
   private get shareOfSlots(): number {
@@ -149,7 +111,7 @@ export class WebhookWorker {
           const left = (this.perSubscription.get(d.subscription_id) ?? 1) - 1;
           if (left > 0) this.perSubscription.set(d.subscription_id, left);
           else this.perSubscription.delete(d.subscription_id);
-          this.wake(0);
+          this.loop.wake(0);
         });
       this.inflight.set(d.id, p);
     }
