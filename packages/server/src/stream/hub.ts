@@ -38,7 +38,7 @@ const NOTICE_EVERY_MS = 200;
  * screen per 200 ms instead of one per change (each a socket write, and each a re-fetch on the
  * screen), and the screens are still never more than 200 ms behind.
  */
-export class Notices<T> {
+class Notices<T> {
   private last = 0;
   private timer: NodeJS.Timeout | undefined;
   private items = new Set<T>();
