@@ -1,4 +1,5 @@
-import { supervisesTask, type ScopedTask, type Supervision } from './supervision.js';
+import { supervisesTask, type ScopedTask } from './supervision.js';
+import type { BinViewer } from './workbins.js';
 
 /**
  * Who may see a case, in memory: the same rule as the server's SQL filter on case lists and reads
@@ -17,12 +18,8 @@ export interface CaseModel {
   queues: ReadonlyMap<string, { members: ReadonlySet<string> }>;
 }
 
-export interface CaseViewer {
-  id: string;
-  roles: readonly string[];
-  /** What the viewer supervises; asked only of supervisors (it costs a walk of the teams). */
-  supervision: () => Supervision;
-}
+/** Who is looking: the same as for workbins (what they supervise is asked only of supervisors). */
+export type CaseViewer = BinViewer;
 
 /** Admins and analysts see every case. */
 export const seesAllCases = (roles: readonly string[]) => roles.includes('admin') || roles.includes('analyst');

@@ -1,4 +1,4 @@
-import { SUPERVISE_ALL, supervisesTask, supervisionOf, type Supervision } from '@worklane/core';
+import { SUPERVISE_ALL, supervisesTask, supervisionOf, type BinViewer, type Supervision } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { Principal } from './principal.js';
 import type { TaskRow } from '../db/schema.js';
@@ -29,6 +29,11 @@ export function supervisionIn(snap: ConfigSnapshot, userId: string, roles: reado
   let scope = byPerson.get(key);
   if (!scope) byPerson.set(key, (scope = supervisionOf(userId, roles, { teams: snap.teams, queues: snap.queues.values() })));
   return scope;
+}
+
+/** A viewer for core's `seesBin` / `seesCase`: what they supervise only if asked (kept per snapshot above). */
+export function viewerIn(snap: ConfigSnapshot, id: string, roles: readonly string[]): BinViewer {
+  return { id, roles, supervision: () => supervisionIn(snap, id, roles) };
 }
 
 /** Who may hear of this task live (alerts on the stream): the supervisors whose scope it is in, and admins. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { caseMembers, seesCase, type CaseFacts, type ScopedTask } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
-import { supervisionIn } from '../auth/supervision.js';
+import { viewerIn } from '../auth/supervision.js';
 import type { CaseAudience } from '../stream/hub.js';
 
 export type CaseFactsSource = (ids: string[]) => Promise<Map<string, CaseFacts>>;
@@ -29,7 +29,7 @@ export const caseAudience = (config: ConfigCache, facts: CaseFactsSource): CaseA
     return [...known].map(([caseId, f]) => ({
       caseId,
       members: caseMembers(f, snap),
-      sees: (userId, roles) => seesCase({ id: userId, roles, supervision: () => supervisionIn(snap, userId, roles) }, f, snap),
+      sees: (userId, roles) => seesCase(viewerIn(snap, userId, roles), f, snap),
     }));
   },
 });

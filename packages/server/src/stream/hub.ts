@@ -60,6 +60,21 @@ class Notices<T> {
   }
 }
 
+/**
+ * Sends each client a message about its list of ids (none: nothing); people told of the same ids
+ * share one encoding, so a notice costs one JSON.stringify per distinct list, not per person.
+ */
+function sharingEncodings(message: (ids: string[]) => object): (c: Client, ids: string[]) => void {
+  const encoded = new Map<string, string>();
+  return (c, ids) => {
+    if (!ids.length || c.socket.readyState !== 1) return;
+    const key = ids.join('\n');
+    let data = encoded.get(key);
+    if (data === undefined) encoded.set(key, (data = JSON.stringify(message(ids))));
+    c.socket.send(data);
+  };
+}
+
 /** Fan-out of real-time messages to the browsers of the people allowed to see them. */
 export class StreamHub {
   constructor(
@@ -133,14 +148,7 @@ export class StreamHub {
         else byMembership.set(id, [{ bin, agentsOnly }]);
       }
     }
-    const encoded = new Map<string, string>(); // people who see the same bins share one encoding
-    const send = (c: Client, mine: string[]) => {
-      if (!mine.length || c.socket.readyState !== 1) return;
-      const key = mine.join('\n');
-      let data = encoded.get(key);
-      if (data === undefined) encoded.set(key, (data = JSON.stringify({ type: 'workbin.changed', bins: mine })));
-      c.socket.send(data);
-    };
+    const send = sharingEncodings((bins) => ({ type: 'workbin.changed', bins }));
     for (const [id, entries] of byMembership)
       for (const c of this.byUser.get(id)!) {
         if (oversees(c.roles)) continue; // below, by the full rule
@@ -167,14 +175,8 @@ export class StreamHub {
       for (const userId of h.members) for (const c of this.byUser.get(userId) ?? []) if (!this.caseReaders.has(c)) tell(c, h.caseId);
       for (const c of this.caseReaders) if (h.sees(c.userId, c.roles)) tell(c, h.caseId);
     }
-    const encoded = new Map<string, string>(); // people told of the same cases share one encoding
-    for (const [c, caseIds] of mine) {
-      if (c.socket.readyState !== 1) continue;
-      const key = caseIds.join('\n');
-      let data = encoded.get(key);
-      if (data === undefined) encoded.set(key, (data = JSON.stringify({ type: 'case.changed', caseIds })));
-      c.socket.send(data);
-    }
+    const send = sharingEncodings((caseIds) => ({ type: 'case.changed', caseIds }));
+    for (const [c, caseIds] of mine) send(c, caseIds);
   }
 
   /**

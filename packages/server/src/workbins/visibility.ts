@@ -1,8 +1,8 @@
 import type { Services } from '../services.js';
 import type { UserPrincipal } from '../auth/principal.js';
-import { binMembers, oversees, parseBin, seesBin, type BinViewer } from '@worklane/core';
-import { supervisionIn } from '../auth/supervision.js';
-import type { ConfigCache, ConfigSnapshot } from '../config/cache.js';
+import { binMembers, oversees, parseBin, seesBin } from '@worklane/core';
+import { viewerIn } from '../auth/supervision.js';
+import type { ConfigCache } from '../config/cache.js';
 import type { BinAudience } from '../stream/hub.js';
 
 export interface BinInfo {
@@ -14,17 +14,13 @@ export interface BinInfo {
   claimLimit: number | null;
 }
 
-/** The viewer for core's `seesBin`: what they supervise only if asked (kept per snapshot by supervisionIn). */
-function binViewer(snap: ConfigSnapshot, id: string, roles: readonly string[]): BinViewer {
-  return { id, roles, supervision: () => supervisionIn(snap, id, roles) };
-}
 
 /** Who hears of a workbin's changes on the stream: the people who may see it. */
 export const binAudience = (config: ConfigCache): BinAudience => ({
   members: (bin) => binMembers(bin, config.snapshot),
   overseer: (userId, roles) => {
     const snap = config.snapshot;
-    const viewer = binViewer(snap, userId, roles);
+    const viewer = viewerIn(snap, userId, roles);
     return (bin) => seesBin(viewer, bin, snap);
   },
 });
@@ -35,7 +31,7 @@ export const binAudience = (config: ConfigCache): BinAudience => ({
  */
 export async function visibleBins(s: Services, u: UserPrincipal): Promise<BinInfo[]> {
   const snap = s.config.snapshot;
-  const viewer = binViewer(snap, u.id, u.roles);
+  const viewer = viewerIn(snap, u.id, u.roles);
   const sees = (bin: string) => seesBin(viewer, bin, snap);
   const [teams, people] = await Promise.all([
     s.db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute(),
