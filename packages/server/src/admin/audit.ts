@@ -1,12 +1,48 @@
 import type { FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Services } from '../services.js';
+import type { DB } from '../db/schema.js';
 import { badRequest } from '../http/problems.js';
 import { ADMIN } from './auth.js';
 
 /** Event families the audit log shows: configuration, API keys, sign-ins, webhook subscriptions and retries, notification retries. */
 const FAMILIES = ['config', 'api-key', 'auth', 'webhook', 'notification'];
+
+/**
+ * The audit log's rows, as SQL: also the predicate of the partial index `events_audit` (migration
+ * 0010), which the planner uses only for this exact text. Among millions of task events the audit
+ * events are few, so without it the newest-first read walked the whole table backwards (0.6 s at a
+ * million events, seconds at ten). Changing the families needs a migration that rebuilds the index.
+ */
+export const AUDIT_EVENTS = `(${FAMILIES.map((f) => `type like '${f}.%'`).join(' or ')})`;
+
+export interface AuditFilter {
+  kind?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  before?: number;
+  limit: number;
+}
+
+/** Audit events newest first: one more than `limit`, to tell whether a next page exists. */
+export function auditQuery(db: Kysely<DB>, f: AuditFilter) {
+  let query = db
+    .selectFrom('events')
+    .select(['id', 'type', 'at', 'actor', 'data'])
+    .where(sql<boolean>`${sql.raw(AUDIT_EVENTS)}`)
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
+  const kind = f.kind;
+  if (kind) query = query.where((eb) => eb.or([eb('type', '=', kind), eb('type', 'like', `${kind}.%`), eb('type', 'like', `config.${kind}.%`)]));
+  if (f.actor) query = query.where('actor', '=', f.actor);
+  if (f.from) query = query.where('at', '>=', f.from);
+  if (f.to) query = query.where('at', '<', f.to);
+  if (f.before !== undefined) query = query.where('id', '<', f.before);
+  return query;
+}
 
 const Query = Type.Object(
   {
@@ -38,18 +74,7 @@ export async function auditRoutes(app: FastifyInstance, s: Services): Promise<vo
       const u = await s.db.selectFrom('users').select('id').where('email', '=', actor.toLowerCase()).executeTakeFirst();
       actor = `user:${u?.id ?? '-'}`;
     }
-    let query = s.db
-      .selectFrom('events')
-      .select(['id', 'type', 'at', 'actor', 'data'])
-      .where((eb) => eb.or(FAMILIES.map((f) => eb('type', 'like', `${f}.%`))))
-      .orderBy('id', 'desc')
-      .limit(limit + 1);
-    const kind = q.kind;
-    if (kind) query = query.where((eb) => eb.or([eb('type', '=', kind), eb('type', 'like', `${kind}.%`), eb('type', 'like', `config.${kind}.%`)]));
-    if (actor) query = query.where('actor', '=', actor);
-    if (q.from) query = query.where('at', '>=', new Date(q.from));
-    if (q.to) query = query.where('at', '<', new Date(q.to));
-    if (before !== undefined) query = query.where('id', '<', before);
+    const query = auditQuery(s.db, { kind: q.kind, actor, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, before, limit });
     const rows = await query.execute();
     const items = rows.slice(0, limit).map((e) => ({ id: String(e.id), type: e.type, at: new Date(e.at).toISOString(), actor: e.actor, data: e.data }));
     const last = rows.length > limit ? items[items.length - 1] : undefined;
