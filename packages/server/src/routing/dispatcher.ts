@@ -45,6 +45,28 @@ const RECOVER_MAX_MS = 30_000;
  */
 const MAX_COMMITS_IN_FLIGHT = 4;
 
+/** A committed offer to announce, or one that lost its commit (its capacity is given back). */
+type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true; mediaType: string };
+
+/** An offer decided for a task still being captured (see `Dispatcher.routeOnArrival`). */
+export interface ArrivalOffer extends OfferDecision {
+  offerId: string;
+  /** The queue answers for the agent: the task is assigned at once. */
+  auto: boolean;
+  expiresAt: Date;
+}
+
+export interface Arrival {
+  offers: ReadonlyMap<string, ArrivalOffer>;
+  settle(committed: ReadonlyMap<string, TaskRow> | null): void;
+}
+
+/** The offer row an arrival's capture wrote (the same columns a round writes). */
+const arrivalOfferRow = (o: ArrivalOffer, task: TaskRow): Selectable<OffersTable> => ({
+  id: o.offerId, task_id: task.id, agent_id: o.agentId, state: o.auto ? 'accepted' : 'pending', step: o.step, reason: o.reason,
+  created_at: task.created_at, expires_at: o.expiresAt, closed_at: o.auto ? task.created_at : null, decline_reason: null,
+});
+
 /** A waiting task as routing keeps it in memory. */
 export interface Waiting extends RoutingTask {
   createdAt: number;
@@ -354,23 +376,37 @@ export class Dispatcher {
     // Bounded pipeline: with too many commits in flight, wait for one (the database is the limit).
     while (this.commits.size >= MAX_COMMITS_IN_FLIGHT) await Promise.race(this.commits);
     const now = Date.now();
-    // A task that widened by now counts as changed even if its alarm has not rung yet (timers run
-    // late): the round then decides exactly as a full round would at this instant.
+    const decisions = this.decideNow(now);
+    if (decisions.length) this.reserveAndCommit(decisions, now);
+  }
+
+  /**
+   * The decisions of a round at `now` over what changed since the last one (plus `arriving`: tasks
+   * in line only while deciding). A task that widened by now counts as changed even if its alarm
+   * has not rung yet (timers run late): the round then decides exactly as a full round would.
+   */
+  private decideNow(now: number, arriving: readonly Waiting[] = []): OfferDecision[] {
     if (this.widen(now)) this.armSteps();
     const c = this.changed;
     this.changed = changeRecord(false);
-    const changed = c.everything ? undefined : { agents: c.agents, tasks: [...c.tasks].flatMap((id) => this.waiting.get(id) ?? []) };
-    if (changed && changed.agents.size === 0 && changed.tasks.length === 0) return;
-    let decisions;
+    const changed = c.everything ? undefined : { agents: c.agents, tasks: [...c.tasks].flatMap((id) => this.waiting.get(id) ?? []).concat(arriving) };
+    if (changed && changed.agents.size === 0 && changed.tasks.length === 0) return [];
     const t0 = performance.now();
+    for (const w of arriving) this.waiting.set(w);
     try {
-      decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.free], queues: this.routingQueues(), now, blending: this.blending, changed });
+      const decisions = decideOffersFromLines({ lines: this.waiting, agents: [...this.agents.free], queues: this.routingQueues(), now, blending: this.blending, changed });
+      if (decisions.length) this.metrics?.routingDecide.observe((performance.now() - t0) / 1000);
+      return decisions;
     } catch (err) {
       this.changed.everything = true;
       throw err;
+    } finally {
+      for (const w of arriving) this.waiting.delete(w.id);
     }
-    if (!decisions.length) return;
-    this.metrics?.routingDecide.observe((performance.now() - t0) / 1000);
+  }
+
+  /** Reserves what a round decided (tasks out of line, capacity held) and commits it in the background. */
+  private reserveAndCommit(decisions: OfferDecision[], now: number): void {
     const seen = new Map(decisions.map((d) => [d.taskId, this.waiting.get(d.taskId)!]));
     // Reserved until the commit says otherwise: the next round neither offers these tasks again nor
     // counts this capacity as free.
@@ -379,7 +415,11 @@ export class Dispatcher {
       this.agents.hold(d.agentId, seen.get(d.taskId)!.mediaType);
     }
     // The rebuild after a failed commit restores what was reserved.
-    const commit = this.commitOffers(decisions, now, seen).catch((err) => this.recoverLater(err, 'routing round'));
+    this.inFlight(this.commitOffers(decisions, now, seen).catch((err) => this.recoverLater(err, 'routing round')));
+  }
+
+  /** A commit that exclusive steps wait for (it must never reject). */
+  private inFlight(commit: Promise<void>): void {
     this.commits.add(commit);
     this.metrics?.routingCommitsInFlight.set(this.commits.size);
     void commit.finally(() => {
@@ -388,10 +428,64 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Routing for tasks being captured, before their commit: a round with them in line, run at once
+   * when no other holder-changing step is in turn. What it offers them is written in the capture's
+   * own statement (`offers`), so the offer reaches the agent with the capture's commit instead of
+   * a round and a commit later, and the task row is written once. Decisions for tasks already in
+   * line commit as a round's. `settle` must be called once the capture's statement is done: with
+   * the rows it committed (a task missing there lost its offer), or with null when it failed.
+   * Null when nothing was offered to the new tasks (they are tracked after the commit as usual).
+   */
+  routeOnArrival(rows: readonly TaskRow[], now: number): Arrival | null {
+    if (this.stopped || this.pending > 0 || this.commits.size >= MAX_COMMITS_IN_FLIGHT || this.agents.free.size === 0) return null;
+    const arriving = new Map(rows.filter((t) => t.state === 'queued').map((t) => [t.id, this.withRefusals(toWaiting(t))]));
+    if (!arriving.size) return null;
+    let decisions: OfferDecision[];
+    try {
+      decisions = this.decideNow(now, [...arriving.values()]);
+    } catch (err) {
+      this.log.error({ err }, 'routing on arrival failed; the tasks wait for the next round');
+      this.kick();
+      return null;
+    }
+    const others = decisions.filter((d) => !arriving.has(d.taskId));
+    if (others.length) this.reserveAndCommit(others, now);
+    const mine = decisions.filter((d) => arriving.has(d.taskId));
+    if (!mine.length) return null;
+    const queues = this.config.snapshot.queues;
+    const offers = new Map<string, ArrivalOffer>();
+    for (const d of mine) {
+      const w = arriving.get(d.taskId)!;
+      const q = queues.get(w.queueId)!;
+      this.agents.hold(d.agentId, w.mediaType);
+      offers.set(d.taskId, { ...d, offerId: newId(), auto: q.autoAnswer, expiresAt: new Date(now + q.offerTimeoutSeconds * 1000) });
+    }
+    let done!: () => void;
+    this.inFlight(new Promise<void>((resolve) => (done = resolve)));
+    const c0 = performance.now();
+    let settled = false;
+    return {
+      offers,
+      settle: (committed) => {
+        if (settled) return;
+        settled = true;
+        if (committed) this.metrics?.routingCommit.observe((performance.now() - c0) / 1000);
+        try {
+          this.announce([...offers.values()].map((o) => {
+            const task = committed?.get(o.taskId);
+            return task ? { d: o, task, offer: arrivalOfferRow(o, task), auto: o.auto } : { d: o, lost: true, mediaType: arriving.get(o.taskId)!.mediaType };
+          }));
+        } finally {
+          done();
+        }
+      },
+    };
+  }
+
   /** `seen`: the tasks as decided on; an offer commits only if the task is still at that version. */
   private async commitOffers(decisions: OfferDecision[], now: number, seen: ReadonlyMap<string, Waiting>): Promise<void> {
     const queues = this.config.snapshot.queues;
-    type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true };
     // Set-based: one UPDATE for every decided task (with its version check), one INSERT of offers,
     // one INSERT of events, whatever the number of decisions in the round.
     const plan = decisions.map((d) => {
@@ -442,31 +536,34 @@ export class Dispatcher {
         order by upd.v_n, x.n)
       select * from upd`.execute(this.db);
     this.metrics?.routingCommit.observe((performance.now() - c0) / 1000);
-    this.metrics?.routingOffers.inc({ outcome: 'committed' }, rows.length);
-    this.metrics?.routingOffers.inc({ outcome: 'lost' }, plan.length - rows.length);
     const won = new Map(rows.map((r) => [r.id, r]));
-    const outcomes = plan.map((p): Outcome => {
+    this.announce(plan.map((p): Outcome => {
       const r = won.get(p.d.taskId);
-      if (!r) return { d: p.d, lost: true };
+      const w = seen.get(p.d.taskId)!;
+      this.binChanged(binOf(w)); // it left the line when reserved
+      if (!r) return { d: p.d, lost: true, mediaType: w.mediaType };
       const task = taskOnly(r);
       const offer = {
         id: r.v_offer_id, task_id: task.id, agent_id: p.d.agentId, state: p.auto ? 'accepted' : 'pending', step: p.d.step, reason: p.d.reason,
         created_at: at, expires_at: new Date(r.v_expires_at), closed_at: p.auto ? at : null, decline_reason: null,
       };
       return { d: p.d, task, offer, auto: p.auto };
-    });
-    // Committed: now settle the reservations and announce.
+    }));
+  }
+
+  /** Committed offers: settle the reservations and tell the agents. */
+  private announce(outcomes: Outcome[]): void {
+    let committed = 0;
     for (const o of outcomes) {
-      const w = seen.get(o.d.taskId)!;
-      this.binChanged(binOf(w)); // it left the line when reserved
       if ('lost' in o) {
         // Changed meanwhile: whoever changed it has put the new version in line (or taken it out).
         // The agent did not get it: the reserved capacity is free again, and they may take something else.
-        this.agents.cancelHold(o.d.agentId, w.mediaType);
+        this.agents.cancelHold(o.d.agentId, o.mediaType);
         this.changed.agents.add(o.d.agentId);
         this.kick();
         continue;
       }
+      committed++;
       if (o.auto) {
         this.excluded.delete(o.d.taskId);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
@@ -475,6 +572,8 @@ export class Dispatcher {
         this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(o.offer, o.task) });
       }
     }
+    this.metrics?.routingOffers.inc({ outcome: 'committed' }, committed);
+    this.metrics?.routingOffers.inc({ outcome: 'lost' }, outcomes.length - committed);
     this.hub.statsChanged();
   }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
-import { captureMany, type CaptureInput, type CaptureResult } from './capture.js';
+import { captureMany, type ArrivalRouter, type CaptureInput, type CaptureResult } from './capture.js';
 import { overloaded, overloadOptionsFromEnv } from '../overload/shed.js';
 
 interface Pending {
@@ -26,6 +26,8 @@ export class CaptureBatcher {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: ConfigCache,
+    /** Routing asked before each batch commits, so offers go out with it (see captureMany). */
+    private readonly router?: ArrivalRouter,
     private readonly maxBatch = 500,
     /** Beyond this many waiting captures, new ones are refused at once (503 + Retry-After). */
     private readonly maxWaiting = overloadOptionsFromEnv().maxCaptureQueue,
@@ -51,7 +53,7 @@ export class CaptureBatcher {
     const batch = this.pending;
     this.pending = [];
     if (!batch.length) return;
-    captureMany(this.db, this.config, batch.map((p) => p.input), batch.map((p) => p.actor), { pointerPrefix: false }).then(
+    captureMany(this.db, this.config, batch.map((p) => p.input), batch.map((p) => p.actor), { pointerPrefix: false, router: this.router }).then(
       (results) => {
         for (const r of results) {
           const p = batch[r.index]!;

@@ -7,6 +7,12 @@ import { validateAgainst } from '../config/ajv.js';
 import { appendEvents } from '../events/append.js';
 import { Problem, badRequest, unprocessable } from '../http/problems.js';
 import { newId } from '../db/ids.js';
+import type { Arrival, ArrivalOffer } from '../routing/dispatcher.js';
+
+/** Routing asked before a capture commits (the dispatcher): offers written with the tasks. */
+export interface ArrivalRouter {
+  routeOnArrival(rows: readonly TaskRow[], now: number): Arrival | null;
+}
 
 export interface CaptureInput {
   worktype: string;
@@ -217,14 +223,16 @@ export type BulkItem = { index: number; status: 201 | 200; task: TaskRow } | { i
 /**
  * Captures up to 1,000 tasks in one transaction: one multi-row insert, one events insert. Bad items
  * get their own problem (pointers under `/tasks/{i}`) and do not stop the others; duplicates by
- * (source, externalId) answer with the existing task.
+ * (source, externalId) answer with the existing task. With a `router`, routing decides before the
+ * commit, and tasks it offers are written offered (or assigned) with their offers: the agents hear
+ * of them with the commit, not a round and a commit later.
  */
 export async function captureMany(
   db: Kysely<DB>,
   config: ConfigCache,
   inputs: CaptureInput[],
   actor: string | null | (string | null)[],
-  opts: { pointerPrefix?: boolean } = {},
+  opts: { pointerPrefix?: boolean; router?: ArrivalRouter } = {},
 ): Promise<BulkItem[]> {
   const actorAt = (i: number) => (Array.isArray(actor) ? (actor[i] ?? null) : actor);
   const now = new Date();
@@ -240,7 +248,16 @@ export async function captureMany(
     }
   });
   if (rows.length) {
-    const inserted = await insertTasks(db, rows.map((r) => ({ row: r.row, actor: actorAt(r.index) })), now);
+    const arrival = opts.router?.routeOnArrival(rows.map((r) => ({ ...r.row, created_at: now })), now.getTime()) ?? null;
+    if (arrival) for (const r of rows) r.row = offered(r.row, arrival.offers.get(r.row.id));
+    let inserted: Set<string>;
+    try {
+      inserted = await insertTasks(db, rows.map((r) => ({ row: r.row, actor: actorAt(r.index), offer: arrival?.offers.get(r.row.id) })), now);
+    } catch (err) {
+      arrival?.settle(null);
+      throw err;
+    }
+    arrival?.settle(new Map(rows.filter((r) => inserted.has(r.row.id)).map((r) => [r.row.id, { ...r.row, created_at: now }])));
     for (const { index, row } of rows) {
       if (inserted.has(row.id)) results[index] = { index, status: 201, task: { ...row, created_at: now } };
       else {
@@ -254,6 +271,12 @@ export async function captureMany(
   return results as BulkItem[];
 }
 
+/** The task as routing on arrival left it: offered (or assigned, where the queue answers) at once. */
+function offered(row: NewTaskRow, o: ArrivalOffer | undefined): NewTaskRow {
+  // Version 1: queued (0) and offered in the one statement, as a round would have left it.
+  return o ? { ...row, state: o.auto ? 'assigned' : 'offered', assignee_id: o.auto ? o.agentId : null, version: 1 } : row;
+}
+
 /** Task columns in insert order (every column: the rows carry all of them, created_at included). */
 const TASK_COLUMNS = [
   'id', 'worktype', 'source', 'external_id', 'title', 'description', 'attributes', 'priority', 'due_at', 'expires_at', 'skills', 'language',
@@ -265,17 +288,33 @@ const TASK_COLUMNS = [
 /**
  * Inserts new tasks and their created/queued events as one statement: the rows travel as one JSON
  * parameter (`jsonb_populate_recordset` types every column), duplicates by a unique index are
- * skipped (`on conflict do nothing`), and only inserted tasks get events. One round trip and one
- * commit for the whole batch; nothing comes back but the ids that were inserted, since the rows
- * are already known here.
+ * skipped (`on conflict do nothing`), and only inserted tasks get events. Tasks routed on arrival
+ * come with their offer: its row and its offered (and assigned) events are written in the same
+ * statement, for inserted tasks only. One round trip and one commit for the whole batch; nothing
+ * comes back but the ids that were inserted, since the rows are already known here.
  */
-async function insertTasks(db: Kysely<DB>, items: { row: NewTaskRow; actor: string | null }[], now: Date): Promise<Set<string>> {
+async function insertTasks(db: Kysely<DB>, items: { row: NewTaskRow; actor: string | null; offer?: ArrivalOffer | undefined }[], now: Date): Promise<Set<string>> {
   const cols = sql.join(TASK_COLUMNS.map((c) => sql.ref(c)));
   const rows = items.map(({ row }) => ({ ...row, created_at: now }));
-  const events = items.flatMap(({ row, actor }) => [
-    { type: 'task.created', actor, task_id: row.id, data: { worktype: row.worktype, source: row.source, externalId: row.external_id, priority: row.priority } },
-    { type: 'task.queued', actor, task_id: row.id, data: { queue: row.queue_id, classification: row.classification } },
+  const events = items.flatMap(({ row, actor, offer: o }) => [
+    { type: 'task.created', actor, task_id: row.id, user_id: null, data: { worktype: row.worktype, source: row.source, externalId: row.external_id, priority: row.priority } },
+    { type: 'task.queued', actor, task_id: row.id, user_id: null, data: { queue: row.queue_id, classification: row.classification } },
+    // Routed on arrival: the events a round's commit would have written.
+    ...(o ? [{ type: 'task.offered', actor: null, task_id: row.id, user_id: o.agentId, data: { offerId: o.offerId, agent: o.agentId, step: o.step, reason: o.reason, expiresAt: o.expiresAt.toISOString() } }] : []),
+    ...(o?.auto ? [{ type: 'task.assigned', actor: null, task_id: row.id, user_id: o.agentId, data: { offerId: o.offerId, agent: o.agentId, autoAnswer: true } }] : []),
   ]);
+  const offers = items.flatMap(({ offer: o }) => (o ? [{
+    id: o.offerId, task_id: o.taskId, agent_id: o.agentId, state: o.auto ? 'accepted' : 'pending', step: o.step, reason: o.reason,
+    expires_at: o.expiresAt.toISOString(), closed_at: o.auto ? now.toISOString() : null, created_at: now.toISOString(),
+  }] : []));
+  // Only with offers: the statement without them stays the one prepared for plain captures.
+  const offerInsert = offers.length
+    ? sql`, off as (
+      insert into offers (id, task_id, agent_id, state, step, reason, expires_at, closed_at, created_at)
+      select o.id, o.task_id, o.agent_id, o.state, o.step, o.reason, o.expires_at, o.closed_at, o.created_at
+      from jsonb_to_recordset(${JSON.stringify(offers)}::jsonb) as o(id text, task_id text, agent_id text, state text, step text, reason text, expires_at timestamptz, closed_at timestamptz, created_at timestamptz)
+      where o.task_id in (select id from ins))`
+    : sql``;
   const { rows: got } = await sql<{ id: string }>`${sql.raw(PREPARE)}
     with ins as (
       insert into tasks (${cols})
@@ -283,11 +322,11 @@ async function insertTasks(db: Kysely<DB>, items: { row: NewTaskRow; actor: stri
       on conflict do nothing
       returning id),
     ev as (
-      insert into events (type, actor, task_id, data)
-      select e.type, e.actor, e.task_id, e.data
-      from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (type text, actor text, task_id text, data jsonb)) with ordinality as e(type, actor, task_id, data, n)
+      insert into events (type, actor, task_id, user_id, data)
+      select e.type, e.actor, e.task_id, e.user_id, e.data
+      from rows from (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as (type text, actor text, task_id text, user_id text, data jsonb)) with ordinality as e(type, actor, task_id, user_id, data, n)
       where e.task_id in (select id from ins)
-      order by e.n)
+      order by e.n)${offerInsert}
     select id from ins`.execute(db);
   return new Set(got.map((r) => r.id));
 }

@@ -72,7 +72,7 @@ function idempotency(request: FastifyRequest): { principal: string; key: string 
 
 export async function taskRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const batcher = new CaptureBatcher(s.db, s.config);
+  const batcher = new CaptureBatcher(s.db, s.config, s.dispatcher);
 
   r.post('/api/v1/tasks', {
     config: { auth: { roles: ['supervisor', 'agent'], scopes: ['tasks:write'] } },
@@ -96,7 +96,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
       body: Type.Object({ tasks: Type.Array(CaptureBody, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
-    const results = await captureMany(s.db, s.config, request.body.tasks, actorOf(request.principal));
+    const results = await captureMany(s.db, s.config, request.body.tasks, actorOf(request.principal), { router: s.dispatcher });
     const minimal = prefersMinimal(request, reply);
     let created = 0;
     const items = results.map((r) => {
