@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, startHarness, applyConfig, type Harness } from './harness.js';
 
 // Routing on arrival: a capture that finds an eligible agent free writes the task, its offer and
 // their events in one transaction, and the offer goes out with the capture's commit.
@@ -53,9 +53,7 @@ describe.each(BACKENDS)('routing on arrival on $backend', ({ backend, skip }) =>
     if (skip) return;
     h = await startHarness(backend);
     crm = new Client(h.base, DEMO_KEY);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    await applyConfig(h, CONFIG);
     amy = await Client.login(h.base, 'ar-amy@test.local', 'secret1');
     amyId = (await amy.req('GET', '/api/v1/me')).json.user.id;
     await amy.req('PUT', '/api/v1/me/presence', { status: 'available' });

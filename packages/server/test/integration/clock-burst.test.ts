@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { BACKENDS, Client, startHarness, type Harness } from './harness.js';
+import { BACKENDS, startHarness, applyConfig, type Harness } from './harness.js';
 import { ClockService } from '../../src/clocks/service.js';
 import { FIRE_BATCH } from '../../src/clocks/fire.js';
 
@@ -95,9 +95,7 @@ describe.each(BACKENDS)('many clocks due at once on $backend', ({ backend, skip 
   beforeAll(async () => {
     if (skip) return;
     h = await startHarness(backend);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    await applyConfig(h, CONFIG);
   });
   afterAll(async () => {
     await h?.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Client, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, startHarness, applyConfig, type Harness } from './harness.js';
 
 const MIN = 60_000;
 const CONFIG = {
@@ -59,9 +59,7 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
   beforeAll(async () => {
     if (skip) return;
     h = await startHarness(backend);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    await applyConfig(h, CONFIG);
     sam = await Client.login(h.base, 'sam@worklane.local', 'sam123');
     ann = await Client.login(h.base, 'clk-ann@test.local', 'secret1');
     clocks().setNow(() => t);

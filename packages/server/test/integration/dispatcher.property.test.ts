@@ -12,7 +12,7 @@ import {
 } from '@worklane/core';
 import type { TaskRow } from '../../src/db/schema.js';
 import { toWaiting, type Dispatcher } from '../../src/routing/dispatcher.js';
-import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, startHarness, applyConfig, type Harness } from './harness.js';
 
 /*
  * Property-based tests of the real dispatcher: random sequences of API calls and timer entry points
@@ -715,9 +715,7 @@ describe.each(BACKENDS.filter((b) => !process.env.PP_BACKEND || b.backend === pr
   beforeAll(async () => {
     if (skip) return;
     const h = await startHarness(backend);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    await applyConfig(h, CONFIG);
     const d = h.app.services.dispatcher;
     await d.idle();
     const agents: Agent[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessTime, type Calendar } from '@worklane/core';
-import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, startHarness, applyConfig, type Harness } from './harness.js';
 
 // Exception rules, priority aging, after-work and media blending, each on a queue of its own.
 // One open hour a day: a due time counted in open time lands far from the same offset in calendar time.
@@ -61,9 +61,7 @@ describe.each(BACKENDS)('routing engine on $backend', ({ backend, skip }) => {
     if (skip) return;
     h = await startHarness(backend);
     crm = new Client(h.base, DEMO_KEY);
-    admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    admin = await applyConfig(h, CONFIG);
     sam = await Client.login(h.base, 'en-sue@test.local', 'secret1');
     amy = await Client.login(h.base, 'en-amy@test.local', 'secret1');
     amyId = (await amy.req('GET', '/api/v1/me')).json.user.id;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, startHarness, applyConfig, type Harness } from './harness.js';
 
 // Captures, accepts and completions that arrive in the same tick are written by one statement each: prove
 // that every caller still gets its own answer, after the commit, with exactly one event per change.
@@ -37,9 +37,7 @@ describe.each(BACKENDS)('group commit on $backend', ({ backend, skip }) => {
     if (skip) return;
     h = await startHarness(backend);
     crm = new Client(h.base, DEMO_KEY);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    await applyConfig(h, CONFIG);
     amy = await Client.login(h.base, 'gc-amy@test.local', 'secret1');
     sue = await Client.login(h.base, 'gc-sue@test.local', 'secret1');
   });

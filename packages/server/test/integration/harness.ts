@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type Store, type StoreOptions } from '../../src/index.js';
@@ -203,4 +204,12 @@ export async function counts(store: Store) {
   const one = async (t: 'tasks' | 'events' | 'offers' | 'api_keys' | 'sessions') =>
     Number((await store.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   return { tasks: await one('tasks'), events: await one('events'), offers: await one('offers'), apiKeys: await one('api_keys') };
+}
+
+/** Signs the demo admin in and applies `config` as a configuration import (asserted accepted): the admin's client. */
+export async function applyConfig(h: Harness, config: object): Promise<Client> {
+  const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+  const imported = await admin.req('POST', '/api/v1/config/import?apply=true', config);
+  expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+  return admin;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Client, DEMO_KEY, counts, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, counts, startHarness, applyConfig, type Harness } from './harness.js';
 
 // A configuration of its own, so the demo's settings (after-work, exception rules...) do not interfere.
 const CONFIG = {
@@ -73,9 +73,7 @@ describe.each(BACKENDS)('task lifecycle on $backend', ({ backend, skip }) => {
     if (skip) return;
     h = await startHarness(backend);
     crm = new Client(h.base, DEMO_KEY);
-    const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    const admin = await applyConfig(h, CONFIG);
     // Supervisors act on their teams' work only, and lc-park is nobody's queue: the admin acts here.
     sam = admin;
     ann = await Client.login(h.base, 'lc-ann@test.local', 'secret1');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../../src/events/append.js';
 import { json } from '../../src/db/schema.js';
 import { serverSecret, verifyToken } from '../../src/portal/token.js';
-import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, startHarness, applyConfig, type Harness } from './harness.js';
 
 /** A real SMTP server on loopback that parses what arrives; `bounce…` addresses are refused (550), and it can be made to fail for a while (451). */
 class Mailbox {
@@ -182,10 +182,8 @@ describe.each(BACKENDS)('notifications on $backend', ({ backend, skip }) => {
     const env = { ...ENV, WORKLANE_SMTP_URL: `smtp://127.0.0.1:${mail.port}`, WORKLANE_SMS_URL: `${prov.base}/sms`, WORKLANE_PUSH_URL: `${prov.base}/push` };
     for (const [k, v] of Object.entries(env)) [saved[k], process.env[k]] = [process.env[k], v];
     h = await startHarness(backend);
-    admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    admin = await applyConfig(h, CONFIG);
     sam = await Client.login(h.base, 'sam@worklane.local', 'sam123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
   });
   afterAll(async () => {
     await h?.close();

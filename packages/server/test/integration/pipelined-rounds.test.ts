@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, Client, DEMO_KEY, TEST_DATABASE_URL, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, TEST_DATABASE_URL, startHarness, applyConfig, type Harness } from './harness.js';
 
 // Routing rounds are pipelined: a round reserves what it decided and commits in the background, so
 // the next round does not wait for it. PostgreSQL only: it takes a second connection holding a row
@@ -71,9 +71,7 @@ describe.skipIf(postgres.skip)('pipelined routing rounds on postgres', () => {
   beforeAll(async () => {
     h = await startHarness('postgres');
     crm = new Client(h.base, DEMO_KEY);
-    admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
-    const imported = await admin.req('POST', '/api/v1/config/import?apply=true', CONFIG);
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    admin = await applyConfig(h, CONFIG);
     amy = await Client.login(h.base, 'pr-amy@test.local', 'secret1');
     bob = await Client.login(h.base, 'pr-bob@test.local', 'secret1');
     await bob.req('PUT', '/api/v1/me/presence', { status: 'available' });
