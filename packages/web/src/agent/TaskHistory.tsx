@@ -1,6 +1,6 @@
-import { Alert, Code, Group, Paper, Skeleton, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Paper, Skeleton, Text, Timeline, Title } from '@mantine/core';
 import { errorMessage } from '../api/client';
-import { formatTime } from '../lib/time';
+import { EventItem } from '../lib/EventItem';
 import { hasRole, useUser } from '../auth/session';
 import { useAgentDirectory, useQueues } from '../tasks/actions';
 import { useTaskEvents, useWrapUpCodes } from './data';
@@ -41,27 +41,7 @@ export function TaskHistory({ taskId }: { taskId: string }) {
             const summary = eventSummary(e.data, names);
             const actor = actorText(e.actor, names);
             return (
-              <Timeline.Item
-                key={e.id}
-                title={
-                  <Group gap={6} component="span">
-                    <span>{EVENT_LABEL[e.type] ?? e.type}</span>
-                    <Code fz={10} c="dimmed">
-                      {e.type}
-                    </Code>
-                  </Group>
-                }
-              >
-                <Text size="xs" c="dimmed">
-                  {formatTime(e.at)}
-                  {actor ? ` · ${actor}` : ''}
-                </Text>
-                {summary && (
-                  <Text size="xs" style={{ wordBreak: 'break-word' }}>
-                    {summary}
-                  </Text>
-                )}
-              </Timeline.Item>
+              <EventItem key={e.id} label={EVENT_LABEL[e.type] ?? e.type} type={e.type} at={e.at} actor={actor} line={summary} />
             );
           })}
         </Timeline>

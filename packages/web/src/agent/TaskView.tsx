@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Badge, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import { ApiError, errorMessage } from '../api/client';
+import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Task } from '../api/types';
 import { displayValue, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
 import { formatDateTime } from '../lib/time';
@@ -12,6 +11,7 @@ import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
 import { hasRole, useUser } from '../auth/session';
 import { CaseSummary } from '../cases/CaseSummary';
+import { DetailLoading, LoadError } from '../lib/LoadStates';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -27,30 +27,8 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => void }) {
   const task = useTask(taskId);
 
-  if (task.isPending) {
-    return (
-      <Paper withBorder p="md" aria-label="Loading task">
-        <Skeleton h={28} w="60%" mb="md" />
-        <Skeleton h={80} mb="md" />
-        <Skeleton h={120} />
-      </Paper>
-    );
-  }
-  if (task.isError) {
-    const notFound = task.error instanceof ApiError && task.error.status === 404;
-    return (
-      <Alert color={notFound ? 'gray' : 'red'} title={notFound ? 'Task not found' : 'Could not load the task'}>
-        <Text size="sm">
-          {notFound ? 'It may have been removed or you can no longer see it.' : errorMessage(task.error)}
-        </Text>
-        {!notFound && (
-          <Button size="xs" variant="light" color="red" mt="xs" onClick={() => void task.refetch()}>
-            Retry
-          </Button>
-        )}
-      </Alert>
-    );
-  }
+  if (task.isPending) return <DetailLoading label="Loading task" last={120} />;
+  if (task.isError) return <LoadError error={task.error} what="task" gone="It may have been removed or you can no longer see it." onRetry={() => void task.refetch()} />;
   return <TaskDetails task={task.data} onDone={onDone} />;
 }
 

@@ -1,16 +1,17 @@
 import { useState, type ReactNode } from 'react';
-import { Alert, Anchor, Badge, Button, Checkbox, Code, FileInput, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
-import { IconPaperclip } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
 import type { Case, CaseEvent, FormField } from '../api/types';
 import { hasRole, useUser } from '../auth/session';
 import { TASK_STATE_COLOR, TASK_STATE_LABEL, displayValue } from '../lib/format';
-import { formatDateTime, formatTime } from '../lib/time';
+import { formatDateTime } from '../lib/time';
 import { usePeople, useQueues } from '../tasks/actions';
-import { formatBytes } from '../forms/values';
 import { useAddAttachments, useAddComment, useCase, useCaseComments, useCaseSla, useCaseStreamSync, useCaseTimeline, useCaseTypes } from './data';
 import { CaseActions } from './CaseActions';
+import { FileList, UploadForm } from './Files';
+import { ActionError, DetailLoading, LoadError } from '../lib/LoadStates';
+import { EventItem } from '../lib/EventItem';
 import { ClockBar } from './ClockBar';
 import { CASE_EVENT_LABEL, policyText, statusColor, statusLabel } from './format';
 
@@ -47,28 +48,8 @@ export type TaskLink = (taskId: string) => string | null;
 export function CaseView({ caseId, taskLink }: { caseId: string; taskLink?: TaskLink }) {
   const kase = useCase(caseId);
   useCaseStreamSync();
-  if (kase.isPending) {
-    return (
-      <Paper withBorder p="md" aria-label="Loading case">
-        <Skeleton h={28} w="60%" mb="md" />
-        <Skeleton h={80} mb="md" />
-        <Skeleton h={160} />
-      </Paper>
-    );
-  }
-  if (kase.isError) {
-    const notFound = kase.error instanceof ApiError && kase.error.status === 404;
-    return (
-      <Alert color={notFound ? 'gray' : 'red'} title={notFound ? 'Case not found' : 'Could not load the case'}>
-        <Text size="sm">{notFound ? 'It does not exist, or you cannot see it.' : errorMessage(kase.error)}</Text>
-        {!notFound && (
-          <Button size="xs" variant="light" color="red" mt="xs" onClick={() => void kase.refetch()}>
-            Retry
-          </Button>
-        )}
-      </Alert>
-    );
-  }
+  if (kase.isPending) return <DetailLoading label="Loading case" last={160} />;
+  if (kase.isError) return <LoadError error={kase.error} what="case" gone="It does not exist, or you cannot see it." onRetry={() => void kase.refetch()} />;
   return <CaseDetails kase={kase.data} taskLink={taskLink} />;
 }
 
@@ -273,53 +254,14 @@ function CaseTasks({ kase, stepName, taskLink }: { kase: Case; stepName: (id: st
 }
 
 function Attachments({ kase }: { kase: Case }) {
-  const [files, setFiles] = useState<File[]>([]);
   const upload = useAddAttachments(kase);
-  const list = kase.attachments ?? [];
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="case-files">
       <Title order={3} size="h5" id="case-files" mb="xs">
         Files
       </Title>
-      {list.length === 0 ? (
-        <Text size="sm" c="dimmed" mb="sm">
-          No files yet.
-        </Text>
-      ) : (
-        <Stack gap={4} component="ul" mb="sm" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Files">
-          {list.map((a) => (
-            <li key={a.id}>
-              <Group gap="xs">
-                <IconPaperclip size={14} />
-                <Anchor href={a.url} download={a.name} size="sm">
-                  {a.name}
-                </Anchor>
-                <Text size="xs" c="dimmed">
-                  {formatBytes(a.size)} · {a.field ? `form field ${a.field}` : a.uploadedBy?.startsWith('customer:') ? 'from the customer' : 'added'} · {formatDateTime(a.createdAt)}
-                </Text>
-              </Group>
-            </li>
-          ))}
-        </Stack>
-      )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (files.length) upload.mutate(files, { onSuccess: () => setFiles([]) });
-        }}
-      >
-        <Group align="flex-end" gap="sm">
-          <FileInput label="Add files" multiple clearable value={files} onChange={setFiles} placeholder="Choose files" w={320} leftSection={<IconPaperclip size={16} />} fileInputProps={{ name: 'attachments' }} />
-          <Button type="submit" variant="light" disabled={!files.length} loading={upload.isPending}>
-            Upload
-          </Button>
-        </Group>
-        {upload.isError && (
-          <Alert color="red" mt="sm" title="Could not upload">
-            {errorMessage(upload.error)}
-          </Alert>
-        )}
-      </form>
+      <FileList files={kase.attachments ?? []} empty="No files yet." />
+      <UploadForm upload={upload} />
     </Paper>
   );
 }
@@ -406,11 +348,7 @@ function Comments({ kase }: { kase: Case }) {
             Add comment
           </Button>
         </Group>
-        {add.isError && (
-          <Alert color="red" mt="sm" title="Could not add the comment">
-            {errorMessage(add.error)}
-          </Alert>
-        )}
+        <ActionError error={add.isError ? add.error : null} title="Could not add the comment" />
       </form>
     </Paper>
   );
@@ -488,28 +426,15 @@ function CaseTimeline({ caseId }: { caseId: string }) {
             const actor = actorLine(e.actor, me, name);
             const line = eventLine(e);
             return (
-              <Timeline.Item
+              <EventItem
                 key={e.id}
+                label={CASE_EVENT_LABEL[e.type] ?? e.type}
+                type={e.type}
+                at={e.at}
+                actor={actor}
+                line={line}
                 color={e.type.includes('breach') ? 'red' : e.type.includes('warning') ? 'yellow' : e.type === 'case.escalated' ? 'orange' : undefined}
-                title={
-                  <Group gap={6} component="span">
-                    <span>{CASE_EVENT_LABEL[e.type] ?? e.type}</span>
-                    <Code fz={10} c="dimmed">
-                      {e.type}
-                    </Code>
-                  </Group>
-                }
-              >
-                <Text size="xs" c="dimmed">
-                  {formatTime(e.at)}
-                  {actor ? ` · ${actor}` : ''}
-                </Text>
-                {line && (
-                  <Text size="xs" style={{ wordBreak: 'break-word' }}>
-                    {line}
-                  </Text>
-                )}
-              </Timeline.Item>
+              />
             );
           })}
         </Timeline>

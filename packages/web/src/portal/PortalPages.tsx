@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { Alert, Anchor, Badge, Box, Button, Center, Container, FileInput, Group, Loader, Paper, SimpleGrid, Skeleton, Stack, Text, Textarea, Timeline, Title } from '@mantine/core';
-import { IconLogout, IconPaperclip } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Box, Button, Center, Container, Group, Loader, Paper, SimpleGrid, Skeleton, Stack, Text, Textarea, Timeline, Title } from '@mantine/core';
+import { IconLogout } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/client';
 import type { PortalCase, PortalCaseDetail, PortalCustomer, PortalTimelineItem } from '../api/types';
 import { formatDateTime } from '../lib/time';
-import { formatBytes } from '../forms/values';
 import { statusColor, statusLabel } from '../cases/format';
+import { FileList, UploadForm } from '../cases/Files';
+import { ActionError } from '../lib/LoadStates';
 import { useOpenPortal, usePortalCase, usePortalCases, usePortalReply, usePortalSession, usePortalUpload, useSignOutPortal } from './data';
 
 const SLA_TEXT: Record<string, string> = { paused: 'on hold while we wait for you', breached: 'late — we are on it', stopped: '—', none: '—' };
@@ -245,7 +246,6 @@ function PortalCaseDetails({ c }: { c: PortalCaseDetail }) {
   const upload = usePortalUpload(c.id);
   const [text, setText] = useState('');
   const [checked, setChecked] = useState(false);
-  const [files, setFiles] = useState<File[]>([]);
   const missing = !text.trim();
   return (
     <>
@@ -293,27 +293,7 @@ function PortalCaseDetails({ c }: { c: PortalCaseDetail }) {
         <Title order={3} size="h5" id="portal-files" mb="xs">
           Files
         </Title>
-        {c.attachments.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No files.
-          </Text>
-        ) : (
-          <Stack gap={4} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Files">
-            {c.attachments.map((a) => (
-              <li key={a.id}>
-                <Group gap="xs">
-                  <IconPaperclip size={14} />
-                  <Anchor href={a.url} download={a.name} size="sm">
-                    {a.name}
-                  </Anchor>
-                  <Text size="xs" c="dimmed">
-                    {formatBytes(a.size)} · {formatDateTime(a.createdAt)}
-                  </Text>
-                </Group>
-              </li>
-            ))}
-          </Stack>
-        )}
+        <FileList files={c.attachments} empty="No files." origin={false} />
       </Paper>
 
       {c.canReply ? (
@@ -351,31 +331,9 @@ function PortalCaseDetails({ c }: { c: PortalCaseDetail }) {
                 Send
               </Button>
             </Group>
-            {reply.isError && (
-              <Alert color="red" mt="sm" title="Could not send your message">
-                {errorMessage(reply.error)}
-              </Alert>
-            )}
+            <ActionError error={reply.isError ? reply.error : null} title="Could not send your message" />
           </form>
-          <form
-            style={{ marginTop: 16 }}
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (files.length && !upload.isPending) upload.mutate(files, { onSuccess: () => setFiles([]) });
-            }}
-          >
-            <Group align="flex-end" gap="sm">
-              <FileInput label="Add files" multiple clearable value={files} onChange={setFiles} placeholder="Choose files" w={320} leftSection={<IconPaperclip size={16} />} fileInputProps={{ name: 'attachments' }} />
-              <Button type="submit" variant="light" disabled={!files.length} loading={upload.isPending}>
-                Upload
-              </Button>
-            </Group>
-            {upload.isError && (
-              <Alert color="red" mt="sm" title="Could not upload">
-                {errorMessage(upload.error)}
-              </Alert>
-            )}
-          </form>
+          <UploadForm upload={upload} style={{ marginTop: 16 }} />
         </Paper>
       ) : (
         <Text size="sm" c="dimmed">
