@@ -123,6 +123,8 @@ export class Dispatcher {
   private pending = 0;
   /** Round commits in flight (never rejecting: a failure has been handed to recoverLater). */
   private readonly commits = new Set<Promise<void>>();
+  /** Captures in flight whose statement writes offers routing decided on arrival (see routeOnArrival). */
+  private readonly arrivals = new Set<Promise<void>>();
   private stopped = false;
   private readonly wakeAlarm = new Alarm(() => this.exclusive(() => this.wakeDue()).catch((err) => this.recoverLater(err, 'wake-up')));
   private readonly afterWorkAlarm = new Alarm(() => this.exclusive(() => this.endAfterWork()).catch((err) => this.recoverLater(err, 'after-work end')));
@@ -219,9 +221,9 @@ export class Dispatcher {
     });
   }
 
-  /** Until no round commit is in flight (a settling commit may start no other: rounds wait their turn). */
+  /** Until no round or arrival commit is in flight (a settling commit may start no other: rounds wait their turn). */
   private async settleCommits(): Promise<void> {
-    while (this.commits.size) await Promise.all(this.commits);
+    while (this.commits.size || this.arrivals.size) await Promise.all([...this.commits, ...this.arrivals]);
   }
 
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {
@@ -256,7 +258,7 @@ export class Dispatcher {
   async idle(): Promise<void> {
     for (;;) {
       await new Promise((res) => setImmediate(res));
-      if (!this.scheduled && this.pending === 0 && this.commits.size === 0) return;
+      if (!this.scheduled && this.pending === 0 && this.commits.size === 0 && this.arrivals.size === 0) return;
       await this.running;
       await this.settleCommits();
     }
@@ -418,13 +420,13 @@ export class Dispatcher {
     this.inFlight(this.commitOffers(decisions, now, seen).catch((err) => this.recoverLater(err, 'routing round')));
   }
 
-  /** A commit that exclusive steps wait for (it must never reject). */
-  private inFlight(commit: Promise<void>): void {
-    this.commits.add(commit);
-    this.metrics?.routingCommitsInFlight.set(this.commits.size);
+  /** A commit that exclusive steps wait for (it must never reject); `arrivals` do not count against the rounds' bound. */
+  private inFlight(commit: Promise<void>, set = this.commits): void {
+    set.add(commit);
+    this.metrics?.routingCommitsInFlight.set(this.commits.size + this.arrivals.size);
     void commit.finally(() => {
-      this.commits.delete(commit);
-      this.metrics?.routingCommitsInFlight.set(this.commits.size);
+      set.delete(commit);
+      this.metrics?.routingCommitsInFlight.set(this.commits.size + this.arrivals.size);
     });
   }
 
@@ -462,7 +464,8 @@ export class Dispatcher {
       offers.set(d.taskId, { ...d, offerId: newId(), auto: q.autoAnswer, expiresAt: new Date(now + q.offerTimeoutSeconds * 1000) });
     }
     let done!: () => void;
-    this.inFlight(new Promise<void>((resolve) => (done = resolve)));
+    // Exclusive steps wait for it; rounds do not (it is a capture's statement, not one of theirs).
+    this.inFlight(new Promise<void>((resolve) => (done = resolve)), this.arrivals);
     const c0 = performance.now();
     let settled = false;
     return {
