@@ -76,7 +76,14 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
 
   r.post('/api/v1/tasks', {
     config: { auth: { roles: ['supervisor', 'agent'], scopes: ['tasks:write'] } },
-    schema: { tags: ['tasks'], summary: 'Capture a task', description: 'With `Prefer: return=minimal` the answer is the id, state, queue and version only.', body: CaptureBody },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Capture a task',
+      description:
+        'With `Prefer: return=minimal` the answer is the id, state, queue and version only. When an eligible agent is free, routing decides before the commit: ' +
+        'the task is then answered `offered` (or `assigned`, where the queue answers for its agents), its offer committed with it and already on the agent\'s stream.',
+      body: CaptureBody,
+    },
   }, async (request, reply) => {
     const idem = idempotency(request);
     const actor = actorOf(request.principal);
@@ -92,7 +99,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     schema: {
       tags: ['tasks'],
       summary: 'Capture up to 1,000 tasks in one call; one result per item',
-      description: 'With `Prefer: return=minimal` each created task is answered as its id, state, queue and version only (Preference-Applied says so).',
+      description: 'With `Prefer: return=minimal` each created task is answered as its id, state, queue and version only (Preference-Applied says so). As for one capture, tasks that a free agent can take are committed `offered` (or `assigned`) with their offers.',
       body: Type.Object({ tasks: Type.Array(CaptureBody, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
