@@ -554,6 +554,11 @@ export class Dispatcher {
     }));
   }
 
+  /** A case's task changed hands or place: the people who may open the case hear of it (coalesced in the hub). */
+  private caseMoved(t: Pick<TaskRow, 'case_id'>): void {
+    if (t.case_id) this.hub.caseChanged(t.case_id);
+  }
+
   /** Committed offers: settle the reservations and tell the agents. */
   private announce(outcomes: Outcome[]): void {
     let committed = 0;
@@ -567,6 +572,7 @@ export class Dispatcher {
         continue;
       }
       committed++;
+      this.caseMoved(o.task);
       if (o.auto) {
         this.excluded.delete(o.d.taskId);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
@@ -666,6 +672,7 @@ export class Dispatcher {
     this.excluded.delete(task.id);
     this.hub.toUser(agentId, { type: 'task.updated', task: taskDto(task) });
     this.hub.statsChanged();
+    this.caseMoved(task); // its case is in progress now (the events trigger moved it)
     return task;
   }
 
@@ -727,6 +734,7 @@ export class Dispatcher {
     this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome: outcome === 'withdrawn' ? 'rescinded' : outcome });
     this.hub.statsChanged();
     this.track(result.task);
+    this.caseMoved(result.task);
     return offerDto(result.offer);
   }
 

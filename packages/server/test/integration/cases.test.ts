@@ -172,6 +172,32 @@ describe.each(BACKENDS)('cases on $backend', ({ backend, skip }) => {
     for (const who of [alice, dave]) await who.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
   });
 
+  it.skipIf(skip)('open case views hear of their case\'s task moving: offered, accepted (the case in progress), put back in its queue', async () => {
+    const live = await sam.stream();
+    const created = (await api.req('POST', '/api/v1/cases', { caseType: 'technical', fields: technical({ email: 'live@example.com', subject: 'Live' }) })).json;
+    const heard = (m: { type: string; caseIds?: string[] }) => m.type === 'case.changed' && !!m.caseIds?.includes(created.id);
+    /** The next notice of this case after whatever was heard so far (notices are coalesced over 200 ms). */
+    const nextNotice = async (act: () => Promise<unknown>) => {
+      await new Promise((r) => setTimeout(r, 300));
+      live.messages.length = 0;
+      await act();
+      await live.next(heard);
+    };
+    try {
+      await live.next(heard); // created
+      await nextNotice(() => alice.req('PUT', '/api/v1/me/presence', { status: 'available' })); // its task offered to Alice
+      await nextNotice(() => takeOffer(alice, created.id));
+      expect((await sam.req('GET', `/api/v1/cases/${created.id}`)).json.status).toBe('in-progress');
+      const taskId = (await sam.req('GET', `/api/v1/cases/${created.id}`)).json.tasks[0].taskId;
+      await nextNotice(() => sam.req('POST', `/api/v1/tasks/${taskId}/pull-back`, {}));
+      expect((await sam.req('GET', `/api/v1/cases/${created.id}`)).json.status).toBe('open');
+    } finally {
+      live.close();
+      await alice.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
+      await sam.req('POST', `/api/v1/cases/${created.id}/close`, { resolution: 'test done' });
+    }
+  });
+
   it.skipIf(skip)('attachments: type by content, attachment disposition, nosniff; 404 for someone who may not see the case', async () => {
     const c = (await api.req('POST', '/api/v1/cases', { caseType: 'finance', fields: { email: 'att@example.com', name: 'Att', invoice: 'INV-1234', reason: 'refund', subject: 'Files', description: 'Attachments test case.', consent: true } })).json;
     const up = await multipart(api, `/api/v1/cases/${c.id}/attachments`, [['attachments', new Blob([PNG]), '../../etc/evil:name.exe'], ['attachments', new Blob(['plain words\n']), 'notes.png']]);
