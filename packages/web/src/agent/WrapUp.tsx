@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { Button, Group, Paper, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Textarea, Title } from '@mantine/core';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
-import { ActionError } from '../lib/LoadStates';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { Task } from '../api/types';
 import { removeMyTask, taskEventsKey, taskKey, useWrapUpCodes } from './data';
 
@@ -68,7 +67,11 @@ export function WrapUp({ task, codes, onDone }: { task: Task; codes: string[] | 
           minRows={2}
           mt="sm"
         />
-        <ActionError error={complete.isError ? complete.error : null} title="Could not complete the task" />
+        {complete.isError && (
+          <Alert color="red" mt="sm" title="Could not complete the task">
+            {errorMessage(complete.error)}
+          </Alert>
+        )}
       </form>
     </Paper>
   );
