@@ -356,14 +356,30 @@ describe.each(BACKEND_RUNS)('fuzzing every API operation on $backend', ({ backen
     return out;
   }
 
+  /** A stage of the check that does not end within a minute fails the run with what routing was doing, instead of hanging it. */
+  async function within<T>(stage: string, what: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const d = h.app.services.dispatcher as unknown as { pending: number; commits: Set<unknown>; arrivals: Set<unknown>; scheduled: boolean };
+        reject(new Error(`${stage} of ${what} took over 60 s (dispatcher: pending ${d.pending}, commits ${d.commits.size}, arrivals ${d.arrivals.size}, scheduled ${d.scheduled}); the requests before it: ${recent.join(' | ')}`));
+      }, 60_000);
+    });
+    try {
+      return await Promise.race([p, stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function send(op: Operation, p: Principal, input: Input): Promise<void> {
     const db = h.db.store.db;
     const where = `${op.method} ${op.path}`;
     const fail = (what: string) => failures.push({ op: where, principal: p.name, kind: input.kind, what, input: `${input.path} ${short(input.body)}` });
     // A sign-out ends the session it is sent with: give it a session of its own.
     const principal = op.path === '/api/v1/auth/logout' && p === admin ? await sessionFor(db, 'admin@worklane.local', 'admin') : p;
-    await h.app.services.dispatcher.idle();
-    const before = await fingerprint(db, watched);
+    await within('routing settling before', where, h.app.services.dispatcher.idle());
+    const before = await within('fingerprint before', where, fingerprint(db, watched));
     const headers: Record<string, string> = { ...principal.headers };
     if (input.contentType && !(input.body instanceof FormData)) headers['content-type'] = input.contentType;
     let status = 0;
@@ -391,8 +407,8 @@ describe.each(BACKEND_RUNS)('fuzzing every API operation on $backend', ({ backen
       report.add('5xx');
     }
     if (status >= 400 && status < 500) {
-      await h.app.services.dispatcher.idle();
-      const after = await fingerprint(db, watched);
+      await within('routing settling after', where, h.app.services.dispatcher.idle());
+      const after = await within('fingerprint after', where, fingerprint(db, watched));
       const changed = changedTables(before, after);
       const events = after.events !== before.events ? await eventsAfter(db, before.events as number) : [];
       const login = op.path === '/api/v1/auth/login' && (status === 401 || status === 429);
