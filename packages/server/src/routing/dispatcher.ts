@@ -61,11 +61,19 @@ export interface Arrival {
   settle(committed: ReadonlyMap<string, TaskRow> | null): void;
 }
 
-/** The offer row an arrival's capture wrote (the same columns a round writes). */
-const arrivalOfferRow = (o: ArrivalOffer, task: TaskRow): Selectable<OffersTable> => ({
-  id: o.offerId, task_id: task.id, agent_id: o.agentId, state: o.auto ? 'accepted' : 'pending', step: o.step, reason: o.reason,
-  created_at: task.created_at, expires_at: o.expiresAt, closed_at: o.auto ? task.created_at : null, decline_reason: null,
+/** The offer row of an arrival, committed at `at` by its capture (the columns a round writes). */
+export const arrivalOfferRow = (o: ArrivalOffer, at: Date): Selectable<OffersTable> => ({
+  id: o.offerId, task_id: o.taskId, agent_id: o.agentId, state: o.auto ? 'accepted' : 'pending', step: o.step, reason: o.reason,
+  created_at: at, expires_at: o.expiresAt, closed_at: o.auto ? at : null, decline_reason: null,
 });
+
+/** The events an offer commits with, from a round or a capture: offered, and assigned where the queue answers. */
+export function offerEvents(o: { offerId: string; agentId: string; step: string; reason: string; expiresAt: string; auto: boolean }) {
+  return [
+    { type: 'task.offered', data: { offerId: o.offerId, agent: o.agentId, step: o.step, reason: o.reason, expiresAt: o.expiresAt } },
+    ...(o.auto ? [{ type: 'task.assigned', data: { offerId: o.offerId, agent: o.agentId, autoAnswer: true } }] : []),
+  ];
+}
 
 /** A waiting task as routing keeps it in memory. */
 export interface Waiting extends RoutingTask {
@@ -441,7 +449,7 @@ export class Dispatcher {
    */
   routeOnArrival(rows: readonly TaskRow[], now: number): Arrival | null {
     if (this.stopped || this.pending > 0 || this.commits.size >= MAX_COMMITS_IN_FLIGHT || this.agents.free.size === 0) return null;
-    const arriving = new Map(rows.filter((t) => t.state === 'queued').map((t) => [t.id, this.withRefusals(toWaiting(t))]));
+    const arriving = new Map(rows.filter((t) => t.state === 'queued').map((t) => [t.id, toWaiting(t)])); // new: no refusals yet
     if (!arriving.size) return null;
     let decisions: OfferDecision[];
     try {
@@ -477,7 +485,7 @@ export class Dispatcher {
         try {
           this.announce([...offers.values()].map((o) => {
             const task = committed?.get(o.taskId);
-            return task ? { d: o, task, offer: arrivalOfferRow(o, task), auto: o.auto } : { d: o, lost: true, mediaType: arriving.get(o.taskId)!.mediaType };
+            return task ? { d: o, task, offer: arrivalOfferRow(o, task.created_at), auto: o.auto } : { d: o, lost: true, mediaType: arriving.get(o.taskId)!.mediaType };
           }));
         } finally {
           done();
@@ -506,10 +514,7 @@ export class Dispatcher {
       return {
         id: p.d.taskId, version: p.w.version, state: p.auto ? 'assigned' : 'offered', assignee: p.auto ? p.d.agentId : null, offer_id: offerId,
         agent: p.d.agentId, step: p.d.step, reason: p.d.reason, expires_at: expiresAt, auto: p.auto,
-        events: [
-          { type: 'task.offered', data: { offerId, agent: p.d.agentId, step: p.d.step, reason: p.d.reason, expiresAt } },
-          ...(p.auto ? [{ type: 'task.assigned', data: { offerId, agent: p.d.agentId, autoAnswer: true } }] : []),
-        ],
+        events: offerEvents({ offerId, agentId: p.d.agentId, step: p.d.step, reason: p.d.reason, expiresAt, auto: p.auto }),
       };
     });
     // The update returns what the offer and events need (no join back to the decisions: a join of

@@ -7,7 +7,7 @@ import { validateAgainst } from '../config/ajv.js';
 import { appendEvents } from '../events/append.js';
 import { Problem, badRequest, unprocessable } from '../http/problems.js';
 import { newId } from '../db/ids.js';
-import type { Arrival, ArrivalOffer } from '../routing/dispatcher.js';
+import { arrivalOfferRow, offerEvents, type Arrival, type ArrivalOffer } from '../routing/dispatcher.js';
 
 /** Routing asked before a capture commits (the dispatcher): offers written with the tasks. */
 export interface ArrivalRouter {
@@ -237,10 +237,11 @@ export async function captureMany(
   const actorAt = (i: number) => (Array.isArray(actor) ? (actor[i] ?? null) : actor);
   const now = new Date();
   const results: (BulkItem | undefined)[] = new Array(inputs.length);
-  const rows: { index: number; row: NewTaskRow }[] = [];
+  // Whole rows from the start (created_at: the batch's time), as inserted, routed and answered.
+  const rows: { index: number; row: TaskRow }[] = [];
   inputs.forEach((input, index) => {
     try {
-      rows.push({ index, row: prepareTask(config, input, now) });
+      rows.push({ index, row: { ...prepareTask(config, input, now), created_at: now } });
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
       const errors = opts.pointerPrefix === false ? err.errors : err.errors?.map((e) => ({ ...e, pointer: `/tasks/${index}${e.pointer}` }));
@@ -248,7 +249,7 @@ export async function captureMany(
     }
   });
   if (rows.length) {
-    const arrival = opts.router?.routeOnArrival(rows.map((r) => ({ ...r.row, created_at: now })), now.getTime()) ?? null;
+    const arrival = opts.router?.routeOnArrival(rows.map((r) => r.row), now.getTime()) ?? null;
     if (arrival) for (const r of rows) r.row = offered(r.row, arrival.offers.get(r.row.id));
     let inserted: Set<string>;
     try {
@@ -257,9 +258,9 @@ export async function captureMany(
       arrival?.settle(null);
       throw err;
     }
-    arrival?.settle(new Map(rows.filter((r) => inserted.has(r.row.id)).map((r) => [r.row.id, { ...r.row, created_at: now }])));
+    arrival?.settle(new Map(rows.filter((r) => inserted.has(r.row.id)).map((r) => [r.row.id, r.row])));
     for (const { index, row } of rows) {
-      if (inserted.has(row.id)) results[index] = { index, status: 201, task: { ...row, created_at: now } };
+      if (inserted.has(row.id)) results[index] = { index, status: 201, task: row };
       else {
         const first = await findExisting(db, inputs[index]!, null);
         results[index] = first
@@ -272,7 +273,7 @@ export async function captureMany(
 }
 
 /** The task as routing on arrival left it: offered (or assigned, where the queue answers) at once. */
-function offered(row: NewTaskRow, o: ArrivalOffer | undefined): NewTaskRow {
+function offered(row: TaskRow, o: ArrivalOffer | undefined): TaskRow {
   // Version 1: queued (0) and offered in the one statement, as a round would have left it.
   return o ? { ...row, state: o.auto ? 'assigned' : 'offered', assignee_id: o.auto ? o.agentId : null, version: 1 } : row;
 }
@@ -293,20 +294,16 @@ const TASK_COLUMNS = [
  * statement, for inserted tasks only. One round trip and one commit for the whole batch; nothing
  * comes back but the ids that were inserted, since the rows are already known here.
  */
-async function insertTasks(db: Kysely<DB>, items: { row: NewTaskRow; actor: string | null; offer?: ArrivalOffer | undefined }[], now: Date): Promise<Set<string>> {
+async function insertTasks(db: Kysely<DB>, items: { row: TaskRow; actor: string | null; offer?: ArrivalOffer | undefined }[], now: Date): Promise<Set<string>> {
   const cols = sql.join(TASK_COLUMNS.map((c) => sql.ref(c)));
-  const rows = items.map(({ row }) => ({ ...row, created_at: now }));
+  const rows = items.map(({ row }) => row);
   const events = items.flatMap(({ row, actor, offer: o }) => [
     { type: 'task.created', actor, task_id: row.id, user_id: null, data: { worktype: row.worktype, source: row.source, externalId: row.external_id, priority: row.priority } },
     { type: 'task.queued', actor, task_id: row.id, user_id: null, data: { queue: row.queue_id, classification: row.classification } },
     // Routed on arrival: the events a round's commit would have written.
-    ...(o ? [{ type: 'task.offered', actor: null, task_id: row.id, user_id: o.agentId, data: { offerId: o.offerId, agent: o.agentId, step: o.step, reason: o.reason, expiresAt: o.expiresAt.toISOString() } }] : []),
-    ...(o?.auto ? [{ type: 'task.assigned', actor: null, task_id: row.id, user_id: o.agentId, data: { offerId: o.offerId, agent: o.agentId, autoAnswer: true } }] : []),
+    ...(o ? offerEvents({ ...o, expiresAt: o.expiresAt.toISOString() }).map((e) => ({ ...e, actor: null, task_id: row.id, user_id: o.agentId })) : []),
   ]);
-  const offers = items.flatMap(({ offer: o }) => (o ? [{
-    id: o.offerId, task_id: o.taskId, agent_id: o.agentId, state: o.auto ? 'accepted' : 'pending', step: o.step, reason: o.reason,
-    expires_at: o.expiresAt.toISOString(), closed_at: o.auto ? now.toISOString() : null, created_at: now.toISOString(),
-  }] : []));
+  const offers = items.flatMap(({ offer: o }) => (o ? [arrivalOfferRow(o, now)] : []));
   // Only with offers: the statement without them stays the one prepared for plain captures.
   const offerInsert = offers.length
     ? sql`, off as (

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Paper, Textarea, Title } from '@mantine/core';
+import { Button, Group, Paper, Textarea, Title } from '@mantine/core';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
+import { ActionError } from '../lib/LoadStates';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage } from '../api/client';
+import { api } from '../api/client';
 import type { Task } from '../api/types';
 import { removeMyTask, taskEventsKey, taskKey, useWrapUpCodes } from './data';
 
@@ -67,11 +68,7 @@ export function WrapUp({ task, codes, onDone }: { task: Task; codes: string[] | 
           minRows={2}
           mt="sm"
         />
-        {complete.isError && (
-          <Alert color="red" mt="sm" title="Could not complete the task">
-            {errorMessage(complete.error)}
-          </Alert>
-        )}
+        <ActionError error={complete.isError ? complete.error : null} title="Could not complete the task" />
       </form>
     </Paper>
   );

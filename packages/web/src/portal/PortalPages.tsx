@@ -2,12 +2,12 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, Anchor, Badge, Box, Button, Center, Container, Group, Loader, Paper, SimpleGrid, Skeleton, Stack, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { IconLogout } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
 import type { PortalCase, PortalCaseDetail, PortalCustomer, PortalTimelineItem } from '../api/types';
 import { formatDateTime } from '../lib/time';
 import { statusColor, statusLabel } from '../cases/format';
 import { FileList, UploadForm } from '../cases/Files';
-import { ActionError } from '../lib/LoadStates';
+import { ActionError, LoadError } from '../lib/LoadStates';
 import { useOpenPortal, usePortalCase, usePortalCases, usePortalReply, usePortalSession, usePortalUpload, useSignOutPortal } from './data';
 
 const SLA_TEXT: Record<string, string> = { paused: 'on hold while we wait for you', breached: 'late — we are on it', stopped: '—', none: '—' };
@@ -217,11 +217,7 @@ export function PortalCasePage() {
           ← All your cases
         </Anchor>
         {kase.isPending && <Skeleton h={200} aria-label="Loading the case" />}
-        {kase.isError && (
-          <Alert color={kase.error instanceof ApiError && kase.error.status === 404 ? 'gray' : 'red'} title={kase.error instanceof ApiError && kase.error.status === 404 ? 'Case not found' : 'Could not load the case'}>
-            {kase.error instanceof ApiError && kase.error.status === 404 ? 'There is no such case among yours.' : errorMessage(kase.error)}
-          </Alert>
-        )}
+        {kase.isError && <LoadError error={kase.error} what="case" gone="There is no such case among yours." />}
         {kase.data && <PortalCaseDetails c={kase.data} />}
       </Stack>
     </PortalLayout>

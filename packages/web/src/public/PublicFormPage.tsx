@@ -6,6 +6,7 @@ import { useParams } from 'react-router';
 import { api, apiUpload, ApiError, errorMessage } from '../api/client';
 import type { FormField, PublicForm } from '../api/types';
 import { FormFields, focusFirstError } from '../forms/FormFields';
+import { LoadError } from '../lib/LoadStates';
 import { emptyValues, filesOf, serverFieldErrors, toFields, validateValues, type FormValue, type FormValues } from '../forms/values';
 
 interface Submitted {
@@ -53,16 +54,7 @@ export function PublicFormPage() {
             <Skeleton h={90} />
           </Paper>
         )}
-        {form.isError && (
-          <Alert color={form.error instanceof ApiError && form.error.status === 404 ? 'gray' : 'red'} title={form.error instanceof ApiError && form.error.status === 404 ? 'Form not found' : 'Could not load the form'}>
-            <Text size="sm">{form.error instanceof ApiError && form.error.status === 404 ? 'This form does not exist or is not open to the public. Check the address.' : errorMessage(form.error)}</Text>
-            {!(form.error instanceof ApiError && form.error.status === 404) && (
-              <Button size="xs" variant="light" color="red" mt="xs" onClick={() => void form.refetch()}>
-                Retry
-              </Button>
-            )}
-          </Alert>
-        )}
+        {form.isError && <LoadError error={form.error} what="form" gone="This form does not exist or is not open to the public. Check the address." onRetry={() => void form.refetch()} />}
         {form.data && <PublicFormBody key={form.data.caseType} def={form.data} />}
       </Container>
     </Box>
