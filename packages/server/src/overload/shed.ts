@@ -17,13 +17,15 @@ export interface OverloadOptions {
   maxInflight: number;
   maxLagMs: number;
   maxCaptureQueue: number;
+  /** Capture batches committing at once; the captures that arrive meanwhile wait and go as one batch. */
+  captureCommits: number;
   /** Retry-After on a shed request (seconds). */
   retryAfterS: number;
 }
 
 // Lag shedding is opt-in: the embedded database runs on the event loop, so a long statement there
 // looks like overload although the server is fine; in-flight and capture-queue bounds are always on.
-export const DEFAULT_OVERLOAD_OPTIONS: OverloadOptions = { maxInflight: 1000, maxLagMs: 0, maxCaptureQueue: 10_000, retryAfterS: 1 };
+export const DEFAULT_OVERLOAD_OPTIONS: OverloadOptions = { maxInflight: 1000, maxLagMs: 0, maxCaptureQueue: 10_000, captureCommits: 2, retryAfterS: 1 };
 
 function num(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
   const raw = env[name]?.trim();
@@ -39,6 +41,7 @@ export function overloadOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ov
     maxInflight: num(env, 'WORKLANE_MAX_INFLIGHT', 1) ?? d.maxInflight,
     maxLagMs: num(env, 'WORKLANE_MAX_EVENT_LOOP_LAG_MS', 0) ?? d.maxLagMs,
     maxCaptureQueue: num(env, 'WORKLANE_MAX_CAPTURE_QUEUE', 1) ?? d.maxCaptureQueue,
+    captureCommits: num(env, 'WORKLANE_CAPTURE_COMMITS', 1) ?? d.captureCommits,
     retryAfterS: num(env, 'WORKLANE_OVERLOAD_RETRY_AFTER_S', 1) ?? d.retryAfterS,
   };
 }

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
 import { BACKENDS, Client, DEMO_KEY, startHarness, applyConfig, type Harness } from './harness.js';
+import { CaptureBatcher } from '../../src/tasks/batcher.js';
 
 // Captures, accepts and completions that arrive in the same tick are written by one statement each: prove
 // that every caller still gets its own answer, after the commit, with exactly one event per change.
@@ -114,5 +116,39 @@ describe.each(BACKENDS)('group commit on $backend', ({ backend, skip }) => {
     const rows = await h.db.store.db.selectFrom('offers').select(['state']).where('task_id', 'in', ids).execute();
     expect(rows.map((r) => r.state)).toEqual(ids.map(() => 'accepted'));
     expect(h.app.services.dispatcher.agentSnapshot().find((a) => a.id === beaId)?.load).toBe(10);
+  });
+
+  it.skipIf(skip)('captures that arrive while every commit slot is taken wait and commit together, after it (last: the dispatcher is not told of them)', async () => {
+    // Holds the answer of each statement (already committed) until the test lets it go.
+    const held: (() => void)[] = [];
+    const gate: KyselyPlugin = {
+      transformQuery: (a) => a.node,
+      transformResult: (a) => new Promise((resolve) => held.push(() => resolve(a.result))),
+    };
+    const batcher = new CaptureBatcher(h.db.store.db.withPlugin(gate), h.app.services.config, undefined, { captureCommits: 1 });
+    const tick = () => new Promise((r) => setImmediate(r));
+    const capture = (i: number) => batcher.capture({ worktype: 'gc-hand-item', title: `Slot ${i}`, source: 'gc-slot', externalId: `slot-${i}` }, 'test');
+    const first = capture(0);
+    await tick();
+    const later: ReturnType<typeof capture>[] = [];
+    for (let i = 1; i <= 3; i++) {
+      later.push(capture(i)); // each in a tick of its own: without the bound, each would be a commit of its own
+      await tick();
+    }
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(held).toHaveLength(1); // the three wait for the slot
+    held.shift()!();
+    const a = await first;
+    await vi.waitFor(() => expect(held).toHaveLength(1)); // then one statement for all three
+    held.shift()!();
+    const rest = await Promise.all(later);
+    expect(held).toHaveLength(0);
+    expect(rest.map((r) => r.created)).toEqual([true, true, true]);
+    // One batch: one transaction time; the first commit's is earlier.
+    expect(new Set(rest.map((r) => r.task.created_at.getTime())).size).toBe(1);
+    expect(rest[0]!.task.created_at.getTime()).toBeGreaterThanOrEqual(a.task.created_at.getTime());
+    const rows = await h.db.store.db.selectFrom('tasks').select('id').where('source', '=', 'gc-slot').execute();
+    expect(rows).toHaveLength(4);
   });
 });
