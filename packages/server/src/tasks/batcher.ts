@@ -23,7 +23,8 @@ export interface BatcherOptions extends Pick<OverloadOptions, 'maxCaptureQueue' 
  * one to finish and then go together. Fewer, larger commits cost the database less per task (one
  * statement's start, triggers and WAL flush for many rows) and leave its connections to routing:
  * on the capture benchmark, 2 at once took 5,170 tasks/s (median of 8 runs; runs spread ±25 % on
- * the 2-core machine) where a commit per tick without a bound took 4,669 (median of 5). Durability is unchanged: nothing is acknowledged before its commit.
+ * the 2-core machine) where a commit per tick without a bound took 4,669 (median of 5).
+ * Durability is unchanged: nothing is acknowledged before its commit.
  */
 export class CaptureBatcher {
   private pending: Pending[] = [];
