@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { json, taskOnly, type DB, type TaskRow } from '../db/schema.js';
+import { json, type DB, type TaskRow } from '../db/schema.js';
 import { lostRace, type Change } from './change.js';
 import { PREPARE } from '../db/prepared.js';
 import { TickBatch } from '../db/tick-batch.js';
@@ -32,7 +32,7 @@ class CompleteBatcher {
   private async write(batch: Pending[]): Promise<void> {
     const now = new Date();
     const items = batch.map((p) => ({ id: p.t.id, version: p.t.version, code: p.code, note: p.note, actor: p.actor, agent: p.t.assignee_id, queue: p.t.queue_id }));
-    const { rows } = await sql<TaskRow>`${sql.raw(PREPARE)}
+    const { rows } = await sql<{ id: string }>`${sql.raw(PREPARE)}
       with v as (
         select * from rows from (jsonb_to_recordset(${json(items)}::jsonb) as (
           id text, version int, code text, note text, actor text, agent text, queue text
@@ -41,17 +41,17 @@ class CompleteBatcher {
         update tasks as t set state = 'completed', wrap_up_code = v.code, note = v.note, completed_at = ${now}, updated_at = ${now}, version = t.version + 1
         -- By primary key whatever the statistics say (see the routing round's commit).
         from v where t.id = any(${items.map((i) => i.id)}::text[]) and t.id = v.id and t.version = v.version and (t.state in ('assigned', 'wrap-up')) is true
-        returning t.*, v.actor as v_actor, v.agent as v_agent, v.queue as v_queue, v.n as v_n),
+        returning t.id, t.wrap_up_code, t.note, v.actor as v_actor, v.agent as v_agent, v.queue as v_queue, v.n as v_n),
       ev as (
         insert into events (type, actor, task_id, user_id, data)
         select 'task.completed', v_actor, id, v_agent, jsonb_build_object('wrapUpCode', wrap_up_code, 'note', note, 'agent', v_agent, 'queue', v_queue)
         from upd order by v_n)
-      select * from upd`.execute(this.db);
-    // The update returned the event's inputs too (no join of CTEs, which has no index): drop them.
-    const done = new Map(rows.map((r) => [r.id, taskOnly(r)]));
+      select id from upd`.execute(this.db);
+    // Only the ids come back: a task that passed the version check was exactly the row read before,
+    // so its new row is that row with what this statement set (no row to parse per completion).
+    const done = new Set(rows.map((r) => r.id));
     for (const p of batch) {
-      const after = done.get(p.t.id);
-      if (after) p.resolve({ before: p.t, after, rescinded: [] });
+      if (done.has(p.t.id)) p.resolve({ before: p.t, after: { ...p.t, state: 'completed', wrap_up_code: p.code, note: p.note, completed_at: now, updated_at: now, version: p.t.version + 1 }, rescinded: [] });
       else lostRace(this.db, p.t).then(p.reject, p.reject);
     }
   }

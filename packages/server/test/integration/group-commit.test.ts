@@ -80,6 +80,8 @@ describe.each(BACKENDS)('group commit on $backend', ({ backend, skip }) => {
     const rows = await h.db.store.db.selectFrom('tasks').select(['id', 'state', 'wrap_up_code']).where('id', 'in', held).execute();
     expect(rows.every((r) => r.state === 'completed')).toBe(true);
     expect(rows.filter((r) => r.wrap_up_code === 'done').length + rows.filter((r) => r.wrap_up_code === 'NS').length).toBe(25);
+    // The answer is the committed row (built from the row read before and what the statement set).
+    for (const a of answers.filter((x) => x.status === 200)) expect((await crm.req('GET', `/api/v1/tasks/${a.json.id}`)).json).toEqual(a.json);
     const amyId = (await amy.req('GET', '/api/v1/me')).json.user.id;
     expect(h.app.services.dispatcher.agentSnapshot().find((a) => a.id === amyId)?.load).toBe(0);
     // A supervisor completing a task held by someone else races the holder: one wins.
