@@ -153,7 +153,8 @@ describe('decideOffers skips only what cannot be offered', () => {
         fc.uniqueArray(taskArb, { selector: (t) => t.id, maxLength: 8 }),
         fc.subarray(IDS),
         fc.subarray(IDS),
-        (agentSpecs, taskSpecs, q2, q3, q3d, blend, now, newTasks, freed, becameAvailable) => {
+        fc.array(fc.nat(3), { minLength: 1, maxLength: 5 }),
+        (agentSpecs, taskSpecs, q2, q3, q3d, blend, now, newTasks, freed, becameAvailable, cuts) => {
           const before = world(agentSpecs, taskSpecs, q2, q3, q3d, blend, now);
           // The last round ran in full, and its offers were taken: what is left has no eligible free agent.
           const offered = decideOffers(before);
@@ -181,6 +182,23 @@ describe('decideOffers skips only what cannot be offered', () => {
           const after: RoutingInput = { ...before, tasks, agents };
           const changed = { agents: changedAgents, tasks: tasks.filter((t) => arrived.includes(t)) };
           expect(decideOffersFromLines({ ...after, lines: linesOf(tasks), changed })).toEqual(decideOffers(after));
+          // Lines in pieces (as the server keeps long ones; some empty) read as the whole lines.
+          const whole = linesOf(tasks);
+          const inPieces = new Map([...whole.byQueue].map(([q, line]) => {
+            const all = line.flat();
+            const pieces: RoutingTask[][] = [];
+            for (let i = 0, k = 0; i < all.length; ) {
+              let n = cuts[k++ % cuts.length]!;
+              if (n === 0) {
+                pieces.push([]);
+                n = 1;
+              }
+              pieces.push(all.slice(i, i + n));
+              i += n;
+            }
+            return [q, [...pieces, []]];
+          }));
+          expect(decideOffersFromLines({ ...after, lines: { byQueue: inPieces, byAgent: whole.byAgent }, changed })).toEqual(decideOffers(after));
         },
       ),
       { numRuns: 2000 },

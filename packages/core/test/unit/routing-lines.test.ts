@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideOffers, decideOffersFromLines, linesOf, type RoutingAgent, type RoutingQueue, type RoutingTask } from '../../src/index.js';
+import { decideOffers, decideOffersFromLines, linesOf, type Line, type RoutingAgent, type RoutingQueue, type RoutingTask } from '../../src/index.js';
 
 // decideOffers goes through decideOffersFromLines, so decide-equivalence.test.ts (fast-check
 // against the plain round) covers the merge; these pin what a caller keeping its own lines relies on.
@@ -27,8 +27,8 @@ describe('line-based routing round', () => {
     const agents = [agent('a', 2), agent('b', 2)];
     const lines = linesOf(tasks);
     // A line no free agent serves must not be read: a poisoned one would throw if it were.
-    const poisoned = new Proxy([task('x')], { get: () => { throw new Error('read a line nobody free serves'); } });
-    const byQueue = new Map([...lines.byQueue, ['idle', poisoned as unknown as RoutingTask[]]]);
+    const poisoned = new Proxy([[task('x')]], { get: () => { throw new Error('read a line nobody free serves'); } });
+    const byQueue = new Map([...lines.byQueue, ['idle', poisoned as unknown as Line]]);
     const offers = decideOffersFromLines({ lines: { byQueue, byAgent: lines.byAgent }, agents, queues, now: 0 });
     expect(offers.map((o) => [o.taskId, o.agentId])).toEqual([['q-high', 'a'], ['mine', 'a'], ['r-mid', 'b'], ['q-low', 'b']]);
     expect(offers).toEqual(decideOffers({ tasks, agents, queues, now: 0 }));

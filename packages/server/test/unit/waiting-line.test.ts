@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { RoutingTask } from '@worklane/core';
+import { compareWaiting, type RoutingTask } from '@worklane/core';
 import { WaitingLine } from '../../src/routing/line.js';
 
 const taskArb = fc.record({
@@ -18,7 +18,7 @@ const toTask = (s: { id: string; queueId: string; priority: number; enteredQueue
 
 const view = (l: WaitingLine<RoutingTask>) => ({
   all: [...l.values()].map((t) => t.id).sort(),
-  byQueue: Object.fromEntries([...l.byQueue].map(([k, v]) => [k, v.map((t) => t.id)])),
+  byQueue: Object.fromEntries([...l.byQueue].map(([k, v]) => [k, v.flat().map((t) => t.id)])),
   byAgent: Object.fromEntries([...l.byAgent].map(([k, v]) => [k, v.map((t) => t.id).sort()])),
 });
 
@@ -40,6 +40,47 @@ describe('waiting line', () => {
         expect(view(many)).toEqual({ all: [], byQueue: {}, byAgent: {} });
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('a long line in small pieces stays in waiting order through any mix of arrivals, changes and departures', () => {
+    const op = fc.record({
+      kind: fc.constantFrom('set', 'set', 'set', 'delete', 'many'),
+      id: fc.integer({ min: 0, max: 60 }),
+      priority: fc.integer({ min: 0, max: 4 }),
+      enteredQueueAt: fc.integer({ min: 0, max: 30 }),
+      queueId: fc.constantFrom('q1', 'q1', 'q2'),
+      count: fc.integer({ min: 1, max: 8 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const line = new WaitingLine<RoutingTask>(3); // pieces of 3, split at 6
+        const truth = new Map<string, RoutingTask>();
+        const make = (id: number, o: { priority: number; enteredQueueAt: number; queueId: string }): RoutingTask => ({
+          id: `t${id}`, queueId: o.queueId, priority: o.priority, dueAt: null, enteredQueueAt: o.enteredQueueAt, skills: [], mediaType: 'workitem', targetAgentId: null, teamBin: null,
+        });
+        for (const o of ops) {
+          if (o.kind === 'delete') {
+            expect(line.delete(`t${o.id}`)).toBe(truth.delete(`t${o.id}`));
+          } else if (o.kind === 'set') {
+            const t = make(o.id, o);
+            line.set(t);
+            truth.set(t.id, t);
+          } else {
+            const ts = Array.from({ length: o.count }, (_, k) => make((o.id + k * 7) % 61, { ...o, priority: (o.priority + k) % 5 }));
+            line.setMany(ts);
+            for (const t of ts) truth.set(t.id, t);
+          }
+          for (const [q, pieces] of line.byQueue) {
+            expect(pieces.length).toBeGreaterThan(0);
+            for (const p of pieces) expect(p.length).toBeGreaterThan(0);
+            expect(pieces.flat()).toEqual([...truth.values()].filter((t) => t.queueId === q).sort(compareWaiting));
+          }
+          expect([...line.byQueue.keys()].sort()).toEqual([...new Set([...truth.values()].map((t) => t.queueId))].sort());
+          expect(line.size).toBe(truth.size);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
