@@ -66,6 +66,8 @@ export interface RoutingShape {
   capacity: number;
   autoAnswer: boolean;
   offerTimeoutSeconds?: number;
+  /** Every queue ages priority so (as the demo's queues do): a round orders a whole line at its time. */
+  aging?: boolean;
   seed?: number;
   /** e-mails are `${prefix}${i}@bench.local` (default "agent") */
   prefix?: string;
@@ -94,6 +96,7 @@ export function routingConfig(shape: RoutingShape): ConfigDoc {
     id: `q${String(i).padStart(3, '0')}`, name: `Queue ${i}`, members: { teams: [`t-${skills[i % skills.length]}`] },
     targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 50 }, { name: 'anyone', afterSeconds: 30, minLevel: 0 }],
     offerTimeoutSeconds: shape.offerTimeoutSeconds ?? 600, autoAnswer: shape.autoAnswer,
+    ...(shape.aging ? { priorityPolicy: { agingPerMinute: 1, agingMax: 30, urgencyWindowMinutes: 60, urgencyMax: 50 } } : {}),
   }));
   return {
     version: 1,

@@ -65,12 +65,15 @@ export const dispatch: Scenario = {
     `${s.dispatchAgents.toLocaleString('en-US')} agents with 2–5 of ${s.dispatchSkills} skills (levels 40–100), capacity ${s.dispatchCapacity} work items, each on its own WebSocket; ` +
     'queues auto-answer; each agent completes every assigned task through the API at once, which frees capacity. ' +
     `pg-boss: the same number of jobs in ${s.dispatchQueues} queues, ${s.peerWorkers} loops of fetch (batchSize 1) + complete. ` +
-    `Each system is measured until every task is done or ${s.dispatchSeconds} s pass.`,
+    `Each system is measured until every task is done or ${s.dispatchSeconds} s pass. ` +
+    'Then Worklane again on a fresh database with every queue aging priority (1 a minute up to 30, urgency up to 50 in the last hour before due), so a round orders whole lines at its time.',
   rows: [
     { key: 'rate', label: 'Worklane committed assignments', unit: '/s', target: { op: '>=', value: 20_000 } },
     { key: 'pgboss', label: 'pg-boss 10 fetch + complete', unit: 'jobs/s' },
     { key: 'vsPgboss', label: 'Worklane ÷ pg-boss (same run)', unit: '×', target: { op: '>=', value: 5 } },
     { key: 'assigned', label: 'tasks assigned within the window', unit: 'tasks' },
+    { key: 'aging', label: 'the same with every queue aging priority (as the demo\'s queues do)', unit: '/s' },
+    { key: 'agingAssigned', label: 'tasks assigned within the window, queues aging priority', unit: 'tasks' },
     { key: 'queueRate', label: 'queueing the tasks through the bulk API', unit: 'tasks/s' },
   ],
   async run(ctx) {
@@ -78,19 +81,25 @@ export const dispatch: Scenario = {
     const db = await freshPostgres();
     try {
       const shape: RoutingShape = { queues: s.dispatchQueues, skills: s.dispatchSkills, agents: s.dispatchAgents, capacity: s.dispatchCapacity, autoAnswer: true };
-      const agents = await prepareDatabase(db, routingConfig(shape));
-      const server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir, readyTimeoutMs: s.maxWaitSeconds * 1000 });
-      let wl;
-      try {
-        wl = await runDispatch(ctx, server, agents, shape, s.dispatchTasks);
-      } finally {
-        await server.stop();
-      }
-      await checkAssignments(db, wl.assigned);
-      ctx.log(`worklane ${Math.round(wl.perSecond)} assignments/s (${wl.assigned} assigned and committed)`);
+      const worklane = async (which: RoutingShape, db: BenchDatabase) => {
+        const agents = await prepareDatabase(db, routingConfig(which));
+        const server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir, readyTimeoutMs: s.maxWaitSeconds * 1000 });
+        let wl;
+        try {
+          wl = await runDispatch(ctx, server, agents, which, s.dispatchTasks);
+        } finally {
+          await server.stop();
+        }
+        await checkAssignments(db, wl.assigned);
+        ctx.log(`worklane${which.aging ? ', queues aging priority,' : ''} ${Math.round(wl.perSecond)} assignments/s (${wl.assigned} assigned and committed)`);
+        return wl;
+      };
+      const wl = await worklane(shape, db);
+      const agedDb = await freshPostgres();
+      const aged = await worklane({ ...shape, aging: true }, agedDb).finally(() => agedDb.drop());
       const boss = await pgBossDispatch(db.url!, s.dispatchTasks, s.dispatchQueues, s.peerWorkers, s.dispatchSeconds);
       ctx.log(`pg-boss ${Math.round(boss.perSecond)} fetch+complete/s (${boss.done} jobs)`);
-      return { values: { rate: wl.perSecond, pgboss: boss.perSecond, vsPgboss: wl.perSecond / boss.perSecond, assigned: wl.assigned, queueRate: wl.loadPerSecond } };
+      return { values: { rate: wl.perSecond, pgboss: boss.perSecond, vsPgboss: wl.perSecond / boss.perSecond, assigned: wl.assigned, aging: aged.perSecond, agingAssigned: aged.assigned, queueRate: wl.loadPerSecond } };
     } finally {
       await db.drop();
     }

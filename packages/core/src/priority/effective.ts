@@ -23,6 +23,17 @@ export interface PriorityTerms {
   effective: number;
 }
 
+const agingOf = (enteredQueueAt: number, now: number, policy: PriorityPolicy) =>
+  Math.min(policy.agingMax, Math.max(0, (now - enteredQueueAt) / 60_000) * policy.agingPerMinute);
+
+function urgencyOf(dueAt: number | null, now: number, policy: PriorityPolicy): number {
+  if (dueAt === null || policy.urgencyWindowMinutes <= 0) return 0;
+  const used = 1 - (dueAt - now) / 60_000 / policy.urgencyWindowMinutes;
+  return policy.urgencyMax * Math.min(1, Math.max(0, used));
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
 /** Effective priority = base + aging + urgency; returns every term so it can be explained. */
 export function effectivePriority(
   base: number,
@@ -31,14 +42,12 @@ export function effectivePriority(
   now: number,
   policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ): PriorityTerms {
-  const waitedMin = Math.max(0, (now - enteredQueueAt) / 60_000);
-  const aging = Math.min(policy.agingMax, waitedMin * policy.agingPerMinute);
-  let urgency = 0;
-  if (dueAt !== null && policy.urgencyWindowMinutes > 0) {
-    const leftMin = (dueAt - now) / 60_000;
-    const used = 1 - leftMin / policy.urgencyWindowMinutes;
-    urgency = policy.urgencyMax * Math.min(1, Math.max(0, used));
-  }
-  const round = (n: number) => Math.round(n * 100) / 100;
+  const aging = agingOf(enteredQueueAt, now, policy);
+  const urgency = urgencyOf(dueAt, now, policy);
   return { base, aging: round(aging), urgency: round(urgency), effective: round(base + aging + urgency) };
+}
+
+/** `effectivePriority(...).effective` without the terms: what a round orders a long line by. */
+export function effectiveValue(base: number, enteredQueueAt: number, dueAt: number | null, now: number, policy: PriorityPolicy): number {
+  return round(base + agingOf(enteredQueueAt, now, policy) + urgencyOf(dueAt, now, policy));
 }

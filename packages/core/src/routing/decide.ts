@@ -1,8 +1,11 @@
 import type { BlendingRule, MediaType, OfferDecision, RoutingAgent, RoutingQueue, RoutingTask } from '../model.js';
 import { effectivePriority } from '../priority/effective.js';
 import { compareWaiting } from './order.js';
+import { AgedCursor, LineCursor, type Cursor, type Line } from './cursors.js';
 import { currentStep } from './targets.js';
 import { freeCapacity, proficiency, whyIneligible } from './eligibility.js';
+
+export type { Line } from './cursors.js';
 
 export interface RoutingInput {
   tasks: readonly RoutingTask[];
@@ -54,14 +57,6 @@ export function hasRoom(agent: RoutingAgent): boolean {
   return false;
 }
 
-/**
- * A queue's line in pieces: each piece in waiting order, and every task of a piece before every task
- * of the next. A caller keeping a long line as one array moved the whole array to take one task out
- * of it (15 µs a task at 10,000 waiting in a queue, ~150 at 50,000); in pieces it moves one piece.
- * Pieces may be empty.
- */
-export type Line = readonly (readonly RoutingTask[])[];
-
 /** Where a round reads waiting tasks from: per-queue lines and per-agent personal tasks. */
 export interface RoutingLines {
   /**
@@ -98,23 +93,7 @@ export function decideOffers(input: RoutingInput): OfferDecision[] {
   return decideOffersFromLines({ ...input, lines: linesOf(input.tasks) });
 }
 
-/** A cursor over one sorted line (its `piece`-th piece, at `at`: never past a piece's end), for the merge. */
-interface Cursor {
-  line: Line;
-  piece: number;
-  at: number;
-}
-
-const head = (c: Cursor) => c.line[c.piece]![c.at]!;
-const headFirst = (a: Cursor, b: Cursor) => compareWaiting(head(a), head(b));
-
-/** Moves a cursor to the next task; false past the line's end. */
-function advance(c: Cursor): boolean {
-  if (++c.at < c.line[c.piece]!.length) return true;
-  c.at = 0;
-  while (++c.piece < c.line.length) if (c.line[c.piece]!.length) return true;
-  return false;
-}
+const headFirst = (a: Cursor, b: Cursor) => compareWaiting(a.head, b.head);
 
 /** A binary min-heap of cursors by their head task: the k-way merge of sorted lines. */
 class CursorHeap {
@@ -136,8 +115,8 @@ class CursorHeap {
   pop(): RoutingTask {
     const h = this.h;
     const top = h[0]!;
-    const task = head(top);
-    if (!advance(top)) {
+    const task = top.head;
+    if (!top.next()) {
       const last = h.pop()!;
       if (h.length === 0) return task;
       h[0] = last;
@@ -212,10 +191,8 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     return m;
   };
   const heap = new CursorHeap();
-  const add = (line: Line) => {
-    const c: Cursor = { line, piece: 0, at: 0 };
-    while (c.piece < line.length && !line[c.piece]!.length) c.piece++; // pieces may be empty
-    if (c.piece < line.length) heap.push(c);
+  const add = (c: Cursor | undefined) => {
+    if (c) heap.push(c);
   };
   /** Changed tasks by queue line or by personal agent, for lines not read whole. */
   const changedBy = new Map<string, RoutingTask[]>();
@@ -231,17 +208,17 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     if (!queue || queue.distribution === 'pull') continue;
     // A changed member reads the whole line; otherwise only its changed tasks, if anyone free serves it.
     if (!members(queue).length) continue;
-    if (newMembers(queue).length) add(queue.priorityPolicy ? [inWaitingOrder(line.flat(), input.queues, input.now)] : line);
+    if (newMembers(queue).length) add(queue.priorityPolicy ? AgedCursor.of(line.flat(), queue.priorityPolicy, input.now) : LineCursor.of(line));
     else {
       const part = changedBy.get(`queue:${queueId}`);
-      if (part) add([inWaitingOrder(part, input.queues, input.now)]);
+      if (part) add(LineCursor.of([inWaitingOrder(part, input.queues, input.now)]));
     }
   }
   // Personal tasks are pushed to their agent even from a pull queue.
   for (const a of working) {
     const line = isNew(a) ? input.lines.byAgent.get(a.id) : changedBy.get(`agent:${a.id}`);
     const mine = line?.filter((t) => input.queues.has(t.queueId) && !t.teamBin);
-    if (mine?.length) add([inWaitingOrder(mine, input.queues, input.now)]);
+    if (mine?.length) add(LineCursor.of([inWaitingOrder(mine, input.queues, input.now)]));
   }
   const offers: OfferDecision[] = [];
   const stepsOf = new Map<string, RoutingQueue['targetSteps']>();

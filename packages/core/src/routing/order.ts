@@ -6,6 +6,11 @@ import type { RoutingTask } from '../model.js';
  */
 export function compareWaiting(a: RoutingTask, b: RoutingTask): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
+  return compareTies(a, b);
+}
+
+/** The waiting order between tasks of equal (effective) priority. */
+export function compareTies(a: RoutingTask, b: RoutingTask): number {
   const ad = a.dueAt ?? Number.POSITIVE_INFINITY;
   const bd = b.dueAt ?? Number.POSITIVE_INFINITY;
   if (ad !== bd) return ad < bd ? -1 : 1;
