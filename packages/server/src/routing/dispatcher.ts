@@ -377,8 +377,7 @@ export class Dispatcher {
 
   /** Waiting tasks of a workbin in waiting order, with effective priority at `now`. */
   binLine(bin: BinId, now = Date.now()): RoutingTask[] {
-    const tasks = [...this.waiting.values()].filter((t) => binOf(t) === bin);
-    return inWaitingOrder(tasks, this.routingQueues(), now);
+    return inWaitingOrder(this.waiting.inBin(bin), this.routingQueues(), now);
   }
 
   private async round(): Promise<void> {

@@ -1,4 +1,5 @@
 import { compareWaiting, type RoutingLines, type RoutingTask } from '@worklane/core';
+import { binOf, type BinId } from './bins.js';
 
 /**
  * Tasks a piece of a queue's line holds before it is split in two. Taking a task out of a line
@@ -107,6 +108,16 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     this.unplace(old);
     this.all.delete(id);
     return true;
+  }
+
+  /**
+   * The waiting tasks of one workbin (`bins.ts`): a queue's line (in waiting order) or an agent's
+   * personal tasks read from their lines; a team bin's, which are in no line, by a scan.
+   */
+  inBin(bin: BinId): T[] {
+    if (bin.startsWith('queue:')) return (this.byQueue.get(bin.slice('queue:'.length)) ?? []).flat();
+    if (bin.startsWith('personal:')) return [...(this.byAgent.get(bin.slice('personal:'.length)) ?? [])];
+    return [...this.all.values()].filter((t) => binOf(t) === bin);
   }
 
   clear(): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compareWaiting, type RoutingTask } from '@worklane/core';
 import { WaitingLine } from '../../src/routing/line.js';
+import { binOf } from '../../src/routing/bins.js';
 
 const taskArb = fc.record({
   id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
@@ -13,7 +14,8 @@ const taskArb = fc.record({
 });
 
 const toTask = (s: { id: string; queueId: string; priority: number; enteredQueueAt: number; target: string | null; bin: string | null }): RoutingTask => ({
-  id: s.id, queueId: s.queueId, priority: s.priority, dueAt: null, enteredQueueAt: s.enteredQueueAt, skills: [], mediaType: 'workitem', targetAgentId: s.target, teamBin: s.bin,
+  // A task is in a team bin or for one agent, never both (setting one clears the other).
+  id: s.id, queueId: s.queueId, priority: s.priority, dueAt: null, enteredQueueAt: s.enteredQueueAt, skills: [], mediaType: 'workitem', targetAgentId: s.target, teamBin: s.target ? null : s.bin,
 });
 
 const view = (l: WaitingLine<RoutingTask>) => ({
@@ -35,6 +37,13 @@ describe('waiting line', () => {
         for (const s of batch) one.set(toTask(s));
         many.setMany(batch.map(toTask));
         expect(view(many)).toEqual(view(one));
+        // A workbin's tasks read from the lines are the waiting tasks in that bin (a queue's in order).
+        for (const bin of [...new Set([...many.values()].map(binOf)), 'queue:none', 'personal:nobody', 'team:none']) {
+          const ids = (ts: RoutingTask[]) => ts.map((t) => t.id);
+          const truth = [...many.values()].filter((t) => binOf(t) === bin);
+          if (bin.startsWith('queue:')) expect(ids(many.inBin(bin))).toEqual(ids(truth.sort(compareWaiting)));
+          else expect(ids(many.inBin(bin)).sort()).toEqual(ids(truth).sort());
+        }
         // And it goes on working after: every task can still be taken out of its line.
         for (const id of [...many.values()].map((t) => t.id)) many.delete(id);
         expect(view(many)).toEqual({ all: [], byQueue: {}, byAgent: {} });
