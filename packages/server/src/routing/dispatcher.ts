@@ -372,7 +372,7 @@ export class Dispatcher {
     const t = this.waiting.get(taskId);
     const q = t ? this.routingQueues().get(t.queueId) : undefined;
     if (!t || !q) return null;
-    return explainWaiting(t, q, [...this.waiting.values()], [...this.agents.agents.values()], now, this.blending);
+    return explainWaiting(t, q, this.waiting.inQueue(t.queueId), [...this.agents.agents.values()], now, this.blending);
   }
 
   /** Waiting tasks of a workbin in waiting order, with effective priority at `now`. */

@@ -53,6 +53,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   /** Never an empty piece, never an empty line. */
   readonly byQueue = new Map<string, T[][]>();
   readonly byAgent = new Map<string, T[]>();
+  /** Waiting tasks of a queue that are in no queue line (personal, or in a team bin), by queue. */
+  private readonly offLine = new Map<string, Set<T>>();
 
   /** `piece`: tasks a piece holds before it is split (small in tests, to exercise the pieces). */
   constructor(private readonly piece = PIECE) {}
@@ -87,8 +89,7 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
       const old = this.all.get(t.id);
       if (old) this.unplace(old);
       this.all.set(t.id, t);
-      if (t.teamBin) continue;
-      if (t.targetAgentId != null) this.place(t);
+      if (t.teamBin || t.targetAgentId != null) this.place(t);
       else {
         const list = added.get(t.queueId);
         if (list) list.push(t);
@@ -120,13 +121,24 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     return [...this.all.values()].filter((t) => binOf(t) === bin);
   }
 
+  /** Every waiting task of a queue: its line, and its personal and team-bin tasks (any order). */
+  inQueue(queueId: string): T[] {
+    return [...(this.byQueue.get(queueId) ?? []).flat(), ...(this.offLine.get(queueId) ?? [])];
+  }
+
   clear(): void {
+    this.offLine.clear();
     this.all.clear();
     this.byQueue.clear();
     this.byAgent.clear();
   }
 
   private place(t: T): void {
+    if (t.teamBin || t.targetAgentId != null) {
+      const off = this.offLine.get(t.queueId);
+      if (off) off.add(t);
+      else this.offLine.set(t.queueId, new Set([t]));
+    }
     if (t.teamBin) return;
     if (t.targetAgentId != null) {
       const mine = this.byAgent.get(t.targetAgentId);
@@ -143,6 +155,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   }
 
   private unplace(t: T): void {
+    const off = this.offLine.get(t.queueId);
+    if (off?.delete(t) && !off.size) this.offLine.delete(t.queueId);
     if (t.teamBin) return;
     if (t.targetAgentId != null) {
       const mine = this.byAgent.get(t.targetAgentId);

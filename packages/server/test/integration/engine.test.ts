@@ -94,6 +94,8 @@ describe.each(BACKENDS)('routing engine on $backend', ({ backend, skip }) => {
   it.skipIf(skip)('a queue with no eligible agent logged in moves its task to the team workbin, where a supervisor assigns it', async () => {
     const t = await capture({ worktype: 'en-item', title: 'orphan', queue: 'en-empty' });
     await until('the move to the team bin', async () => (await crm.req('GET', `/api/v1/tasks/${t.id}`)).json.teamBin === 'en-team');
+    // Still waiting in its queue (in no queue line): the explanation counts it there.
+    expect((await crm.req('GET', `/api/v1/tasks/${t.id}/explain`)).json.waiting).toMatchObject({ position: 1, waitingInQueue: 1 });
     const bins = (await sam.req('GET', '/api/v1/workbins')).json.items;
     expect(bins.find((b: { id: string }) => b.id === 'team:en-team')).toMatchObject({ kind: 'team', count: 1 });
     const listed = (await amy.req('GET', `/api/v1/workbins/${encodeURIComponent('team:en-team')}/tasks`)).json.items;

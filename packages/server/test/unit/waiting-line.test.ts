@@ -37,6 +37,9 @@ describe('waiting line', () => {
         for (const s of batch) one.set(toTask(s));
         many.setMany(batch.map(toTask));
         expect(view(many)).toEqual(view(one));
+        // A queue's waiting tasks (for a task's explanation): its line, personal and team-bin tasks.
+        for (const q of ['q1', 'q2', 'none'])
+          expect(many.inQueue(q).map((t) => t.id).sort()).toEqual([...many.values()].filter((t) => t.queueId === q).map((t) => t.id).sort());
         // A workbin's tasks read from the lines are the waiting tasks in that bin (a queue's in order).
         for (const bin of [...new Set([...many.values()].map(binOf)), 'queue:none', 'personal:nobody', 'team:none']) {
           const ids = (ts: RoutingTask[]) => ts.map((t) => t.id);
@@ -47,6 +50,7 @@ describe('waiting line', () => {
         // And it goes on working after: every task can still be taken out of its line.
         for (const id of [...many.values()].map((t) => t.id)) many.delete(id);
         expect(view(many)).toEqual({ all: [], byQueue: {}, byAgent: {} });
+        expect([...many.inQueue('q1'), ...many.inQueue('q2')]).toEqual([]);
       }),
       { numRuns: 1000 },
     );
