@@ -1,5 +1,11 @@
 import { compareWaiting, type RoutingLines, type RoutingTask } from '@worklane/core';
-import { binOf, type BinId } from './bins.js';
+import type { BinId } from './bins.js';
+
+/** `queue:q` → ['queue', 'q'] (and `team:`, `personal:`; anything else reads as an unknown team). */
+function splitBin(bin: BinId): [string, string] {
+  const at = bin.indexOf(':');
+  return [bin.slice(0, at), bin.slice(at + 1)];
+}
 
 /**
  * Tasks a piece of a queue's line holds before it is split in two. Taking a task out of a line
@@ -55,6 +61,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   readonly byAgent = new Map<string, T[]>();
   /** Waiting tasks of a queue that are in no queue line (personal, or in a team bin), by queue. */
   private readonly offLine = new Map<string, Set<T>>();
+  /** Team-bin tasks (never pushed, in no line) by team. */
+  private readonly byTeam = new Map<string, Set<T>>();
 
   /** `piece`: tasks a piece holds before it is split (small in tests, to exercise the pieces). */
   constructor(private readonly piece = PIECE) {}
@@ -111,14 +119,25 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     return true;
   }
 
-  /**
-   * The waiting tasks of one workbin (`bins.ts`): a queue's line (in waiting order) or an agent's
-   * personal tasks read from their lines; a team bin's, which are in no line, by a scan.
-   */
+  /** The waiting tasks of one workbin (`bins.ts`): a queue's in waiting order, others in any order. */
   inBin(bin: BinId): T[] {
-    if (bin.startsWith('queue:')) return (this.byQueue.get(bin.slice('queue:'.length)) ?? []).flat();
-    if (bin.startsWith('personal:')) return [...(this.byAgent.get(bin.slice('personal:'.length)) ?? [])];
-    return [...this.all.values()].filter((t) => binOf(t) === bin);
+    const [kind, key] = splitBin(bin);
+    if (kind === 'queue') return (this.byQueue.get(key) ?? []).flat();
+    if (kind === 'personal') return [...(this.byAgent.get(key) ?? [])];
+    return [...(this.byTeam.get(key) ?? [])];
+  }
+
+  /** How many tasks wait in one workbin, without reading them. */
+  binSize(bin: BinId): number {
+    const [kind, key] = splitBin(bin);
+    if (kind === 'queue') return (this.byQueue.get(key) ?? []).reduce((n, p) => n + p.length, 0);
+    if (kind === 'personal') return this.byAgent.get(key)?.length ?? 0;
+    return this.byTeam.get(key)?.size ?? 0;
+  }
+
+  /** The agents who have personal tasks waiting. */
+  agentsWithPersonalWork(): IterableIterator<string> {
+    return this.byAgent.keys();
   }
 
   /** Every waiting task of a queue: its line, and its personal and team-bin tasks (any order). */
@@ -128,6 +147,7 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
 
   clear(): void {
     this.offLine.clear();
+    this.byTeam.clear();
     this.all.clear();
     this.byQueue.clear();
     this.byAgent.clear();
@@ -139,7 +159,12 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
       if (off) off.add(t);
       else this.offLine.set(t.queueId, new Set([t]));
     }
-    if (t.teamBin) return;
+    if (t.teamBin) {
+      const team = this.byTeam.get(t.teamBin);
+      if (team) team.add(t);
+      else this.byTeam.set(t.teamBin, new Set([t]));
+      return;
+    }
     if (t.targetAgentId != null) {
       const mine = this.byAgent.get(t.targetAgentId);
       if (mine) mine.push(t);
@@ -157,7 +182,11 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   private unplace(t: T): void {
     const off = this.offLine.get(t.queueId);
     if (off?.delete(t) && !off.size) this.offLine.delete(t.queueId);
-    if (t.teamBin) return;
+    if (t.teamBin) {
+      const team = this.byTeam.get(t.teamBin);
+      if (team?.delete(t) && !team.size) this.byTeam.delete(t.teamBin);
+      return;
+    }
     if (t.targetAgentId != null) {
       const mine = this.byAgent.get(t.targetAgentId);
       const at = mine ? mine.indexOf(t) : -1;

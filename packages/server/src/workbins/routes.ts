@@ -5,7 +5,6 @@ import type { Services } from '../services.js';
 import { requireUser } from '../auth/guard.js';
 import { notFound } from '../http/problems.js';
 import { taskDto } from '../tasks/dto.js';
-import { binOf } from '../routing/bins.js';
 import { claimFromBin } from './claim.js';
 import { findBin, visibleBins } from './visibility.js';
 
@@ -18,9 +17,8 @@ export async function workbinRoutes(app: FastifyInstance, s: Services): Promise<
 
   r.get('/api/v1/workbins', { config: { auth: PEOPLE }, schema: { tags: ['people'], summary: 'The workbins I may see, with counts' } }, async (request) => {
     const bins = await visibleBins(s, requireUser(request));
-    const counts = new Map<string, number>();
-    for (const t of s.dispatcher.waiting.values()) counts.set(binOf(t), (counts.get(binOf(t)) ?? 0) + 1);
-    return { items: bins.map((b) => ({ ...b, count: counts.get(b.id) ?? 0 })) };
+    // Counted from the bins' own lines: a scan of every waiting task cost ~60 ms at a million.
+    return { items: bins.map((b) => ({ ...b, count: s.dispatcher.waiting.binSize(b.id) })) };
   });
 
   r.get('/api/v1/workbins/:id/tasks', {

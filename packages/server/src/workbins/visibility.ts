@@ -52,8 +52,8 @@ export async function visibleBins(s: Services, u: UserPrincipal): Promise<BinInf
   if (oversees(u.roles)) {
     // Supervisors also see agents' personal bins that hold work.
     const names = new Map(people.map((p) => [p.id, p.name]));
-    const withWork = new Set([...s.dispatcher.waiting.values()].map((t) => t.targetAgentId).filter((x): x is string => !!x && x !== u.id));
-    for (const id of withWork) if (sees(`personal:${id}`)) out.push({ id: `personal:${id}`, kind: 'personal', name: `${names.get(id) ?? id}'s workbin`, canClaim: false, claimLimit: null });
+    for (const id of s.dispatcher.waiting.agentsWithPersonalWork())
+      if (id !== u.id && sees(`personal:${id}`)) out.push({ id: `personal:${id}`, kind: 'personal', name: `${names.get(id) ?? id}'s workbin`, canClaim: false, claimLimit: null });
   }
   return out;
 }

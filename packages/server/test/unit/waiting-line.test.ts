@@ -46,11 +46,13 @@ describe('waiting line', () => {
           const truth = [...many.values()].filter((t) => binOf(t) === bin);
           if (bin.startsWith('queue:')) expect(ids(many.inBin(bin))).toEqual(ids(truth.sort(compareWaiting)));
           else expect(ids(many.inBin(bin)).sort()).toEqual(ids(truth).sort());
+          expect(many.binSize(bin)).toBe(truth.length);
         }
+        expect([...many.agentsWithPersonalWork()].sort()).toEqual([...new Set([...many.values()].flatMap((t) => (t.targetAgentId ? [t.targetAgentId] : [])))].sort());
         // And it goes on working after: every task can still be taken out of its line.
         for (const id of [...many.values()].map((t) => t.id)) many.delete(id);
         expect(view(many)).toEqual({ all: [], byQueue: {}, byAgent: {} });
-        expect([...many.inQueue('q1'), ...many.inQueue('q2')]).toEqual([]);
+        expect([...many.inQueue('q1'), ...many.inQueue('q2'), ...many.inBin('team:team')]).toEqual([]);
       }),
       { numRuns: 1000 },
     );
