@@ -1,18 +1,19 @@
-import { compareWaiting, type RoutingLines, type RoutingTask } from '@worklane/core';
+import { compareWaiting, parseBin, type RoutingLines, type RoutingTask } from '@worklane/core';
 import type { BinId } from './bins.js';
 
-/** `queue:q` → ['queue', 'q'] (and `team:`, `personal:`; anything else reads as an unknown team). */
-function splitBin(bin: BinId): [string, string] {
-  const at = bin.indexOf(':');
-  return [bin.slice(0, at), bin.slice(at + 1)];
+/** Tasks a piece of a queue's line holds before it is split in two (why pieces: core's `Line`). */
+export const PIECE = 512;
+
+function addTo<T>(map: Map<string, Set<T>>, key: string, t: T): void {
+  const set = map.get(key);
+  if (set) set.add(t);
+  else map.set(key, new Set([t]));
 }
 
-/**
- * Tasks a piece of a queue's line holds before it is split in two. Taking a task out of a line
- * moves the rest of its piece: with a line as one array that was the whole queue (15 µs a task
- * with 10,000 waiting in a queue, ~150 µs with 50,000); a piece is a few microseconds at most.
- */
-export const PIECE = 512;
+function removeFrom<T>(map: Map<string, Set<T>>, key: string, t: T): void {
+  const set = map.get(key);
+  if (set?.delete(t) && !set.size) map.delete(key);
+}
 
 /** The first index whose task does not come before `t` in waiting order (binary search). */
 function lowerBound<T extends RoutingTask>(line: readonly T[], t: T): number {
@@ -121,18 +122,18 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
 
   /** The waiting tasks of one workbin (`bins.ts`): a queue's in waiting order, others in any order. */
   inBin(bin: BinId): T[] {
-    const [kind, key] = splitBin(bin);
-    if (kind === 'queue') return (this.byQueue.get(key) ?? []).flat();
-    if (kind === 'personal') return [...(this.byAgent.get(key) ?? [])];
-    return [...(this.byTeam.get(key) ?? [])];
+    const b = parseBin(bin);
+    if (b?.kind === 'queue') return (this.byQueue.get(b.ref) ?? []).flat();
+    if (b?.kind === 'personal') return [...(this.byAgent.get(b.ref) ?? [])];
+    return [...(this.byTeam.get(b?.ref ?? '') ?? [])];
   }
 
   /** How many tasks wait in one workbin, without reading them. */
   binSize(bin: BinId): number {
-    const [kind, key] = splitBin(bin);
-    if (kind === 'queue') return (this.byQueue.get(key) ?? []).reduce((n, p) => n + p.length, 0);
-    if (kind === 'personal') return this.byAgent.get(key)?.length ?? 0;
-    return this.byTeam.get(key)?.size ?? 0;
+    const b = parseBin(bin);
+    if (b?.kind === 'queue') return (this.byQueue.get(b.ref) ?? []).reduce((n, p) => n + p.length, 0);
+    if (b?.kind === 'personal') return this.byAgent.get(b.ref)?.length ?? 0;
+    return this.byTeam.get(b?.ref ?? '')?.size ?? 0;
   }
 
   /** The agents who have personal tasks waiting. */
@@ -154,17 +155,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   }
 
   private place(t: T): void {
-    if (t.teamBin || t.targetAgentId != null) {
-      const off = this.offLine.get(t.queueId);
-      if (off) off.add(t);
-      else this.offLine.set(t.queueId, new Set([t]));
-    }
-    if (t.teamBin) {
-      const team = this.byTeam.get(t.teamBin);
-      if (team) team.add(t);
-      else this.byTeam.set(t.teamBin, new Set([t]));
-      return;
-    }
+    if (t.teamBin || t.targetAgentId != null) addTo(this.offLine, t.queueId, t);
+    if (t.teamBin) return addTo(this.byTeam, t.teamBin, t);
     if (t.targetAgentId != null) {
       const mine = this.byAgent.get(t.targetAgentId);
       if (mine) mine.push(t);
@@ -180,13 +172,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   }
 
   private unplace(t: T): void {
-    const off = this.offLine.get(t.queueId);
-    if (off?.delete(t) && !off.size) this.offLine.delete(t.queueId);
-    if (t.teamBin) {
-      const team = this.byTeam.get(t.teamBin);
-      if (team?.delete(t) && !team.size) this.byTeam.delete(t.teamBin);
-      return;
-    }
+    removeFrom(this.offLine, t.queueId, t);
+    if (t.teamBin) return removeFrom(this.byTeam, t.teamBin, t);
     if (t.targetAgentId != null) {
       const mine = this.byAgent.get(t.targetAgentId);
       const at = mine ? mine.indexOf(t) : -1;
