@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { oversees, seesCasesBeyondMembership, type BinMembers } from '@worklane/core';
 import type { Role } from '../auth/principal.js';
+import { sendCoalesced } from './coalesce.js';
 
 /** Who may hear of a workbin's changes (core's rules over the configuration in memory). */
 export interface BinAudience {
@@ -71,7 +72,7 @@ function sharingEncodings(message: (ids: string[]) => object): (c: Client, ids: 
     const key = ids.join('\n');
     let data = encoded.get(key);
     if (data === undefined) encoded.set(key, (data = JSON.stringify(message(ids))));
-    c.socket.send(data);
+    sendCoalesced(c.socket, data);
   };
 }
 
@@ -127,7 +128,7 @@ export class StreamHub {
     const set = this.byUser.get(userId);
     if (!set) return;
     const data = JSON.stringify(message);
-    for (const c of set) if (c.socket.readyState === 1) c.socket.send(data);
+    for (const c of set) if (c.socket.readyState === 1) sendCoalesced(c.socket, data);
   }
 
   /**
@@ -185,7 +186,7 @@ export class StreamHub {
    */
   toSupervisors(message: object, sees?: (userId: string, roles: readonly Role[]) => boolean): void {
     const data = JSON.stringify(message);
-    for (const c of this.overseers) if (c.socket.readyState === 1 && (!sees || sees(c.userId, c.roles))) c.socket.send(data);
+    for (const c of this.overseers) if (c.socket.readyState === 1 && (!sees || sees(c.userId, c.roles))) sendCoalesced(c.socket, data);
   }
 
   connectedUsers(): number {
