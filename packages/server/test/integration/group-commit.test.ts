@@ -62,6 +62,19 @@ describe.each(BACKENDS)('group commit on $backend', ({ backend, skip }) => {
     for (const a of ok.slice(0, 25)) expect(rows.find((r) => r.id === a.json.id)?.title).toBe(a.json.title);
     expect(await eventsOf('task.created', ids)).toBe(25);
     expect(await eventsOf('task.queued', ids)).toBe(25);
+    // The events' data is built in the statement from the inserted row: what the row says, in order, by the caller.
+    const first = (await crm.req('GET', `/api/v1/tasks/${ok[0]!.json.id}`)).json;
+    const plain = (await crm.req('POST', '/api/v1/tasks', { worktype: 'gc-item', title: 'no source', priority: 12.5 })).json;
+    const evs = await h.db.store.db.selectFrom('events').select(['type', 'actor', 'user_id', 'data']).where('task_id', 'in', [first.id, plain.id]).orderBy('id').execute();
+    const key = (await h.db.store.db.selectFrom('events').select('actor').where('task_id', '=', first.id).executeTakeFirstOrThrow()).actor;
+    expect(key).toMatch(/^api-key:/);
+    expect(evs).toEqual([
+      { type: 'task.created', actor: key, user_id: null, data: { worktype: 'gc-item', source: 'gc', externalId: 'gc-0', priority: 10 } },
+      { type: 'task.queued', actor: key, user_id: null, data: { queue: 'gc-q', classification: first.classification } },
+      { type: 'task.created', actor: key, user_id: null, data: { worktype: 'gc-item', source: null, externalId: null, priority: 12.5 } },
+      { type: 'task.queued', actor: key, user_id: null, data: { queue: 'gc-q', classification: plain.classification } },
+    ]);
+    expect((await sue.req('POST', `/api/v1/tasks/${plain.id}/cancel`, { reason: 'not part of the next test' })).status).toBe(200);
   });
 
   it.skipIf(skip)('concurrent completions: one event each; the same task twice at once completes once and the other gets 409', async () => {
