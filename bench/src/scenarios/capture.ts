@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { CPU_ROWS, cpuNow, cpuPer, cpuValues, type CpuSample } from '../lib/cpu.js';
 import { freshPostgres, type BenchDatabase } from '../lib/pg.js';
 import { graphileAddJob, pgBossSend } from '../lib/peers.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -64,6 +65,7 @@ export const capture: Scenario = {
     { key: 'p99', label: 'Worklane capture p99 latency', unit: 'ms', target: { op: '<=', value: 25 } },
     { key: 'p50', label: 'Worklane capture p50 latency', unit: 'ms' },
     { key: 'failed', label: 'Worklane non-2xx + errors', unit: 'requests' },
+    ...CPU_ROWS('task'),
     { key: 'pgboss', label: 'pg-boss 10 send (one by one)', unit: 'jobs/s' },
     { key: 'graphile', label: 'graphile-worker 0.17 addJob (one by one)', unit: 'jobs/s' },
     { key: 'vsPgboss', label: 'Worklane ÷ pg-boss send (same run)', unit: '×', target: { op: '>=', value: 5 } },
@@ -79,11 +81,14 @@ export const capture: Scenario = {
       await prepareDatabase(db, captureConfig());
       const server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir });
       let wl;
+      let cpu!: CpuSample;
       let warmAcked = 0;
       try {
         await checkOneCapture(server.base, `check-${ctx.run}`);
         if (s.warmupSeconds) warmAcked = (await hammerCapture(server.base, s.warmupSeconds, s.captureConnections)).acked;
+        const c0 = cpuNow(server.pid);
         wl = await hammerCapture(server.base, s.captureSeconds, s.captureConnections);
+        cpu = cpuPer(c0, cpuNow(server.pid), wl.acked);
       } finally {
         await server.stop();
       }
@@ -100,7 +105,7 @@ export const capture: Scenario = {
       ctx.log(`floor: bare http ${Math.round(floor.http)} req/s, bare insert ${Math.round(floor.insert)} req/s p99 ${floor.insertP99} ms`);
       return {
         values: {
-          tps: wl.perSecond, p99: wl.p99, p50: wl.p50, failed: wl.failed,
+          tps: wl.perSecond, p99: wl.p99, p50: wl.p50, failed: wl.failed, ...cpuValues(cpu),
           pgboss: boss.perSecond, graphile: gw.perSecond, vsPgboss: wl.perSecond / boss.perSecond, vsGraphile: wl.perSecond / gw.perSecond,
           bareHttp: floor.http, bareInsert: floor.insert, bareInsertP99: floor.insertP99,
         },
@@ -123,6 +128,7 @@ export const captureBulk: Scenario = {
     { key: 'p99', label: 'p99 latency of one 500-task request', unit: 'ms' },
     { key: 'tpsFull', label: 'Worklane bulk capture, every task echoed in full', unit: 'tasks/s' },
     { key: 'failed', label: 'non-2xx + errors', unit: 'requests' },
+    ...CPU_ROWS('task, ids only'),
   ],
   async run(ctx) {
     const s = ctx.sizes;
@@ -138,10 +144,13 @@ export const captureBulk: Scenario = {
         });
       let r;
       let full;
+      let cpu!: CpuSample;
       let warm = 0;
       try {
         if (s.warmupSeconds) warm = (await hammer(s.warmupSeconds, true))['2xx'];
+        const c0 = cpuNow(server.pid);
         r = await hammer(s.bulkSeconds, true);
+        cpu = cpuPer(c0, cpuNow(server.pid), r['2xx'] * s.bulkSize);
         full = await hammer(s.bulkSeconds, false);
       } finally {
         await server.stop();
@@ -152,7 +161,7 @@ export const captureBulk: Scenario = {
       const tps = (r['2xx'] * s.bulkSize) / r.duration;
       const tpsFull = (full['2xx'] * s.bulkSize) / full.duration;
       ctx.log(`bulk ${Math.round(tps)} tasks/s (ids only), p99 ${r.latency.p99} ms per request; ${Math.round(tpsFull)} tasks/s echoed in full`);
-      return { values: { tps, p99: r.latency.p99, tpsFull, failed: r.non2xx + r.errors + r.timeouts + full.non2xx + full.errors + full.timeouts } };
+      return { values: { tps, p99: r.latency.p99, tpsFull, ...cpuValues(cpu), failed: r.non2xx + r.errors + r.timeouts + full.non2xx + full.errors + full.timeouts } };
     } finally {
       await db.drop();
     }

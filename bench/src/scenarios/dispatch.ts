@@ -1,4 +1,5 @@
 import { AgentCrowd, bulkLoad } from '../lib/agents.js';
+import { CPU_ROWS, cpuNow, cpuPer, cpuValues, type CpuSample } from '../lib/cpu.js';
 import { freshPostgres, type BenchDatabase } from '../lib/pg.js';
 import { pgBossDispatch } from '../lib/peers.js';
 import type { Context, Scenario } from '../lib/scenario.js';
@@ -12,6 +13,8 @@ export interface DispatchOutcome {
   perSecond: number;
   loadPerSecond: number;
   errors: number;
+  /** CPU per assignment (and its completion) from "available" to the end of the window. */
+  cpu: CpuSample;
 }
 
 /**
@@ -36,15 +39,17 @@ export async function runDispatch(ctx: Context, server: ServerProcess, agents: A
       crowd.act(agent, 'POST', `/api/v1/tasks/${m.task.id}/complete`, {}, () => completed++);
     });
     const t0 = performance.now();
+    const c0 = cpuNow(server.pid);
     await crowd.setPresence('available');
     const bound = seconds;
     const all = await waitFor(() => completed >= tasks || crowd.errors > 0, bound * 1000, 5);
     // Bounded: the rate is what was assigned within the window (the queues were never empty).
     const assigned = seen.size;
+    const cpu = cpuPer(c0, cpuNow(server.pid), assigned);
     const elapsed = all ? (lastAssigned - t0) / 1000 : (performance.now() - t0) / 1000;
     if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
     if (!all) ctx.log(`${assigned} of ${tasks} assigned within the ${bound} s window`);
-    return { assigned, perSecond: assigned / elapsed, loadPerSecond, errors: crowd.errors };
+    return { assigned, perSecond: assigned / elapsed, loadPerSecond, errors: crowd.errors, cpu };
   } finally {
     crowd.close();
   }
@@ -75,6 +80,7 @@ export const dispatch: Scenario = {
     { key: 'aging', label: 'the same with every queue aging priority (as the demo\'s queues do)', unit: '/s' },
     { key: 'agingAssigned', label: 'tasks assigned within the window, queues aging priority', unit: 'tasks' },
     { key: 'queueRate', label: 'queueing the tasks through the bulk API', unit: 'tasks/s' },
+    ...CPU_ROWS('assignment (and its completion)'),
   ],
   async run(ctx) {
     const s = ctx.sizes;
@@ -99,7 +105,7 @@ export const dispatch: Scenario = {
       const aged = await worklane({ ...shape, aging: true }, agedDb).finally(() => agedDb.drop());
       const boss = await pgBossDispatch(db.url!, s.dispatchTasks, s.dispatchQueues, s.peerWorkers, s.dispatchSeconds);
       ctx.log(`pg-boss ${Math.round(boss.perSecond)} fetch+complete/s (${boss.done} jobs)`);
-      return { values: { rate: wl.perSecond, pgboss: boss.perSecond, vsPgboss: wl.perSecond / boss.perSecond, assigned: wl.assigned, aging: aged.perSecond, agingAssigned: aged.assigned, queueRate: wl.loadPerSecond } };
+      return { values: { rate: wl.perSecond, pgboss: boss.perSecond, vsPgboss: wl.perSecond / boss.perSecond, assigned: wl.assigned, aging: aged.perSecond, agingAssigned: aged.assigned, queueRate: wl.loadPerSecond, ...cpuValues(wl.cpu) } };
     } finally {
       await db.drop();
     }
