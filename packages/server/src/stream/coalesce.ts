@@ -10,10 +10,11 @@ function uncorkAll(): void {
 }
 
 /**
- * Sends a message on a WebSocket; the messages one socket gets within the same tick go out as one
- * write. `ws` writes every frame on its own (a `writev` each), and on the dispatch benchmark a
- * quarter of the server's time was inside those writes (loopback runs the receiver's side of TCP in
- * the writer's call). A routing round's commit tells an agent of several assignments at once, and
+ * Sends a message on a WebSocket; the messages one socket gets from one stretch of code go out as
+ * one write. `ws` writes every frame on its own (a `writev` each), and on loopback a write also
+ * runs the receiver's side of TCP in the writer's call (a tenth of the server's samples on the
+ * dispatch benchmark with `perf`; V8's profile showed a quarter, the process waiting for a core
+ * counted in). A routing round's commit tells an agent of several assignments at once, and
  * a batch of completions of their tasks: those now cost the socket one write. The messages leave
  * as soon as the code that sent them returns (a microtask queued with the first): before the
  * promises it then resolves run, so an offer made by a capture's commit still leaves before the
