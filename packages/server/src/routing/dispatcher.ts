@@ -21,6 +21,7 @@ import { appendEvents } from '../events/append.js';
 import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
+import { noteCommitted } from '../tasks/change.js';
 import { AgentBook } from './agents.js';
 import { WaitingLine } from './line.js';
 import { TimeHeap } from './time-heap.js';
@@ -579,6 +580,7 @@ export class Dispatcher {
       this.caseMoved(o.task);
       if (o.auto) {
         this.excluded.delete(o.d.taskId);
+        noteCommitted(this.db, o.task);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
       } else {
         this.armOfferTimer(o.offer.id, o.offer.expires_at.getTime());
@@ -674,6 +676,7 @@ export class Dispatcher {
     if (!task) throw await this.offerProblem(this.db, offerId, agentId);
     this.forgetOffer(offerId);
     this.excluded.delete(task.id);
+    noteCommitted(this.db, task);
     this.hub.toUser(agentId, { type: 'task.updated', task: taskDto(task) });
     this.hub.statsChanged();
     this.caseMoved(task); // its case is in progress now (the events trigger moved it)

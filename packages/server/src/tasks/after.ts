@@ -2,7 +2,7 @@ import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
 import { taskDto } from './dto.js';
-import type { Change } from './change.js';
+import { noteCommitted, type Change } from './change.js';
 
 /** Who holds the task's capacity: the assignee, or the agent of the pending offer. */
 function holder(t: TaskRow, rescinded: Change['rescinded']): string | null {
@@ -27,6 +27,7 @@ export function afterChange(s: Services, { before, after, rescinded }: Change): 
   if (prev && prev !== next) d.release(prev, before.media_type);
   if (after.state === 'queued' && (before.state !== 'queued' || before.queue_id !== after.queue_id)) d.forgetRefusals(after.id);
   d.track(after);
+  noteCommitted(s.db, after);
   if (after.state === 'scheduled') void d.armWake(after.wake_at);
   const dto = taskDto(after);
   for (const u of new Set([prev, next, before.assignee_id].filter((x): x is string => !!x))) s.hub.toUser(u, { type: 'task.updated', task: dto });

@@ -21,6 +21,34 @@ function readTask(db: Kysely<DB>, id: string): Promise<TaskRow | undefined> {
   return l.load(id);
 }
 
+/**
+ * Held tasks (assigned, wrap-up) as this process last committed them, so that a completion, the
+ * commonest change, starts without reading its task (a read statement and a row parsed per
+ * completion). Only a start: the completion's statement checks the version, so a row changed
+ * anywhere this did not hear of (a clock, another process) fails that check and the completion
+ * starts again from a read (lifecycle.ts `completeTask`). Bounded; the oldest go first.
+ */
+const HELD_ROWS_MAX = 100_000;
+const heldRows = new WeakMap<Kysely<DB>, Map<string, TaskRow>>();
+
+/** A committed row: remembered while its task is held, forgotten otherwise. */
+export function noteCommitted(db: Kysely<DB>, t: TaskRow): void {
+  let rows = heldRows.get(db);
+  if (!rows) heldRows.set(db, (rows = new Map()));
+  rows.delete(t.id);
+  if (t.state !== 'assigned' && t.state !== 'wrap-up') return;
+  rows.set(t.id, t);
+  if (rows.size > HELD_ROWS_MAX) rows.delete(rows.keys().next().value!);
+}
+
+export function heldRow(db: Kysely<DB>, id: string): TaskRow | undefined {
+  return heldRows.get(db)?.get(id);
+}
+
+export function forgetHeldRow(db: Kysely<DB>, id: string): void {
+  heldRows.get(db)?.delete(id);
+}
+
 export async function loadTask(db: Kysely<DB>, id: string): Promise<TaskRow> {
   const t = await readTask(db, id);
   if (!t) throw notFound(`Task ${id}`);

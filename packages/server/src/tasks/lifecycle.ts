@@ -1,8 +1,8 @@
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import { actorOf, type Principal } from '../auth/principal.js';
-import { forbidden, unprocessable } from '../http/problems.js';
-import { changeTask, illegal, loadTask, type Change } from './change.js';
+import { Problem, forbidden, unprocessable } from '../http/problems.js';
+import { changeTask, forgetHeldRow, heldRow, illegal, loadTask, type Change } from './change.js';
 import { route, type CaptureInput } from './capture.js';
 import { json } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
@@ -21,7 +21,10 @@ function mayWork(p: Principal, t: TaskRow): boolean {
 }
 
 async function loadForWork(s: Services, p: Principal, id: string, verb: string): Promise<TaskRow> {
-  const t = await loadTask(s.db, id);
+  return mayWorkOn(s, p, await loadTask(s.db, id), verb);
+}
+
+function mayWorkOn(s: Services, p: Principal, t: TaskRow, verb: string): TaskRow {
   if (!mayWork(p, t)) throw forbidden(`Only the assignee or a supervisor can ${verb} this task`);
   if (p.kind === 'user' && t.assignee_id !== p.id) assertSupervises(s, p, t); // supervisors: their teams' work only
   return t;
@@ -33,7 +36,21 @@ const REQUEUE = { state: 'queued', assignee_id: null, wake_at: null, paused_reas
 const NO_WRAP_UP = 'NS';
 
 export async function completeTask(s: Services, p: Principal, id: string, body: { wrapUpCode?: string; note?: string }): Promise<Change> {
-  const t = await loadForWork(s, p, id, 'complete');
+  const held = heldRow(s.db, id);
+  if (held) {
+    try {
+      return await complete(s, p, held, body);
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      forgetHeldRow(s.db, id); // perhaps changed where this process did not hear of it: decided again on the stored row
+    }
+  }
+  return complete(s, p, await loadTask(s.db, id), body);
+}
+
+/** Completes from a row of the task: the checks, then the tick's group commit (its version check). */
+async function complete(s: Services, p: Principal, row: TaskRow, body: { wrapUpCode?: string; note?: string }): Promise<Change> {
+  const t = mayWorkOn(s, p, row, 'complete');
   const wt = s.config.snapshot.worktypes.get(t.worktype);
   if (body.wrapUpCode !== undefined && wt && !wt.wrapUpCodes.includes(body.wrapUpCode))
     throw unprocessable('/wrapUpCode', `"${body.wrapUpCode}" is not a wrap-up code of worktype "${t.worktype}" (allowed: ${wt.wrapUpCodes.join(', ')})`);
