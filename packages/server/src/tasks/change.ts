@@ -22,21 +22,21 @@ function readTask(db: Kysely<DB>, id: string): Promise<TaskRow | undefined> {
 }
 
 /**
- * Held tasks (assigned, wrap-up) as this process last committed them, so that a completion, the
- * commonest change, starts without reading its task (a read statement and a row parsed per
- * completion). Only a start: the completion's statement checks the version, so a row changed
+ * Tasks that may be completed (core's `transition`) as this process last committed them, so that
+ * a completion, the commonest change, starts without reading its task (a read statement and a row
+ * parsed per completion). Only a start: the completion's statement checks the version, so a row changed
  * anywhere this did not hear of (a clock, another process) fails that check and the completion
  * starts again from a read (lifecycle.ts `completeTask`). Bounded; the oldest go first.
  */
 const HELD_ROWS_MAX = 100_000;
 const heldRows = new WeakMap<Kysely<DB>, Map<string, TaskRow>>();
 
-/** A committed row: remembered while its task is held, forgotten otherwise. */
+/** A committed row: remembered while its task can be completed, forgotten otherwise. */
 export function noteCommitted(db: Kysely<DB>, t: TaskRow): void {
   let rows = heldRows.get(db);
   if (!rows) heldRows.set(db, (rows = new Map()));
   rows.delete(t.id);
-  if (t.state !== 'assigned' && t.state !== 'wrap-up') return;
+  if (!transition(t.state as TaskState, 'complete').ok) return;
   rows.set(t.id, t);
   if (rows.size > HELD_ROWS_MAX) rows.delete(rows.keys().next().value!);
 }
