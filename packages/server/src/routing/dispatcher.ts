@@ -18,6 +18,7 @@ import { json, taskOnly, type DB, type OffersTable, type TaskRow } from '../db/s
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
+import { readWaiting } from './read-waiting.js';
 import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
@@ -85,13 +86,12 @@ export interface Waiting extends RoutingTask {
   version: number;
 }
 
-/** The columns `toWaiting` reads. */
-const WAITING_COLUMNS = [
-  'id', 'queue_id', 'priority', 'priority_boost', 'due_at', 'entered_queue_at', 'created_at', 'skills', 'media_type',
-  'target_agent_id', 'team_bin', 'worktype', 'exceptions_fired', 'version',
-] as const satisfies readonly (keyof TaskRow)[];
+/** The columns `toWaiting` reads (`read-waiting.ts` reads the same at start, in routing's own form). */
+type WaitingColumn =
+  | 'id' | 'queue_id' | 'priority' | 'priority_boost' | 'due_at' | 'entered_queue_at' | 'created_at' | 'skills' | 'media_type'
+  | 'target_agent_id' | 'team_bin' | 'worktype' | 'exceptions_fired' | 'version';
 
-export const toWaiting = (t: Pick<TaskRow, (typeof WAITING_COLUMNS)[number]>): Waiting => ({
+export const toWaiting = (t: Pick<TaskRow, WaitingColumn>): Waiting => ({
   id: t.id,
   queueId: t.queue_id ?? '',
   priority: t.priority + t.priority_boost,
@@ -165,12 +165,12 @@ export class Dispatcher {
     await this.agents.load(this.db);
     // Only what routing keeps (not titles, attributes or the classification trace): at a million
     // waiting tasks this is what restart time is made of.
-    const queued = await this.db.selectFrom('tasks').select(WAITING_COLUMNS).where('state', '=', 'queued').execute();
+    const queued = await readWaiting(this.db);
     // Merged, newest version wins: a capture tracked while this read ran stays in line, and a task
     // memory has but the database no longer queues is dropped by its next offer's version check.
     this.waiting.setMany(queued.flatMap((t) => {
       const mine = this.waiting.get(t.id);
-      return !mine || mine.version < t.version ? [this.withRefusals(toWaiting(t))] : [];
+      return !mine || mine.version < t.version ? [this.withRefusals(t)] : [];
     }));
     this.rebuildSteps();
     const pending = await this.db.selectFrom('offers').select(['id', 'expires_at']).where('state', '=', 'pending').execute();
