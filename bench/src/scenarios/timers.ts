@@ -1,3 +1,4 @@
+import { cpuNow, cpuPer } from '../lib/cpu.js';
 import { freshPostgres, query, type BenchDatabase } from '../lib/pg.js';
 import type { Scenario, Sizes } from '../lib/scenario.js';
 import { startWorklane, type ServerProcess } from '../lib/server.js';
@@ -142,6 +143,8 @@ export const timers: Scenario = {
     { key: 'dups', label: 'clocks fired more than once', unit: '' },
     { key: 'escalated', label: 'breached escalating OLAs escalated, share (1 = all)', unit: '', target: { op: '>=', value: 1 } },
     { key: 'escalatedBy', label: 'last escalation after the burst second', unit: 's' },
+    { key: 'cpuServer', label: 'CPU per fired clock: Worklane server (burst second until all fired)', unit: 'µs' },
+    { key: 'cpuPostgres', label: 'CPU per fired clock: PostgreSQL (every process)', unit: 'µs' },
     { key: 'readyFirst', label: 'first start until ready (recomputes every clock)', unit: 's' },
     { key: 'ready', label: 'start until ready (clocks as stored)', unit: 's', target: { op: '<=', value: 20 } },
     { key: 'rss', label: 'server memory after the burst (RSS)', unit: 'MiB', target: { op: '<=', value: 2048 } },
@@ -176,7 +179,13 @@ export const timers: Scenario = {
       // Polled once a second: each count reads every breach event (tens of ms of the database's
       // CPU at full size, taken from the server under test); lateness comes from the events' own
       // times, not from when the count saw them.
-      while (Date.now() < until && (await count(url, FIRED)) < s.timerDue) await sleep(POLL_MS);
+      // CPU from just before the burst until the count sees every breach (the last poll's idle
+      // second adds little): what each fired clock cost the server and the database.
+      await sleep(Math.max(0, t0 - Date.now() - 50));
+      const c0 = cpuNow(server.pid);
+      let fired = 0;
+      while (Date.now() < until && (fired = await count(url, FIRED)) < s.timerDue) await sleep(POLL_MS);
+      const cpu = cpuPer(c0, cpuNow(server.pid), fired);
       let escalatedAt = Date.now();
       const escalations = `select count(*)::int as n from events where type = 'case.escalated'`;
       while (Date.now() < until && (await count(url, escalations)) < x.escalating) {
@@ -192,7 +201,7 @@ export const timers: Scenario = {
       const ok = once.missed === 0 && once.dups === 0 && once.early === 0 && once.before === 0;
       ctx.log(`fired: missed ${once.missed}, duplicates ${once.dups}, not due ${once.early}, before due ${once.before}; lateness p50 ${late.p50.toFixed(0)} p99 ${late.p99.toFixed(0)} max ${late.max.toFixed(0)} ms; escalated ${(escalated * 100).toFixed(1)} %; rss ${Math.round(rss)} MiB`);
       return {
-        values: { once: ok ? 1 : 0, lateP99: late.p99, lateP50: late.p50, lateMax: late.max, missed: once.missed, dups: once.dups, escalated, escalatedBy: Math.max(0, escalatedAt - t0 - 1000) / 1000, readyFirst, ready, rss },
+        values: { once: ok ? 1 : 0, lateP99: late.p99, lateP50: late.p50, lateMax: late.max, missed: once.missed, dups: once.dups, escalated, escalatedBy: Math.max(0, escalatedAt - t0 - 1000) / 1000, readyFirst, ready, rss, cpuServer: cpu.server, cpuPostgres: cpu.postgres },
         notes: [
           ...(readyAt > t0 ? [`the server was ready ${((readyAt - t0) / 1000).toFixed(1)} s after the burst second began: lateness includes the end of its start`] : []),
           ...(once.early || once.before ? [`${once.early} clocks fired though not due, ${once.before} events before their due time`] : []),
