@@ -18,7 +18,7 @@ import { json, taskOnly, type DB, type OffersTable, type TaskRow } from '../db/s
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
-import { readWaiting } from './read-waiting.js';
+import { interned, readWaiting } from './read-waiting.js';
 import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
@@ -97,13 +97,13 @@ export const toWaiting = (t: Pick<TaskRow, WaitingColumn>): Waiting => ({
   priority: t.priority + t.priority_boost,
   dueAt: t.due_at ? t.due_at.getTime() : null,
   enteredQueueAt: (t.entered_queue_at ?? t.created_at).getTime(),
-  skills: t.skills,
+  skills: interned(t.skills),
   mediaType: t.media_type as RoutingTask['mediaType'],
   targetAgentId: t.target_agent_id,
   teamBin: t.team_bin,
   createdAt: t.created_at.getTime(),
   worktype: t.worktype,
-  exceptionsFired: t.exceptions_fired,
+  exceptionsFired: interned(t.exceptions_fired),
   version: t.version,
 });
 
