@@ -18,7 +18,7 @@ import { json, taskOnly, type DB, type OffersTable, type TaskRow } from '../db/s
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
-import { interned, readWaiting } from './read-waiting.js';
+import { interned, internedText, readWaiting } from './read-waiting.js';
 import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
@@ -93,16 +93,16 @@ type WaitingColumn =
 
 export const toWaiting = (t: Pick<TaskRow, WaitingColumn>): Waiting => ({
   id: t.id,
-  queueId: t.queue_id ?? '',
+  queueId: internedText(t.queue_id ?? ''),
   priority: t.priority + t.priority_boost,
   dueAt: t.due_at ? t.due_at.getTime() : null,
   enteredQueueAt: (t.entered_queue_at ?? t.created_at).getTime(),
   skills: interned(t.skills),
-  mediaType: t.media_type as RoutingTask['mediaType'],
-  targetAgentId: t.target_agent_id,
-  teamBin: t.team_bin,
+  mediaType: internedText(t.media_type) as RoutingTask['mediaType'],
+  targetAgentId: internedText(t.target_agent_id),
+  teamBin: internedText(t.team_bin),
   createdAt: t.created_at.getTime(),
-  worktype: t.worktype,
+  worktype: internedText(t.worktype),
   exceptionsFired: interned(t.exceptions_fired),
   version: t.version,
 });

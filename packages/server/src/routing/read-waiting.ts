@@ -38,16 +38,16 @@ export async function readWaiting(db: Kysely<DB>): Promise<Waiting[]> {
   const parse = sharedJson();
   return rows.map((t) => ({
     id: t.id,
-    queueId: t.queue_id ?? '',
+    queueId: internedText(t.queue_id ?? ''),
     priority: t.priority,
     dueAt: t.due_ms,
     enteredQueueAt: t.entered_ms,
     skills: parse(t.skills) as Waiting['skills'],
-    mediaType: t.media_type as Waiting['mediaType'],
-    targetAgentId: t.target_agent_id,
-    teamBin: t.team_bin,
+    mediaType: internedText(t.media_type) as Waiting['mediaType'],
+    targetAgentId: internedText(t.target_agent_id),
+    teamBin: internedText(t.team_bin),
     createdAt: t.created_ms,
-    worktype: t.worktype,
+    worktype: internedText(t.worktype),
     exceptionsFired: parse(t.exceptions_fired) as string[],
     version: t.version,
   }));
@@ -80,6 +80,22 @@ export function interned<T>(v: T): T {
     internTable.set(key, (s = deepFreeze(JSON.parse(key))));
   }
   return s as T;
+}
+
+const textTable = new Map<string, string>();
+
+/**
+ * One copy per distinct short text (queue, media type, worktype, bins, agents): every string a
+ * driver or a parser hands over is its own, and at a million waiting tasks three such copies per
+ * task were a quarter of routing's memory for them (302 → 226 bytes a task, in isolation).
+ */
+export function internedText<T extends string | null>(s: T): T {
+  if (s === null) return s;
+  const mine = textTable.get(s);
+  if (mine !== undefined) return mine as T;
+  if (textTable.size >= INTERNED_MAX) textTable.clear();
+  textTable.set(s, s);
+  return s;
 }
 
 function deepFreeze<T>(v: T): T {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interned, sharedJson } from '../../src/routing/read-waiting.js';
+import { interned, internedText, sharedJson } from '../../src/routing/read-waiting.js';
 import { toWaiting } from '../../src/routing/dispatcher.js';
 
 const row = (id: string, skills: { skill: string; minLevel: number }[]) => ({
@@ -30,5 +30,15 @@ describe('interned JSON values of waiting tasks', () => {
     expect(atStart).toBe(captured.skills);
     expect(captured.exceptionsFired).toBe(other.exceptionsFired);
     expect(() => (captured.skills as unknown[]).push(1)).toThrow(TypeError);
+  });
+});
+
+describe('interned texts of waiting tasks', () => {
+  it('keep their value (and null)', () => {
+    const q = Buffer.from('finance').toString();
+    expect(internedText(q)).toBe('finance');
+    expect(internedText(Buffer.from('finance').toString())).toBe('finance');
+    expect(internedText(null)).toBeNull();
+    expect(toWaiting(row('t3', [])).queueId).toBe('q');
   });
 });
