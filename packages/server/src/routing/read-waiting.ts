@@ -7,7 +7,9 @@ import type { Waiting } from './dispatcher.js';
 // times as epoch milliseconds (a number; the driver's text date parser was a tenth of the start),
 // and the JSON columns as text, parsed once per distinct value and shared (frozen) by every task
 // that has it: tasks of a queue mostly require the same skills, and a million separate copies were
-// a million small arrays for the garbage collector to walk (a quarter of the resident memory).
+// a million small arrays for the garbage collector to walk. With the dates, 1,128 → 881 MiB resident
+// and 13.9 → 9.2 s to ready at a million waiting tasks. Captured tasks share theirs too (`interned`,
+// `internedText`, used by the dispatcher's `toWaiting`).
 
 interface WaitingRow {
   id: string;
@@ -73,6 +75,7 @@ const internTable = new Map<string, unknown>();
  * read at start). The value given is never frozen itself (it may belong to a row someone else holds).
  */
 export function interned<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v; // nothing to share (and no JSON text for undefined)
   const key = JSON.stringify(v);
   let s = internTable.get(key);
   if (s === undefined) {

@@ -16,13 +16,13 @@ describe.each(BACKENDS)('reading the waiting tasks on $backend', ({ backend, ski
     t = await freshDatabase(backend);
     await migrateToLatest(t.store.db as never);
     await seedDemoIfEmpty(t.store.db);
-    const skills = `[{"id": "billing", "level": 50}, {"id": "english", "level": 30}]`;
+    const skills = `[{"skill": "billing", "minLevel": 50}, {"skill": "english", "minLevel": 30}]`;
     // Fractions of a millisecond either way, before 1970, no due time, no time entered, boosts, exceptions.
     const rows: [string, string | null, string | null, string, string, number, number][] = [
       ['rw-1', '2026-12-03 10:00:00.123999+00', '2026-12-03 09:00:00.123000+00', '2026-12-03 08:00:00.000500+00', skills, 3.5, 0.25],
       ['rw-2', null, null, '2026-12-03 08:00:00.999999+00', skills, 0, 0],
       ['rw-3', '1969-12-31 23:59:59.9995+00', '2026-01-01 00:00:00+00', '1969-12-31 23:59:59.000001+00', '[]', -2, 1],
-      ['rw-4', '2030-06-30 12:34:56.789+02', '2026-12-03 10:00:00.5+00', '2026-12-03 10:00:00.4999+00', `[{"id": "french", "level": 80}]`, 1e6, 0],
+      ['rw-4', '2030-06-30 12:34:56.789+02', '2026-12-03 10:00:00.5+00', '2026-12-03 10:00:00.4999+00', `[{"skill": "french", "minLevel": 80}]`, 1e6, 0],
     ];
     for (const [id, due, entered, created, sk, priority, boost] of rows)
       await sql`insert into tasks (id, worktype, title, queue_id, media_type, state, due_at, entered_queue_at, created_at, skills, priority, priority_boost, exceptions_fired, version)

@@ -39,6 +39,8 @@ describe('interned texts of waiting tasks', () => {
     expect(internedText(q)).toBe('finance');
     expect(internedText(Buffer.from('finance').toString())).toBe('finance');
     expect(internedText(null)).toBeNull();
+    expect(interned(undefined)).toBeUndefined(); // a row built without the column: passed through as before
+    expect(interned(null)).toBeNull();
     expect(toWaiting(row('t3', [])).queueId).toBe('q');
   });
 });
