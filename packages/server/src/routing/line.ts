@@ -94,9 +94,13 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
    */
   setMany(ts: Iterable<T>): void {
     const added = new Map<string, T[]>();
+    let replaced = false;
     for (const t of ts) {
       const old = this.all.get(t.id);
-      if (old) this.unplace(old);
+      if (old) {
+        this.unplace(old);
+        replaced = true;
+      }
       this.all.set(t.id, t);
       if (t.teamBin || t.targetAgentId != null) this.place(t);
       else {
@@ -106,8 +110,11 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
       }
     }
     for (const [queueId, list] of added) {
-      // A task given twice counts once, as its last version (the earlier one was never placed).
-      const line = [...(this.byQueue.get(queueId) ?? []).flat(), ...list.filter((t) => this.all.get(t.id) === t)];
+      // A task given twice counts once, as its last version (the earlier one was never placed);
+      // only looked for when some task replaced one (a start into empty memory replaces none).
+      const fresh = replaced ? list.filter((t) => this.all.get(t.id) === t) : list;
+      const had = this.byQueue.get(queueId);
+      const line = had ? [...had.flat(), ...fresh] : fresh;
       if (line.length) this.byQueue.set(queueId, cut(line.sort(compareWaiting), this.piece));
     }
   }
