@@ -6,9 +6,11 @@ import pg from 'pg';
 import type { DB } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { prepareMarked } from './prepared.js';
+import { useFastTimestamps } from './timestamps.js';
 
 // int8 (counts, bigserial ids) as numbers on both drivers; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
+useFastTimestamps();
 
 export interface Store {
   db: Kysely<DB>;
