@@ -18,7 +18,8 @@ import { json, taskOnly, type DB, type OffersTable, type TaskRow } from '../db/s
 import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
-import { interned, internedText, readWaiting } from './read-waiting.js';
+import { readWaiting } from './read-waiting.js';
+import { interned, internedText } from './shared-values.js';
 import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { offerDto, taskDto } from '../tasks/dto.js';

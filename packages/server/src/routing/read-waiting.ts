@@ -1,15 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Waiting } from './dispatcher.js';
+import { internedText, sharedJson } from './shared-values.js';
 
 // Start and recovery read every waiting task (a million at the issue's scale), and restart time is
 // made of that read. So the statement hands over what routing keeps in the form it keeps it:
-// times as epoch milliseconds (a number; the driver's text date parser was a tenth of the start),
+// times as epoch milliseconds (numbers: no Date per value; the driver's date parser, before
+// db/timestamps.ts, was a tenth of the start),
 // and the JSON columns as text, parsed once per distinct value and shared (frozen) by every task
 // that has it: tasks of a queue mostly require the same skills, and a million separate copies were
 // a million small arrays for the garbage collector to walk. With the dates, 1,128 → 881 MiB resident
-// and 13.9 → 9.2 s to ready at a million waiting tasks. Captured tasks share theirs too (`interned`,
-// `internedText`, used by the dispatcher's `toWaiting`).
+// and 13.9 → 9.2 s to ready at a million waiting tasks. Captured tasks share theirs too
+// (shared-values.ts, through the dispatcher's `toWaiting`).
 
 interface WaitingRow {
   id: string;
@@ -53,58 +55,4 @@ export async function readWaiting(db: Kysely<DB>): Promise<Waiting[]> {
     exceptionsFired: parse(t.exceptions_fired) as string[],
     version: t.version,
   }));
-}
-
-/** JSON.parse with one shared result (`interned`) per distinct text. */
-export function sharedJson(): (text: string) => unknown {
-  const seen = new Map<string, unknown>();
-  return (text) => {
-    let v = seen.get(text);
-    if (v === undefined) seen.set(text, (v = interned(JSON.parse(text))));
-    return v;
-  };
-}
-
-/** Distinct values kept at most: past it the table starts again (sharing is a saving, not a rule). */
-const INTERNED_MAX = 10_000;
-const internTable = new Map<string, unknown>();
-
-/**
- * One frozen copy per distinct JSON value, process-wide: routing's waiting tasks share their
- * skills and exception lists with every task that has the same (captured tasks too, not only those
- * read at start). The value given is never frozen itself (it may belong to a row someone else holds).
- */
-export function interned<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v; // nothing to share (and no JSON text for undefined)
-  const key = JSON.stringify(v);
-  let s = internTable.get(key);
-  if (s === undefined) {
-    if (internTable.size >= INTERNED_MAX) internTable.clear();
-    internTable.set(key, (s = deepFreeze(JSON.parse(key))));
-  }
-  return s as T;
-}
-
-const textTable = new Map<string, string>();
-
-/**
- * One copy per distinct short text (queue, media type, worktype, bins, agents): every string a
- * driver or a parser hands over is its own, and at a million waiting tasks three such copies per
- * task were a quarter of routing's memory for them (302 → 226 bytes a task, in isolation).
- */
-export function internedText<T extends string | null>(s: T): T {
-  if (s === null) return s;
-  const mine = textTable.get(s);
-  if (mine !== undefined) return mine as T;
-  if (textTable.size >= INTERNED_MAX) textTable.clear();
-  textTable.set(s, s);
-  return s;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object') {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
 }

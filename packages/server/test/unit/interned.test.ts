@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interned, internedText, sharedJson } from '../../src/routing/read-waiting.js';
+import { interned, internedText, sharedJson } from '../../src/routing/shared-values.js';
 import { toWaiting } from '../../src/routing/dispatcher.js';
 
 const row = (id: string, skills: { skill: string; minLevel: number }[]) => ({
