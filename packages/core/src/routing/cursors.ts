@@ -53,80 +53,164 @@ export class LineCursor implements Cursor {
   }
 }
 
+/** What a piece of a line can give at most: every task's effective priority is at most the piece's bound. */
+export interface PieceBounds {
+  /** The highest base priority (base + boost) in the piece. */
+  maxPriority: number;
+  /** The earliest entry into the queue (the most aging). */
+  minEnteredAt: number;
+  /** The earliest due time (the most urgency); null when no task of the piece is due. */
+  minDueAt: number | null;
+}
+
+/** A piece's bounds by reading it (a caller that keeps its pieces can remember them: `RoutingLines.boundsOf`). */
+export function pieceBounds(piece: readonly RoutingTask[]): PieceBounds {
+  let maxPriority = -Infinity;
+  let minEnteredAt = Infinity;
+  let minDueAt = Infinity;
+  for (const t of piece) {
+    if (t.priority > maxPriority) maxPriority = t.priority;
+    if (t.enteredQueueAt < minEnteredAt) minEnteredAt = t.enteredQueueAt;
+    if (t.dueAt !== null && t.dueAt < minDueAt) minDueAt = t.dueAt;
+  }
+  return { maxPriority, minEnteredAt, minDueAt: minDueAt === Infinity ? null : minDueAt };
+}
+
+interface Unread {
+  piece: readonly RoutingTask[];
+  /** No task of the piece has a higher effective priority at now. */
+  bound: number;
+  /** With an equal effective priority, no task of the piece is due earlier (none due: Infinity)… */
+  minDue: number;
+  /** …nor entered earlier. */
+  minEntered: number;
+}
+
+/** Unread piece `a` may hold a task before any of `b`'s: the order of the pieces' heap. */
+const unreadFirst = (a: Unread, b: Unread) => (a.bound !== b.bound ? a.bound > b.bound : a.minDue !== b.minDue ? a.minDue < b.minDue : a.minEntered < b.minEntered);
+
 /**
- * The whole line of a queue that ages priority, in its waiting order at `now`, produced lazily:
- * each task's effective priority is computed once and the tasks are heaped by it (O(n)), and only
- * the tasks the round reads are taken off the heap (O(log n) each). A round takes a few tasks of a
- * line; sorting a copy of every task (as for a short list) cost a long line O(n log n) per round:
- * dispatch from 20 aging queues of 10,000 fell from ~2,000 to ~600 assignments/s.
+ * The line of a queue that ages priority, in its waiting order at `now`, read lazily piece by
+ * piece. Every piece has a bound (its highest base priority with its earliest entry's aging and
+ * earliest due time's urgency: effective priority only falls as entry and due times grow, in
+ * floating point too, and rounding keeps that), and only pieces whose bound could beat the best task
+ * read so far are read: a task is given once it comes before every unread piece's bound (ties
+ * settled by the piece's earliest due and entry times, as `compareTies` would). A round takes a
+ * few tasks of a line, and a line kept in static waiting order has its oldest tasks in its first
+ * pieces, so a round reads one or two pieces of a long line instead of every task. Ordering the
+ * whole line (each task's effective priority, then a heap) cost O(n) a round: from 20 aging
+ * queues of 10,000 that was ~70 % of the server in the dispatch benchmark at full size. Any
+ * arrangement of tasks in pieces gives the same order (a scattered line only reads more pieces).
  */
 export class AgedCursor implements Cursor {
   head!: RoutingTask;
-  private readonly effective: Float64Array;
-  /** A binary min-heap of task indexes, the first `size` entries. */
-  private readonly heap: Int32Array;
-  private size: number;
+  /** Pieces read so far (tests, to see that a round reads few). */
+  read = 0;
+  private readonly unread: Unread[];
+  /** Tasks read, their effective priorities, and a binary heap of their indexes (first `size`). */
+  private readonly tasks: RoutingTask[] = [];
+  private readonly effective: number[] = [];
+  private readonly heap: number[] = [];
 
   private constructor(
-    private readonly tasks: readonly RoutingTask[],
-    policy: PriorityPolicy,
-    now: number,
+    pieces: readonly (readonly RoutingTask[])[],
+    private readonly policy: PriorityPolicy,
+    private readonly now: number,
+    boundsOf: (piece: readonly RoutingTask[]) => PieceBounds,
   ) {
-    const n = tasks.length;
-    this.effective = new Float64Array(n);
-    this.heap = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = tasks[i]!;
-      this.effective[i] = effectiveValue(t.priority, t.enteredQueueAt, t.dueAt, now, policy);
-      this.heap[i] = i;
+    const unread: Unread[] = [];
+    for (const piece of pieces) {
+      if (!piece.length) continue;
+      const b = boundsOf(piece);
+      unread.push({ piece, bound: effectiveValue(b.maxPriority, b.minEnteredAt, b.minDueAt, now, policy), minDue: b.minDueAt ?? Infinity, minEntered: b.minEnteredAt });
     }
-    this.size = n;
-    for (let i = (n >> 1) - 1; i >= 0; i--) this.down(i);
-    this.show();
+    this.unread = unread;
+    for (let i = (unread.length >> 1) - 1; i >= 0; i--) siftDown(unread, i, unreadFirst);
   }
 
-  /** Undefined for no tasks. */
-  static of(tasks: readonly RoutingTask[], policy: PriorityPolicy, now: number): AgedCursor | undefined {
-    return tasks.length ? new AgedCursor(tasks, policy, now) : undefined;
+  /** Undefined for no tasks. `boundsOf`: a piece's bounds (by default read from the piece). */
+  static of(line: Line, policy: PriorityPolicy, now: number, boundsOf: (piece: readonly RoutingTask[]) => PieceBounds = pieceBounds): AgedCursor | undefined {
+    const c = new AgedCursor(line, policy, now, boundsOf);
+    return c.settle() ? c : undefined;
   }
 
   next(): boolean {
-    if (--this.size === 0) return false;
-    this.heap[0] = this.heap[this.size]!;
-    this.down(0);
-    this.show();
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length) {
+      h[0] = last;
+      siftDown(h, 0, this.before);
+    }
+    return this.settle();
+  }
+
+  /** Reads pieces until the best task read comes before every unread one; shows it as `head`. */
+  private settle(): boolean {
+    for (;;) {
+      const top = this.unread[0];
+      if (this.heap.length && (!top || this.beats(this.heap[0]!, top))) break;
+      if (!top) return false;
+      const last = this.unread.pop()!;
+      if (this.unread.length) {
+        this.unread[0] = last;
+        siftDown(this.unread, 0, unreadFirst);
+      }
+      this.readPiece(top.piece);
+    }
+    const i = this.heap[0]!;
+    this.head = { ...this.tasks[i]!, priority: this.effective[i]! };
     return true;
   }
 
-  /** The heap's top as the round sees it: the task with its effective priority. */
-  private show(): void {
-    const i = this.heap[0]!;
-    this.head = { ...this.tasks[i]!, priority: this.effective[i]! };
+  private readPiece(piece: readonly RoutingTask[]): void {
+    this.read++;
+    const { policy, now, heap } = this;
+    for (const t of piece) {
+      const i = this.tasks.length;
+      this.tasks.push(t);
+      this.effective.push(effectiveValue(t.priority, t.enteredQueueAt, t.dueAt, now, policy));
+      heap.push(i);
+      for (let k = heap.length - 1; k > 0; ) {
+        const p = (k - 1) >> 1;
+        if (!this.before(heap[k]!, heap[p]!)) break;
+        [heap[k], heap[p]] = [heap[p]!, heap[k]!];
+        k = p;
+      }
+    }
+  }
+
+  /** Task `i` comes before every task of unread piece `u` (the heap's top: then before every unread task). */
+  private beats(i: number, u: Unread): boolean {
+    const e = this.effective[i]!;
+    if (e !== u.bound) return e > u.bound;
+    const t = this.tasks[i]!;
+    const due = t.dueAt ?? Infinity;
+    if (due !== u.minDue) return due < u.minDue;
+    return t.enteredQueueAt < u.minEntered;
   }
 
   /** Task `i` comes before task `j` (compareWaiting over the effective priorities). */
-  private before(i: number, j: number): boolean {
+  private readonly before = (i: number, j: number): boolean => {
     const pi = this.effective[i]!;
     const pj = this.effective[j]!;
     if (pi !== pj) return pi > pj;
     return compareTies(this.tasks[i]!, this.tasks[j]!) < 0;
-  }
+  };
+}
 
-  private down(from: number): void {
-    const h = this.heap;
-    const n = this.size;
-    let i = from;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < n && this.before(h[l]!, h[m]!)) m = l;
-      if (r < n && this.before(h[r]!, h[m]!)) m = r;
-      if (m === i) return;
-      const x = h[i]!;
-      h[i] = h[m]!;
-      h[m] = x;
-      i = m;
-    }
+function siftDown<T>(h: T[], from: number, first: (a: T, b: T) => boolean): void {
+  const n = h.length;
+  let i = from;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < n && first(h[l]!, h[m]!)) m = l;
+    if (r < n && first(h[r]!, h[m]!)) m = r;
+    if (m === i) return;
+    const x = h[i]!;
+    h[i] = h[m]!;
+    h[m] = x;
+    i = m;
   }
 }

@@ -1,11 +1,12 @@
 import type { BlendingRule, MediaType, OfferDecision, RoutingAgent, RoutingQueue, RoutingTask } from '../model.js';
 import { effectivePriority } from '../priority/effective.js';
 import { compareWaiting } from './order.js';
-import { AgedCursor, LineCursor, type Cursor, type Line } from './cursors.js';
+import { AgedCursor, LineCursor, type Cursor, type Line, type PieceBounds } from './cursors.js';
 import { currentStep } from './targets.js';
 import { freeCapacity, proficiency, whyIneligible } from './eligibility.js';
 
-export type { Line } from './cursors.js';
+export type { Line, PieceBounds } from './cursors.js';
+export { pieceBounds } from './cursors.js';
 
 export interface RoutingInput {
   tasks: readonly RoutingTask[];
@@ -68,6 +69,11 @@ export interface RoutingLines {
   byQueue: ReadonlyMap<string, Line>;
   /** Personal tasks (transferred to one agent), by that agent; any order. */
   byAgent: ReadonlyMap<string, readonly RoutingTask[]>;
+  /**
+   * A piece's bounds (`pieceBounds`), if the caller remembers them between rounds: a round over an
+   * aging line reads only the pieces whose bounds could come first, but needs every piece's bounds.
+   */
+  boundsOf?: (piece: readonly RoutingTask[]) => PieceBounds;
 }
 
 /** Groups tasks into lines (queue lines sorted): what a caller without lines of its own passes. */
@@ -208,7 +214,7 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     if (!queue || queue.distribution === 'pull') continue;
     // A changed member reads the whole line; otherwise only its changed tasks, if anyone free serves it.
     if (!members(queue).length) continue;
-    if (newMembers(queue).length) add(queue.priorityPolicy ? AgedCursor.of(line.flat(), queue.priorityPolicy, input.now) : LineCursor.of(line));
+    if (newMembers(queue).length) add(queue.priorityPolicy ? AgedCursor.of(line, queue.priorityPolicy, input.now, input.lines.boundsOf) : LineCursor.of(line));
     else {
       const part = changedBy.get(`queue:${queueId}`);
       if (part) add(LineCursor.of([inWaitingOrder(part, input.queues, input.now)]));

@@ -1,4 +1,4 @@
-import { compareWaiting, parseBin, type RoutingLines, type RoutingTask } from '@worklane/core';
+import { compareWaiting, parseBin, pieceBounds, type PieceBounds, type RoutingLines, type RoutingTask } from '@worklane/core';
 import type { BinId } from './bins.js';
 
 /** Tasks a piece of a queue's line holds before it is split in two (why pieces: core's `Line`). */
@@ -40,6 +40,13 @@ function pieceOf<T extends RoutingTask>(pieces: readonly T[][], t: T): number {
   return lo;
 }
 
+/** Bounds that also hold for `t`. */
+function widen(b: PieceBounds, t: RoutingTask): void {
+  if (t.priority > b.maxPriority) b.maxPriority = t.priority;
+  if (t.enteredQueueAt < b.minEnteredAt) b.minEnteredAt = t.enteredQueueAt;
+  if (t.dueAt !== null && (b.minDueAt === null || t.dueAt < b.minDueAt)) b.minDueAt = t.dueAt;
+}
+
 /** Cuts a sorted line into pieces of `size` tasks. */
 function cut<T>(sorted: T[], size: number): T[][] {
   const pieces: T[][] = [];
@@ -64,6 +71,18 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
   private readonly offLine = new Map<string, Set<T>>();
   /** Team-bin tasks (never pushed, in no line) by team. */
   private readonly byTeam = new Map<string, Set<T>>();
+  /**
+   * Each piece's bounds, once a round asked (core's `AgedCursor` needs every piece's bounds of an
+   * aging line, each round): kept as tasks come, forgotten when the task that set one leaves (read
+   * again at the next round: one piece). A split piece's halves are new arrays.
+   */
+  private readonly bounds = new WeakMap<readonly RoutingTask[], PieceBounds>();
+
+  readonly boundsOf = (piece: readonly RoutingTask[]): PieceBounds => {
+    let b = this.bounds.get(piece);
+    if (!b) this.bounds.set(piece, (b = pieceBounds(piece)));
+    return b;
+  };
 
   /** `piece`: tasks a piece holds before it is split (small in tests, to exercise the pieces). */
   constructor(private readonly piece = PIECE) {}
@@ -176,6 +195,10 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     const piece = pieces[i]!;
     piece.splice(lowerBound(piece, t), 0, t);
     if (piece.length >= 2 * this.piece) pieces.splice(i, 1, piece.slice(0, this.piece), piece.slice(this.piece));
+    else {
+      const b = this.bounds.get(piece);
+      if (b) widen(b, t);
+    }
   }
 
   private unplace(t: T): void {
@@ -201,6 +224,8 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     }
     const piece = pieces[i]!;
     piece.splice(at, 1);
+    const b = this.bounds.get(piece);
+    if (b && (t.priority === b.maxPriority || t.enteredQueueAt === b.minEnteredAt || (t.dueAt !== null && t.dueAt === b.minDueAt))) this.bounds.delete(piece);
     if (piece.length) return;
     pieces.splice(i, 1);
     if (!pieces.length) this.byQueue.delete(t.queueId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareWaiting, type RoutingTask } from '@worklane/core';
+import { compareWaiting, pieceBounds, type RoutingTask } from '@worklane/core';
 import { WaitingLine } from '../../src/routing/line.js';
 import { binOf } from '../../src/routing/bins.js';
 
@@ -58,7 +58,7 @@ describe('waiting line', () => {
     );
   });
 
-  it('a long line in small pieces stays in waiting order through any mix of arrivals, changes and departures', () => {
+  it('a long line in small pieces stays in waiting order through any mix of arrivals, changes and departures; the bounds it keeps per piece stay true', () => {
     const op = fc.record({
       kind: fc.constantFrom('set', 'set', 'set', 'delete', 'many'),
       id: fc.integer({ min: 0, max: 60 }),
@@ -66,13 +66,14 @@ describe('waiting line', () => {
       enteredQueueAt: fc.integer({ min: 0, max: 30 }),
       queueId: fc.constantFrom('q1', 'q1', 'q2'),
       count: fc.integer({ min: 1, max: 8 }),
+      dueAt: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
     });
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const line = new WaitingLine<RoutingTask>(3); // pieces of 3, split at 6
         const truth = new Map<string, RoutingTask>();
-        const make = (id: number, o: { priority: number; enteredQueueAt: number; queueId: string }): RoutingTask => ({
-          id: `t${id}`, queueId: o.queueId, priority: o.priority, dueAt: null, enteredQueueAt: o.enteredQueueAt, skills: [], mediaType: 'workitem', targetAgentId: null, teamBin: null,
+        const make = (id: number, o: { priority: number; enteredQueueAt: number; queueId: string; dueAt: number | null }): RoutingTask => ({
+          id: `t${id}`, queueId: o.queueId, priority: o.priority, dueAt: o.dueAt, enteredQueueAt: o.enteredQueueAt, skills: [], mediaType: 'workitem', targetAgentId: null, teamBin: null,
         });
         for (const o of ops) {
           if (o.kind === 'delete') {
@@ -89,6 +90,8 @@ describe('waiting line', () => {
           for (const [q, pieces] of line.byQueue) {
             expect(pieces.length).toBeGreaterThan(0);
             for (const p of pieces) expect(p.length).toBeGreaterThan(0);
+            // Asked after every step, so most pieces carry remembered bounds into the next one.
+            for (const p of pieces) expect(line.boundsOf(p)).toEqual(pieceBounds(p));
             expect(pieces.flat()).toEqual([...truth.values()].filter((t) => t.queueId === q).sort(compareWaiting));
           }
           expect([...line.byQueue.keys()].sort()).toEqual([...new Set([...truth.values()].map((t) => t.queueId))].sort());
