@@ -104,9 +104,9 @@ async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: 
   // total (of typed cases) on its own: in the grouping sets each percentile sorts every level's
   // groups, so the typed p90 sorted the whole month twice more for rows that never read it.
   const d = await sql<{ bucket: Date | null; case_type: string | null; by_type: number; by_bucket: number; p90: number | null; p90_typed: number | null }>`
-    with ${factsCte(wm, null)},
+    with ${factsCte(wm, null)}, ${labelsCte(q)},
     d as (
-      select ${bucketOf(sql.ref('at'), q)} as bucket, case_type, seconds from report_case_durations
+      select ${durationBucket(q)} as bucket, case_type, seconds from report_case_durations, labels
       where at >= ${q.from} and at < ${q.to} and ${filterSql(q, 'case_type', false)}
       union all
       select ${bucketOf(sql.ref('hour'), q)}, case_type, secs from facts
@@ -128,3 +128,33 @@ async function read(db: Kysely<DB>, q: ReportQuery, watermark: number, dayZone: 
 }
 
 const NO_DURATIONS = percentilesOf([]);
+
+/**
+ * The buckets' starts in the range, as `bucketOf` gives them for each of its hours, and whether
+ * each is exactly where its local day, week or month starts (a zone whose offset is whole hours).
+ * Then a duration's bucket is the last start at or before it, found by a binary search
+ * (`width_bucket`), instead of `date_trunc` in the report's zone twice per duration: ~100 ms of a
+ * month's ~190,000 at the full size. In a zone with a half-hour offset a bucket's label is the hour
+ * before it starts, so each duration keeps the per-row expression (its instant's bucket).
+ */
+function labelsCte(q: ReportQuery): RawBuilder<unknown> {
+  if (q.interval === 'hour' || q.interval === 'total') return sql`labels as (select null::timestamptz[] as starts, false as exact)`;
+  const h = sql.ref('h');
+  return sql`series as (
+      select distinct ${bucketOf(h, q)} as b from generate_series(${q.from}::timestamptz, ${q.to}::timestamptz - interval '1 hour', interval '1 hour') as s(h)),
+    labels as (
+      select array(select b from series order by b) as starts,
+        coalesce((select bool_and(date_trunc(${q.interval}, b, ${q.zone}) = b) from series), true) as exact)`;
+}
+
+/**
+ * A duration's bucket: by `labels` where they are exact, else as `bucketOf` cuts its instant. By
+ * hour, its UTC hour (`bucketOf` takes a column of whole hours as its own bucket: a duration's
+ * instant was a bucket of its own, so hourly reports had no p90).
+ */
+function durationBucket(q: ReportQuery): RawBuilder<Date> {
+  if (q.interval === 'hour') return sql<Date>`date_trunc('hour', at, 'UTC')`;
+  const perRow = bucketOf(sql.ref('at'), q);
+  if (q.interval === 'total') return perRow;
+  return sql<Date>`case when labels.exact then labels.starts[width_bucket(at, labels.starts)] else ${perRow} end`;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { percentilesOf, reportNamed } from '@worklane/core';
+import { bucketStart, percentilesOf, reportNamed } from '@worklane/core';
 import { readFacts } from '../../src/reports/query.js';
 import { ReportRollup } from '../../src/reports/rollup.js';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
@@ -163,20 +163,22 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     // Durations as the rollup keeps them, on days no other test uses: 3 days, 2 case types, uneven counts.
     const rows = Array.from({ length: 41 }, (_, i) => ({
       event_id: -1000 - i,
-      at: new Date(Date.UTC(2026, 6, 1 + (i % 3), i % 24, 7)),
+      at: new Date(Date.UTC(2026, 6, 1 + (i % 3), i % 24, (i * 7) % 60)), // one at 18:06 UTC: before midnight in Kolkata (18:30)
       case_type: i % 5 === 0 ? 'billing' : 'technical',
       seconds: ((i * 7919) % 997) + (i % 3) * 1000,
     }));
     for (const r of rows) await sql`insert into report_case_durations (event_id, at, case_type, seconds) values (${r.event_id}, ${r.at}, ${r.case_type}, ${r.seconds})`.execute(db());
     const def = reportNamed('case-resolution')!;
-    for (const interval of ['day', 'total'] as const) {
-      const from = new Date('2026-07-01T00:00:00Z');
-      const { durations } = await readFacts(db(), { def, from, to: new Date('2026-07-04T00:00:00Z'), interval, zone: 'UTC', filters: {} });
-      const bucket = (at: Date) => (interval === 'total' ? from.getTime() : Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-      const expected = percentilesOf(rows.map((r) => ({ bucket: bucket(r.at), caseType: r.case_type, seconds: r.seconds })));
-      expect(durations).toEqual(expected);
-      expect(durations.byBucketAndType.size).toBe(interval === 'total' ? 2 : 6);
-    }
+    // Each duration in the bucket of its instant (core's bucketStart), in zones with whole-hour
+    // offsets (a binary search over the buckets' starts) and with a half-hour one (per duration).
+    for (const zone of ['UTC', 'America/New_York', 'Asia/Kolkata'])
+      for (const interval of ['hour', 'day', 'week', 'total'] as const) {
+        const from = new Date('2026-07-01T00:00:00Z');
+        const { durations } = await readFacts(db(), { def, from, to: new Date('2026-07-04T00:00:00Z'), interval, zone, filters: {} });
+        const expected = percentilesOf(rows.map((r) => ({ bucket: bucketStart(r.at.getTime(), interval, zone, from.getTime()), caseType: r.case_type, seconds: r.seconds })));
+        expect(durations).toEqual(expected);
+        if (zone === 'UTC' && interval !== 'hour') expect(durations.byBucketAndType.size).toBe(interval === 'day' ? 6 : 2);
+      }
     await sql`delete from report_case_durations where event_id < 0`.execute(db());
   });
 
