@@ -1,5 +1,6 @@
 export * from './model.js';
 export * from './routing/order.js';
+export * from './routing/heap.js';
 export * from './routing/targets.js';
 export * from './routing/eligibility.js';
 export * from './routing/decide.js';

@@ -1,6 +1,7 @@
 import type { RoutingTask } from '../model.js';
 import { effectiveValue, type PriorityPolicy } from '../priority/effective.js';
 import { compareTies } from './order.js';
+import { siftDown, siftUp } from './heap.js';
 
 /**
  * A queue's line in pieces: each piece in waiting order, and every task of a piece before every task
@@ -170,12 +171,7 @@ export class AgedCursor implements Cursor {
       this.tasks.push(t);
       this.effective.push(effectiveValue(t.priority, t.enteredQueueAt, t.dueAt, now, policy));
       heap.push(i);
-      for (let k = heap.length - 1; k > 0; ) {
-        const p = (k - 1) >> 1;
-        if (!this.before(heap[k]!, heap[p]!)) break;
-        [heap[k], heap[p]] = [heap[p]!, heap[k]!];
-        k = p;
-      }
+      siftUp(heap, heap.length - 1, this.before);
     }
   }
 
@@ -196,21 +192,4 @@ export class AgedCursor implements Cursor {
     if (pi !== pj) return pi > pj;
     return compareTies(this.tasks[i]!, this.tasks[j]!) < 0;
   };
-}
-
-function siftDown<T>(h: T[], from: number, first: (a: T, b: T) => boolean): void {
-  const n = h.length;
-  let i = from;
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < n && first(h[l]!, h[m]!)) m = l;
-    if (r < n && first(h[r]!, h[m]!)) m = r;
-    if (m === i) return;
-    const x = h[i]!;
-    h[i] = h[m]!;
-    h[m] = x;
-    i = m;
-  }
 }

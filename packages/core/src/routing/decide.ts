@@ -3,6 +3,7 @@ import { effectivePriority } from '../priority/effective.js';
 import { compareWaiting } from './order.js';
 import { AgedCursor, LineCursor, type Cursor, type Line, type PieceBounds } from './cursors.js';
 import { currentStep } from './targets.js';
+import { siftDown, siftUp } from './heap.js';
 import { freeCapacity, proficiency, whyIneligible } from './eligibility.js';
 
 export type { Line, PieceBounds } from './cursors.js';
@@ -99,7 +100,7 @@ export function decideOffers(input: RoutingInput): OfferDecision[] {
   return decideOffersFromLines({ ...input, lines: linesOf(input.tasks) });
 }
 
-const headFirst = (a: Cursor, b: Cursor) => compareWaiting(a.head, b.head);
+const cursorFirst = (a: Cursor, b: Cursor) => compareWaiting(a.head, b.head) < 0;
 
 /** A binary min-heap of cursors by their head task: the k-way merge of sorted lines. */
 class CursorHeap {
@@ -108,14 +109,8 @@ class CursorHeap {
     return this.h.length;
   }
   push(c: Cursor): void {
-    const h = this.h;
-    h.push(c);
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (headFirst(h[i]!, h[p]!) >= 0) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.h.push(c);
+    siftUp(this.h, this.h.length - 1, cursorFirst);
   }
   /** The task at the head of the best line; advances that line. */
   pop(): RoutingTask {
@@ -127,16 +122,7 @@ class CursorHeap {
       if (h.length === 0) return task;
       h[0] = last;
     }
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && headFirst(h[l]!, h[m]!) < 0) m = l;
-      if (r < h.length && headFirst(h[r]!, h[m]!) < 0) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
+    siftDown(h, 0, cursorFirst);
     return task;
   }
 }
