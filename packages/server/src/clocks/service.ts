@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FireKind } from '@worklane/core';
@@ -6,6 +7,7 @@ import type { DB } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { ConfigCache } from '../config/cache.js';
 import { recoverOutcomes } from '../cases/hooks.js';
+import { PREPARE } from '../db/prepared.js';
 import { FIRE_BATCH, fireOlaBatch, fireSlaBatch } from './fire.js';
 import { Escalator } from './escalator.js';
 import { recomputeAll, storedFingerprint, storeFingerprint } from './recompute.js';
@@ -20,6 +22,12 @@ const MAX_PASSES = 50;
 const MAX_BATCHES = 10_000;
 /** Concurrent firing loops per kind. */
 const LOOPS = 2;
+/**
+ * Case changes re-read the next deadline at most this often (real time, not the injectable clock):
+ * a burst of case writes (1,000 automatic escalations after a burst of breaches) read it once per
+ * write, 5–10 ms each. A deadline set to fall sooner than this after its change is late by at most this.
+ */
+const REARM_GAP_MS = 100;
 const KINDS = [
   [fireSlaBatch, 'warning'],
   [fireSlaBatch, 'breach'],
@@ -49,6 +57,8 @@ export class ClockService {
   armedAt: number | null = null;
   private readonly escalator: Escalator;
   private recoveredAt = Number.NEGATIVE_INFINITY;
+  /** performance.now() of the last look for the next deadline. */
+  private armedLast = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -121,26 +131,33 @@ export class ClockService {
     this.set(Math.min(this.timerAt, this.now() + RETRY_MS));
   }
 
-  /** After case changes: look for the next deadline (coalesced per tick). */
+  /** After case changes: look for the next deadline (coalesced per tick, and at most once per REARM_GAP_MS). */
   rearm(): void {
     if (this.rearmQueued || this.stopped) return;
     this.rearmQueued = true;
-    setImmediate(() => {
+    const go = () => {
       this.rearmQueued = false;
       this.serial(() => this.arm()).catch((err) => {
         this.log.error({ err }, 'clock re-arm failed; trying again shortly');
         this.retrySoon();
       });
-    });
+    };
+    const wait = this.armedLast + REARM_GAP_MS - performance.now();
+    if (wait <= 0) setImmediate(go);
+    else setTimeout(go, wait).unref();
   }
 
   /** Sets the timer for the earliest warning or breach still to fire (or a recheck of held breached tasks). */
   private async arm(): Promise<void> {
     if (this.stopped) return;
+    this.armedLast = performance.now();
     // A task finished but not yet applied to its case fires nothing (fire.ts): not a deadline to ring
-    // at. Written as order by + limit: min() with the anti-join scanned every live case task.
-    const live = sql`not exists (select 1 from tasks t where t.id = k.task_id and t.state in ('completed', 'canceled'))`;
-    const row = await sql<{ at: Date | null; overdue: boolean }>`
+    // at. Written as order by + limit: min() with the anti-join scanned every live case task. The
+    // task's state is a subquery by its key, so each candidate costs one probe: as a `not exists`
+    // the planner could read every completed task (the history) to anti-join them. Prepared: its
+    // plan took longer to make than to run.
+    const live = sql`coalesce((select t.state from tasks t where t.id = k.task_id), '') not in ('completed', 'canceled')`;
+    const row = await sql<{ at: Date | null; overdue: boolean }>`${sql.raw(PREPARE)}
       select least(
         (select min(sla_warn_at) from cases where sla_warned_at is null and sla_warn_at is not null),
         (select min(sla_due_at) from cases where sla_breached_at is null and sla_due_at is not null),

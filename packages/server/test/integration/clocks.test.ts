@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS, Client, startHarness, applyConfig, type Harness } from './harness.js';
 
 const MIN = 60_000;
@@ -152,5 +152,25 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     expect((await admin.req('PATCH', '/api/v1/case-types/clk', { sla: { duration: 90, unit: 'minutes', mode: 'calendar' } })).status).toBe(200);
     await clocks().tick(); // after the recompute the change queued
     expect((await get(c.id)).sla).toMatchObject({ dueAt: new Date(t0 + 140 * MIN).toISOString(), warnAt: null });
+  });
+
+  it.skipIf(skip)('case changes in a burst re-read the next deadline once at once and once more after 100 ms', async () => {
+    const arm = vi.spyOn(clocks() as unknown as { arm: () => Promise<void> }, 'arm');
+    try {
+      await new Promise((r) => setTimeout(r, 150)); // past any earlier look
+      // Twenty changes, each in its own turn of the event loop (coalescing per tick alone read twenty times).
+      for (let i = 0; i < 20; i++) {
+        clocks().rearm();
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(arm.mock.calls.length).toBe(1); // the first change: at once
+      await new Promise((r) => setTimeout(r, 300));
+      // The changes after it: one more look, after the gap (none is lost).
+      expect(arm.mock.calls.length).toBeGreaterThanOrEqual(2);
+      expect(arm.mock.calls.length).toBeLessThanOrEqual(3);
+      expect(clocks().armedAt).not.toBeNull();
+    } finally {
+      arm.mockRestore();
+    }
   });
 });
