@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { escalationTarget, planFiring, type FireKind } from '@worklane/core';
-import { json, type DB } from '../db/schema.js';
+import { json, type DB, type TaskRow } from '../db/schema.js';
+import { PREPARE } from '../db/prepared.js';
 import type { ConfigCache } from '../config/cache.js';
 import { isHeld } from '../routing/agents.js';
-import { caseData, type CaseRow } from '../cases/store.js';
+import { caseData, type CaseRow, type CaseTaskRow } from '../cases/store.js';
 import { deadlines, olaPolicy, slaPolicy } from './compute.js';
 
 // Set-based firing: one transaction per batch of due clocks, whatever the batch size: a SELECT
@@ -32,16 +33,10 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
   const col = SLA_COLS[kind];
   const at = new Date(now);
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('cases')
-      .select(['id', 'number', 'case_type', 'status', 'sla_policy', 'sla_started_at', 'sla_paused', 'sla_due_at', 'sla_warn_at'])
-      .where(col.fired, 'is', null)
-      .where(col.due, '<=', at)
-      .orderBy(col.due)
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    const { rows } = await sql<Pick<CaseRow, 'id' | 'number' | 'case_type' | 'status' | 'sla_policy' | 'sla_started_at' | 'sla_paused' | 'sla_due_at' | 'sla_warn_at'>>`${sql.raw(PREPARE)}
+      select id, number, case_type, status, sla_policy, sla_started_at, sla_paused, sla_due_at, sla_warn_at from cases
+      where ${sql.ref(col.fired)} is null and ${sql.ref(col.due)} <= ${at}
+      order by ${sql.ref(col.due)} limit ${limit} for update skip locked`.execute(trx);
     const snap = config.snapshot;
     const withDeadlines = rows.map((c) => ({ c, d: deadlines(config, slaPolicy(c.sla_policy, snap.caseTypes.get(c.case_type)), c.sla_started_at, c.sla_paused, now) }));
     const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
@@ -53,7 +48,7 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
       return { id: c.id, data: caseData(c as CaseRow, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) };
     });
     // One statement: mark the batch fired (still unfired: guard) and append one event per row marked.
-    const { rows: fired } = await sql<{ id: string }>`
+    const { rows: fired } = await sql<{ id: string }>`${sql.raw(PREPARE)}
       with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (id text, data jsonb)) with ordinality as v(id, data, n)),
       marked as (update cases c set ${sql.ref(col.fired)} = ${at} from v where c.id = v.id and c.${sql.ref(col.fired)} is null returning v.data, v.n)
       insert into events (type, actor, data)
@@ -70,21 +65,11 @@ export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
   return db.transaction().execute(async (trx) => {
     // Only the clock row is locked (case_tasks, like every other path takes it first). A task
     // already completed or canceled is left alone: its outcome is being applied (recoverOutcomes).
-    const rows = await trx
-      .selectFrom('case_tasks as k')
-      .innerJoin('tasks as t', 't.id', 'k.task_id')
-      .innerJoin('cases as c', 'c.id', 'k.case_id')
-      .select(['k.task_id', 'k.step', 'k.ola_policy', 'k.ola_started_at', 'k.ola_paused', 'k.ola_due_at', 'k.ola_warn_at'])
-      .select(['c.id', 'c.number', 'c.case_type', 'c.status', 't.state', 't.assignee_id', 't.queue_id'])
-      .where(`k.${col.fired}`, 'is', null)
-      .where(`k.${col.due}`, '<=', at)
-      .where('k.finished_at', 'is', null)
-      .where('t.state', 'not in', ['completed', 'canceled'])
-      .orderBy(`k.${col.due}`)
-      .limit(limit)
-      .forUpdate('k')
-      .skipLocked()
-      .execute();
+    const { rows } = await sql<OlaClockRow>`${sql.raw(PREPARE)}
+      select k.task_id, k.step, k.ola_policy, k.ola_started_at, k.ola_paused, k.ola_due_at, k.ola_warn_at, c.id, c.number, c.case_type, c.status, t.state, t.assignee_id, t.queue_id
+      from case_tasks k join tasks t on t.id = k.task_id join cases c on c.id = k.case_id
+      where k.${sql.ref(col.fired)} is null and k.${sql.ref(col.due)} <= ${at} and k.finished_at is null and t.state not in ('completed', 'canceled')
+      order by k.${sql.ref(col.due)} limit ${limit} for update of k skip locked`.execute(trx);
     const snap = config.snapshot;
     const withDeadlines = rows.map((k) => {
       const ct = snap.caseTypes.get(k.case_type);
@@ -106,7 +91,7 @@ export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
       data: olaData(k, d.due, d.status!.percent, !auto ? 'none' : held ? 'deferred: an agent is working on the task' : 'now'),
     }));
     // One statement: mark the batch fired (still unfired: guard) and append one event per row marked.
-    const { rows: fired } = await sql<{ task_id: string }>`
+    const { rows: fired } = await sql<{ task_id: string }>`${sql.raw(PREPARE)}
       with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (task_id text, settle boolean, user_id text, data jsonb)) with ordinality as v(task_id, settle, user_id, data, n)),
       marked as (
         update case_tasks k set ${sql.ref(col.fired)} = ${at}, ola_escalated_at = case when v.settle then ${at} else k.ola_escalated_at end
@@ -119,6 +104,9 @@ export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
     return { seen: rows.length, fired: fired.length, escalateNow };
   });
 }
+
+type OlaClockRow = Pick<CaseTaskRow, 'task_id' | 'step' | 'ola_policy' | 'ola_started_at' | 'ola_paused' | 'ola_due_at' | 'ola_warn_at'> &
+  Pick<CaseRow, 'id' | 'number' | 'case_type' | 'status'> & Pick<TaskRow, 'state' | 'assignee_id' | 'queue_id'>;
 
 interface OlaRow {
   task_id: string;
