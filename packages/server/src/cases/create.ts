@@ -1,7 +1,7 @@
 import { customerFromSubmission, findStep, normalizeSubmission, validateSubmission, type FileValue } from '@worklane/core';
 import { json } from '../db/schema.js';
 import type { Services } from '../services.js';
-import { appendEvents } from '../events/append.js';
+import { appendEvents, type EventInput } from '../events/append.js';
 import { badRequest, unprocessable, type FieldError } from '../http/problems.js';
 import { linkOrCreateByEmail, insertCustomer, type CustomerInput, type CustomerRow } from '../customers/store.js';
 import { typeAccepted, type StagedFile } from '../attachments/files.js';
@@ -119,11 +119,12 @@ export async function createCase(s: Services, input: CreateCaseInput, ctx: Creat
     const byField = new Map<string, { attachmentId: string; name: string }[]>();
     for (const a of attachments) if (a.field) byField.set(a.field, [...(byField.get(a.field) ?? []), { attachmentId: a.id, name: a.name }]);
     if (byField.size) c = await trx.updateTable('cases').set({ fields: json({ ...fields, ...Object.fromEntries(byField) }) }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow();
-    await appendEvents(trx, [
+    const events: EventInput[] = [
       ...(customerCreated && customer ? [{ type: 'customer.created', actor: ctx.actor, data: { customerId: customer.id, via: `case ${c.number}` } }] : []),
       { type: 'case.created', actor: ctx.actor, data: caseData(c, { source: ctx.source, title: c.title, customerId: c.customer_id, step: c.current_step, attachments: attachments.length }) },
-    ]);
-    if (start) fx.tasks.push(await createStepTask(s, trx, c, ct, start, { kind: 'start', actor: ctx.actor, now }));
+    ];
+    if (start) fx.tasks.push(await createStepTask(s, trx, c, ct, start, { kind: 'start', actor: ctx.actor, now }, events));
+    await appendEvents(trx, events); // the case's, then its first task's: one statement
     fx.caseIds.push(c.id);
     return { case: c, attachments, customer };
   });

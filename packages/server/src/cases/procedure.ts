@@ -28,7 +28,7 @@ export interface StepOptions {
  * like any capture (the step's queue wins over rules), linked to the case and its customer, with
  * its OLA clock started. The caller routes it (dispatcher.track) after the commit.
  */
-export async function createStepTask(s: Services, trx: Trx, c: CaseRow, ct: CaseType, step: ProcedureStep, o: StepOptions): Promise<TaskRow> {
+export async function createStepTask(s: Services, trx: Trx, c: CaseRow, ct: CaseType, step: ProcedureStep, o: StepOptions, events: EventInput[]): Promise<TaskRow> {
   const now = new Date(o.now);
   const row = prepareTask(
     s.config,
@@ -48,22 +48,23 @@ export async function createStepTask(s: Services, trx: Trx, c: CaseRow, ct: Case
   row.escalation_level = o.escalationLevel ?? 0;
   row.priority_boost = o.raisePriority ?? 0;
   const task = await trx.insertInto('tasks').values(taskValues(row)).returningAll().executeTakeFirstOrThrow();
-  const seq = await trx.selectFrom('case_tasks').select(sql<number>`coalesce(max(seq), 0) + 1`.as('n')).where('case_id', '=', c.id).executeTakeFirstOrThrow();
   const d = deadlines(s.config, olaPolicy(null, ct.procedure, step.id), now, [], o.now);
+  // The next number of the case's steps, in the insert (the case is locked: no one else numbers one).
+  const seq = sql<number>`(select coalesce(max(seq), 0) + 1 from case_tasks where case_id = ${c.id})`;
   await trx
     .insertInto('case_tasks')
-    .values({ task_id: task.id, case_id: c.id, step: step.id, seq: Number(seq.n), kind: o.kind, ola_policy: json(null), ola_started_at: now, ola_paused: json([]), ola_due_at: d.due, ola_warn_at: d.warn })
+    .values({ task_id: task.id, case_id: c.id, step: step.id, seq, kind: o.kind, ola_policy: json(null), ola_started_at: now, ola_paused: json([]), ola_due_at: d.due, ola_warn_at: d.warn })
     .execute();
   const data = { caseId: c.id, step: step.id };
-  await appendEvents(trx, [
+  events.push(
     { type: 'task.created', actor: o.actor, taskId: task.id, data: { ...data, worktype: task.worktype, source: task.source, priority: task.priority, kind: o.kind } },
     { type: 'task.queued', actor: o.actor, taskId: task.id, data: { ...data, queue: task.queue_id, agent: task.target_agent_id, classification: row.classification } },
-  ]);
+  );
   return task;
 }
 
 /** Cancels the case's live procedure tasks (escalation, close): what held them is freed after the commit. */
-export async function cancelLiveTasks(trx: Trx, caseId: string, reason: string, actor: string | null, now: number): Promise<Change[]> {
+export async function cancelLiveTasks(trx: Trx, caseId: string, reason: string, actor: string | null, now: number, events: EventInput[]): Promise<Change[]> {
   const live = await trx
     .selectFrom('case_tasks as k')
     .innerJoin('tasks as t', 't.id', 'k.task_id')
@@ -86,7 +87,7 @@ export async function cancelLiveTasks(trx: Trx, caseId: string, reason: string, 
     const rescinded = t.state === 'offered'
       ? await trx.updateTable('offers').set({ state: 'rescinded', closed_at: at }).where('task_id', '=', t.id).where('state', '=', 'pending').returning(['id', 'agent_id']).execute()
       : [];
-    await appendEvents(trx, [{ type: 'task.canceled', actor, taskId: t.id, userId: t.assignee_id, data: { caseId, reason, agent: t.assignee_id } }]);
+    events.push({ type: 'task.canceled', actor, taskId: t.id, userId: t.assignee_id, data: { caseId, reason, agent: t.assignee_id } });
     out.push({ before: t, after, rescinded });
   }
   return out;
@@ -112,12 +113,14 @@ export async function escalateInTrx(s: Services, trx: Trx, c: CaseRow, ct: CaseT
   const up = proc && from ? escalationTarget(proc, from) : proc && !from ? escalationTarget(proc, proc.start) : null;
   if (!up) throw illegalCase(c, proc?.escalation?.length ? 'The case is at the last escalation level' : 'The case type has no escalation target');
   const { set, clock } = statusSet(s, ct, c, 'escalate', o.now);
-  fx.changes.push(...(await cancelLiveTasks(trx, c.id, `escalated: ${o.reason}`, o.actor, o.now)));
+  const events: EventInput[] = [];
+  fx.changes.push(...(await cancelLiveTasks(trx, c.id, `escalated: ${o.reason}`, o.actor, o.now, events)));
   await olaFollows(s, trx, ct, c.id, clock, o.now);
-  const task = await createStepTask(s, trx, c, ct, up.step, { kind: 'escalation', actor: o.actor, now: o.now, escalationLevel: up.level, raisePriority: ct.escalation.raisePriority });
+  const task = await createStepTask(s, trx, c, ct, up.step, { kind: 'escalation', actor: o.actor, now: o.now, escalationLevel: up.level, raisePriority: ct.escalation.raisePriority }, events);
   fx.tasks.push(task);
   const after = await writeCase(trx, c, { ...set, current_step: up.step.id, escalation_level: up.level }, o.now);
   await appendEvents(trx, [
+    ...events,
     { type: 'case.escalated', actor: o.actor, taskId: task.id, data: caseData(after, { level: up.level, from, to: up.step.id, queue: up.step.queue, reason: o.reason, automatic: o.automatic }) },
   ]);
   fx.caseIds.push(c.id);
@@ -127,10 +130,11 @@ export async function escalateInTrx(s: Services, trx: Trx, c: CaseRow, ct: CaseT
 /** Resolves or closes the case: live work canceled, the SLA clock stopped, the resolution kept. */
 export async function closeInTrx(s: Services, trx: Trx, c: CaseRow, ct: CaseType | undefined, o: { status: 'resolved' | 'closed'; resolution: string; actor: string | null; now: number }, fx: Effects): Promise<CaseRow> {
   const { set } = statusSet(s, ct, c, o.status === 'resolved' ? 'resolve' : 'close', o.now);
-  fx.changes.push(...(await cancelLiveTasks(trx, c.id, `case ${o.status}`, o.actor, o.now)));
+  const events: EventInput[] = [];
+  fx.changes.push(...(await cancelLiveTasks(trx, c.id, `case ${o.status}`, o.actor, o.now, events)));
   const at = new Date(o.now);
   const after = await writeCase(trx, c, { ...set, resolution: o.resolution, resolved_at: c.resolved_at ?? at, ...(o.status === 'closed' ? { closed_at: at } : {}) }, o.now);
-  await appendEvents(trx, [{ type: o.status === 'resolved' ? 'case.resolved' : 'case.closed', actor: o.actor, data: caseData(after, { resolution: o.resolution }) }]);
+  await appendEvents(trx, [...events, { type: o.status === 'resolved' ? 'case.resolved' : 'case.closed', actor: o.actor, data: caseData(after, { resolution: o.resolution }) }]);
   fx.caseIds.push(c.id);
   return after;
 }
@@ -140,13 +144,14 @@ export async function moveToStep(s: Services, trx: Trx, c: CaseRow, ct: CaseType
   const action = c.status === 'new' ? 'start' : c.status === 'resolved' || c.status === 'closed' ? 'reopen' : 'requeue';
   const { set, clock } = statusSet(s, ct, c, action, o.now);
   await olaFollows(s, trx, ct, c.id, clock, o.now);
-  const task = await createStepTask(s, trx, c, ct, step, { kind: o.kind, agent: o.agent ?? null, actor: o.actor, now: o.now });
+  const events: EventInput[] = [];
+  const task = await createStepTask(s, trx, c, ct, step, { kind: o.kind, agent: o.agent ?? null, actor: o.actor, now: o.now }, events);
   fx.tasks.push(task);
   const level = ct.procedure ? escalationLevelOf(ct.procedure, step.id) : 0;
   const reopen = action === 'reopen' ? { resolution: null, resolved_at: null, closed_at: null } : {};
   const after = await writeCase(trx, c, { ...set, ...reopen, current_step: step.id, escalation_level: level }, o.now);
   const type = action === 'reopen' ? 'case.reopened' : 'case.updated';
-  await appendEvents(trx, [{ type, actor: o.actor, taskId: task.id, data: caseData(after, { change: o.change, step: step.id, queue: step.queue, agent: task.target_agent_id, ...(o.reason ? { reason: o.reason } : {}) }) }]);
+  await appendEvents(trx, [...events, { type, actor: o.actor, taskId: task.id, data: caseData(after, { change: o.change, step: step.id, queue: step.queue, agent: task.target_agent_id, ...(o.reason ? { reason: o.reason } : {}) }) }]);
   fx.caseIds.push(c.id);
   return after;
 }

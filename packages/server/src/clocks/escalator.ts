@@ -108,10 +108,15 @@ export class Escalator {
       const k0 = await trx.selectFrom('case_tasks').select('case_id').where('task_id', '=', taskId).executeTakeFirst();
       if (!k0) return;
       const c = await lockCase(trx, k0.case_id); // the task, then its case
-      const k = await trx.selectFrom('case_tasks').selectAll().where('task_id', '=', taskId).executeTakeFirstOrThrow();
+      // The clock's row and its task's state in one read (the task is locked by lockCase while live).
+      const k = await trx
+        .selectFrom('case_tasks as k')
+        .innerJoin('tasks as t', 't.id', 'k.task_id')
+        .select(['k.step', 'k.finished_at', 'k.ola_escalated_at', 't.state'])
+        .where('k.task_id', '=', taskId)
+        .executeTakeFirstOrThrow();
       if (k.finished_at || k.ola_escalated_at || c.status === 'resolved' || c.status === 'closed') return;
-      const t = await trx.selectFrom('tasks').select('state').where('id', '=', taskId).executeTakeFirstOrThrow();
-      if (isHeld(t.state) && t.state !== 'offered') return; // actively worked: not now
+      if (isHeld(k.state) && k.state !== 'offered') return; // actively worked: not now
       const ct = this.config.snapshot.caseTypes.get(c.case_type);
       await trx.updateTable('case_tasks').set({ ola_escalated_at: new Date(now) }).where('task_id', '=', taskId).execute();
       if (!ct?.procedure || c.current_step !== k.step || !escalationTarget(ct.procedure, k.step)) return;
