@@ -66,15 +66,16 @@ export interface PieceBounds {
 
 /** A piece's bounds by reading it (a caller that keeps its pieces can remember them: `RoutingLines.boundsOf`). */
 export function pieceBounds(piece: readonly RoutingTask[]): PieceBounds {
-  let maxPriority = -Infinity;
-  let minEnteredAt = Infinity;
-  let minDueAt = Infinity;
-  for (const t of piece) {
-    if (t.priority > maxPriority) maxPriority = t.priority;
-    if (t.enteredQueueAt < minEnteredAt) minEnteredAt = t.enteredQueueAt;
-    if (t.dueAt !== null && t.dueAt < minDueAt) minDueAt = t.dueAt;
-  }
-  return { maxPriority, minEnteredAt, minDueAt: minDueAt === Infinity ? null : minDueAt };
+  const b: PieceBounds = { maxPriority: -Infinity, minEnteredAt: Infinity, minDueAt: null };
+  for (const t of piece) widenBounds(b, t);
+  return b;
+}
+
+/** Widens `b` in place so that it also holds for `t` (a task placed in the piece). */
+export function widenBounds(b: PieceBounds, t: RoutingTask): void {
+  if (t.priority > b.maxPriority) b.maxPriority = t.priority;
+  if (t.enteredQueueAt < b.minEnteredAt) b.minEnteredAt = t.enteredQueueAt;
+  if (t.dueAt !== null && (b.minDueAt === null || t.dueAt < b.minDueAt)) b.minDueAt = t.dueAt;
 }
 
 interface Unread {

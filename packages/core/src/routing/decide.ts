@@ -7,7 +7,7 @@ import { siftDown, siftUp } from './heap.js';
 import { freeCapacity, proficiency, whyIneligible } from './eligibility.js';
 
 export type { Line, PieceBounds } from './cursors.js';
-export { pieceBounds } from './cursors.js';
+export { pieceBounds, widenBounds } from './cursors.js';
 
 export interface RoutingInput {
   tasks: readonly RoutingTask[];

@@ -1,4 +1,4 @@
-import { compareWaiting, parseBin, pieceBounds, type PieceBounds, type RoutingLines, type RoutingTask } from '@worklane/core';
+import { compareWaiting, parseBin, pieceBounds, widenBounds, type PieceBounds, type RoutingLines, type RoutingTask } from '@worklane/core';
 import type { BinId } from './bins.js';
 
 /** Tasks a piece of a queue's line holds before it is split in two (why pieces: core's `Line`). */
@@ -38,13 +38,6 @@ function pieceOf<T extends RoutingTask>(pieces: readonly T[][], t: T): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Bounds that also hold for `t`. */
-function widen(b: PieceBounds, t: RoutingTask): void {
-  if (t.priority > b.maxPriority) b.maxPriority = t.priority;
-  if (t.enteredQueueAt < b.minEnteredAt) b.minEnteredAt = t.enteredQueueAt;
-  if (t.dueAt !== null && (b.minDueAt === null || t.dueAt < b.minDueAt)) b.minDueAt = t.dueAt;
 }
 
 /** Cuts a sorted line into pieces of `size` tasks. */
@@ -197,7 +190,7 @@ export class WaitingLine<T extends RoutingTask> implements RoutingLines {
     if (piece.length >= 2 * this.piece) pieces.splice(i, 1, piece.slice(0, this.piece), piece.slice(this.piece));
     else {
       const b = this.bounds.get(piece);
-      if (b) widen(b, t);
+      if (b) widenBounds(b, t);
     }
   }
 
