@@ -93,6 +93,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT')) request.body = {};
   });
+  // An answer given before the body was read to its end (a multipart part over a limit stops the
+  // parser and unpipes the request) leaves the request paused: its keep-alive connection would
+  // never read the next request. Node drains only bodies nobody started reading; drain the rest.
+  app.addHook('onResponse', async (request) => {
+    if (!request.raw.complete && !request.raw.upgrade) request.raw.resume();
+  });
   app.addHook('onResponse', async (request, reply) => {
     services.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +221,37 @@ describe.each(BACKENDS)('cases on $backend', ({ backend, skip }) => {
     // Carol is in the finance advisors' queue: she sees it.
     expect((await carol.req('GET', `/api/v1/attachments/${png.id}`)).status).toBe(200);
     expect((await anon().req('GET', `/api/v1/attachments/${png.id}`)).status).toBe(401);
+    await sam.req('POST', `/api/v1/cases/${c.id}/close`, { resolution: 'test done' });
+  });
+
+  it.skipIf(skip)('an upload refused half-read (over the file count) does not stall its keep-alive connection', async () => {
+    const c = (await api.req('POST', '/api/v1/cases', { caseType: 'finance', fields: { email: 'many@example.com', name: 'Many', invoice: 'INV-4321', reason: 'refund', subject: 'Many files', description: 'Too many files at once.', consent: true } })).json;
+    const form = new FormData();
+    // Long names make the body larger than the socket reads ahead: the rest stays unread on a refusal.
+    for (let i = 0; i < 200; i++) form.append('attachments', new Blob(['%PDF-1.4 hello']), `${'x'.repeat(3000)}.pdf`);
+    const payload = new Response(form);
+    const body = Buffer.from(await payload.arrayBuffer());
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, data?: Buffer) => new Promise<number>((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${(api as unknown as { apiKey: string }).apiKey}` };
+      if (data) Object.assign(headers, { 'content-type': payload.headers.get('content-type')!, 'content-length': String(data.length) });
+      const req = http.request(`${h.base}${path}`, { method, agent, headers, timeout: 5_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 5 s`)));
+      req.on('error', reject);
+      req.end(data);
+    });
+    try {
+      // One socket for all: each request after a refused upload is read from the same connection.
+      for (let i = 0; i < 3; i++) {
+        expect(await send('POST', `/api/v1/cases/${c.id}/attachments`, body)).toBe(413);
+        expect(await send('GET', `/api/v1/cases/${c.id}`)).toBe(200);
+      }
+    } finally {
+      agent.destroy();
+    }
     await sam.req('POST', `/api/v1/cases/${c.id}/close`, { resolution: 'test done' });
   });
 
