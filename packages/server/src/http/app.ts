@@ -97,7 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // parser and unpipes the request) leaves the request paused: its keep-alive connection would
   // never read the next request. Node drains only bodies nobody started reading; drain the rest.
   app.addHook('onResponse', async (request) => {
-    if (!request.raw.complete && !request.raw.upgrade) request.raw.resume();
+    if (!request.raw.complete && request.headers.upgrade === undefined) request.raw.resume();
   });
   app.addHook('onResponse', async (request, reply) => {
     services.metrics.httpDuration.observe(
