@@ -1,4 +1,5 @@
 import { AgentCrowd } from '../lib/agents.js';
+import { CPU_ROWS, cpuNow, cpuPer, cpuValues } from '../lib/cpu.js';
 import { HttpClient } from '../lib/http.js';
 import { freshPostgres } from '../lib/pg.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -22,6 +23,8 @@ export const offerLatency: Scenario = {
     { key: 'behind', label: 'captures not sent on time (1,000 in flight)', unit: 'tasks' },
     { key: 'unoffered', label: 'acknowledged but no offer within 10 s', unit: 'tasks' },
     { key: 'first', label: 'offers that arrived before the 201', unit: '%' },
+    ...CPU_ROWS('task at the full rate (capture, offer, accept, complete)'),
+    { key: 'cores', label: 'cores busy at the full rate (server + PostgreSQL + load generator, of the machine\'s)', unit: 'cores' },
     { key: 'quarterP99', label: 'offer latency p99 at a quarter of the rate (before the run above)', unit: 'ms' },
     { key: 'quarterP50', label: 'offer latency p50 at a quarter of the rate', unit: 'ms' },
     { key: 'quarterRate', label: 'captures acknowledged at a quarter of the rate', unit: 'tasks/s' },
@@ -53,6 +56,7 @@ export const offerLatency: Scenario = {
           let inFlight = 0;
           let due = 0;
           const start = performance.now();
+          const c0 = cpuNow(server.pid);
           const end = start + seconds * 1000;
           while (performance.now() < end) {
             const target = Math.floor(((performance.now() - start) / 1000) * rate);
@@ -81,6 +85,10 @@ export const offerLatency: Scenario = {
           const elapsed = (performance.now() - start) / 1000;
           await waitFor(() => inFlight === 0, 30_000);
           await waitFor(() => [...ackAt.keys()].every((id) => offerAt.has(id)), 10_000, 50);
+          // Until the last offer arrived: the phase's captures and offers, most accepts and completions.
+          const c1 = cpuNow(server.pid);
+          const busy = (c1.server - c0.server + c1.postgres - c0.postgres + c1.load - c0.load) / (performance.now() - start);
+          const cpu = cpuPer(c0, c1, ackAt.size);
           const lat: number[] = [];
           let first = 0;
           for (const [id, ack] of ackAt) {
@@ -89,7 +97,7 @@ export const offerLatency: Scenario = {
             if (o < ack) first++;
             lat.push(Math.max(0, o - ack));
           }
-          return { lat, first, behind, acked: ackAt.size, rate: ackAt.size / elapsed };
+          return { lat, first, behind, acked: ackAt.size, rate: ackAt.size / elapsed, cpu, busy };
         };
         // A warm-up, then a quarter of the rate (what routing adds when the machine is not
         // saturated), then the target rate.
@@ -101,7 +109,7 @@ export const offerLatency: Scenario = {
         if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
         const values = {
           p99: percentile(lat, 99), p50: percentile(lat, 50), rate: full.rate, behind,
-          unoffered: full.acked - lat.length, first: (100 * first) / Math.max(1, lat.length),
+          unoffered: full.acked - lat.length, first: (100 * first) / Math.max(1, lat.length), ...cpuValues(full.cpu), cores: full.busy,
           quarterP99: percentile(quarter.lat, 99), quarterP50: percentile(quarter.lat, 50), quarterRate: quarter.rate,
         };
         ctx.log(`at ${s.offerRate / 4}/s: offer latency p50 ${values.quarterP50.toFixed(1)} ms p99 ${values.quarterP99.toFixed(1)} ms`);
