@@ -18,8 +18,9 @@ async function count(c: pg.Client, name: string, text: string, values: unknown[]
 export interface Expectations {
   /** Task ids the API acknowledged (2xx) before the crash, by externalId. */
   captures: Map<string, { id: string }>;
-  /** Case ids the API acknowledged. */
-  cases: Iterable<string>;
+  /** Case ids the API acknowledged, copied before the snapshot: a live view of the load's map
+   * would also hold cases acknowledged after it, which the snapshot cannot see. */
+  cases: readonly string[];
   /** Webhook ids and notification keys the receivers got. */
   webhooksReceived: ReadonlyMap<string, number>;
   messagesReceived: ReadonlyMap<string, number>;
@@ -46,7 +47,7 @@ export async function stateChecks(url: string, x: Expectations): Promise<Violati
           [ext, ids],
         ),
       );
-      out.push(await count(c, 'lost acknowledged cases', `select a.id from unnest($1::text[]) as a(id) left join cases k on k.id = a.id where k.id is null`, [[...x.cases]]));
+      out.push(await count(c, 'lost acknowledged cases', `select a.id from unnest($1::text[]) as a(id) left join cases k on k.id = a.id where k.id is null`, [x.cases]));
       // Never two tasks for one externalId (idempotent capture across crashes and resends).
       out.push(await count(c, 'duplicate tasks per externalId', `select coalesce(source, ''), external_id, count(*) from tasks where external_id is not null group by 1, 2 having count(*) > 1`));
       // Never half-applied: a task with its creation event, a case with its event and first task.

@@ -82,7 +82,8 @@ interface Run {
   webhookSince: number;
 }
 
-function expectations(r: Run, captures: Map<string, { id: string }>, cases: Iterable<string>): Expectations {
+// Both copied before the check's snapshot: an id acknowledged after it would read as lost.
+function expectations(r: Run, captures: Map<string, { id: string }>, cases: readonly string[]): Expectations {
   return { captures, cases, webhooksReceived: r.http.webhooks, messagesReceived: r.http.messages, mailsReceived: r.mail.mails, webhookSince: r.webhookSince };
 }
 
@@ -160,7 +161,7 @@ async function finish(r: Run, section: ReportSection, o: CrashOptions, tag: stri
     }
     section.held(`${tag}: webhook deliveries still pending a minute after the load`, left, left === 0);
   }
-  record(section, await stateChecks(r.url, expectations(r, new Map(r.load.ackedCaptures), r.load.ackedCases.keys())), `${tag} final`);
+  record(section, await stateChecks(r.url, expectations(r, new Map(r.load.ackedCaptures), [...r.load.ackedCases.keys()])), `${tag} final`);
   await timersFired(r, section, `${tag} final`);
   const woke = await wakeOutcomes(r.url, [...r.load.rescheduled.keys()]);
   // Each was rescheduled once: woken once, or not at all when its case canceled it while it slept.
@@ -283,7 +284,7 @@ export async function postgresScenario(section: ReportSection, o: CrashOptions):
       o.log(`PostgreSQL restart ${k}/${o.pgRestarts} (-m ${mode}): ready again after ${recovered} ms; ${r.tally.unavailable - before.unavailable} answers 503 meanwhile; ${progressed} captures acknowledged in the 3 s after`);
       section.held('PostgreSQL restarts the server did not recover from', recovered < 0 || progressed === 0 ? 1 : 0, recovered >= 0 && progressed > 0, `restart ${k}: ready=${recovered} ms, captures after=${progressed}`);
       section.held('server process replaced during PostgreSQL restarts', r.server.pid === pid && r.server.running ? 0 : 1, r.server.pid === pid && r.server.running);
-      record(section, await stateChecks(r.url, expectations(r, new Map(r.load.ackedCaptures), r.load.ackedCases.keys())), `after PostgreSQL restart ${k}`);
+      record(section, await stateChecks(r.url, expectations(r, new Map(r.load.ackedCaptures), [...r.load.ackedCases.keys()])), `after PostgreSQL restart ${k}`);
       await sleep(Math.max(0, OFFER_TIMEOUT_S * 1000 + GRACE_MS - 3000));
       await timersFired(r, section, `after PostgreSQL restart ${k}`);
       section.add('PostgreSQL restarts survived');
