@@ -33,9 +33,9 @@ export class AcceptBatcher {
    * statistics say: with plain state checks a young table's plan read every offered task and every
    * pending offer by the state indexes (1 → 12 ms an accept within ten seconds at 500 offers/s),
    * hence `= any(ids)` and the state checks in a form no index matches. The ids are read from the
-   * batch's rows by a subquery, so no plan knows how many there are: as a literal array, each batch's custom
-   * plan looked cheaper than the generic plan's ten-element guess and PostgreSQL planned the
-   * prepared statement again on every batch (~0.7 ms, more than running it).
+   * batch's rows by a subquery, so no plan knows how many there are: as a literal array, each
+   * batch's custom plan looked cheaper than the generic plan's ten-element guess and PostgreSQL
+   * planned the prepared statement again on every batch (~0.7 ms, more than running it).
    */
   private async write(batch: Pending[]): Promise<void> {
     const now = new Date();

@@ -18,8 +18,7 @@ async function count(c: pg.Client, name: string, text: string, values: unknown[]
 export interface Expectations {
   /** Task ids the API acknowledged (2xx) before the crash, by externalId. */
   captures: Map<string, { id: string }>;
-  /** Case ids the API acknowledged, copied before the snapshot: a live view of the load's map
-   * would also hold cases acknowledged after it, which the snapshot cannot see. */
+  /** Case ids the API acknowledged (a copy: see `acknowledged` in crash.ts). */
   cases: readonly string[];
   /** Webhook ids and notification keys the receivers got. */
   webhooksReceived: ReadonlyMap<string, number>;

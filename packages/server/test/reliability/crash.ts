@@ -82,9 +82,16 @@ interface Run {
   webhookSince: number;
 }
 
-// Both copied before the check's snapshot: an id acknowledged after it would read as lost.
-function expectations(r: Run, captures: Map<string, { id: string }>, cases: readonly string[]): Expectations {
-  return { captures, cases, webhooksReceived: r.http.webhooks, messagesReceived: r.http.messages, mailsReceived: r.mail.mails, webhookSince: r.webhookSince };
+type Acknowledged = Pick<Expectations, 'captures' | 'cases'>;
+
+/** What the load had acknowledged so far, copied: the load goes on, and an id acknowledged after a
+ * check's snapshot would read as lost. */
+function acknowledged(r: Run): Acknowledged {
+  return { captures: new Map(r.load.ackedCaptures), cases: [...r.load.ackedCases.keys()] };
+}
+
+function expectations(r: Run, acked: Acknowledged = acknowledged(r)): Expectations {
+  return { ...acked, webhooksReceived: r.http.webhooks, messagesReceived: r.http.messages, mailsReceived: r.mail.mails, webhookSince: r.webhookSince };
 }
 
 function record(section: ReportSection, violations: Violation[], context: string): number {
@@ -161,7 +168,7 @@ async function finish(r: Run, section: ReportSection, o: CrashOptions, tag: stri
     }
     section.held(`${tag}: webhook deliveries still pending a minute after the load`, left, left === 0);
   }
-  record(section, await stateChecks(r.url, expectations(r, new Map(r.load.ackedCaptures), [...r.load.ackedCases.keys()])), `${tag} final`);
+  record(section, await stateChecks(r.url, expectations(r)), `${tag} final`);
   await timersFired(r, section, `${tag} final`);
   const woke = await wakeOutcomes(r.url, [...r.load.rescheduled.keys()]);
   // Each was rescheduled once: woken once, or not at all when its case canceled it while it slept.
@@ -213,8 +220,7 @@ export async function killScenario(section: ReportSection, o: CrashOptions): Pro
     let restartMs = 0;
     for (let k = 1; k <= o.kills; k++) {
       await sleep(o.phaseMs[0] + rnd() * (o.phaseMs[1] - o.phaseMs[0]));
-      const captures = new Map(r.load.ackedCaptures);
-      const cases = [...r.load.ackedCases.keys()];
+      const acked = acknowledged(r);
       const pendingAtKill = await pendingOffers(r.url);
       await r.server.kill();
       section.add('kills (SIGKILL under load)');
@@ -222,9 +228,9 @@ export async function killScenario(section: ReportSection, o: CrashOptions): Pro
       const ms = await r.server.start();
       restartMs = Math.max(restartMs, ms);
       section.add('kills survived (restarted and ready)');
-      o.log(`kill ${k}/${o.kills}: restarted in ${ms} ms; ${captures.size} captures acknowledged before the kill, ${pendingAtKill.length} offers pending`);
+      o.log(`kill ${k}/${o.kills}: restarted in ${ms} ms; ${acked.captures.size} captures acknowledged before the kill, ${pendingAtKill.length} offers pending`);
       // Right after the restart: everything acknowledged before the kill is there, nothing is held twice.
-      record(section, await stateChecks(r.url, expectations(r, captures, cases)), `after kill ${k}`);
+      record(section, await stateChecks(r.url, expectations(r, acked)), `after kill ${k}`);
       // Offers that were pending at the kill time out exactly once (their deadline passed while down, or soon after).
       const lastDeadline = Math.max(0, ...pendingAtKill.map((p) => new Date(p.expires_at).getTime()));
       await sleep(Math.max(0, lastDeadline + GRACE_MS - Date.now(), r.server.readyAt + GRACE_MS - Date.now()));
@@ -284,7 +290,7 @@ export async function postgresScenario(section: ReportSection, o: CrashOptions):
       o.log(`PostgreSQL restart ${k}/${o.pgRestarts} (-m ${mode}): ready again after ${recovered} ms; ${r.tally.unavailable - before.unavailable} answers 503 meanwhile; ${progressed} captures acknowledged in the 3 s after`);
       section.held('PostgreSQL restarts the server did not recover from', recovered < 0 || progressed === 0 ? 1 : 0, recovered >= 0 && progressed > 0, `restart ${k}: ready=${recovered} ms, captures after=${progressed}`);
       section.held('server process replaced during PostgreSQL restarts', r.server.pid === pid && r.server.running ? 0 : 1, r.server.pid === pid && r.server.running);
-      record(section, await stateChecks(r.url, expectations(r, new Map(r.load.ackedCaptures), [...r.load.ackedCases.keys()])), `after PostgreSQL restart ${k}`);
+      record(section, await stateChecks(r.url, expectations(r)), `after PostgreSQL restart ${k}`);
       await sleep(Math.max(0, OFFER_TIMEOUT_S * 1000 + GRACE_MS - 3000));
       await timersFired(r, section, `after PostgreSQL restart ${k}`);
       section.add('PostgreSQL restarts survived');
