@@ -50,6 +50,12 @@ function compareCandidates(order: RoutingQueue['agentChoice'], a: Candidate, b: 
   return a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0;
 }
 
+/** Whether any of `agents` is a member of `queue` (a loop, not a list: this runs for every queue in every round). */
+function anyMember(queue: RoutingQueue, agents: readonly RoutingAgent[]): boolean {
+  for (let i = 0; i < agents.length; i++) if (queue.members.has(agents[i]!.id)) return true;
+  return false;
+}
+
 const CHOICE_WORDS: Record<string, string> = { proficiency: 'best proficiency', idle: 'longest idle', load: 'least occupied' };
 
 /** Whether the agent has room for one more task of some media type. */
@@ -165,9 +171,13 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
   }
   if (working.length === 0) return [];
   const changed = input.changed;
-  const changedTasks = new Set(changed?.tasks.map((t) => t.id));
+  const changedTasks = new Set<string>();
+  for (const t of changed?.tasks ?? []) changedTasks.add(t.id);
   const isNew = (a: RoutingAgent) => !changed || changed.agents.has(a.id);
   let withRoom = working.length;
+  // Member lists are built only for the queues whose tasks a round takes up: an incremental round
+  // (one agent freed a slot) touches a few of them, and building one per queue for every round
+  // was most of what a round allocated (two arrays and two map entries per queue).
   const membersOf = new Map<string, RoutingAgent[]>();
   const members = (queue: RoutingQueue): RoutingAgent[] => {
     let m = membersOf.get(queue.id);
@@ -187,28 +197,29 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
     if (c) heap.push(c);
   };
   /** Changed tasks by queue line or by personal agent, for lines not read whole. */
-  const changedBy = new Map<string, RoutingTask[]>();
+  const changedByQueue = new Map<string, RoutingTask[]>();
+  const changedByAgent = new Map<string, RoutingTask[]>();
   for (const t of changed?.tasks ?? []) {
     if (t.teamBin) continue;
-    const key = t.targetAgentId != null ? `agent:${t.targetAgentId}` : `queue:${t.queueId}`;
-    const list = changedBy.get(key);
+    const [map, key] = t.targetAgentId != null ? [changedByAgent, t.targetAgentId] : [changedByQueue, t.queueId];
+    const list = map.get(key);
     if (list) list.push(t);
-    else changedBy.set(key, [t]);
+    else map.set(key, [t]);
   }
-  for (const [queueId, line] of input.lines.byQueue) {
+  // forEach, not for-of over entries: no entry array per queue, every round.
+  input.lines.byQueue.forEach((line, queueId) => {
     const queue = input.queues.get(queueId);
-    if (!queue || queue.distribution === 'pull') continue;
+    if (!queue || queue.distribution === 'pull') return;
     // A changed member reads the whole line; otherwise only its changed tasks, if anyone free serves it.
-    if (!members(queue).length) continue;
-    if (newMembers(queue).length) add(queue.priorityPolicy ? AgedCursor.of(line, queue.priorityPolicy, input.now, input.lines.boundsOf) : LineCursor.of(line));
+    if (anyMember(queue, changedWorking)) add(queue.priorityPolicy ? AgedCursor.of(line, queue.priorityPolicy, input.now, input.lines.boundsOf) : LineCursor.of(line));
     else {
-      const part = changedBy.get(`queue:${queueId}`);
-      if (part) add(LineCursor.of([inWaitingOrder(part, input.queues, input.now)]));
+      const part = changedByQueue.get(queueId);
+      if (part && anyMember(queue, working)) add(LineCursor.of([inWaitingOrder(part, input.queues, input.now)]));
     }
-  }
+  });
   // Personal tasks are pushed to their agent even from a pull queue.
   for (const a of working) {
-    const line = isNew(a) ? input.lines.byAgent.get(a.id) : changedBy.get(`agent:${a.id}`);
+    const line = isNew(a) ? input.lines.byAgent.get(a.id) : changedByAgent.get(a.id);
     const mine = line?.filter((t) => input.queues.has(t.queueId) && !t.teamBin);
     if (mine?.length) add(LineCursor.of([inWaitingOrder(mine, input.queues, input.now)]));
   }
