@@ -40,7 +40,7 @@ describe('bench smoke (tiny sizes, 1 run)', () => {
     expect(value('embedded', 'tps')).toBeGreaterThan(0);
     expect(value('embedded', 'dispatch')).toBeGreaterThan(0);
     if (!pgProblem) {
-      for (const [scenario, key] of [['capture', 'tps'], ['capture', 'pgboss'], ['capture', 'graphile'], ['capture-bulk', 'tps'], ['dispatch', 'rate'], ['dispatch', 'aging'], ['dispatch', 'pgboss'], ['offer-latency', 'rate'], ['scale', 'rss'], ['scale', 'restart'], ['scale', 'incrementalP50'], ['reports', 'events'], ['reports', 'queue-activityP50']] as const)
+      for (const [scenario, key] of [['capture', 'tps'], ['capture', 'pgboss'], ['capture', 'graphile'], ['capture-bulk', 'tps'], ['dispatch', 'rate'], ['dispatch', 'aging'], ['dispatch', 'pgboss'], ['offer-latency', 'rate'], ['scale', 'rss'], ['scale', 'restart'], ['scale', 'incrementalP50'], ['scale', 'incrementalKB'], ['reports', 'events'], ['reports', 'queue-activityP50']] as const)
         expect(value(scenario, key), `${scenario} ${key}`).toBeGreaterThan(0);
       expect(value('offer-latency', 'p99')).toBeGreaterThanOrEqual(0);
       expect(value('dispatch', 'assigned')).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { freshPostgres, query } from '../lib/pg.js';
 import type { Scenario, Sizes } from '../lib/scenario.js';
 import { startWorklane, type ServerProcess } from '../lib/server.js';
 import { prepareDatabase, routedTask, routingConfig, type RoutingShape } from '../lib/setup.js';
-import { percentile, prng, sleep, waitFor } from '../lib/util.js';
+import { allocatedPerCall, collectYoungGeneration, percentile, prng, sleep, waitFor } from '../lib/util.js';
 import { AUTH } from './capture.js';
 import { StreamHub, binAudience, caseAudience } from '@worklane/server';
 
@@ -49,9 +49,10 @@ function roundShape(s: Sizes) {
  * The pure routing round (core's decideOffers) on that shape: isolates the decision from I/O; the
  * end-to-end row above includes it. `incremental`: the round the server runs when
  * that one agent frees a slot (core's decideOffersFromLines over kept lines, only that agent
- * changed), its median in microseconds over many rounds.
+ * changed), its median in microseconds over many rounds, and the heap bytes it allocates (what
+ * brings the young generation's collections, which a probe that meets one waits for).
  */
-function pureRound(s: Sizes, rounds: number): { full: number; incremental: number } {
+async function pureRound(s: Sizes, rounds: number): Promise<{ full: number; incremental: number; allocated: number }> {
   const { agents, queues, tasks, now } = roundShape(s);
   const times: number[] = [];
   let decided: OfferDecision[] = [];
@@ -72,7 +73,8 @@ function pureRound(s: Sizes, rounds: number): { full: number; incremental: numbe
     // Only the free agent changed since a round that left nothing eligible: the same offers as the whole round.
     if (r === 0 && JSON.stringify(offers) !== whole) throw new Error(`incremental round ${JSON.stringify(offers)} differs from the whole round ${whole}`);
   }
-  return { full: percentile(times, 99), incremental: percentile(inc, 50) * 1000 };
+  const allocated = await allocatedPerCall(() => decideOffersFromLines({ lines, agents: free, queues, now, changed }));
+  return { full: percentile(times, 99), incremental: percentile(inc, 50) * 1000, allocated: allocated / 1024 };
 }
 
 interface FanOut {
@@ -138,6 +140,7 @@ export const scale: Scenario = {
     { key: 'decideP50', label: 'decision time end to end p50', unit: 'ms' },
     { key: 'pureP99', label: 'pure routing round (core decideOffers) p99', unit: 'ms' },
     { key: 'incrementalP50', label: 'pure incremental round when one agent frees a slot (core decideOffersFromLines) p50', unit: 'µs' },
+    { key: 'incrementalKB', label: 'the same round: heap allocated (median of batches without a collection)', unit: 'KB' },
     { key: 'restart', label: 'restart until ready', unit: 's', target: { op: '<=', value: 20 } },
     { key: 'fanoutP50', label: 'workbin notice, every agent connected: one flush of 15 bins, p50', unit: 'ms' },
     { key: 'fanoutMax', label: 'the same, slowest of 20 flushes', unit: 'ms' },
@@ -191,10 +194,15 @@ export const scale: Scenario = {
         }
         const before = mine.length;
         let answeredAt = 0;
+        collectYoungGeneration(); // the load generator's own pauses are not the server's decision time
         crowd.act(p, 'POST', `/api/v1/tasks/${one.id}/complete`, {}, (at) => (answeredAt = at));
         const got = await waitFor(() => (assignedTo.get(p.id)?.length ?? 0) > before && answeredAt > 0, 5_000, 1);
-        if (got) lat.push(Math.max(0, assignedTo.get(p.id)![before]!.at - answeredAt));
-        else late++;
+        if (got) {
+          const ms = assignedTo.get(p.id)![before]!.at - answeredAt;
+          lat.push(Math.max(0, ms));
+          // The answer's wall-clock time and the decision time, to set beside GC or PostgreSQL logs.
+          if (process.env.BENCH_PROBE_TIMES) process.stderr.write(`probe ${(performance.timeOrigin + answeredAt).toFixed(1)} ${ms.toFixed(2)}\n`);
+        } else late++;
       }
       if (crowd.errors) throw new Error(`probe failed: ${crowd.lastError}`);
       crowd.close();
@@ -204,10 +212,10 @@ export const scale: Scenario = {
       await sleep(1000);
       const rssRestarted = server.rssMiB();
       await server.stop();
-      const pure = pureRound(s, s.preset === 'smoke' ? 2 : 5);
+      const pure = await pureRound(s, s.preset === 'smoke' ? 2 : 5);
       const fan = await fanOut(s, 20);
       for (const [what, f] of Object.entries(fan)) ctx.log(`${what} notice with ${s.scaleAgents} agents connected: p50 ${f.p50.toFixed(2)} ms, max ${f.max.toFixed(2)} ms, ${f.sent} messages a flush`);
-      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99: pure.full, incrementalP50: pure.incremental, restart, queueRate, fanoutP50: fan.bins.p50, fanoutMax: fan.bins.max, caseFanoutP50: fan.cases.p50, caseFanoutMax: fan.cases.max };
+      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99: pure.full, incrementalP50: pure.incremental, incrementalKB: pure.allocated, restart, queueRate, fanoutP50: fan.bins.p50, fanoutMax: fan.bins.max, caseFanoutP50: fan.cases.p50, caseFanoutMax: fan.cases.max };
       ctx.log(`decision times (ms, in probe order): ${lat.map((x) => x.toFixed(1)).join(" ")}`);
       ctx.log(`rss ${Math.round(rssLoaded)} / ${Math.round(rssRestarted)} MiB, decision p50 ${values.decideP50.toFixed(1)} p99 ${values.decideP99.toFixed(1)} ms (${lat.length} samples), pure round p99 ${pure.full.toFixed(1)} ms, restart ${restart.toFixed(1)} s`);
       return {
