@@ -171,8 +171,7 @@ export function decideOffersFromLines(input: Omit<RoutingInput, 'tasks'> & { lin
   }
   if (working.length === 0) return [];
   const changed = input.changed;
-  const changedTasks = new Set<string>();
-  for (const t of changed?.tasks ?? []) changedTasks.add(t.id);
+  const changedTasks = new Set(changed?.tasks.map((t) => t.id));
   const isNew = (a: RoutingAgent) => !changed || changed.agents.has(a.id);
   let withRoom = working.length;
   // Member lists are built only for the queues whose tasks a round takes up: an incremental round
