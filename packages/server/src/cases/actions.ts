@@ -53,6 +53,7 @@ export async function patchCase(s: Services, p: Principal, ref: string, patch: C
     if (c.status === 'closed') throw illegalCase(c, 'A closed case cannot be changed; reopen it first');
     let set: Record<string, unknown> = {};
     const changed: string[] = [];
+    const rearm: ('warning' | 'breach')[] = [];
     if (patch.fields) {
       const fields = { ...c.fields };
       for (const [k, v] of Object.entries(patch.fields)) if (v === null) delete fields[k];
@@ -92,8 +93,8 @@ export async function patchCase(s: Services, p: Principal, ref: string, patch: C
       const d = deadlines(s.config, slaPolicy(patch.sla, ct), c.sla_started_at, (set.sla_paused ? JSON.parse(set.sla_paused as string) : c.sla_paused) as CaseRow['sla_paused'], now);
       set = { ...set, sla_policy: json(patch.sla), sla_due_at: d.due, sla_warn_at: d.warn };
       // A new SLA may not have been reached yet: its warning and breach may fire (again) for it.
-      if (!d.status || d.status.state !== 'breached') set.sla_breached_at = null;
-      if (!d.status || d.status.state === 'running' || d.status.state === 'paused') set.sla_warned_at = null;
+      if (!d.status || d.status.state !== 'breached') rearm.push('breach');
+      if (!d.status || d.status.state === 'running' || d.status.state === 'paused') rearm.push('warning');
       changed.push('sla');
     }
     await olaFollows(s, trx, ct, c.id, clock, now);
@@ -113,6 +114,11 @@ export async function patchCase(s: Services, p: Principal, ref: string, patch: C
     }
     if (!changed.length) return c;
     const after = await writeCase(trx, c, set, now);
+    if (rearm.length) {
+      await trx.updateTable('sla_alarms').set({ fired_at: null }).where('case_id', '=', c.id).where('kind', 'in', rearm).execute();
+      if (rearm.includes('warning')) after.sla_warned_at = null;
+      if (rearm.includes('breach')) after.sla_breached_at = null;
+    }
     await appendEvents(trx, [{ type: 'case.updated', actor: actorOf(p), data: caseData(after, { change: 'fields', changed, ...(patch.status !== undefined ? { from: c.status } : {}) }) }]);
     return after;
   });

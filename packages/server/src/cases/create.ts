@@ -1,4 +1,5 @@
 import { customerFromSubmission, findStep, normalizeSubmission, validateSubmission, type FileValue } from '@worklane/core';
+import { sql } from 'kysely';
 import { json } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { appendEvents, type EventInput } from '../events/append.js';
@@ -7,7 +8,7 @@ import { linkOrCreateByEmail, insertCustomer, type CustomerInput, type CustomerR
 import { typeAccepted, type StagedFile } from '../attachments/files.js';
 import { attach, type AttachmentRow } from '../attachments/store.js';
 import { deadlines, slaPolicy } from '../clocks/compute.js';
-import { caseData, type CaseRow } from './store.js';
+import { caseData, slaMarks, type CaseRow } from './store.js';
 import { createStepTask } from './procedure.js';
 import { applyEffects, noEffects } from './effects.js';
 import type { CaseType } from './settings.js';
@@ -114,11 +115,12 @@ export async function createCase(s: Services, input: CreateCaseInput, ctx: Creat
         version: 0,
       })
       .returningAll()
+      .returning([sql<Date | null>`null`.as('sla_warned_at'), sql<Date | null>`null`.as('sla_breached_at')]) // a new case's SLA has fired nothing
       .executeTakeFirstOrThrow();
     const attachments = await attach(trx, ctx.filesDir, c.id, input.files ?? [], ctx.actor);
     const byField = new Map<string, { attachmentId: string; name: string }[]>();
     for (const a of attachments) if (a.field) byField.set(a.field, [...(byField.get(a.field) ?? []), { attachmentId: a.id, name: a.name }]);
-    if (byField.size) c = await trx.updateTable('cases').set({ fields: json({ ...fields, ...Object.fromEntries(byField) }) }).where('id', '=', c.id).returningAll().executeTakeFirstOrThrow();
+    if (byField.size) c = await trx.updateTable('cases').set({ fields: json({ ...fields, ...Object.fromEntries(byField) }) }).where('id', '=', c.id).returningAll().returning(slaMarks).executeTakeFirstOrThrow();
     const events: EventInput[] = [
       ...(customerCreated && customer ? [{ type: 'customer.created', actor: ctx.actor, data: { customerId: customer.id, via: `case ${c.number}` } }] : []),
       { type: 'case.created', actor: ctx.actor, data: caseData(c, { source: ctx.source, title: c.title, customerId: c.customer_id, step: c.current_step, attachments: attachments.length }) },

@@ -6,7 +6,7 @@ import { appendEvents, type EventInput } from '../events/append.js';
 import { prepareTask, taskValues } from '../tasks/capture.js';
 import type { Change } from '../tasks/change.js';
 import { deadlines, olaPolicy } from '../clocks/compute.js';
-import { caseData, illegalCase, olaFollows, statusSet, writeCase, type CaseRow } from './store.js';
+import { caseData, illegalCase, olaFollows, slaMarks, statusSet, writeCase, type CaseRow } from './store.js';
 import type { CaseType } from './settings.js';
 import type { Effects } from './effects.js';
 
@@ -166,7 +166,7 @@ export async function applyTaskOutcome(s: Services, trx: Trx, taskId: string, fx
   if (!k || k.finished_at) return null;
   const t = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
   if (t.state !== 'completed' && t.state !== 'canceled') return null;
-  const c = await trx.selectFrom('cases').selectAll().where('id', '=', k.case_id).forUpdate().executeTakeFirstOrThrow();
+  const c = await trx.selectFrom('cases').selectAll('cases').select(slaMarks).where('id', '=', k.case_id).forUpdate().executeTakeFirstOrThrow();
   const now = s.clocks.now();
   await trx.updateTable('case_tasks').set({ finished_at: new Date(now), agent_id: t.assignee_id, outcome: t.state === 'canceled' ? 'canceled' : t.wrap_up_code }).where('task_id', '=', taskId).execute();
   const ct = s.config.snapshot.caseTypes.get(c.case_type);

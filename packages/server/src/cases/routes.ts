@@ -12,7 +12,7 @@ import { CASE_READ, CASE_WRITE } from './auth.js';
 import { CreateCaseBody, ListCasesQuery, PatchCaseBody, Reason } from './schemas.js';
 import { createCase, type CustomerRef } from './create.js';
 import { closeCase, commentCase, escalateCase, patchCase, reopenCase } from './actions.js';
-import { loadCase } from './store.js';
+import { loadCase, slaMarks } from './store.js';
 import { caseDto } from './dto.js';
 import { caseView, isStatus, slaView } from './view.js';
 import { assertCaseVisible, viewerOf, visibleTo } from './visibility.js';
@@ -53,7 +53,7 @@ export async function listCases(s: Services, request: FastifyRequest, q: { statu
   const v = viewerOf(s, requirePrincipal(request));
   const limit = Math.min(Math.max(Number(q.limit ?? 50), 1), 500);
   const cursor = decodeCursor(q.cursor);
-  let query = s.db.selectFrom('cases').selectAll().where(visibleTo(v)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+  let query = s.db.selectFrom('cases').selectAll('cases').select(slaMarks).where(visibleTo(v)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
   if (q.status) {
     const statuses = q.status.split(',').map((x) => x.trim()).filter(Boolean);
     const bad = statuses.find((x) => !isStatus(x));

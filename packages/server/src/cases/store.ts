@@ -6,13 +6,20 @@ import { conflict, notFound, unprocessable } from '../http/problems.js';
 import { clockStopped, deadlines, pauseAt, resumeAt, olaPolicy, slaPolicy } from '../clocks/compute.js';
 import type { CaseType } from './settings.js';
 
-export type CaseRow = Selectable<CasesTable>;
+/** A case with its SLA warning and breach times (sla_alarms): read with `slaMarks`. */
+export type CaseRow = Selectable<CasesTable> & { sla_warned_at: Date | null; sla_breached_at: Date | null };
 export type CaseTaskRow = Selectable<CaseTasksTable>;
 type Trx = Transaction<DB>;
 
+/** Select (or return) these with a case row: when its SLA warned and breached (clocks/migration.ts says why they live apart). */
+export const slaMarks = [
+  sql<Date | null>`(select a.fired_at from sla_alarms a where a.case_id = cases.id and a.kind = 'warning')`.as('sla_warned_at'),
+  sql<Date | null>`(select a.fired_at from sla_alarms a where a.case_id = cases.id and a.kind = 'breach')`.as('sla_breached_at'),
+];
+
 /** A case by id or by its number (C-000123). */
 export async function loadCase(db: Kysely<DB>, ref: string): Promise<CaseRow> {
-  const c = await db.selectFrom('cases').selectAll().where((eb) => eb.or([eb('id', '=', ref), eb('number', '=', ref)])).executeTakeFirst();
+  const c = await db.selectFrom('cases').selectAll('cases').select(slaMarks).where((eb) => eb.or([eb('id', '=', ref), eb('number', '=', ref)])).executeTakeFirst();
   if (!c) throw notFound(`Case ${ref}`);
   return c;
 }
@@ -30,7 +37,7 @@ export async function lockCase(trx: Trx, id: string): Promise<CaseRow> {
     .orderBy('tasks.id')
     .forUpdate()
     .execute();
-  const c = await trx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const c = await trx.selectFrom('cases').selectAll('cases').select(slaMarks).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!c) throw notFound(`Case ${id}`);
   return c;
 }
@@ -78,6 +85,7 @@ export async function writeCase(trx: Trx, c: CaseRow, set: Updateable<CasesTable
     .where('id', '=', c.id)
     .where('version', '=', c.version)
     .returningAll()
+    .returning(slaMarks)
     .executeTakeFirst();
   if (!after) throw illegalCase(c, 'The case changed meanwhile; reload and try again');
   return after;

@@ -9,7 +9,7 @@ import { deadlines, olaPolicy, slaPolicy } from './compute.js';
 
 // Set-based firing: one transaction per batch of due clocks, whatever the batch size: a SELECT
 // ... FOR UPDATE SKIP LOCKED (earliest deadline first, so two processes share the work and never
-// fire the same clock), then one statement that sets the fired-at column (guarded by `is null`)
+// fire the same clock), then one statement that sets the fired-at time (guarded by `is null`)
 // and appends the events of the rows it set (the batch travels as one JSON parameter). Each clock is recomputed at the firing instant (pure, core): only a clock that really
 // got there fires; a stale stored deadline is corrected instead (rare, one UPDATE each).
 
@@ -25,18 +25,22 @@ export interface BatchResult {
   escalateNow: string[];
 }
 
-const SLA_COLS = { warning: { due: 'sla_warn_at', fired: 'sla_warned_at' }, breach: { due: 'sla_due_at', fired: 'sla_breached_at' } } as const;
 const OLA_COLS = { warning: { due: 'ola_warn_at', fired: 'ola_warned_at' }, breach: { due: 'ola_due_at', fired: 'ola_breached_at' } } as const;
 
-/** Fires up to `limit` case SLA clocks whose `kind` is due at `now`. */
+/**
+ * Fires up to `limit` case SLA clocks whose `kind` is due at `now`. The alarm rows are what is
+ * locked and marked (sla_alarms: narrow, one index entry per firing); the case row is only read,
+ * and written only to correct a stale deadline. A case change that moves the deadline meanwhile
+ * moves the alarm (trigger), so it waits for this transaction or is skipped by it.
+ */
 export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind, now: number, limit = FIRE_BATCH): Promise<BatchResult> {
-  const col = SLA_COLS[kind];
   const at = new Date(now);
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<Pick<CaseRow, 'id' | 'number' | 'case_type' | 'status' | 'sla_policy' | 'sla_started_at' | 'sla_paused' | 'sla_due_at' | 'sla_warn_at'>>`${sql.raw(PREPARE)}
-      select id, number, case_type, status, sla_policy, sla_started_at, sla_paused, sla_due_at, sla_warn_at from cases
-      where ${sql.ref(col.fired)} is null and ${sql.ref(col.due)} <= ${at}
-      order by ${sql.ref(col.due)} limit ${limit} for update skip locked`.execute(trx);
+      select c.id, c.number, c.case_type, c.status, c.sla_policy, c.sla_started_at, c.sla_paused, c.sla_due_at, c.sla_warn_at
+      from sla_alarms a join cases c on c.id = a.case_id
+      where a.kind = ${kind} and a.fired_at is null and a.due_at <= ${at}
+      order by a.due_at limit ${limit} for update of a skip locked`.execute(trx);
     const snap = config.snapshot;
     const withDeadlines = rows.map((c) => ({ c, d: deadlines(config, slaPolicy(c.sla_policy, snap.caseTypes.get(c.case_type)), c.sla_started_at, c.sla_paused, now) }));
     const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
@@ -47,10 +51,10 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
       const st = d.status!;
       return { id: c.id, data: caseData(c as CaseRow, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) };
     });
-    // One statement: mark the batch fired (still unfired: guard) and append one event per row marked.
+    // One statement: mark the batch's alarms fired (still unfired: guard) and append one event per alarm marked.
     const { rows: fired } = await sql<{ id: string }>`${sql.raw(PREPARE)}
       with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (id text, data jsonb)) with ordinality as v(id, data, n)),
-      marked as (update cases c set ${sql.ref(col.fired)} = ${at} from v where c.id = v.id and c.${sql.ref(col.fired)} is null returning v.data, v.n)
+      marked as (update sla_alarms a set fired_at = ${at} from v where a.case_id = v.id and a.kind = ${kind} and a.fired_at is null returning v.data, v.n)
       insert into events (type, actor, data)
       select ${type}, ${ACTOR}, data from marked order by n
       returning data->>'caseId' as id`.execute(trx);

@@ -159,8 +159,8 @@ export class ClockService {
     const live = sql`coalesce((select t.state from tasks t where t.id = k.task_id), '') not in ('completed', 'canceled')`;
     const row = await sql<{ at: Date | null; overdue: boolean }>`${sql.raw(PREPARE)}
       select least(
-        (select min(sla_warn_at) from cases where sla_warned_at is null and sla_warn_at is not null),
-        (select min(sla_due_at) from cases where sla_breached_at is null and sla_due_at is not null),
+        (select min(due_at) from sla_alarms where kind = 'warning' and fired_at is null and due_at is not null),
+        (select min(due_at) from sla_alarms where kind = 'breach' and fired_at is null and due_at is not null),
         (select ola_warn_at from case_tasks k where ola_warned_at is null and ola_warn_at is not null and finished_at is null and ${live} order by ola_warn_at limit 1),
         (select ola_due_at from case_tasks k where ola_breached_at is null and ola_due_at is not null and finished_at is null and ${live} order by ola_due_at limit 1)
       ) as at,
@@ -222,15 +222,16 @@ export class ClockService {
     // while they fire, so a burst spread over a second is fired in one tick. LOOPS loops in flight:
     // one batch commits while another is read and computed (skip locked keeps them apart; on the
     // embedded database they simply take turns). Each loop takes the kinds in turn, so in a backlog
-    // OLA breaches (which escalate work) do not wait for every SLA clock of the burst. A kind stays
-    // in the turn while its batches are full or another loop's last one of it was (a batch is short
-    // when the other loop holds the rest locked), and leaves it on a short batch once caught up.
+    // OLA breaches (which escalate work) do not wait for every SLA clock of the burst. A kind leaves
+    // the turn only when a batch of it finds nothing due: one that caught up with a burst still
+    // coming due keeps its turn. (It used to leave on a short batch and then waited for the end of
+    // the pass: in the full-size timers burst, the OLA breaches waited behind 90,000 SLA breaches,
+    // p50 1.2 s late where the SLAs were 0.3 s.)
     for (let pass = 0, more = true; more && !failed && pass < MAX_PASSES; pass++) {
       more = false;
       const live = KINDS.map((_, k) => k);
-      const full = KINDS.map(() => Array.from({ length: LOOPS }, () => false));
       let turn = 0;
-      const loop = async (_: unknown, i: number) => {
+      const loop = async () => {
         for (let n = 0; n < MAX_BATCHES && live.length; n++) {
           const k = live[turn++ % live.length]!;
           const [fire, kind] = KINDS[k]!;
@@ -240,8 +241,7 @@ export class ClockService {
             fired += r.fired;
             more ||= r.fired > 0;
             escalate.push(...r.escalateNow);
-            full[k]![i] = r.seen >= this.batch;
-            if (r.seen === 0 || !full[k]!.some(Boolean)) leave();
+            if (r.seen === 0) leave();
           } catch (err) {
             failed ??= err; // this kind waits for the retry; the others go on
             leave();

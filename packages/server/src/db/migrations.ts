@@ -120,6 +120,7 @@ const migrations: Record<string, Migration> = {
       for (const stmt of JSON_STATISTICS_OFF) await sql.raw(stmt).execute(db);
     },
   },
+  '0012_sla_alarms': { up: (db) => import('../clocks/migration.js').then((m) => m.slaAlarmsMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -296,13 +296,18 @@ export interface CasesTable {
   sla_paused: Json<PauseInterval[]>;
   sla_due_at: Timestamp | null;
   sla_warn_at: Timestamp | null;
-  sla_warned_at: Timestamp | null;
-  sla_breached_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
   resolved_at: Timestamp | null;
   closed_at: Timestamp | null;
   version: number;
+}
+/** A case's SLA warning and breach: when each rings (the case's deadline, kept in step by triggers) and when it fired. */
+export interface SlaAlarmsTable {
+  case_id: string;
+  kind: 'warning' | 'breach';
+  due_at: Timestamp | null;
+  fired_at: Timestamp | null;
 }
 /** The tasks a case's procedure created: step, OLA clock, outcome. */
 export interface CaseTasksTable {
@@ -406,6 +411,7 @@ export interface DB {
   notification_attempts: NotificationAttemptsTable;
   case_types: CaseTypesTable;
   cases: CasesTable;
+  sla_alarms: SlaAlarmsTable;
   case_tasks: CaseTasksTable;
   case_comments: CaseCommentsTable;
   customers: CustomersTable;

@@ -7,7 +7,7 @@ import { Problem, badRequest, notFound, unauthorized } from '../http/problems.js
 import { assertSameOrigin } from '../security/csrf.js';
 import { attachmentsDir, contentDisposition, discard, openStored, typeAccepted, type StagedFile } from '../attachments/files.js';
 import { enableMultipart, readParts } from '../attachments/multipart.js';
-import type { CaseRow } from '../cases/store.js';
+import { slaMarks, type CaseRow } from '../cases/store.js';
 import { serverSecret, verifyToken } from './token.js';
 import { closeSession, openSession, requireCustomer } from './session.js';
 import { customerSees, portalAttachment, portalCase, portalTimeline } from './view.js';
@@ -30,7 +30,8 @@ export async function portalRoutes(app: FastifyInstance, s: Services): Promise<v
   const ownCase = async (customerId: string, ref: string): Promise<CaseRow> => {
     const c = await s.db
       .selectFrom('cases')
-      .selectAll()
+      .selectAll('cases')
+      .select(slaMarks)
       .where((eb) => eb.or([eb('id', '=', ref), eb('number', '=', ref)]))
       .where('customer_id', '=', customerId)
       .executeTakeFirst();
@@ -74,7 +75,7 @@ export async function portalRoutes(app: FastifyInstance, s: Services): Promise<v
     schema: { tags, summary: "The signed-in customer's own cases, newest first, with the fields their case types show on the portal" },
   }, async (request) => {
     const who = await requireCustomer(s, request);
-    const rows = await s.db.selectFrom('cases').selectAll().where('customer_id', '=', who.id).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(500).execute();
+    const rows = await s.db.selectFrom('cases').selectAll('cases').select(slaMarks).where('customer_id', '=', who.id).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(500).execute();
     return { items: rows.map((c) => portalCase(s, c)) };
   });
 

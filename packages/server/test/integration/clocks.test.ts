@@ -117,6 +117,7 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     await at(31); // A's SLA (60 min, warn at 50 %) warns at 30
     await clocks().tick();
     expect(await events(a.id, 'sla.warning')).toBe(1);
+    expect((await get(a.id)).sla).toMatchObject({ warnedAt: new Date(t0 + 31 * MIN).toISOString(), breachedAt: null });
     expect(await events(b.id, 'sla.warning')).toBe(0); // B: created at 11, warns at 41
     expect((await sam.req('PATCH', `/api/v1/cases/${b.id}`, { status: 'waiting-for-customer' })).json).toMatchObject({ status: 'waiting-for-customer', sla: { dueAt: null, paused: true } });
     await at(50);
@@ -147,6 +148,7 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     await at(61); // A's SLA breaches at 60: once
     await at(62);
     expect(await events(a.id, 'sla.breached')).toBe(1);
+    expect((await get(a.id)).sla).toMatchObject({ warnedAt: new Date(t0 + 31 * MIN).toISOString(), breachedAt: new Date(t0 + 61 * MIN).toISOString() });
     // The case type's SLA changes (configuration): running clocks are recomputed from their start.
     const admin = await Client.login(h.base, 'admin@worklane.local', 'admin123');
     expect((await admin.req('PATCH', '/api/v1/case-types/clk', { sla: { duration: 90, unit: 'minutes', mode: 'calendar' } })).status).toBe(200);
@@ -172,5 +174,21 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     } finally {
       arm.mockRestore();
     }
+  });
+
+  it.skipIf(skip)('a longer SLA for a breached case clears its warning and breach, which fire again at the new times', async () => {
+    const longer = await sam.req('PATCH', `/api/v1/cases/${a.id}`, { sla: { duration: 240, unit: 'minutes', mode: 'calendar', warnAtPercent: 50 } });
+    expect(longer.status).toBe(200);
+    expect(longer.json.sla).toMatchObject({ dueAt: new Date(t0 + 240 * MIN).toISOString(), warnedAt: null, breachedAt: null });
+    expect((await sam.req('GET', `/api/v1/cases/${a.id}/sla`)).json.sla).toMatchObject({ state: 'running', warnedAt: null, breachedAt: null });
+    await at(119);
+    expect(await events(a.id, 'sla.warning')).toBe(1);
+    await at(121);
+    expect(await events(a.id, 'sla.warning')).toBe(2);
+    expect((await get(a.id)).sla).toMatchObject({ warnedAt: new Date(t0 + 121 * MIN).toISOString(), breachedAt: null });
+    await at(241);
+    await at(242);
+    expect(await events(a.id, 'sla.breached')).toBe(2);
+    expect((await get(a.id)).sla).toMatchObject({ warnedAt: new Date(t0 + 121 * MIN).toISOString(), breachedAt: new Date(t0 + 241 * MIN).toISOString() });
   });
 });

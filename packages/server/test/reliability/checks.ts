@@ -95,8 +95,8 @@ export async function stateChecks(url: string, x: Expectations): Promise<Violati
         out.push(await count(c, `${kind} fired twice for a case`, `select case_id, count(*) from events where type = $1 group by case_id having count(*) > 1`, [kind]));
       for (const kind of ['ola.warning', 'ola.breached'])
         out.push(await count(c, `${kind} fired twice for a task`, `select task_id, count(*) from events where type = $1 group by task_id having count(*) > 1`, [kind]));
-      out.push(await count(c, 'SLA warned without its event', `select k.id from cases k where k.sla_warned_at is not null and not exists (select 1 from events e where e.case_id = k.id and e.type = 'sla.warning')`));
-      out.push(await count(c, 'SLA breached without its event', `select k.id from cases k where k.sla_breached_at is not null and not exists (select 1 from events e where e.case_id = k.id and e.type = 'sla.breached')`));
+      out.push(await count(c, 'SLA warned without its event', `select a.case_id from sla_alarms a where a.kind = 'warning' and a.fired_at is not null and not exists (select 1 from events e where e.case_id = a.case_id and e.type = 'sla.warning')`));
+      out.push(await count(c, 'SLA breached without its event', `select a.case_id from sla_alarms a where a.kind = 'breach' and a.fired_at is not null and not exists (select 1 from events e where e.case_id = a.case_id and e.type = 'sla.breached')`));
       // Outbox: a delivery per committed event; none dead; what is marked delivered was received.
       out.push(
         await count(
@@ -134,8 +134,8 @@ export async function timerChecks(url: string, graceMs: number): Promise<Violati
       await count(c, 'offers past their timeout still pending', `select id, expires_at from offers where state = 'pending' and expires_at < now() - $1::interval`, [g]),
       await count(c, 'scheduled tasks past their wake-up still asleep', `select id, wake_at from tasks where state = 'scheduled' and wake_at < now() - $1::interval`, [g]),
       await count(c, 'after-work past its end', `select user_id, after_work_until from presence where status = 'after-work' and after_work_until < now() - $1::interval`, [g]),
-      await count(c, 'SLA warnings past due not fired', `select id, sla_warn_at, status from cases where status not in ('resolved', 'closed') and sla_warned_at is null and sla_warn_at < now() - $1::interval`, [g]),
-      await count(c, 'SLA breaches past due not fired', `select id, sla_due_at, status from cases where status not in ('resolved', 'closed') and sla_breached_at is null and sla_due_at < now() - $1::interval`, [g]),
+      await count(c, 'SLA warnings past due not fired', `select c.id, c.sla_warn_at, c.status from cases c join sla_alarms a on a.case_id = c.id and a.kind = 'warning' where c.status not in ('resolved', 'closed') and a.fired_at is null and c.sla_warn_at < now() - $1::interval`, [g]),
+      await count(c, 'SLA breaches past due not fired', `select c.id, c.sla_due_at, c.status from cases c join sla_alarms a on a.case_id = c.id and a.kind = 'breach' where c.status not in ('resolved', 'closed') and a.fired_at is null and c.sla_due_at < now() - $1::interval`, [g]),
       await count(c, 'OLA warnings past due not fired', `select k.task_id, k.ola_warn_at, t.state from case_tasks k join tasks t on t.id = k.task_id where k.finished_at is null and k.ola_warned_at is null and k.ola_warn_at < now() - $1::interval`, [g]),
       await count(c, 'OLA breaches past due not fired', `select k.task_id, k.ola_due_at, t.state from case_tasks k join tasks t on t.id = k.task_id where k.finished_at is null and k.ola_breached_at is null and k.ola_due_at < now() - $1::interval`, [g]),
     ];
