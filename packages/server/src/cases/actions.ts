@@ -104,11 +104,11 @@ export async function patchCase(s: Services, p: Principal, ref: string, patch: C
       for (const k of live) {
         const d = deadlines(s.config, olaPolicy(patch.ola, ct?.procedure, k.step), k.ola_started_at, k.ola_paused, now);
         const reached = d.status?.state === 'breached';
-        await trx
-          .updateTable('case_tasks')
-          .set({ ola_policy: json(patch.ola), ola_due_at: d.due, ola_warn_at: d.warn, ...(reached ? {} : { ola_breached_at: null, ola_escalated_at: null }), ...(d.status?.state === 'running' || d.status?.state === 'paused' ? { ola_warned_at: null } : {}) })
-          .where('task_id', '=', k.task_id)
-          .execute();
+        await trx.updateTable('case_tasks').set({ ola_policy: json(patch.ola), ola_due_at: d.due, ola_warn_at: d.warn }).where('task_id', '=', k.task_id).execute();
+        // A new OLA not reached yet: its breach (and what followed it) and, still running, its warning may fire again.
+        if (!reached) await trx.updateTable('ola_alarms').set({ fired_at: null, escalated_at: null }).where('task_id', '=', k.task_id).where('kind', '=', 'breach').execute();
+        if (d.status?.state === 'running' || d.status?.state === 'paused')
+          await trx.updateTable('ola_alarms').set({ fired_at: null }).where('task_id', '=', k.task_id).where('kind', '=', 'warning').execute();
       }
       changed.push('ola');
     }

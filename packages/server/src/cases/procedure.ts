@@ -6,7 +6,7 @@ import { appendEvents, type EventInput } from '../events/append.js';
 import { prepareTask, taskValues } from '../tasks/capture.js';
 import type { Change } from '../tasks/change.js';
 import { deadlines, olaPolicy } from '../clocks/compute.js';
-import { caseData, illegalCase, olaFollows, slaMarks, statusSet, writeCase, type CaseRow } from './store.js';
+import { caseData, illegalCase, olaFollows, olaMarks, slaMarks, statusSet, writeCase, type CaseRow } from './store.js';
 import type { CaseType } from './settings.js';
 import type { Effects } from './effects.js';
 
@@ -162,7 +162,7 @@ export async function moveToStep(s: Services, trx: Trx, c: CaseRow, ct: CaseType
  * the close. A task finished unfinished (no transition) after its OLA breached escalates then.
  */
 export async function applyTaskOutcome(s: Services, trx: Trx, taskId: string, fx: Effects): Promise<CaseRow | null> {
-  const k = await trx.selectFrom('case_tasks').selectAll().where('task_id', '=', taskId).forUpdate().executeTakeFirst();
+  const k = await trx.selectFrom('case_tasks as k').selectAll('k').select(olaMarks).where('k.task_id', '=', taskId).forUpdate().executeTakeFirst();
   if (!k || k.finished_at) return null;
   const t = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
   if (t.state !== 'completed' && t.state !== 'canceled') return null;
@@ -178,7 +178,7 @@ export async function applyTaskOutcome(s: Services, trx: Trx, taskId: string, fx
   const next = nextStep(proc, k.step, code, await history(trx, c.id));
   const overdue = k.ola_breached_at !== null && k.ola_escalated_at === null;
   if (next.kind === 'none' && overdue && escalationTarget(proc, k.step)) {
-    await trx.updateTable('case_tasks').set({ ola_escalated_at: new Date(now) }).where('task_id', '=', taskId).execute();
+    await trx.updateTable('ola_alarms').set({ escalated_at: new Date(now) }).where('task_id', '=', taskId).where('kind', '=', 'breach').execute();
     return escalateInTrx(s, trx, c, ct, { reason: 'OLA breached: the task was finished unfinished after its deadline', actor: 'system:clocks', automatic: true, now }, fx);
   }
   switch (next.kind) {

@@ -4,7 +4,7 @@ import { customerDto } from '../customers/store.js';
 import { attachmentDto } from '../attachments/store.js';
 import { deadlines, olaPolicy, slaPolicy } from '../clocks/compute.js';
 import { caseDto } from './dto.js';
-import type { CaseRow } from './store.js';
+import { olaMarks, type CaseRow } from './store.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -13,7 +13,8 @@ export async function caseTasks(s: Services, caseId: string) {
   const rows = await s.db
     .selectFrom('case_tasks as k')
     .innerJoin('tasks as t', 't.id', 'k.task_id')
-    .select(['k.task_id', 'k.step', 'k.kind', 'k.seq', 'k.ola_due_at', 'k.ola_warn_at', 'k.ola_warned_at', 'k.ola_breached_at', 'k.ola_escalated_at', 'k.outcome', 'k.finished_at',
+    .select(olaMarks)
+    .select(['k.task_id', 'k.step', 'k.kind', 'k.seq', 'k.ola_due_at', 'k.ola_warn_at', 'k.outcome', 'k.finished_at',
       't.state', 't.queue_id', 't.assignee_id', 't.target_agent_id', 't.wrap_up_code', 't.created_at', 't.completed_at', 't.escalation_level'])
     .where('k.case_id', '=', caseId)
     .orderBy('k.seq')
@@ -54,7 +55,7 @@ export async function slaView(s: Services, c: CaseRow) {
   const policy = slaPolicy(c.sla_policy, ct);
   const d = deadlines(s.config, policy, c.sla_started_at, c.sla_paused, now);
   const done = c.status === 'resolved' || c.status === 'closed';
-  const tasks = await s.db.selectFrom('case_tasks').selectAll().where('case_id', '=', c.id).orderBy('seq').execute();
+  const tasks = await s.db.selectFrom('case_tasks as k').selectAll('k').select(olaMarks).where('k.case_id', '=', c.id).orderBy('k.seq').execute();
   return {
     caseId: c.id,
     number: c.number,

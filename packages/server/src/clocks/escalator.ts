@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { ConfigCache } from '../config/cache.js';
 import { isHeld } from '../routing/agents.js';
-import { lockCase } from '../cases/store.js';
+import { lockCase, olaMarks } from '../cases/store.js';
 import { escalateInTrx } from '../cases/procedure.js';
 import { applyEffects, noEffects, type Effects } from '../cases/effects.js';
 import { ACTOR } from './fire.js';
@@ -18,7 +18,7 @@ const CONCURRENCY = 4;
  * Automatic escalations after OLA warnings and breaches. Each cancels and creates tasks, so each
  * is its own transaction (per-row work, only for the clocks that escalate); they run beside the
  * timer, a few at a time, so a burst of escalations never holds up clocks that come due meanwhile.
- * Once per task: the task and its case are locked, and `ola_escalated_at` is checked and set.
+ * Once per task: the task and its case are locked, and its breach alarm's `escalated_at` is checked and set.
  */
 export class Escalator {
   private running: Promise<void> | null = null;
@@ -68,14 +68,15 @@ export class Escalator {
     for (;;) {
       if (this.stopped) return;
       const page = await this.db
-        .selectFrom('case_tasks as k')
-        .innerJoin('tasks as t', 't.id', 'k.task_id')
-        .select('k.task_id')
-        .where('k.ola_breached_at', 'is not', null)
-        .where('k.ola_escalated_at', 'is', null)
-        .where('k.finished_at', 'is', null)
+        .selectFrom('ola_alarms as a')
+        .innerJoin('tasks as t', 't.id', 'a.task_id')
+        .select('a.task_id')
+        .where('a.kind', '=', 'breach')
+        .where('a.fired_at', 'is not', null)
+        .where('a.escalated_at', 'is', null)
+        .where('a.live', '=', true)
         .where('t.state', 'not in', ['offered', 'assigned', 'wrap-up'])
-        .orderBy('k.ola_breached_at')
+        .orderBy('a.fired_at')
         .limit(PAGE)
         .execute();
       // A few at a time: different cases never wait on each other (each locks its own task, then case).
@@ -112,13 +113,14 @@ export class Escalator {
       const k = await trx
         .selectFrom('case_tasks as k')
         .innerJoin('tasks as t', 't.id', 'k.task_id')
-        .select(['k.step', 'k.finished_at', 'k.ola_escalated_at', 't.state'])
+        .select(['k.step', 'k.finished_at', 't.state'])
+        .select(olaMarks)
         .where('k.task_id', '=', taskId)
         .executeTakeFirstOrThrow();
       if (k.finished_at || k.ola_escalated_at || c.status === 'resolved' || c.status === 'closed') return;
       if (isHeld(k.state) && k.state !== 'offered') return; // actively worked: not now
       const ct = this.config.snapshot.caseTypes.get(c.case_type);
-      await trx.updateTable('case_tasks').set({ ola_escalated_at: new Date(now) }).where('task_id', '=', taskId).execute();
+      await trx.updateTable('ola_alarms').set({ escalated_at: new Date(now) }).where('task_id', '=', taskId).where('kind', '=', 'breach').execute();
       if (!ct?.procedure || c.current_step !== k.step || !escalationTarget(ct.procedure, k.step)) return;
       await escalateInTrx(s, trx, c, ct, { reason: why === 'warning' ? 'OLA warning' : 'OLA breached', actor: ACTOR, automatic: true, now }, fx);
     });

@@ -25,13 +25,12 @@ export interface BatchResult {
   escalateNow: string[];
 }
 
-const OLA_COLS = { warning: { due: 'ola_warn_at', fired: 'ola_warned_at' }, breach: { due: 'ola_due_at', fired: 'ola_breached_at' } } as const;
 
 /**
- * Fires up to `limit` case SLA clocks whose `kind` is due at `now`. The alarm rows are what is
- * locked and marked (sla_alarms: narrow, one index entry per firing); the case row is only read,
- * and written only to correct a stale deadline. A case change that moves the deadline meanwhile
- * moves the alarm (trigger), so it waits for this transaction or is skipped by it.
+ * Fires up to `limit` case SLA clocks whose `kind` is due at `now`. The alarm and its case are
+ * locked (a busy case is skipped, never waited for: a case change moving the deadline moves the
+ * alarm too, by trigger); the alarm is what is marked (sla_alarms: a narrow row, one index entry
+ * per firing), the case is written only to correct a stale deadline.
  */
 export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind, now: number, limit = FIRE_BATCH): Promise<BatchResult> {
   const at = new Date(now);
@@ -40,7 +39,7 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
       select c.id, c.number, c.case_type, c.status, c.sla_policy, c.sla_started_at, c.sla_paused, c.sla_due_at, c.sla_warn_at
       from sla_alarms a join cases c on c.id = a.case_id
       where a.kind = ${kind} and a.fired_at is null and a.due_at <= ${at}
-      order by a.due_at limit ${limit} for update of a skip locked`.execute(trx);
+      order by a.due_at limit ${limit} for update of a, c skip locked`.execute(trx);
     const snap = config.snapshot;
     const withDeadlines = rows.map((c) => ({ c, d: deadlines(config, slaPolicy(c.sla_policy, snap.caseTypes.get(c.case_type)), c.sla_started_at, c.sla_paused, now) }));
     const plan = planFiring(kind, withDeadlines, (x) => x.d.status);
@@ -64,16 +63,16 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
 
 /** Fires up to `limit` OLA clocks (live procedure tasks) whose `kind` is due at `now`. */
 export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind, now: number, limit = FIRE_BATCH): Promise<BatchResult> {
-  const col = OLA_COLS[kind];
   const at = new Date(now);
   return db.transaction().execute(async (trx) => {
-    // Only the clock row is locked (case_tasks, like every other path takes it first). A task
-    // already completed or canceled is left alone: its outcome is being applied (recoverOutcomes).
+    // The alarm and its clock's row are locked (case_tasks, which every other path takes before
+    // its alarms: skipped while busy, never waited for). A task already completed or canceled is
+    // left alone: its outcome is being applied (recoverOutcomes).
     const { rows } = await sql<OlaClockRow>`${sql.raw(PREPARE)}
       select k.task_id, k.step, k.ola_policy, k.ola_started_at, k.ola_paused, k.ola_due_at, k.ola_warn_at, c.id, c.number, c.case_type, c.status, t.state, t.assignee_id, t.queue_id
-      from case_tasks k join tasks t on t.id = k.task_id join cases c on c.id = k.case_id
-      where k.${sql.ref(col.fired)} is null and k.${sql.ref(col.due)} <= ${at} and k.finished_at is null and t.state not in ('completed', 'canceled')
-      order by k.${sql.ref(col.due)} limit ${limit} for update of k skip locked`.execute(trx);
+      from ola_alarms a join case_tasks k on k.task_id = a.task_id join tasks t on t.id = k.task_id join cases c on c.id = k.case_id
+      where a.kind = ${kind} and a.fired_at is null and a.live and a.due_at <= ${at} and k.finished_at is null and t.state not in ('completed', 'canceled')
+      order by a.due_at limit ${limit} for update of a, k skip locked`.execute(trx);
     const snap = config.snapshot;
     const withDeadlines = rows.map((k) => {
       const ct = snap.caseTypes.get(k.case_type);
@@ -98,8 +97,8 @@ export function fireOlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
     const { rows: fired } = await sql<{ task_id: string }>`${sql.raw(PREPARE)}
       with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (task_id text, settle boolean, user_id text, data jsonb)) with ordinality as v(task_id, settle, user_id, data, n)),
       marked as (
-        update case_tasks k set ${sql.ref(col.fired)} = ${at}, ola_escalated_at = case when v.settle then ${at} else k.ola_escalated_at end
-        from v where k.task_id = v.task_id and k.${sql.ref(col.fired)} is null returning v.task_id, v.user_id, v.data, v.n)
+        update ola_alarms a set fired_at = ${at}, escalated_at = case when v.settle then ${at} else a.escalated_at end
+        from v where a.task_id = v.task_id and a.kind = ${kind} and a.fired_at is null returning v.task_id, v.user_id, v.data, v.n)
       insert into events (type, actor, task_id, user_id, data)
       select ${kind === 'warning' ? 'ola.warning' : 'ola.breached'}, ${ACTOR}, task_id, user_id, data from marked order by n
       returning task_id`.execute(trx);

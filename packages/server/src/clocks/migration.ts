@@ -56,3 +56,52 @@ const STATEMENTS = [
 export async function slaAlarmsMigration(db: Kysely<unknown>): Promise<void> {
   for (const stmt of STATEMENTS) await sql.raw(stmt).execute(db);
 }
+
+// Migration 0013_ola_alarms: the same for a procedure task's OLA warning and breach, with what
+// followed the breach (escalated_at: escalated, at the warning or the breach, or nothing to do) and
+// whether the task's step is still live (a finished task's clocks ring no more).
+const OLA_STATEMENTS = [
+  `create table ola_alarms (
+     task_id text not null references case_tasks(task_id),
+     kind text not null check (kind in ('warning', 'breach')),
+     due_at timestamptz,
+     fired_at timestamptz,
+     escalated_at timestamptz,
+     live boolean not null,
+     primary key (task_id, kind))`,
+  `insert into ola_alarms (task_id, kind, due_at, fired_at, escalated_at, live)
+     select task_id, 'warning', ola_warn_at, ola_warned_at, null, finished_at is null from case_tasks
+     union all
+     select task_id, 'breach', ola_due_at, ola_breached_at, ola_escalated_at, finished_at is null from case_tasks`,
+  `create index ola_alarms_pending on ola_alarms (kind, due_at) where fired_at is null and due_at is not null and live`,
+  `create index ola_alarms_overdue on ola_alarms (fired_at) where kind = 'breach' and fired_at is not null and escalated_at is null and live`,
+  `drop index case_tasks_ola_warn`,
+  `drop index case_tasks_ola_due`,
+  `drop index case_tasks_ola_overdue`,
+  `alter table case_tasks drop column ola_warned_at, drop column ola_breached_at, drop column ola_escalated_at`,
+  `create function worklane_ola_alarms_insert() returns trigger language plpgsql as $$
+   begin
+     insert into ola_alarms (task_id, kind, due_at, live)
+     select n.task_id, k.kind, case k.kind when 'warning' then n.ola_warn_at else n.ola_due_at end, n.finished_at is null
+     from new_case_tasks n cross join (values ('warning'), ('breach')) as k(kind);
+     return null;
+   end
+   $$`,
+  `create trigger case_tasks_ola_alarms_insert after insert on case_tasks
+     referencing new table as new_case_tasks for each statement execute function worklane_ola_alarms_insert()`,
+  `create function worklane_ola_alarms_update() returns trigger language plpgsql as $$
+   begin
+     update ola_alarms a set due_at = v.due, live = new.finished_at is null
+     from (values ('warning', new.ola_warn_at), ('breach', new.ola_due_at)) as v(kind, due)
+     where a.task_id = new.task_id and a.kind = v.kind and (a.due_at is distinct from v.due or a.live is distinct from (new.finished_at is null));
+     return null;
+   end
+   $$`,
+  `create trigger case_tasks_ola_alarms_update after update of ola_warn_at, ola_due_at, finished_at on case_tasks for each row
+     when (old.ola_warn_at is distinct from new.ola_warn_at or old.ola_due_at is distinct from new.ola_due_at or (old.finished_at is null) <> (new.finished_at is null))
+     execute function worklane_ola_alarms_update()`,
+];
+
+export async function olaAlarmsMigration(db: Kysely<unknown>): Promise<void> {
+  for (const stmt of OLA_STATEMENTS) await sql.raw(stmt).execute(db);
+}

@@ -156,15 +156,15 @@ export class ClockService {
     // task's state is a subquery by its key, so each candidate costs one probe: as a `not exists`
     // the planner could read every completed task (the history) to anti-join them. Prepared: its
     // plan took longer to make than to run.
-    const live = sql`coalesce((select t.state from tasks t where t.id = k.task_id), '') not in ('completed', 'canceled')`;
+    const live = sql`coalesce((select t.state from tasks t where t.id = a.task_id), '') not in ('completed', 'canceled')`;
     const row = await sql<{ at: Date | null; overdue: boolean }>`${sql.raw(PREPARE)}
       select least(
         (select min(due_at) from sla_alarms where kind = 'warning' and fired_at is null and due_at is not null),
         (select min(due_at) from sla_alarms where kind = 'breach' and fired_at is null and due_at is not null),
-        (select ola_warn_at from case_tasks k where ola_warned_at is null and ola_warn_at is not null and finished_at is null and ${live} order by ola_warn_at limit 1),
-        (select ola_due_at from case_tasks k where ola_breached_at is null and ola_due_at is not null and finished_at is null and ${live} order by ola_due_at limit 1)
+        (select due_at from ola_alarms a where kind = 'warning' and fired_at is null and due_at is not null and live and ${live} order by due_at limit 1),
+        (select due_at from ola_alarms a where kind = 'breach' and fired_at is null and due_at is not null and live and ${live} order by due_at limit 1)
       ) as at,
-      exists (select 1 from case_tasks where ola_breached_at is not null and ola_escalated_at is null and finished_at is null) as overdue`.execute(this.db);
+      exists (select 1 from ola_alarms where kind = 'breach' and fired_at is not null and escalated_at is null and live) as overdue`.execute(this.db);
     const r = row.rows[0];
     let at = r?.at ? new Date(r.at).getTime() : Number.POSITIVE_INFINITY;
     if (r?.overdue) at = Math.min(at, this.now() + this.recheckMs);

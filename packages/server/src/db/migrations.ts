@@ -121,6 +121,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0012_sla_alarms': { up: (db) => import('../clocks/migration.js').then((m) => m.slaAlarmsMigration(db)) },
+  '0013_ola_alarms': { up: (db) => import('../clocks/migration.js').then((m) => m.olaAlarmsMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

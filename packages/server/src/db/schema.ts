@@ -309,6 +309,17 @@ export interface SlaAlarmsTable {
   due_at: Timestamp | null;
   fired_at: Timestamp | null;
 }
+/** A procedure task's OLA warning and breach: when each rings (kept in step with case_tasks by triggers), when it fired. */
+export interface OlaAlarmsTable {
+  task_id: string;
+  kind: 'warning' | 'breach';
+  due_at: Timestamp | null;
+  fired_at: Timestamp | null;
+  /** Breach row: the OLA's escalation is settled (escalated at the warning or the breach, or nothing to escalate). */
+  escalated_at: Timestamp | null;
+  /** The task's step is not finished. */
+  live: boolean;
+}
 /** The tasks a case's procedure created: step, OLA clock, outcome. */
 export interface CaseTasksTable {
   task_id: string;
@@ -323,10 +334,6 @@ export interface CaseTasksTable {
   ola_paused: Json<PauseInterval[]>;
   ola_due_at: Timestamp | null;
   ola_warn_at: Timestamp | null;
-  ola_warned_at: Timestamp | null;
-  ola_breached_at: Timestamp | null;
-  /** Escalation on breach is done (or there was no level above). */
-  ola_escalated_at: Timestamp | null;
   agent_id: string | null;
   outcome: string | null;
   finished_at: Timestamp | null;
@@ -412,6 +419,7 @@ export interface DB {
   case_types: CaseTypesTable;
   cases: CasesTable;
   sla_alarms: SlaAlarmsTable;
+  ola_alarms: OlaAlarmsTable;
   case_tasks: CaseTasksTable;
   case_comments: CaseCommentsTable;
   customers: CustomersTable;

@@ -85,6 +85,8 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     expect(await events(a.id, 'case.escalated')).toBe(1);
     const c = await get(a.id);
     expect(c).toMatchObject({ status: 'escalated', currentStep: 'expert', escalationLevel: 1 });
+    const m = (minutes: number) => new Date(t0 + minutes * MIN).toISOString();
+    expect(c.tasks[0].ola).toMatchObject({ warnedAt: m(6), breachedAt: m(11), escalatedAt: m(11) });
     expect(c.tasks.map((x: { step: string; state: string; queue: string }) => [x.step, x.state, x.queue])).toEqual([['advisor', 'canceled', 'clk-advisors'], ['expert', 'queued', 'clk-experts']]);
     const escalated = (await sam.req('GET', `/api/v1/cases/${a.id}/timeline`)).json.items.find((e: { type: string }) => e.type === 'case.escalated');
     expect(escalated).toMatchObject({ actor: 'system:clocks', data: { automatic: true, to: 'expert', queue: 'clk-experts', reason: 'OLA breached' } });
@@ -105,9 +107,11 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     const breached = (await sam.req('GET', `/api/v1/cases/${b.id}/timeline`)).json.items.find((e: { type: string }) => e.type === 'ola.breached');
     expect(breached.data.escalation).toMatch(/^deferred/);
     const task = (await get(b.id)).tasks[0];
+    expect(task.ola).toMatchObject({ breachedAt: new Date(t0 + 22 * MIN).toISOString(), escalatedAt: null });
     expect((await ann.req('POST', `/api/v1/tasks/${task.taskId}/complete`, { wrapUpCode: 'need-follow-up' })).status).toBe(200);
     expect(await events(b.id, 'case.escalated')).toBe(1);
     expect(await get(b.id)).toMatchObject({ status: 'escalated', currentStep: 'expert' });
+    expect((await get(b.id)).tasks[0].ola).toMatchObject({ breachedAt: new Date(t0 + 22 * MIN).toISOString(), escalatedAt: new Date(t0 + 25 * MIN).toISOString() }); // when it was finished
     await at(26);
     expect(await events(b.id, 'case.escalated')).toBe(1);
     await ann.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
@@ -190,5 +194,17 @@ describe.each(BACKENDS)('SLA and OLA clocks on $backend', ({ backend, skip }) =>
     await at(242);
     expect(await events(a.id, 'sla.breached')).toBe(2);
     expect((await get(a.id)).sla).toMatchObject({ warnedAt: new Date(t0 + 121 * MIN).toISOString(), breachedAt: new Date(t0 + 241 * MIN).toISOString() });
+    // The same for a task's OLA: warned at 5 of its 10 minutes, then given 60: running again, warns at 30.
+    const d = await create('D'); // at 242
+    await at(248);
+    expect(await events(d.id, 'ola.warning')).toBe(1);
+    expect((await get(d.id)).tasks[0].ola).toMatchObject({ warnedAt: new Date(t0 + 248 * MIN).toISOString(), breachedAt: null });
+    expect((await sam.req('PATCH', `/api/v1/cases/${d.id}`, { ola: { duration: 60, unit: 'minutes', mode: 'calendar', warnAtPercent: 50 } })).status).toBe(200);
+    expect((await get(d.id)).tasks[0].ola).toMatchObject({ dueAt: new Date(t0 + 302 * MIN).toISOString(), warnedAt: null, breachedAt: null });
+    await at(271);
+    expect(await events(d.id, 'ola.warning')).toBe(1);
+    await at(273);
+    expect(await events(d.id, 'ola.warning')).toBe(2);
+    expect((await get(d.id)).tasks[0].ola).toMatchObject({ warnedAt: new Date(t0 + 273 * MIN).toISOString(), breachedAt: null });
   });
 });

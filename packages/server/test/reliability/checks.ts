@@ -136,8 +136,8 @@ export async function timerChecks(url: string, graceMs: number): Promise<Violati
       await count(c, 'after-work past its end', `select user_id, after_work_until from presence where status = 'after-work' and after_work_until < now() - $1::interval`, [g]),
       await count(c, 'SLA warnings past due not fired', `select c.id, c.sla_warn_at, c.status from cases c join sla_alarms a on a.case_id = c.id and a.kind = 'warning' where c.status not in ('resolved', 'closed') and a.fired_at is null and c.sla_warn_at < now() - $1::interval`, [g]),
       await count(c, 'SLA breaches past due not fired', `select c.id, c.sla_due_at, c.status from cases c join sla_alarms a on a.case_id = c.id and a.kind = 'breach' where c.status not in ('resolved', 'closed') and a.fired_at is null and c.sla_due_at < now() - $1::interval`, [g]),
-      await count(c, 'OLA warnings past due not fired', `select k.task_id, k.ola_warn_at, t.state from case_tasks k join tasks t on t.id = k.task_id where k.finished_at is null and k.ola_warned_at is null and k.ola_warn_at < now() - $1::interval`, [g]),
-      await count(c, 'OLA breaches past due not fired', `select k.task_id, k.ola_due_at, t.state from case_tasks k join tasks t on t.id = k.task_id where k.finished_at is null and k.ola_breached_at is null and k.ola_due_at < now() - $1::interval`, [g]),
+      await count(c, 'OLA warnings past due not fired', `select k.task_id, k.ola_warn_at, t.state from case_tasks k join tasks t on t.id = k.task_id join ola_alarms a on a.task_id = k.task_id and a.kind = 'warning' where k.finished_at is null and a.fired_at is null and k.ola_warn_at < now() - $1::interval`, [g]),
+      await count(c, 'OLA breaches past due not fired', `select k.task_id, k.ola_due_at, t.state from case_tasks k join tasks t on t.id = k.task_id join ola_alarms a on a.task_id = k.task_id and a.kind = 'breach' where k.finished_at is null and a.fired_at is null and k.ola_due_at < now() - $1::interval`, [g]),
     ];
   });
 }
