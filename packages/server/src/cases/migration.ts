@@ -89,6 +89,52 @@ const STATEMENTS = [
      execute function worklane_case_follows_task()`,
 ];
 
+/**
+ * Migration 0014_case_follows_tasks: the case follows its task from one trigger per statement
+ * instead of one per event. The row trigger ran a PL/pgSQL call and a task lookup for every
+ * `task.assigned`, case or not: 7-8 µs an event, as much again as the insert of the event itself
+ * (1,000 assignments of tasks without a case: 16-21 ms against 8.5-9.7 ms without it). Now one
+ * query per statement finds the events of tasks that have a case, over the transition table the
+ * outbox triggers already keep; each is handled as before, in event order.
+ */
+const FOLLOWS_PER_STATEMENT = [
+  `drop trigger events_case_follows_task on events`,
+  `drop function worklane_case_follows_task()`,
+  `create function worklane_case_follows_tasks() returns trigger language plpgsql as $$
+   declare e record; c record;
+   begin
+     for e in select n.type, n.at, n.actor, n.task_id, n.user_id
+              from new_events n join tasks t on t.id = n.task_id
+              where t.case_id is not null
+                and n.type in ('task.assigned', 'task.pulled-back', 'task.transferred', 'task.escalated', 'task.rescheduled', 'task.resumed')
+              order by n.id loop
+       -- Read per event: an earlier event of the statement may have moved the same case.
+       select k.id, k.status into c from tasks t join cases k on k.id = t.case_id where t.id = e.task_id;
+       continue when c.id is null or c.status in ('resolved', 'closed');
+       if e.type = 'task.assigned' then
+         if c.status in ('open', 'reopened') then
+           update cases set status = 'in-progress', updated_at = now(), version = version + 1 where id = c.id;
+         end if;
+         insert into events (type, at, actor, task_id, user_id, data)
+         values ('case.assigned', e.at, e.actor, e.task_id, e.user_id,
+                 jsonb_build_object('caseId', c.id, 'taskId', e.task_id, 'agent', e.user_id, 'status', case when c.status in ('open', 'reopened') then 'in-progress' else c.status end));
+       elsif c.status = 'in-progress' then
+         update cases set status = 'open', updated_at = now(), version = version + 1 where id = c.id;
+       end if;
+     end loop;
+     return null;
+   end
+   $$`,
+  // Named to fire before the outbox triggers (alphabetical), as the row trigger did: the events it
+  // appends reach the outboxes first.
+  `create trigger events_case_follows_tasks after insert on events
+     referencing new table as new_events for each statement execute function worklane_case_follows_tasks()`,
+];
+
+export async function caseFollowsTasksMigration(db: Kysely<unknown>): Promise<void> {
+  for (const stmt of FOLLOWS_PER_STATEMENT) await sql.raw(stmt).execute(db);
+}
+
 /** Migration 0004_cases: case types, cases, their tasks and clocks, comments, customers, attachments. */
 export async function casesMigration(db: Kysely<unknown>): Promise<void> {
   for (const stmt of STATEMENTS) await sql.raw(stmt).execute(db);
