@@ -11,11 +11,14 @@ export type CaseRow = Selectable<CasesTable> & { sla_warned_at: Date | null; sla
 export type CaseTaskRow = Selectable<CaseTasksTable>;
 type Trx = Transaction<DB>;
 
+/** When a case task's breached OLA was escalated (select with the case task aliased `k`; the escalator reads only this). */
+export const olaEscalatedAt = sql<Date | null>`(select a.escalated_at from ola_alarms a where a.task_id = k.task_id and a.kind = 'breach')`.as('ola_escalated_at');
+
 /** Select these with a case task aliased `k`: when its OLA warned and breached, and when what followed was settled (ola_alarms). */
 export const olaMarks = [
   sql<Date | null>`(select a.fired_at from ola_alarms a where a.task_id = k.task_id and a.kind = 'warning')`.as('ola_warned_at'),
   sql<Date | null>`(select a.fired_at from ola_alarms a where a.task_id = k.task_id and a.kind = 'breach')`.as('ola_breached_at'),
-  sql<Date | null>`(select a.escalated_at from ola_alarms a where a.task_id = k.task_id and a.kind = 'breach')`.as('ola_escalated_at'),
+  olaEscalatedAt,
 ];
 
 /** Select (or return) these with a case row: when its SLA warned and breached (clocks/migration.ts says why they live apart). */

@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { ConfigCache } from '../config/cache.js';
 import { isHeld } from '../routing/agents.js';
-import { lockCase, olaMarks } from '../cases/store.js';
+import { lockCase, olaEscalatedAt } from '../cases/store.js';
 import { escalateInTrx } from '../cases/procedure.js';
 import { applyEffects, noEffects, type Effects } from '../cases/effects.js';
 import { ACTOR } from './fire.js';
@@ -114,7 +114,7 @@ export class Escalator {
         .selectFrom('case_tasks as k')
         .innerJoin('tasks as t', 't.id', 'k.task_id')
         .select(['k.step', 'k.finished_at', 't.state'])
-        .select(olaMarks)
+        .select(olaEscalatedAt)
         .where('k.task_id', '=', taskId)
         .executeTakeFirstOrThrow();
       if (k.finished_at || k.ola_escalated_at || c.status === 'resolved' || c.status === 'closed') return;

@@ -25,7 +25,6 @@ export interface BatchResult {
   escalateNow: string[];
 }
 
-
 /**
  * Fires up to `limit` case SLA clocks whose `kind` is due at `now`. The alarm and its case are
  * locked (a busy case is skipped, never waited for: a case change moving the deadline moves the
