@@ -16,7 +16,6 @@ export interface Sizes {
   dispatchCapacity: number;
   /** Dispatch is measured until every task is assigned or this many seconds pass (the same bound for pg-boss). */
   dispatchSeconds: number;
-  peerWorkers: number;
   offerRate: number;
   offerSeconds: number;
   offerAgents: number;
@@ -44,7 +43,7 @@ export interface Sizes {
 export const SIZES: Record<Sizes['preset'], Sizes> = {
   smoke: {
     preset: 'smoke', captureSeconds: 0.5, warmupSeconds: 0, captureConnections: 10, bulkSeconds: 2, bulkConnections: 2, bulkSize: 500,
-    dispatchTasks: 400, dispatchAgents: 20, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 20, peerWorkers: 10,
+    dispatchTasks: 400, dispatchAgents: 20, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 20,
     offerRate: 100, offerSeconds: 0.5, offerAgents: 10, offerCapacity: 3,
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,
     embeddedSeconds: 0.5, embeddedDispatchTasks: 100, embeddedAgents: 10, maxWaitSeconds: 45,
@@ -53,7 +52,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
   },
   standard: {
     preset: 'standard', captureSeconds: 10, warmupSeconds: 2, captureConnections: 50, bulkSeconds: 10, bulkConnections: 4, bulkSize: 500,
-    dispatchTasks: 20_000, dispatchAgents: 200, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 15, peerWorkers: 50,
+    dispatchTasks: 20_000, dispatchAgents: 200, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 15,
     offerRate: 2000, offerSeconds: 10, offerAgents: 200, offerCapacity: 3,
     scaleTasks: 100_000, scaleAgents: 2000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 20,
     embeddedSeconds: 10, embeddedDispatchTasks: 2000, embeddedAgents: 50, maxWaitSeconds: 120,
@@ -62,7 +61,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
   },
   full: {
     preset: 'full', captureSeconds: 30, warmupSeconds: 3, captureConnections: 50, bulkSeconds: 30, bulkConnections: 4, bulkSize: 500,
-    dispatchTasks: 200_000, dispatchAgents: 1000, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 60, peerWorkers: 50,
+    dispatchTasks: 200_000, dispatchAgents: 1000, dispatchQueues: 20, dispatchSkills: 20, dispatchCapacity: 3, dispatchSeconds: 60,
     offerRate: 2000, offerSeconds: 30, offerAgents: 1000, offerCapacity: 3,
     scaleTasks: 1_000_000, scaleAgents: 10_000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 50,
     embeddedSeconds: 30, embeddedDispatchTasks: 20_000, embeddedAgents: 200, maxWaitSeconds: 900,

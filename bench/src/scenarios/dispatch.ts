@@ -25,7 +25,7 @@ export interface DispatchOutcome {
  * hold as many committed task.assigned events (checked by the caller once the server stopped).
  */
 export async function runDispatch(ctx: Context, server: ServerProcess, agents: Agent[], shape: RoutingShape, tasks: number, seconds = ctx.sizes.dispatchSeconds): Promise<DispatchOutcome> {
-  const crowd = new AgentCrowd(server.base, agents, 50);
+  const crowd = new AgentCrowd(server.base, agents);
   try {
     const loadPerSecond = await bulkLoad(server.base, AUTH, tasks, (i) => routedTask(i, shape));
     ctx.log(`${tasks} tasks queued (${Math.round(loadPerSecond)} tasks/s through the bulk API); ${agents.length} agents`);
@@ -67,9 +67,9 @@ export const dispatch: Scenario = {
   needsPostgres: true,
   setup: (s) =>
     `${s.dispatchTasks.toLocaleString('en-US')} queued tasks in ${s.dispatchQueues} queues (each requires one skill; 2 target steps), ` +
-    `${s.dispatchAgents.toLocaleString('en-US')} agents with 2–5 of ${s.dispatchSkills} skills (levels 40–100), capacity ${s.dispatchCapacity} work items, each on its own WebSocket; ` +
+    `${s.dispatchAgents.toLocaleString('en-US')} agents with 2–5 of ${s.dispatchSkills} skills (levels 40–100), capacity ${s.dispatchCapacity} work items, each on its own WebSocket and HTTP connection; ` +
     'queues auto-answer; each agent completes every assigned task through the API at once, which frees capacity. ' +
-    `pg-boss: the same number of jobs in ${s.dispatchQueues} queues, ${s.peerWorkers} loops of fetch (batchSize 1) + complete. ` +
+    `pg-boss: the same number of jobs in ${s.dispatchQueues} queues, as many loops as agents (${s.dispatchAgents.toLocaleString('en-US')}) of fetch (batchSize 1) + complete. ` +
     `Each system is measured until every task is done or ${s.dispatchSeconds} s pass. ` +
     'Then Worklane again on a fresh database with every queue aging priority (1 a minute up to 30, urgency up to 50 in the last hour before due), so a round orders whole lines at its time.',
   rows: [
@@ -103,7 +103,7 @@ export const dispatch: Scenario = {
       const wl = await worklane(shape, db);
       const agedDb = await freshPostgres();
       const aged = await worklane({ ...shape, aging: true }, agedDb).finally(() => agedDb.drop());
-      const boss = await pgBossDispatch(db.url!, s.dispatchTasks, s.dispatchQueues, s.peerWorkers, s.dispatchSeconds);
+      const boss = await pgBossDispatch(db.url!, s.dispatchTasks, s.dispatchQueues, s.dispatchAgents, s.dispatchSeconds);
       ctx.log(`pg-boss ${Math.round(boss.perSecond)} fetch+complete/s (${boss.done} jobs)`);
       return { values: { rate: wl.perSecond, pgboss: boss.perSecond, vsPgboss: wl.perSecond / boss.perSecond, assigned: wl.assigned, aging: aged.perSecond, agingAssigned: aged.assigned, queueRate: wl.loadPerSecond, ...cpuValues(wl.cpu) } };
     } finally {

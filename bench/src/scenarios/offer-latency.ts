@@ -17,10 +17,13 @@ export const offerLatency: Scenario = {
     `${s.offerAgents} available agents (capacity ${s.offerCapacity}) on their WebSockets, 10 queues, push offers; each agent accepts and completes its offer at once. ` +
     'Latency = arrival of offer.created on the stream − arrival of the capture\'s 201, both seen by the load generator (0 when the offer came first).',
   rows: [
-    { key: 'p99', label: 'offer latency p99', unit: 'ms', target: { op: '<=', value: 10 } },
+    { key: 'p99', label: 'offer latency p99 (counts only where the rate rows below pass)', unit: 'ms', target: { op: '<=', value: 10 } },
     { key: 'p50', label: 'offer latency p50', unit: 'ms' },
     { key: 'rate', label: 'captures acknowledged', unit: 'tasks/s' },
-    { key: 'behind', label: 'captures not sent on time (1,000 in flight)', unit: 'tasks' },
+    // The latency rows hold only if the rate was kept: captures the client could not send on time
+    // (1,000 already waiting for their 201) are load the run did not put on the server.
+    { key: 'rateShare', label: 'captures acknowledged ÷ the rate asked', unit: '%', target: { op: '>=', value: 99 } },
+    { key: 'behind', label: 'captures not sent on time (1,000 in flight)', unit: 'tasks', target: { op: '<=', value: 0 } },
     { key: 'unoffered', label: 'acknowledged but no offer within 10 s', unit: 'tasks' },
     { key: 'first', label: 'offers that arrived before the 201', unit: '%' },
     ...CPU_ROWS('task at the full rate (capture, offer, accept, complete)'),
@@ -36,7 +39,7 @@ export const offerLatency: Scenario = {
       const shape: RoutingShape = { queues: 10, skills: 10, agents: s.offerAgents, capacity: s.offerCapacity, autoAnswer: false };
       const agents = await prepareDatabase(db, routingConfig(shape));
       const server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir });
-      const crowd = new AgentCrowd(server.base, agents, 100);
+      const crowd = new AgentCrowd(server.base, agents);
       const capture = new HttpClient(server.base, 100);
       try {
         const ackAt = new Map<string, number>();
@@ -108,7 +111,7 @@ export const offerLatency: Scenario = {
         if (failed) throw new Error(`${failed} captures failed`);
         if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
         const values = {
-          p99: percentile(lat, 99), p50: percentile(lat, 50), rate: full.rate, behind,
+          p99: percentile(lat, 99), p50: percentile(lat, 50), rate: full.rate, rateShare: (100 * full.rate) / s.offerRate, behind,
           unoffered: full.acked - lat.length, first: (100 * first) / Math.max(1, lat.length), ...cpuValues(full.cpu), cores: full.busy,
           quarterP99: percentile(quarter.lat, 99), quarterP50: percentile(quarter.lat, 50), quarterRate: quarter.rate,
         };

@@ -160,7 +160,7 @@ export const scale: Scenario = {
       server = await startWorklane({ db, cpuProfDir: ctx.cpuProfDir, readyTimeoutMs: s.maxWaitSeconds * 1000 });
       const queueRate = await bulkLoad(server.base, AUTH, s.scaleTasks, (i) => routedTask(i, shape));
       ctx.log(`${s.scaleTasks} tasks queued at ${Math.round(queueRate)}/s`);
-      crowd = new AgentCrowd(server.base, agents, 50);
+      crowd = new AgentCrowd(server.base, agents);
       const probes = agents.slice(0, s.scaleProbes);
       const assignedTo = new Map<string, { id: string; at: number }[]>();
       // Every agent on its own stream, as every agent's browser would be; the probes' are watched.
