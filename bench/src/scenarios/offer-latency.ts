@@ -17,8 +17,11 @@ export const offerLatency: Scenario = {
     `${s.offerAgents} available agents (capacity ${s.offerCapacity}) on their WebSockets, 10 queues, push offers; each agent accepts and completes its offer at once. ` +
     'Latency = arrival of offer.created on the stream − arrival of the capture\'s 201, both seen by the load generator (0 when the offer came first).',
   rows: [
-    { key: 'p99', label: 'offer latency p99 (counts only where the rate rows below pass)', unit: 'ms', target: { op: '<=', value: 10 } },
-    { key: 'p50', label: 'offer latency p50', unit: 'ms' },
+    // No latency for a run that left captures unsent (1,000 already waiting for their 201): that run
+    // did not put the rate on the server, so its latency is not the one asked for (shown below).
+    { key: 'p99', label: 'offer latency p99 (none where captures were left unsent)', unit: 'ms', target: { op: '<=', value: 10 } },
+    { key: 'p50', label: 'offer latency p50 (the same)', unit: 'ms' },
+    { key: 'sentP99', label: 'offer latency p99 of the captures sent, whatever the rate kept', unit: 'ms' },
     { key: 'rate', label: 'captures acknowledged', unit: 'tasks/s' },
     // The latency rows hold only if the rate was kept: captures the client could not send on time
     // (1,000 already waiting for their 201) are load the run did not put on the server.
@@ -111,12 +114,12 @@ export const offerLatency: Scenario = {
         if (failed) throw new Error(`${failed} captures failed`);
         if (crowd.errors) throw new Error(`agents failed ${crowd.errors} action(s); last: ${crowd.lastError}`);
         const values = {
-          p99: percentile(lat, 99), p50: percentile(lat, 50), rate: full.rate, rateShare: (100 * full.rate) / s.offerRate, behind,
+          p99: behind ? NaN : percentile(lat, 99), p50: behind ? NaN : percentile(lat, 50), sentP99: percentile(lat, 99), rate: full.rate, rateShare: (100 * full.rate) / s.offerRate, behind,
           unoffered: full.acked - lat.length, first: (100 * first) / Math.max(1, lat.length), ...cpuValues(full.cpu), cores: full.busy,
           quarterP99: percentile(quarter.lat, 99), quarterP50: percentile(quarter.lat, 50), quarterRate: quarter.rate,
         };
         ctx.log(`at ${s.offerRate / 4}/s: offer latency p50 ${values.quarterP50.toFixed(1)} ms p99 ${values.quarterP99.toFixed(1)} ms`);
-        ctx.log(`${full.acked} captured at ${Math.round(values.rate)}/s, offer latency p50 ${values.p50.toFixed(1)} ms p99 ${values.p99.toFixed(1)} ms, ${values.unoffered} without offer`);
+        ctx.log(`${full.acked} captured at ${Math.round(values.rate)}/s (${behind} not sent on time), offer latency p50 ${percentile(lat, 50).toFixed(1)} ms p99 ${values.sentP99.toFixed(1)} ms, ${values.unoffered} without offer`);
         return { values };
       } finally {
         crowd.close();
