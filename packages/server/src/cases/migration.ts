@@ -103,13 +103,13 @@ const FOLLOWS_PER_STATEMENT = [
   `create function worklane_case_follows_tasks() returns trigger language plpgsql as $$
    declare e record; c record;
    begin
-     for e in select n.type, n.at, n.actor, n.task_id, n.user_id
+     for e in select n.type, n.at, n.actor, n.task_id, n.user_id, t.case_id
               from new_events n join tasks t on t.id = n.task_id
               where t.case_id is not null
                 and n.type in ('task.assigned', 'task.pulled-back', 'task.transferred', 'task.escalated', 'task.rescheduled', 'task.resumed')
               order by n.id loop
-       -- Read per event: an earlier event of the statement may have moved the same case.
-       select k.id, k.status into c from tasks t join cases k on k.id = t.case_id where t.id = e.task_id;
+       -- The case's status read per event: an earlier event of the statement may have moved it.
+       select k.id, k.status into c from cases k where k.id = e.case_id;
        continue when c.id is null or c.status in ('resolved', 'closed');
        if e.type = 'task.assigned' then
          if c.status in ('open', 'reopened') then
