@@ -90,20 +90,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   installSecurityHeaders(app);
   installTextGuard(app);
   // A POST without a body is an empty object: optional bodies validate, required fields are named.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT')) request.body = {};
+    done();
   });
   // An answer given before the body was read to its end (a multipart part over a limit stops the
   // parser and unpipes the request) leaves the request paused: its keep-alive connection would
   // never read the next request. Node drains only bodies nobody started reading; drain the rest.
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (!request.raw.complete && request.headers.upgrade === undefined) request.raw.resume();
-  });
-  app.addHook('onResponse', async (request, reply) => {
     services.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, historicalRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);

@@ -41,14 +41,15 @@ export function badInputAt(value: unknown): { pointer: string; message: string }
  * so it also sees bodies that routes assemble in their own preValidation (multipart `data` parts).
  */
 export function installTextGuard(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const parts = [['params', request.params], ['querystring', request.query], ['body', request.body]] as const;
     for (const [part, value] of parts) {
       if (value === undefined || value === null || Buffer.isBuffer(value)) continue;
       const bad = badInputAt(value);
       if (bad === null) continue;
       const error: FieldError = { ...bad, in: part };
-      throw new Problem(400, 'Invalid request', `${part}${bad.pointer === '/' ? '' : bad.pointer}: ${bad.message}`, [error]);
+      return done(new Problem(400, 'Invalid request', `${part}${bad.pointer === '/' ? '' : bad.pointer}: ${bad.message}`, [error]));
     }
+    done();
   });
 }

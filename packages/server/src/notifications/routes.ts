@@ -7,8 +7,9 @@ import { templateRoutes } from './template-routes.js';
 /** Notification templates, the per-case-type rules, the delivery log and manual retries. */
 export async function notificationRoutes(app: FastifyInstance, s: Services): Promise<void> {
   // A committed write may have appended case events the trigger turned into jobs: let the worker look.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) s.notifications.kick();
+    done();
   });
   await templateRoutes(app, s);
   await ruleRoutes(app, s);

@@ -97,8 +97,10 @@ export function installOverload(app: FastifyInstance, o: OverloadOptions = overl
     histogram.disable();
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (EXEMPT.has(request.url.split('?')[0]!)) return;
+  // Callback-style (here and in the other per-request hooks that do no I/O): an async hook costs a
+  // promise and a microtask hop on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (EXEMPT.has(request.url.split('?')[0]!)) return done();
     let why: string | null = null;
     let reason: ShedReason = 'in-flight';
     const lagMs = lag();
@@ -110,18 +112,20 @@ export function installOverload(app: FastifyInstance, o: OverloadOptions = overl
       state.shed++;
       onShed(reason);
       reply.header('Connection', 'close'); // new work goes elsewhere (or comes back later) on a fresh connection
-      return sendProblem(reply, overloaded(`${why}; try again shortly`, o.retryAfterS));
+      sendProblem(reply, overloaded(`${why}; try again shortly`, o.retryAfterS));
+      return; // answered: the lifecycle stops here (no done)
     }
-    if (request.headers.upgrade) return; // a live stream is not a request in flight
+    if (request.headers.upgrade) return done(); // a live stream is not a request in flight
     state.inflight++;
-    let done = false;
+    let counted = true;
     const finished = () => {
-      if (done) return;
-      done = true;
+      if (!counted) return;
+      counted = false;
       state.inflight--;
     };
     reply.raw.once('finish', finished);
     reply.raw.once('close', finished);
+    done();
   });
   return state;
 }

@@ -17,10 +17,11 @@ const CSP = [
 
 /** Security headers on every answer: a Content-Security-Policy, no MIME sniffing, no referrer leaks. */
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const embeddable = request.url.startsWith('/public/') || request.url.startsWith('/api/v1/public/');
     reply.header('Content-Security-Policy', `${CSP}; frame-ancestors ${embeddable ? '*' : "'self'"}`);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'same-origin');
+    done(null, payload);
   });
 }

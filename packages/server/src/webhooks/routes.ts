@@ -42,8 +42,9 @@ export async function webhookRoutes(app: FastifyInstance, s: Services): Promise<
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   // A committed write may have enqueued deliveries (the trigger on events): let the worker look.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) s.webhooks.kick();
+    done();
   });
 
   const load = async (id: string) => {
