@@ -1,4 +1,4 @@
-import { decideOffers, decideOffersFromLines, linesOf, type OfferDecision, type RoutingAgent, type RoutingQueue, type RoutingTask } from '@worklane/core';
+import { decideOffers, decideOffersFromLines, linesOf, pieceBounds, type OfferDecision, type PieceBounds, type RoutingAgent, type RoutingChanges, type RoutingLines, type RoutingQueue, type RoutingTask } from '@worklane/core';
 import { AgentCrowd, bulkLoad } from '../lib/agents.js';
 import { freshPostgres, query } from '../lib/pg.js';
 import type { Scenario, Sizes } from '../lib/scenario.js';
@@ -52,7 +52,7 @@ function roundShape(s: Sizes) {
  * changed), its median in microseconds over many rounds, and the heap bytes it allocates (what
  * brings the young generation's collections, which a probe that meets one waits for).
  */
-async function pureRound(s: Sizes, rounds: number): Promise<{ full: number; incremental: number; allocated: number }> {
+async function pureRound(s: Sizes, rounds: number): Promise<{ full: number; incremental: number; allocated: number; aging: number }> {
   const { agents, queues, tasks, now } = roundShape(s);
   const times: number[] = [];
   let decided: OfferDecision[] = [];
@@ -75,7 +75,36 @@ async function pureRound(s: Sizes, rounds: number): Promise<{ full: number; incr
     if (r === 0 && JSON.stringify(offers) !== whole) throw new Error(`incremental round ${JSON.stringify(offers)} differs from the whole round ${whole}`);
   }
   const allocated = await allocatedPerCall(incremental);
-  return { full: percentile(times, 99), incremental: percentile(inc, 50) * 1000, allocated: allocated / 1024 };
+  return { full: percentile(times, 99), incremental: percentile(inc, 50) * 1000, allocated: allocated / 1024, aging: agingRound(lines, queues, free, now, changed) };
+}
+
+/** The demo queues' policy: 1 a minute up to 30, up to 50 more in the last hour before due. */
+const AGING = { agingPerMinute: 1, agingMax: 30, urgencyWindowMinutes: 60, urgencyMax: 50 };
+const PIECE = 512;
+
+/**
+ * The same incremental round with every queue aging priority, over lines kept in pieces of 512
+ * with their bounds remembered, as the server keeps them (routing/line.ts): each line the free
+ * agent may take from is read through core's aging cursor. Median in microseconds.
+ */
+function agingRound(lines: RoutingLines, queues: Map<string, RoutingQueue>, agents: RoutingAgent[], now: number, changed: RoutingChanges): number {
+  const aging = new Map([...queues].map(([id, q]) => [id, { ...q, priorityPolicy: AGING }]));
+  const bounds = new Map<readonly RoutingTask[], PieceBounds>();
+  const byQueue = new Map([...lines.byQueue].map(([id, line]) => {
+    const all = line.flat();
+    const pieces: RoutingTask[][] = [];
+    for (let i = 0; i < all.length; i += PIECE) pieces.push(all.slice(i, i + PIECE));
+    for (const p of pieces) bounds.set(p, pieceBounds(p));
+    return [id, pieces];
+  }));
+  const kept: RoutingLines = { byQueue, byAgent: lines.byAgent, boundsOf: (p) => bounds.get(p)! };
+  const times: number[] = [];
+  for (let r = 0; r < 2000; r++) {
+    const t0 = performance.now();
+    decideOffersFromLines({ lines: kept, agents, queues: aging, now: now + r, changed });
+    times.push(performance.now() - t0);
+  }
+  return percentile(times, 50) * 1000;
 }
 
 interface FanOut {
@@ -142,6 +171,7 @@ export const scale: Scenario = {
     { key: 'pureP99', label: 'pure routing round (core decideOffers) p99', unit: 'ms' },
     { key: 'incrementalP50', label: 'pure incremental round when one agent frees a slot (core decideOffersFromLines) p50', unit: 'µs' },
     { key: 'incrementalKB', label: 'the same round: heap allocated (median of batches without a collection)', unit: 'KB' },
+    { key: 'agingP50', label: 'the same round with every queue aging priority, lines in pieces of 512 (core\'s aging cursor) p50', unit: 'µs' },
     { key: 'restart', label: 'restart until ready', unit: 's', target: { op: '<=', value: 20 } },
     { key: 'fanoutP50', label: 'workbin notice, every agent connected: one flush of 15 bins, p50', unit: 'ms' },
     { key: 'fanoutMax', label: 'the same, slowest of 20 flushes', unit: 'ms' },
@@ -216,7 +246,7 @@ export const scale: Scenario = {
       const pure = await pureRound(s, s.preset === 'smoke' ? 2 : 5);
       const fan = await fanOut(s, 20);
       for (const [what, f] of Object.entries(fan)) ctx.log(`${what} notice with ${s.scaleAgents} agents connected: p50 ${f.p50.toFixed(2)} ms, max ${f.max.toFixed(2)} ms, ${f.sent} messages a flush`);
-      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99: pure.full, incrementalP50: pure.incremental, incrementalKB: pure.allocated, restart, queueRate, fanoutP50: fan.bins.p50, fanoutMax: fan.bins.max, caseFanoutP50: fan.cases.p50, caseFanoutMax: fan.cases.max };
+      const values = { rss: Math.max(rssLoaded, rssRestarted), decideP99: percentile(lat, 99), decideP50: percentile(lat, 50), pureP99: pure.full, incrementalP50: pure.incremental, incrementalKB: pure.allocated, agingP50: pure.aging, restart, queueRate, fanoutP50: fan.bins.p50, fanoutMax: fan.bins.max, caseFanoutP50: fan.cases.p50, caseFanoutMax: fan.cases.max };
       ctx.log(`decision times (ms, in probe order): ${lat.map((x) => x.toFixed(1)).join(" ")}`);
       ctx.log(`rss ${Math.round(rssLoaded)} / ${Math.round(rssRestarted)} MiB, decision p50 ${values.decideP50.toFixed(1)} p99 ${values.decideP99.toFixed(1)} ms (${lat.length} samples), pure round p99 ${pure.full.toFixed(1)} ms, restart ${restart.toFixed(1)} s`);
       return {
