@@ -113,7 +113,7 @@ export class AgedCursor implements Cursor {
   private readonly unread: Unread[];
   /**
    * Runs read so far, each by its piece, the position of its next task, where it ends, and that
-   * task's effective priority; and a binary heap of the runs by that task (first `size`).
+   * task's effective priority; and a binary heap of the runs by that task.
    */
   private readonly piece: (readonly RoutingTask[])[] = [];
   private readonly at: number[] = [];
@@ -188,7 +188,8 @@ export class AgedCursor implements Cursor {
     for (let from = 0; from < piece.length; ) {
       const to = runEnd(piece, from);
       const t = piece[from]!;
-      const r = this.runsRead++;
+      const r = this.piece.length;
+      this.runsRead++;
       this.piece.push(piece);
       this.at.push(from);
       this.end.push(to);
