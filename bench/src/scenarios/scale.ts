@@ -1,4 +1,4 @@
-import { decideOffers, decideOffersFromLines, linesOf, pieceBounds, type OfferDecision, type PieceBounds, type RoutingAgent, type RoutingChanges, type RoutingLines, type RoutingQueue, type RoutingTask } from '@worklane/core';
+import { decideOffers, decideOffersFromLines, linesOf, type OfferDecision, type RoutingAgent, type RoutingChanges, type RoutingQueue, type RoutingTask } from '@worklane/core';
 import { AgentCrowd, bulkLoad } from '../lib/agents.js';
 import { freshPostgres, query } from '../lib/pg.js';
 import type { Scenario, Sizes } from '../lib/scenario.js';
@@ -6,7 +6,7 @@ import { startWorklane, type ServerProcess } from '../lib/server.js';
 import { prepareDatabase, routedTask, routingConfig, type RoutingShape } from '../lib/setup.js';
 import { allocatedPerCall, collectYoungGeneration, percentile, prng, sleep, waitFor } from '../lib/util.js';
 import { AUTH } from './capture.js';
-import { StreamHub, binAudience, caseAudience } from '@worklane/server';
+import { StreamHub, WaitingLine, binAudience, caseAudience } from '@worklane/server';
 
 /** Polls until the count stops moving for `quietMs` (bounded by `maxMs`). */
 async function settle(read: () => Promise<number>, quietMs: number, maxMs: number): Promise<number> {
@@ -75,29 +75,21 @@ async function pureRound(s: Sizes, rounds: number): Promise<{ full: number; incr
     if (r === 0 && JSON.stringify(offers) !== whole) throw new Error(`incremental round ${JSON.stringify(offers)} differs from the whole round ${whole}`);
   }
   const allocated = await allocatedPerCall(incremental);
-  return { full: percentile(times, 99), incremental: percentile(inc, 50) * 1000, allocated: allocated / 1024, aging: agingRound(lines, queues, free, now, changed) };
+  return { full: percentile(times, 99), incremental: percentile(inc, 50) * 1000, allocated: allocated / 1024, aging: agingRound(tasks, queues, free, now, changed) };
 }
 
 /** The demo queues' policy: 1 a minute up to 30, up to 50 more in the last hour before due. */
 const AGING = { agingPerMinute: 1, agingMax: 30, urgencyWindowMinutes: 60, urgencyMax: 50 };
-const PIECE = 512;
 
 /**
- * The same incremental round with every queue aging priority, over lines kept in pieces of 512
- * with their bounds remembered, as the server keeps them (routing/line.ts): each line the free
- * agent may take from is read through core's aging cursor. Median in microseconds.
+ * The same incremental round with every queue aging priority, over the server's own waiting line
+ * (routing/line.ts: lines in pieces of 512, their bounds remembered): each line the free agent may
+ * take from is read through core's aging cursor. Median in microseconds.
  */
-function agingRound(lines: RoutingLines, queues: Map<string, RoutingQueue>, agents: RoutingAgent[], now: number, changed: RoutingChanges): number {
+function agingRound(tasks: RoutingTask[], queues: Map<string, RoutingQueue>, agents: RoutingAgent[], now: number, changed: RoutingChanges): number {
   const aging = new Map([...queues].map(([id, q]) => [id, { ...q, priorityPolicy: AGING }]));
-  const bounds = new Map<readonly RoutingTask[], PieceBounds>();
-  const byQueue = new Map([...lines.byQueue].map(([id, line]) => {
-    const all = line.flat();
-    const pieces: RoutingTask[][] = [];
-    for (let i = 0; i < all.length; i += PIECE) pieces.push(all.slice(i, i + PIECE));
-    for (const p of pieces) bounds.set(p, pieceBounds(p));
-    return [id, pieces];
-  }));
-  const kept: RoutingLines = { byQueue, byAgent: lines.byAgent, boundsOf: (p) => bounds.get(p)! };
+  const kept = new WaitingLine<RoutingTask>();
+  kept.setMany(tasks);
   const times: number[] = [];
   for (let r = 0; r < 2000; r++) {
     const t0 = performance.now();

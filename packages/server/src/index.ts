@@ -8,5 +8,6 @@ export { hashPassword, newApiKey, apiKeyPrefix, sha256 } from './auth/crypto.js'
 export { ROLES, SCOPES, type Role, type Scope, type RouteAuth } from './auth/principal.js';
 export type { DB } from './db/schema.js';
 export { StreamHub } from './stream/hub.js';
+export { WaitingLine } from './routing/line.js';
 export { binAudience } from './workbins/visibility.js';
 export { caseAudience } from './cases/audience.js';
