@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { Attributes } from '../http/schemas.js';
 import { classify, type ClassificationRule } from '@worklane/core';
 import type { Services } from '../services.js';
 import { Problem, badRequest } from '../http/problems.js';
@@ -28,7 +29,7 @@ const Body = Type.Object(
         source: Type.Optional(Type.String({ maxLength: 200 })),
         externalId: Type.Optional(Type.String({ maxLength: 200 })),
         description: Type.Optional(Type.String({ maxLength: 10_000 })),
-        attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        attributes: Type.Optional(Attributes),
         priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
         language: Type.Optional(Type.String({ maxLength: 35 })),
         customerId: Type.Optional(Type.String({ maxLength: 200 })),

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { CASE_STATUSES } from '@worklane/core';
 import { ClockPolicyT } from './settings.js';
+import { FreeForm } from '../http/schemas.js';
 
 const strict = { additionalProperties: false } as const;
 const Id = Type.String({ minLength: 1, maxLength: 200 });
@@ -14,15 +15,15 @@ export const CustomerProfile = {
   phone: Opt(50),
   segment: Opt(100),
   externalId: Opt(200),
-  addresses: Type.Optional(Type.Array(Type.Record(Type.String({ maxLength: 50 }), Type.Unknown(), { maxProperties: 20 }), { maxItems: 20 })),
+  addresses: Type.Optional(Type.Array(FreeForm(20, 4 * 1024, { nameLength: 50 }), { maxItems: 20 })),
   notes: Opt(20_000),
-  custom: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 50 })),
+  custom: Type.Optional(FreeForm(50, 64 * 1024)),
 };
 
 /** `{ id }` links a known customer; a profile (with an e-mail) links or creates one. */
 export const CustomerRefT = Type.Object({ id: Type.Optional(Id), ...CustomerProfile }, { ...strict, description: '{ id } of a known customer, or a profile: linked by e-mail, else created' });
 
-export const Fields = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 200, description: 'form values by field name' });
+export const Fields = FreeForm(200, 256 * 1024, { description: 'form values by field name: up to 200 and 256 KiB of JSON' });
 
 export const CreateCaseBody = Type.Object({ caseType: Id, fields: Fields, customer: Type.Optional(CustomerRefT) }, strict);
 

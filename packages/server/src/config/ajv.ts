@@ -2,11 +2,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../http/problems.js';
 import { fieldErrors } from '../http/problems.js';
+import { addJsonLengthKeyword } from '../http/schemas.js';
 import { regexHazard } from '@worklane/core';
 
 // One Ajv for documents the server validates itself (config files, worktype attribute schemas).
 export const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, removeAdditional: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
+addJsonLengthKeyword(ajv);
 
 const cache = new WeakMap<object, ValidateFunction>();
 

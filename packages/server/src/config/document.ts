@@ -4,7 +4,7 @@ import { ROLES, SCOPES, type Role, type Scope } from '../auth/principal.js';
 import { CalendarItem } from '../calendars/item.js';
 import { CaseTypeItem } from '../cases/settings.js';
 import { NotificationRulesItem, NotificationTemplateItem } from '../notifications/items.js';
-import { HTTP_URL_PATTERN } from '../http/schemas.js';
+import { FreeForm, HTTP_URL_PATTERN } from '../http/schemas.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
 // Each item schema is exported: the configuration API validates one item with the same piece.
@@ -116,7 +116,7 @@ export const WorktypeItem = Type.Object(
     requireWrapUp: Type.Optional(Type.Boolean()),
     // Placeholders are URL-encoded, but one before `://` could still pick the scheme: it must be literal.
     urlTemplate: Type.Optional(Type.String({ maxLength: 2000, pattern: HTTP_URL_PATTERN, description: 'starts with a literal http:// or https://' })),
-    attributeSchema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    attributeSchema: Type.Optional(FreeForm(200, 64 * 1024, { nameLength: 200, description: 'a JSON Schema for the attributes (64 KiB at most)' })),
     skills: Type.Optional(Type.Array(SkillReq)),
     escalation: Type.Optional(Type.Object({ queue: Type.Optional(Id), raisePriority: Type.Optional(Priority) }, { additionalProperties: false })),
     screenPop: Type.Optional(oneOf(['frame', 'tab'] as const)),

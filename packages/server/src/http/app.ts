@@ -16,6 +16,7 @@ import { createMetrics } from '../observability/metrics.js';
 import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
 import { installSecurityHeaders } from '../security/headers.js';
 import { installTextGuard } from './text-guard.js';
+import { addJsonLengthKeyword } from './schemas.js';
 import { installProblemHandlers, notFound, sendProblem } from './problems.js';
 import { installOverload, overloadOptionsFromEnv } from '../overload/shed.js';
 import type { Services } from '../services.js';
@@ -62,7 +63,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 10 * 1024 * 1024,
     // Reject unknown fields and wrong types instead of silently fixing them; report every error.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true }, plugins: [addJsonLengthKeyword] },
   });
   const config = new ConfigCache(opts.db);
   await config.reload();

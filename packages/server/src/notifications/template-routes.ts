@@ -6,7 +6,7 @@ import type { Services } from '../services.js';
 import type { Principal, RouteAuth } from '../auth/principal.js';
 import { requirePrincipal } from '../auth/guard.js';
 import { viewerOf, visibleTo } from '../cases/visibility.js';
-import { IdParams } from '../http/schemas.js';
+import { FreeForm, IdParams } from '../http/schemas.js';
 import { Problem, badRequest, conflict, notFound } from '../http/problems.js';
 import { validateAgainst } from '../config/ajv.js';
 import { change, refuse } from '../admin/change.js';
@@ -27,7 +27,7 @@ const PREVIEW_PORTAL_LINK = (s: Services) => `${s.notifications.options.publicUr
 
 const Target = {
   caseId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'render with this case' })),
-  sample: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'fields of a made-up case, over the built-in sample (e.g. {"status":"closed","fields":{...}})' })),
+  sample: Type.Optional(FreeForm(200, 256 * 1024, { nameLength: 200, description: 'fields of a made-up case, over the built-in sample (e.g. {"status":"closed","fields":{...}})' })),
 };
 const PreviewBody = Type.Object(Target, { additionalProperties: false });
 const DraftBody = Type.Object(

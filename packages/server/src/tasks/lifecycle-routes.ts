@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
-import { IdParams } from '../http/schemas.js';
+import { Attributes, IdParams } from '../http/schemas.js';
 import { requirePrincipal } from '../auth/guard.js';
 import { taskDto } from './dto.js';
 import { afterChange } from './after.js';
@@ -37,7 +37,7 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
       body: Type.Object({
         title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
         description: Type.Optional(Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()])),
-        attributes: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 200 })),
+        attributes: Type.Optional(Attributes),
         priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
         dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
         expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
@@ -94,7 +94,7 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
 
   r.post('/api/v1/tasks/:id/reclassify', {
     config: { auth: WORKERS },
-    schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ worktype: Type.Optional(Id), attributes: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 200 })) }, { ...strict, minProperties: 1 }) },
+    schema: { tags: ['tasks'], params: IdParams, body: Type.Object({ worktype: Type.Optional(Id), attributes: Type.Optional(Attributes) }, { ...strict, minProperties: 1 }) },
   }, async (request) => done(await reclassifyTask(s, requirePrincipal(request), request.params.id, request.body)));
 
   r.post('/api/v1/tasks/:id/escalate', {

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { actorOf, type Principal } from '../auth/principal.js';
-import { HTTP_URL_PATTERN, IdParams } from '../http/schemas.js';
+import { Attributes, HTTP_URL_PATTERN, IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
 import { prefersMinimal } from '../http/prefer.js';
 import { captureMany, captureTask } from './capture.js';
@@ -22,7 +22,7 @@ export const CaptureBody = Type.Object(
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     title: Type.String({ minLength: 1, maxLength: 500 }),
     description: Type.Optional(Type.String({ maxLength: 20_000 })),
-    attributes: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 200 })),
+    attributes: Type.Optional(Attributes),
     priority: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
     dueAt: Type.Optional(Type.String({ format: 'date-time' })),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),

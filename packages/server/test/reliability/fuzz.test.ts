@@ -11,7 +11,8 @@
 //   add `auth.login-failed` / `auth.locked-out` events; timer events are told apart);
 // - `Object.prototype` is never polluted (the server runs in this process).
 // `npm test` runs a short version; `npm run reliability` (RELIABILITY=long) or FUZZ_RUNS=n the long one.
-// FUZZ_SEED=n replays a run; FUZZ_BACKEND=pglite|postgres picks the database; FUZZ_OPS=<regex on "METHOD /path"> fuzzes only some operations.
+// FUZZ_SEED=n replays a run; FUZZ_BACKEND=pglite|postgres picks the database; FUZZ_OPS=<regex on "METHOD /path"> fuzzes only some operations;
+// FUZZ_TRACE=1 prints each request with the time it was sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SCOPES } from '../../src/auth/principal.js';
@@ -386,6 +387,7 @@ describe.each(BACKEND_RUNS)('fuzzing every API operation on $backend', ({ backen
     let text = '';
     const started = Date.now();
     recent.push(`${where} as ${p.name} (${input.kind}) ${input.path.slice(0, 80)} ${short(input.body).slice(0, 80)}`);
+    if (process.env.FUZZ_TRACE) process.stderr.write(`${new Date().toISOString()} ${recent[recent.length - 1]}\n`);
     if (recent.length > 4) recent.shift();
     try {
       const res = await fetch(h.base + input.path, { method: op.method, headers, body: op.method === 'GET' || op.method === 'DELETE' ? undefined : input.body, signal: AbortSignal.timeout(30_000) });
@@ -431,8 +433,9 @@ describe.each(BACKEND_RUNS)('fuzzing every API operation on $backend', ({ backen
     }
   }
 
-  // Bounded by count, not time: a seed whose valid inputs store huge values early makes every later
-  // change check read them (FUZZ_SEED=878797534 took 6 minutes here), hence the generous limit.
+  // Bounded by count, not time. Before free-form values had a JSON size limit, a seed whose inputs
+  // stored a huge attribute early made every later change check read it (FUZZ_SEED=878797534 took
+  // 6 minutes, 1114150944 over 10): FUZZ_TRACE=1 prints each request as it is sent, to find such a one.
   it.skipIf(skip)('never answers 5xx, never changes anything on a 4xx, never pollutes prototypes, keeps answering', { timeout: reliabilityLevel() === 'long' || process.env.FUZZ_RUNS ? 3_600_000 : 600_000 }, async () => {
     const only = process.env.FUZZ_OPS ? new RegExp(process.env.FUZZ_OPS) : null;
     for (const [n, op] of ops.entries()) {
