@@ -17,7 +17,7 @@ import { installAuthGuard, type RegisteredRoute } from '../auth/guard.js';
 import { installSecurityHeaders } from '../security/headers.js';
 import { installTextGuard } from './text-guard.js';
 import { addJsonLengthKeyword } from './schemas.js';
-import { installProblemHandlers, notFound, sendProblem } from './problems.js';
+import { clientErrorHandler, installProblemHandlers, notFound, sendProblem } from './problems.js';
 import { installOverload, overloadOptionsFromEnv } from '../overload/shed.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
@@ -62,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     logger: opts.logger ?? false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 10 * 1024 * 1024,
+    clientErrorHandler,
     // Reject unknown fields and wrong types instead of silently fixing them; report every error.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true }, plugins: [addJsonLengthKeyword] },
   });

@@ -102,3 +102,23 @@ export function installProblemHandlers(app: FastifyInstance, onShed: (reason: st
     return sendProblem(reply, new Problem(status, STATUS_CODES[status] ?? 'Error', fe.message));
   });
 }
+
+/**
+ * Answers what fails before a request is parsed (a URL or headers over Node's 16 KiB, a malformed
+ * request line, a client too slow to send its headers) with a problem, like every other refusal,
+ * and `Connection: close`, then closes. Fastify's default writes a bare JSON body without that
+ * header, so a keep-alive client put the socket back in its pool and its next request there
+ * failed ("other side closed").
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'The request line and headers are larger than 16 KiB: shorten the URL or the headers']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request was not received in time']
+    : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify({ type: `https://worklane.dev/problems/${status}`, title: STATUS_CODES[status], status, detail });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}

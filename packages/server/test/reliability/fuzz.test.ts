@@ -446,8 +446,9 @@ describe.each(BACKEND_RUNS)('fuzzing every API operation on $backend', ({ backen
         for (const input of inputsFor(op, runs, SEED + n * 8 + m)) await send(op, p, input);
       }
       report.add('operations fuzzed');
-      const alive = await fetch(h.base + '/healthz').then((r) => r.status, () => 0);
-      if (alive !== 200) failures.push({ op: `${op.method} ${op.path}`, principal: '-', kind: 'health', what: `/healthz answered ${alive} after this operation`, input: '' });
+      let why = '';
+      const alive = await fetch(h.base + '/healthz').then((r) => r.status, (err: Error) => ((why = `${err.message} (${String((err.cause as Error | undefined)?.message ?? err.cause)})`), 0));
+      if (alive !== 200) failures.push({ op: `${op.method} ${op.path}`, principal: '-', kind: 'health', what: `/healthz answered ${alive || why} after this operation`, input: recent.join(' | ') });
       report.add('/healthz checks');
     }
     report.tried('slowest answer', `${slowest.ms} ms (${slowest.what})`);
