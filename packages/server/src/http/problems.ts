@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../overload/unavailable.js';
 import { HTTP_URL_MESSAGE, HTTP_URL_PATTERN } from './schemas.js';
@@ -110,7 +111,7 @@ export function installProblemHandlers(app: FastifyInstance, onShed: (reason: st
  * header, so a keep-alive client put the socket back in its pool and its next request there
  * failed ("other side closed").
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, detail] =
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'The request line and headers are larger than 16 KiB: shorten the URL or the headers']
