@@ -123,6 +123,7 @@ const migrations: Record<string, Migration> = {
   '0012_sla_alarms': { up: (db) => import('../clocks/migration.js').then((m) => m.slaAlarmsMigration(db)) },
   '0013_ola_alarms': { up: (db) => import('../clocks/migration.js').then((m) => m.olaAlarmsMigration(db)) },
   '0014_case_follows_tasks': { up: (db) => import('../cases/migration.js').then((m) => m.caseFollowsTasksMigration(db)) },
+  '0015_webhook_due_per_subscription': { up: (db) => import('../webhooks/migration.js').then((m) => m.webhookDuePerSubscriptionMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

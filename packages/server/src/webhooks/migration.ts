@@ -54,3 +54,8 @@ const TRIGGER = `create trigger events_webhook_outbox after insert on events
 export async function webhooksMigration(db: Kysely<unknown>): Promise<void> {
   for (const stmt of [...TABLES, ENQUEUE, TRIGGER]) await sql.raw(stmt).execute(db);
 }
+
+/** Migration 0015_webhook_due_per_subscription: the claim takes each subscription's due deliveries by its share of the slots. */
+export async function webhookDuePerSubscriptionMigration(db: Kysely<unknown>): Promise<void> {
+  await sql.raw(`create index webhook_deliveries_due_per_subscription on webhook_deliveries (subscription_id, next_attempt_at) where state = 'pending'`).execute(db);
+}

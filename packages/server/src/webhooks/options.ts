@@ -25,7 +25,7 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   maxAgeMs: 24 * 3_600_000,
   jitter: 0.2,
   pollMs: 1_000,
-  concurrency: 16,
+  concurrency: 64,
   batchSize: 32,
 };
 

@@ -6,7 +6,8 @@ import { afterFailure, webhookOptionsFromEnv, type WebhookOptions } from './opti
 import { webhookBody } from './payload.js';
 import { PassLoop } from './pass-loop.js';
 import { postSigned, type SendResult } from './send.js';
-import { buryOrphan, claimDue, loadBatch, outlook, recordAttempt, releaseLeases, type Claimed } from './store.js';
+import { buryOrphan, claimDue, loadBatch, outlook, recordAttempts, releaseLeases, type Claimed, type Recorded } from './store.js';
+import { TickBatch } from '../db/tick-batch.js';
 
 /** Kicks arriving within this window share one claim query (a burst of captures = one pass). */
 const KICK_SETTLE_MS = 15;
@@ -25,7 +26,10 @@ export class WebhookWorker {
   /** Any enabled subscription? Kicks are free no-ops until there is one. */
   private active = false;
   private readonly shutdown = new AbortController();
+  /** Deliveries under way, until their attempt is recorded (stop() waits for them). */
   private readonly inflight = new Map<number, Promise<void>>();
+  /** Requests to receivers in flight (the slots). */
+  private sending = 0;
   /** Requests in flight per subscription: one receiver that hangs may hold a quarter of the slots, not all. */
   private readonly perSubscription = new Map<string, number>();
 
@@ -62,10 +66,10 @@ export class WebhookWorker {
   }
 
   private async pass(): Promise<void> {
-    const room = Math.min(this.options.batchSize, this.options.concurrency - this.inflight.size);
+    const room = Math.min(this.options.batchSize, this.options.concurrency - this.sending);
     if (room <= 0) return; // a finishing send wakes us
     const now = new Date();
-    const claimed = await claimDue(this.db, now, room, new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS), this.full());
+    const claimed = await claimDue(this.db, now, room, new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS), this.shareOfSlots, this.perSubscription);
     if (claimed.length) await this.launch(claimed);
     if (claimed.length === room) {
       this.loop.more(); // there may be more due
@@ -103,26 +107,34 @@ export class WebhookWorker {
       }
       const body = webhookBody(event);
       this.perSubscription.set(d.subscription_id, busy + 1);
+      this.sending++;
+      // The slot is free again when the receiver has answered; the attempt is recorded after, with
+      // the others of its tick (the lease keeps the delivery ours until then).
       const p = postSigned(sub.url, sub.secret, d.message_id, body, this.options.timeoutMs, this.shutdown.signal)
-        .then((r) => this.settle(d, r))
+        .then((r) => {
+          this.freeSlot(d.subscription_id); // postSigned never rejects: every outcome is a result
+          return this.settle(d, r);
+        })
         .catch((err) => this.log.error({ err, delivery: d.id }, 'could not record a webhook attempt'))
-        .finally(() => {
-          this.inflight.delete(d.id);
-          const left = (this.perSubscription.get(d.subscription_id) ?? 1) - 1;
-          if (left > 0) this.perSubscription.set(d.subscription_id, left);
-          else this.perSubscription.delete(d.subscription_id);
-          this.loop.wake(0);
-        });
+        .finally(() => this.inflight.delete(d.id));
       this.inflight.set(d.id, p);
     }
     await releaseLeases(this.db, over);
+  }
+
+  private freeSlot(subscription: string): void {
+    this.sending--;
+    const left = (this.perSubscription.get(subscription) ?? 1) - 1;
+    if (left > 0) this.perSubscription.set(subscription, left);
+    else this.perSubscription.delete(subscription);
+    this.loop.wake(0);
   }
 
   private async settle(d: Claimed, r: SendResult): Promise<void> {
     if (r.interrupted) return releaseLeases(this.db, [d.id]);
     const at = new Date();
     const next = r.ok ? ({ state: 'delivered' } as const) : afterFailure(this.options, d.attempts, d.window_start, at);
-    const recorded = await recordAttempt(this.db, d.id, { at, status: r.status, error: r.error, durationMs: r.durationMs }, next);
+    const recorded = await new Promise<boolean>((resolve, reject) => this.records.add({ id: d.id, attempt: { at, status: r.status, error: r.error, durationMs: r.durationMs }, next, resolve, reject }));
     if (!recorded) return;
     if (next.state === 'delivered') this.metrics.webhookDeliveriesSent.inc();
     else this.metrics.webhookAttemptsFailed.inc();
@@ -131,4 +143,16 @@ export class WebhookWorker {
       this.log.warn({ delivery: d.id, subscription: d.subscription_id, error: r.error }, 'webhook delivery dead-lettered');
     }
   }
+
+  /**
+   * Attempts that end in one tick are recorded by one statement: one commit for many deliveries
+   * instead of a transaction each (234 deliveries/s to one healthy receiver before, bound by those commits).
+   */
+  private readonly records = new TickBatch<Recorded & { resolve: (recorded: boolean) => void; reject: (err: unknown) => void }>(
+    (r) => String(r.id),
+    async (batch) => {
+      const there = await recordAttempts(this.db, batch);
+      for (const r of batch) r.resolve(there.has(r.id));
+    },
+  );
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../../src/events/append.js';
+import { claimDue } from '../../src/webhooks/store.js';
 import { BACKENDS, Client, DEMO_KEY, startHarness, type Harness } from './harness.js';
 
 // Fast retries for the test; the worker reads these when the app is built (and rebuilt on restart).
@@ -210,6 +211,23 @@ describe.each(BACKENDS)('webhooks on $backend', ({ backend, skip }) => {
     expect(rows.filter((r) => r.sub === off.id)).toEqual([]);
     await waitFor('tx deliveries', () => rx.at('/tx-a').length >= 2 && rx.at('/tx-b').length >= 3);
     for (const s of [a, b, off]) await admin.req('DELETE', `/api/v1/webhooks/${s.id}`);
+  });
+
+  it.skipIf(skip)('a claim takes each subscription\'s due deliveries up to its share of the slots, not more', async () => {
+    // Due in 2100, so the running worker (claiming at the real time) leaves them alone.
+    const [a, b] = [await subscribe('/share-a', ['case.created']), await subscribe('/share-b', ['case.created'])];
+    const due = new Date('2100-01-01T00:00:00Z');
+    const rows = [a, b].flatMap((sub) => Array.from({ length: 10 }, (_, i) => ({ subscription_id: sub.id, event_id: i + 1, event_type: 'case.created', next_attempt_at: due })));
+    await h.db.store.db.insertInto('webhook_deliveries').values(rows).execute();
+    const later = (ms: number) => new Date(due.getTime() + ms);
+    const first = await claimDue(h.db.store.db, later(1000), 32, later(3_600_000), 3, new Map([[a.id, 2]]));
+    const of = (claimed: { subscription_id: string }[], id: string) => claimed.filter((c) => c.subscription_id === id).length;
+    expect([of(first, a.id), of(first, b.id)]).toEqual([1, 3]); // A had 2 of its 3 in flight
+    const capped = await claimDue(h.db.store.db, later(1000), 2, later(3_600_000), 3);
+    expect(capped).toHaveLength(2); // the batch limit holds over all subscriptions
+    // Leased: not due again before the lease ends.
+    expect(await claimDue(h.db.store.db, later(2000), 32, later(3_600_000), 100)).toHaveLength(20 - 4 - 2);
+    for (const sub of [a, b]) expect((await admin.req('DELETE', `/api/v1/webhooks/${sub.id}`)).status).toBe(204);
   });
 
   it.skipIf(skip)('sends at once after a committed API write, not at the next poll', async () => {
