@@ -12,8 +12,9 @@ import { scale } from './scenarios/scale.js';
 import { embedded } from './scenarios/embedded.js';
 import { reports } from './scenarios/reports.js';
 import { timers } from './scenarios/timers.js';
+import { webhooks } from './scenarios/webhooks.js';
 
-export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, embedded];
+export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, webhooks, embedded];
 
 export interface SuiteOptions {
   scenarios?: string[];

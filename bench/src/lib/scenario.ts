@@ -36,6 +36,8 @@ export interface Sizes {
   /** timers: SLA/OLA clocks in the database, and how many of them fall due within one second. */
   timerClocks: number;
   timerDue: number;
+  /** webhooks: tasks captured (each makes a delivery per event) for one subscription to every event. */
+  webhookTasks: number;
   /** Upper bound for any one wait inside a scenario (loading, draining, settling). */
   maxWaitSeconds: number;
 }
@@ -48,7 +50,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,
     embeddedSeconds: 0.5, embeddedDispatchTasks: 100, embeddedAgents: 10, maxWaitSeconds: 45,
     reportEvents: 20_000, reportDays: 3, reportRequests: 2,
-    timerClocks: 2000, timerDue: 500,
+    timerClocks: 2000, timerDue: 500, webhookTasks: 500,
   },
   standard: {
     preset: 'standard', captureSeconds: 10, warmupSeconds: 2, captureConnections: 50, bulkSeconds: 10, bulkConnections: 4, bulkSize: 500,
@@ -57,7 +59,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 100_000, scaleAgents: 2000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 20,
     embeddedSeconds: 10, embeddedDispatchTasks: 2000, embeddedAgents: 50, maxWaitSeconds: 120,
     reportEvents: 1_000_000, reportDays: 30, reportRequests: 40,
-    timerClocks: 100_000, timerDue: 10_000,
+    timerClocks: 100_000, timerDue: 10_000, webhookTasks: 10_000,
   },
   full: {
     preset: 'full', captureSeconds: 30, warmupSeconds: 3, captureConnections: 50, bulkSeconds: 30, bulkConnections: 4, bulkSize: 500,
@@ -66,7 +68,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 1_000_000, scaleAgents: 10_000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 50,
     embeddedSeconds: 30, embeddedDispatchTasks: 20_000, embeddedAgents: 200, maxWaitSeconds: 900,
     reportEvents: 10_000_000, reportDays: 30, reportRequests: 40,
-    timerClocks: 1_000_000, timerDue: 100_000,
+    timerClocks: 1_000_000, timerDue: 100_000, webhookTasks: 50_000,
   },
 };
 
