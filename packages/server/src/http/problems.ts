@@ -37,19 +37,21 @@ export const conflict = (detail: string, extra?: Record<string, unknown>) => new
 export const forbidden = (detail = 'You may not do this') => new Problem(403, 'Forbidden', detail);
 export const unauthorized = (detail = 'Sign in or send an API key') => new Problem(401, 'Unauthorized', detail);
 
+/** The RFC 9457 body of a problem. */
+function problemBody(p: Problem): Record<string, unknown> {
+  return {
+    type: `https://worklane.dev/problems/${p.status}`,
+    title: p.title,
+    status: p.status,
+    ...(p.detail ? { detail: p.detail } : {}),
+    ...(p.errors ? { errors: p.errors } : {}),
+    ...p.extra,
+  };
+}
+
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
   if (p.headers) reply.headers(p.headers);
-  return reply
-    .code(p.status)
-    .type('application/problem+json')
-    .send({
-      type: `https://worklane.dev/problems/${p.status}`,
-      title: p.title,
-      status: p.status,
-      ...(p.detail ? { detail: p.detail } : {}),
-      ...(p.errors ? { errors: p.errors } : {}),
-      ...p.extra,
-    });
+  return reply.code(p.status).type('application/problem+json').send(problemBody(p));
 }
 
 interface AjvError {
@@ -117,7 +119,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'The request line and headers are larger than 16 KiB: shorten the URL or the headers']
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request was not received in time']
     : [400, 'The request is not valid HTTP'];
-  const body = JSON.stringify({ type: `https://worklane.dev/problems/${status}`, title: STATUS_CODES[status], status, detail });
+  const body = JSON.stringify(problemBody(new Problem(status, STATUS_CODES[status]!, detail)));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }

@@ -17,7 +17,7 @@ export const HTTP_URL_MESSAGE = 'must be an absolute http:// or https:// URL';
  * many characters. `maxProperties` alone lets one property hold a 400,000-item array: stored, it is
  * read back by every event, list, report and routing decision that touches the task.
  */
-export const MAX_JSON_LENGTH = 'maxJsonLength';
+const MAX_JSON_LENGTH = 'maxJsonLength';
 
 const maxJsonLength: SchemaValidateFunction = (max: number, data: unknown): boolean => {
   let length: number;
@@ -42,5 +42,5 @@ export const FreeForm = (maxProperties: number, maxJson: number, extra: { descri
   Type.Record(Type.String({ maxLength: extra.nameLength ?? 100 }), Type.Unknown(), { maxProperties, [MAX_JSON_LENGTH]: maxJson, ...(extra.description ? { description: extra.description } : {}) });
 
 /** Task attributes: up to 200 names and 64 KiB of JSON. */
-export const ATTRIBUTES_MAX_JSON = 64 * 1024;
+const ATTRIBUTES_MAX_JSON = 64 * 1024;
 export const Attributes = FreeForm(200, ATTRIBUTES_MAX_JSON, { description: 'routing and context data: up to 200 names and 64 KiB of JSON' });
