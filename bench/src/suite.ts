@@ -13,8 +13,9 @@ import { embedded } from './scenarios/embedded.js';
 import { reports } from './scenarios/reports.js';
 import { timers } from './scenarios/timers.js';
 import { webhooks } from './scenarios/webhooks.js';
+import { notifications } from './scenarios/notifications.js';
 
-export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, webhooks, embedded];
+export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, webhooks, notifications, embedded];
 
 export interface SuiteOptions {
   scenarios?: string[];

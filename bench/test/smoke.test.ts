@@ -16,7 +16,7 @@ describe('bench smoke (tiny sizes, 1 run)', () => {
     const lines: string[] = [];
     // Four groups side by side (a smoke run measures nothing), so the whole test stays well under a minute.
     const opts = { preset: 'smoke', runs: 1, resultsDir: null, print: (l: string) => lines.push(l), requirePostgres: !!process.env.REQUIRE_POSTGRES } as const;
-    const groups = [['capture', 'capture-bulk', 'dispatch'], ['offer-latency', 'scale'], ['embedded', 'reports'], ['timers', 'webhooks']];
+    const groups = [['capture', 'capture-bulk', 'dispatch'], ['offer-latency', 'scale'], ['embedded', 'reports'], ['timers', 'webhooks', 'notifications']];
     expect(groups.flat().sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
     const parts = await Promise.all(groups.map((scenarios) => runSuite({ ...opts, scenarios })));
     const all = parts.flatMap((p) => p.scenarios);
@@ -40,7 +40,7 @@ describe('bench smoke (tiny sizes, 1 run)', () => {
     expect(value('embedded', 'tps')).toBeGreaterThan(0);
     expect(value('embedded', 'dispatch')).toBeGreaterThan(0);
     if (!pgProblem) {
-      for (const [scenario, key] of [['capture', 'tps'], ['capture', 'pgboss'], ['capture', 'graphile'], ['capture-bulk', 'tps'], ['dispatch', 'rate'], ['dispatch', 'aging'], ['dispatch', 'pgboss'], ['offer-latency', 'rate'], ['scale', 'rss'], ['scale', 'restart'], ['scale', 'incrementalP50'], ['scale', 'incrementalKB'], ['reports', 'events'], ['reports', 'queue-activityP50'], ['webhooks', 'rate'], ['webhooks', 'deliveries']] as const)
+      for (const [scenario, key] of [['capture', 'tps'], ['capture', 'pgboss'], ['capture', 'graphile'], ['capture-bulk', 'tps'], ['dispatch', 'rate'], ['dispatch', 'aging'], ['dispatch', 'pgboss'], ['offer-latency', 'rate'], ['scale', 'rss'], ['scale', 'restart'], ['scale', 'incrementalP50'], ['scale', 'incrementalKB'], ['reports', 'events'], ['reports', 'queue-activityP50'], ['webhooks', 'rate'], ['webhooks', 'deliveries'], ['notifications', 'rate'], ['notifications', 'relayRate']] as const)
         expect(value(scenario, key), `${scenario} ${key}`).toBeGreaterThan(0);
       expect(value('offer-latency', 'p99')).toBeGreaterThanOrEqual(0);
       expect(value('dispatch', 'assigned')).toBeGreaterThan(0);

@@ -96,6 +96,18 @@ export function zoneClock(name: string): ZoneClock {
   return z;
 }
 
+const known = new Map<string, boolean>();
+
+/**
+ * Is `name` an IANA zone? Remembered: luxon asks Intl each time (~25 µs, a new formatter), and
+ * rendering a notification asks for every message. Names over 64 characters are no zone.
+ */
 export function isValidZone(name: string): boolean {
-  return typeof name === 'string' && name.length > 0 && IANAZone.isValidZone(name);
+  if (typeof name !== 'string' || name.length === 0 || name.length > 64) return false;
+  let ok = known.get(name);
+  if (ok === undefined) {
+    if (known.size >= 1000) known.clear(); // bounded: names can come from requests
+    known.set(name, (ok = IANAZone.isValidZone(name)));
+  }
+  return ok;
 }

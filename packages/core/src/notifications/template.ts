@@ -1,5 +1,5 @@
 import { Liquid, type Template } from 'liquidjs';
-import { IANAZone } from 'luxon';
+import { isValidZone } from '../calendar/zone.js';
 
 /**
  * Notification templates in Liquid. Liquid runs no JavaScript, but a template is still untrusted
@@ -49,7 +49,7 @@ interface Engine {
 }
 const engines = new Map<string, Engine>();
 
-export const isTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
+export const isTimeZone = isValidZone;
 
 /** One engine per (zone, locale): liquidjs takes the zone as an engine option. Bounded caches. */
 function engine(timeZone = 'UTC', locale = 'en-US'): Engine {

@@ -51,24 +51,32 @@ export class Channels {
   private async email(m: Outgoing, shutdown: AbortSignal): Promise<Omit<SendResult, 'durationMs'>> {
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    // The end of the attempt also goes to nodemailer as a signal: the pool then drops the message
+    // (or closes the connection sending it) instead of sending it later behind our back.
+    const ended = new AbortController();
     const cut = new Promise<Omit<SendResult, 'durationMs'>>((resolve) => {
-      timer = setTimeout(() => resolve(fail(`timed out after ${this.o.timeoutMs} ms`)), this.o.timeoutMs);
-      onAbort = () => resolve(fail('interrupted by shutdown'));
+      timer = setTimeout(() => (ended.abort(), resolve(fail(`timed out after ${this.o.timeoutMs} ms`))), this.o.timeoutMs);
+      onAbort = () => (ended.abort(), resolve(fail('interrupted by shutdown')));
       if (shutdown.aborted) onAbort();
       else shutdown.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([this.smtp(m), cut]);
+      return await Promise.race([this.smtp(m, ended.signal), cut]);
     } finally {
       clearTimeout(timer);
       shutdown.removeEventListener('abort', onAbort!);
     }
   }
 
-  private async smtp(m: Outgoing): Promise<Omit<SendResult, 'durationMs'>> {
+  private async smtp(m: Outgoing, signal: AbortSignal): Promise<Omit<SendResult, 'durationMs'>> {
     if (!this.o.smtpUrl) return fail('e-mail is not configured (WORKLANE_SMTP_URL)');
+    // Pooled: a connection (and its greeting, EHLO, TLS, login) serves many messages, instead of
+    // one per message; as many connections as messages may be in flight, so none waits in the pool.
+    // A connection idle for `timeoutMs` closes (socketTimeout), before a relay's own idle limit.
     this.mailer ??= nodemailer.createTransport({
       url: this.o.smtpUrl,
+      pool: true,
+      maxConnections: this.o.concurrency,
       connectionTimeout: this.o.timeoutMs,
       greetingTimeout: this.o.timeoutMs,
       socketTimeout: this.o.timeoutMs,
@@ -81,6 +89,7 @@ export class Channels {
         text: m.body,
         messageId: `<${m.key}@worklane>`,
         headers: { 'Auto-Submitted': 'auto-generated' },
+        signal,
       });
       if (info.rejected?.length) return fail(`rejected by the mail server: ${info.response}`, true);
       return { ok: true, error: null, permanent: false, providerId: info.messageId, interrupted: false };

@@ -84,6 +84,28 @@ const missing = (channel: string, r: Recipient) => `${r.who} has no ${channel ==
  * (no address, a template that fails on this case) are recorded dead with the reason, so the case's
  * log shows them.
  */
+/** The enabled rules of a case type for an event, and their templates. */
+export interface RuleSet {
+  rules: Rule[];
+  templates: Map<string, Template>;
+}
+
+export async function rulesFor(db: Kysely<DB>, caseType: string, event: string): Promise<RuleSet> {
+  const rules = await db
+    .selectFrom('notification_rules')
+    .selectAll()
+    .where('case_type_id', '=', caseType)
+    .where('event', '=', event)
+    .where('enabled', '=', true)
+    .orderBy('channel')
+    .execute();
+  if (!rules.length) return { rules, templates: new Map() };
+  const templates = new Map<string, Template>(
+    (await db.selectFrom('notification_templates').selectAll().where('id', 'in', rules.map((r) => r.template_id)).execute()).map((t) => [t.id, t]),
+  );
+  return { rules, templates };
+}
+
 export async function expandEvent(
   db: Kysely<DB>,
   ev: EventInfo,
@@ -91,19 +113,11 @@ export async function expandEvent(
   o: NotificationOptions,
   sources: CaseSources,
   now: Date,
+  /** The rules to apply (the worker reads them once per claim); read here when absent. */
+  ruleSet?: RuleSet,
 ): Promise<Row[]> {
-  const rules = await db
-    .selectFrom('notification_rules')
-    .selectAll()
-    .where('case_type_id', '=', c.view.caseType.id)
-    .where('event', '=', ev.type)
-    .where('enabled', '=', true)
-    .orderBy('channel')
-    .execute();
+  const { rules, templates } = ruleSet ?? (await rulesFor(db, c.view.caseType.id, ev.type));
   if (!rules.length) return [];
-  const templates = new Map<string, Template>(
-    (await db.selectFrom('notification_templates').selectAll().where('id', 'in', rules.map((r) => r.template_id)).execute()).map((t) => [t.id, t]),
-  );
   const timeZone = c.timeZone ?? o.timeZone;
   const caseLink = `${o.publicUrl}/cases/${encodeURIComponent(c.view.id)}`;
   // The status as of the event (it may have moved on by the time the job runs).

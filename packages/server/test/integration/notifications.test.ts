@@ -15,12 +15,16 @@ class Mailbox {
   readonly failing = new Map<string, number>();
   private server!: SMTPServer;
   port = 0;
+  /** SMTP connections opened so far. */
+  connections = 0;
 
   async start(): Promise<void> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      disableReverseLookup: true,
+      onConnect: (_session, cb) => (this.connections++, cb()),
       onRcptTo: (address, _session, cb) => {
         if (address.address.startsWith('bounce')) return cb(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
         cb();
@@ -63,6 +67,9 @@ class Provider {
   readonly hits: Hit[] = [];
   readonly failNext = new Map<string, number>();
   readonly down = new Set<string>();
+  /** Requests to these paths get no answer until `release()`. */
+  readonly hang = new Set<string>();
+  private held: (() => void)[] = [];
   private server!: Server;
   base = '';
 
@@ -72,6 +79,7 @@ class Provider {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
+        if (this.hang.has(path)) return this.held.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"late"}'));
         const left = this.failNext.get(path) ?? 0;
         const fail = this.down.has(path) || left > 0;
         if (left > 0) this.failNext.set(path, left - 1);
@@ -82,6 +90,14 @@ class Provider {
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+  /** Answers the held requests (200) and stops holding. */
+  release(): void {
+    this.hang.clear();
+    for (const answer of this.held.splice(0)) answer();
+  }
+  get holding(): number {
+    return this.held.length;
   }
   at(path: string, status?: number) {
     return this.hits.filter((h) => h.path === path && (status === undefined || h.status === status));
@@ -505,5 +521,40 @@ describe.each(BACKENDS)('notifications on $backend', ({ backend, skip }) => {
     const [q] = await settled(queued.id);
     expect(q.state).toBe('sent');
     expect(mail.to(queued.email!)).toHaveLength(1);
+  });
+  it.skipIf(skip)('a burst of case events: e-mails share pooled SMTP connections, a case\'s messages follow its events, each attempt logged once', async () => {
+    const worker = h.app.services.notifications;
+    await worker.idle();
+    const connectionsBefore = mail.connections;
+    const cases = await Promise.all(Array.from({ length: 40 }, () => newCase()));
+    // Each case: created (an e-mail), then closed (a push), committed together as a burst.
+    await appendEvents(db(), cases.flatMap((c) => [{ type: 'case.created', data: { caseId: c.id } }, { type: 'case.closed', data: { caseId: c.id } }]));
+    worker.kick();
+    for (const c of cases) {
+      const items = await settled(c.id, 2);
+      // The log lists newest first: the push of case.closed was made after the e-mail of case.created.
+      expect(items.map((i) => [i.eventType, i.state, i.attemptCount])).toEqual([['case.closed', 'sent', 1], ['case.created', 'sent', 1]]);
+      expect(Number(items[0].id)).toBeGreaterThan(Number(items[1].id));
+      expect(mail.to(c.email!)).toHaveLength(1);
+    }
+    // One connection per message in flight at most (8), not one per message (40).
+    expect(mail.connections - connectionsBefore).toBeLessThanOrEqual(worker.options.concurrency);
+  });
+
+  it.skipIf(skip)('with every slot taken by a provider that does not answer, the worker waits for a send to end instead of looking again and again', async () => {
+    const worker = h.app.services.notifications;
+    await worker.idle();
+    prov.hang.add('/sms');
+    const cases = await Promise.all(Array.from({ length: worker.options.concurrency + 4 }, () => newCase()));
+    await appendEvents(db(), cases.map((c) => ({ type: 'case.escalated', data: { caseId: c.id } })));
+    worker.kick();
+    await waitFor('every slot taken', () => prov.holding === worker.options.concurrency);
+    const passes = worker.passes;
+    await new Promise((r) => setTimeout(r, 1000));
+    // The backstop poll (200 ms here) at most, not a look per turn of the event loop while messages are due.
+    expect(worker.passes - passes).toBeLessThanOrEqual(8);
+    expect(prov.holding).toBe(worker.options.concurrency);
+    prov.release();
+    for (const c of cases) expect((await settled(c.id)).map((i) => i.state)).toEqual(['sent']);
   });
 });

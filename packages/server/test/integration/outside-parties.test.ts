@@ -62,11 +62,16 @@ class Receiver {
   }
 }
 
-/** A real SMTP server; while `stalled`, it accepts connections and never greets. */
+/**
+ * A real SMTP server; while `stalled`, it accepts connections and never greets, and a connection
+ * already open (the worker keeps a pool) never answers MAIL FROM.
+ */
 class StallingMailbox {
   stalled = false;
   stalls = 0;
   readonly to = new Set<string>();
+  /** Every recipient of every message taken, repeats included. */
+  readonly taken: string[] = [];
   private server!: SMTPServer;
   private readonly waiting: SMTPServerSession[] = [];
   port = 0;
@@ -81,10 +86,18 @@ class StallingMailbox {
         this.stalls++;
         this.waiting.push(session); // no greeting, ever
       },
+      onMailFrom: (_address, session, cb) => {
+        if (!this.stalled) return cb();
+        this.stalls++;
+        this.waiting.push(session); // no answer, ever
+      },
       onData: (stream, _session, cb) => {
         simpleParser(stream).then(
           (mail) => {
-            for (const t of [mail.to].flat()) for (const v of t?.value ?? []) if (v.address) this.to.add(v.address);
+            for (const t of [mail.to].flat()) for (const v of t?.value ?? []) if (v.address) {
+              this.to.add(v.address);
+              this.taken.push(v.address);
+            }
             cb();
           },
           (err: Error) => cb(err),
@@ -279,6 +292,10 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
       expect(email.attempts.length).toBeGreaterThan(1); // the stalled ones are in the log too
     }
     expect(await mails('dead')).toEqual([]);
+    // A timed-out attempt is over: its message is not sent later behind the worker's back (the pooled
+    // connection would otherwise deliver it when the server wakes up), so each customer got one e-mail.
+    await new Promise((r) => setTimeout(r, 2 * TIMEOUT_MS));
+    expect(mail.taken.filter((a) => a.startsWith('stalled-')).sort()).toEqual(['stalled-1@example.com', 'stalled-2@example.com']);
     stream.close();
   }, 180_000);
 });
