@@ -14,8 +14,9 @@ import { reports } from './scenarios/reports.js';
 import { timers } from './scenarios/timers.js';
 import { webhooks } from './scenarios/webhooks.js';
 import { notifications } from './scenarios/notifications.js';
+import { cases } from './scenarios/cases.js';
 
-export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, webhooks, notifications, embedded];
+export const SCENARIOS: Scenario[] = [capture, captureBulk, dispatch, offerLatency, scale, timers, reports, webhooks, notifications, cases, embedded];
 
 export interface SuiteOptions {
   scenarios?: string[];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { probePostgres } from '../src/lib/pg.js';
 import { table } from '../src/lib/report.js';
 import { runSuite, SCENARIOS } from '../src/suite.js';
+import { SIZES } from '../src/lib/scenario.js';
 
 const pgProblem = await probePostgres();
 if (pgProblem && process.env.REQUIRE_POSTGRES) throw new Error(`REQUIRE_POSTGRES is set but PostgreSQL is unreachable: ${pgProblem}`);
@@ -16,7 +17,7 @@ describe('bench smoke (tiny sizes, 1 run)', () => {
     const lines: string[] = [];
     // Four groups side by side (a smoke run measures nothing), so the whole test stays well under a minute.
     const opts = { preset: 'smoke', runs: 1, resultsDir: null, print: (l: string) => lines.push(l), requirePostgres: !!process.env.REQUIRE_POSTGRES } as const;
-    const groups = [['capture', 'capture-bulk', 'dispatch'], ['offer-latency', 'scale'], ['embedded', 'reports'], ['timers', 'webhooks', 'notifications']];
+    const groups = [['capture', 'capture-bulk', 'dispatch'], ['offer-latency', 'scale', 'cases'], ['embedded', 'reports'], ['timers', 'webhooks', 'notifications']];
     expect(groups.flat().sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
     const parts = await Promise.all(groups.map((scenarios) => runSuite({ ...opts, scenarios })));
     const all = parts.flatMap((p) => p.scenarios);
@@ -40,10 +41,11 @@ describe('bench smoke (tiny sizes, 1 run)', () => {
     expect(value('embedded', 'tps')).toBeGreaterThan(0);
     expect(value('embedded', 'dispatch')).toBeGreaterThan(0);
     if (!pgProblem) {
-      for (const [scenario, key] of [['capture', 'tps'], ['capture', 'pgboss'], ['capture', 'graphile'], ['capture-bulk', 'tps'], ['dispatch', 'rate'], ['dispatch', 'aging'], ['dispatch', 'pgboss'], ['offer-latency', 'rate'], ['scale', 'rss'], ['scale', 'restart'], ['scale', 'incrementalP50'], ['scale', 'incrementalKB'], ['reports', 'events'], ['reports', 'queue-activityP50'], ['webhooks', 'rate'], ['webhooks', 'deliveries'], ['notifications', 'rate'], ['notifications', 'relayRate']] as const)
+      for (const [scenario, key] of [['capture', 'tps'], ['capture', 'pgboss'], ['capture', 'graphile'], ['capture-bulk', 'tps'], ['dispatch', 'rate'], ['dispatch', 'aging'], ['dispatch', 'pgboss'], ['offer-latency', 'rate'], ['scale', 'rss'], ['scale', 'restart'], ['scale', 'incrementalP50'], ['scale', 'incrementalKB'], ['reports', 'events'], ['reports', 'queue-activityP50'], ['webhooks', 'rate'], ['webhooks', 'deliveries'], ['notifications', 'rate'], ['notifications', 'relayRate'], ['cases', 'rate']] as const)
         expect(value(scenario, key), `${scenario} ${key}`).toBeGreaterThan(0);
       expect(value('offer-latency', 'p99')).toBeGreaterThanOrEqual(0);
       expect(value('dispatch', 'assigned')).toBeGreaterThan(0);
+      expect(value('cases', 'tasks')).toBe(2 * SIZES.smoke.caseCount); // every case went through both steps
     }
     if (!pgProblem) {
       // Correctness holds at any size: every due clock fired once, none early, every escalation done.

@@ -41,6 +41,9 @@ export interface Sizes {
   /** notifications: cases created (each e-mails its customer); how long the second SMTP server holds each answer. */
   notifyCases: number;
   notifyRelayMs: number;
+  /** cases: cases through a two-step procedure, and the agents (half advisors, half experts) working them. */
+  caseCount: number;
+  caseAgents: number;
   /** Upper bound for any one wait inside a scenario (loading, draining, settling). */
   maxWaitSeconds: number;
 }
@@ -53,7 +56,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 1000, scaleAgents: 50, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 3,
     embeddedSeconds: 0.5, embeddedDispatchTasks: 100, embeddedAgents: 10, maxWaitSeconds: 45,
     reportEvents: 20_000, reportDays: 3, reportRequests: 2,
-    timerClocks: 2000, timerDue: 500, webhookTasks: 500, notifyCases: 100, notifyRelayMs: 5,
+    timerClocks: 2000, timerDue: 500, webhookTasks: 500, notifyCases: 100, notifyRelayMs: 5, caseCount: 100, caseAgents: 10,
   },
   standard: {
     preset: 'standard', captureSeconds: 10, warmupSeconds: 2, captureConnections: 50, bulkSeconds: 10, bulkConnections: 4, bulkSize: 500,
@@ -62,7 +65,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 100_000, scaleAgents: 2000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 20,
     embeddedSeconds: 10, embeddedDispatchTasks: 2000, embeddedAgents: 50, maxWaitSeconds: 120,
     reportEvents: 1_000_000, reportDays: 30, reportRequests: 40,
-    timerClocks: 100_000, timerDue: 10_000, webhookTasks: 10_000, notifyCases: 2000, notifyRelayMs: 10,
+    timerClocks: 100_000, timerDue: 10_000, webhookTasks: 10_000, notifyCases: 2000, notifyRelayMs: 10, caseCount: 2000, caseAgents: 100,
   },
   full: {
     preset: 'full', captureSeconds: 30, warmupSeconds: 3, captureConnections: 50, bulkSeconds: 30, bulkConnections: 4, bulkSize: 500,
@@ -71,7 +74,7 @@ export const SIZES: Record<Sizes['preset'], Sizes> = {
     scaleTasks: 1_000_000, scaleAgents: 10_000, scaleSkills: 200, scaleQueues: 200, scaleCapacity: 2, scaleProbes: 50,
     embeddedSeconds: 30, embeddedDispatchTasks: 20_000, embeddedAgents: 200, maxWaitSeconds: 900,
     reportEvents: 10_000_000, reportDays: 30, reportRequests: 40,
-    timerClocks: 1_000_000, timerDue: 100_000, webhookTasks: 50_000, notifyCases: 10_000, notifyRelayMs: 10,
+    timerClocks: 1_000_000, timerDue: 100_000, webhookTasks: 50_000, notifyCases: 10_000, notifyRelayMs: 10, caseCount: 10_000, caseAgents: 500,
   },
 };
 

@@ -38,8 +38,7 @@ export class NotificationWorker {
   private readonly inflight = new Map<number, Promise<void>>();
   /** Sends to a provider in flight (the slots). */
   private sending = 0;
-  /** Passes run so far: a worker that waits does not pass (tests and diagnostics). */
-  passes = 0;
+  private passCount = 0;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -62,6 +61,11 @@ export class NotificationWorker {
     await stopping;
     await Promise.allSettled([...this.inflight.values()]);
     this.channels.close();
+  }
+
+  /** Passes run so far: a worker that waits does not pass (tests and diagnostics). */
+  get passes(): number {
+    return this.passCount;
   }
 
   /** Something committed that may have enqueued jobs. Cheap: at most one look per settle window. */
@@ -87,7 +91,7 @@ export class NotificationWorker {
   }
 
   private async pass(): Promise<void> {
-    this.passes++;
+    this.passCount++;
     const now = new Date();
     const lease = new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS);
     const jobs = await claimJobs(this.db, now, this.options.batchSize, lease);
