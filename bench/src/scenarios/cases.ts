@@ -5,7 +5,7 @@ import { freshPostgres, query } from '../lib/pg.js';
 import type { Scenario } from '../lib/scenario.js';
 import { startWorklane } from '../lib/server.js';
 import { BENCH_API_KEY, prepareDatabase, type ConfigDoc } from '../lib/setup.js';
-import { waitFor } from '../lib/util.js';
+import { pool, waitFor } from '../lib/util.js';
 
 /**
  * Advisors and experts (half each), two auto-answering queues, and a case type whose procedure
@@ -85,13 +85,9 @@ export const cases: Scenario = {
         const headers = { authorization: `Bearer ${BENCH_API_KEY}` };
         const t0 = performance.now();
         const c0 = cpuNow(server.pid);
-        let next = 0;
-        const creator = async () => {
-          for (let i = next++; i < s.caseCount; i = next++) {
-            must(await http.request('POST', '/api/v1/cases', { caseType: 'claim', fields: { policy: `P-${ctx.run}-${i}` } }, headers), 'create case');
-          }
-        };
-        await Promise.all(Array.from({ length: 16 }, creator));
+        await pool(Array.from({ length: s.caseCount }, (_, i) => i), 16, async (i) => {
+          must(await http.request('POST', '/api/v1/cases', { caseType: 'claim', fields: { policy: `P-${ctx.run}-${i}` } }, headers), 'create case');
+        });
         const createdAt = performance.now();
         const closed = async () => Number((await query<{ n: string }>(db.url!, "select count(*) as n from cases where status = 'closed'"))[0]!.n);
         // The last completion closes its case before it is answered (the procedure moves on in the request).

@@ -5,7 +5,7 @@ import { freshPostgres, query, type BenchDatabase } from '../lib/pg.js';
 import type { Context, Scenario } from '../lib/scenario.js';
 import { startWorklane } from '../lib/server.js';
 import { BENCH_API_KEY, prepareDatabase, type ConfigDoc } from '../lib/setup.js';
-import { waitFor } from '../lib/util.js';
+import { pool, waitFor } from '../lib/util.js';
 
 /**
  * An SMTP server on loopback that takes every message and counts it. `replyMs` holds each answer
@@ -78,14 +78,10 @@ async function pass(ctx: Context, db: BenchDatabase, replyMs: number, cases: num
       const headers = { authorization: `Bearer ${BENCH_API_KEY}` };
       const t0 = performance.now();
       const c0 = cpuNow(server.pid);
-      let next = 0;
-      const worker = async () => {
-        for (let i = next++; i < cases; i = next++) {
-          const body = { caseType: 'complaint', fields: { order_number: `A-${i}` }, customer: { name: 'Peeters', firstName: 'Jan', email: `jan-${tag}-${i}@example.com` } };
-          must(await http.request('POST', '/api/v1/cases', body, headers), 'create case');
-        }
-      };
-      await Promise.all(Array.from({ length: 16 }, worker));
+      await pool(Array.from({ length: cases }, (_, i) => i), 16, async (i) => {
+        const body = { caseType: 'complaint', fields: { order_number: `A-${i}` }, customer: { name: 'Peeters', firstName: 'Jan', email: `jan-${tag}-${i}@example.com` } };
+        must(await http.request('POST', '/api/v1/cases', body, headers), 'create case');
+      });
       const createdAt = performance.now();
       const pending = async () => Number((await query<{ n: string }>(db.url!, "select (select count(*) from notifications where state in ('pending', 'failed')) + (select count(*) from notification_jobs where state = 'pending') as n"))[0]!.n);
       const all = await waitFor(async () => mx.received >= cases && (await pending()) === 0, ctx.sizes.maxWaitSeconds * 1000, 50);
