@@ -184,6 +184,12 @@ export function nextStep(p: Procedure, current: string, wrapUpCode: string, hist
   return sendBack(p, history);
 }
 
+/** Does `nextStep` for this code look at the case's history (a send-back)? The shell reads it only then. */
+export function needsHistory(p: Procedure, current: string, wrapUpCode: string): boolean {
+  const t = findStep(p, current)?.transitions[wrapUpCode];
+  return t !== undefined && !('to' in t) && !('close' in t) && !('escalate' in t); // what nextStep falls through to
+}
+
 /** Back to the last step before the case climbed the ladder, and the agent who handled it there. */
 export function sendBack(p: Procedure, history: readonly StepVisit[]): NextStep {
   const ladder = new Set(p.escalation ?? []);

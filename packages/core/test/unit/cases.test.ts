@@ -7,6 +7,7 @@ import {
   coerceFormValues,
   customerFromSubmission,
   escalationTarget,
+  needsHistory,
   nextStep,
   normalizeSubmission,
   validateFormDefinition,
@@ -162,6 +163,17 @@ describe('procedures', () => {
     expect(nextStep(demo, 'advisor', 'processed', [])).toMatchObject({ kind: 'none' });
     expect(nextStep(demo, 'expert', 'send-back', [{ step: 'expert', agent: 'dave' }])).toMatchObject({ kind: 'none' });
     expect(escalationTarget(demo, 'expert')).toBeNull();
+  });
+
+  it('reads the history only where it decides (the shell skips reading it otherwise)', () => {
+    const visits = fc.array(fc.record({ step: fc.constantFrom('advisor', 'expert', 'gone'), agent: fc.constantFrom('alice', 'dave') }), { maxLength: 5 });
+    fc.assert(
+      fc.property(fc.constantFrom('advisor', 'expert', 'gone'), fc.constantFrom('escalate', 'send-back', 'resolved', 'processed'), visits, (step, code, history) => {
+        if (!needsHistory(demo, step, code)) expect(nextStep(demo, step, code, history)).toEqual(nextStep(demo, step, code, []));
+      }),
+    );
+    expect(needsHistory(demo, 'expert', 'send-back')).toBe(true);
+    expect(needsHistory(demo, 'advisor', 'resolved')).toBe(false);
   });
 
   it('climbs a longer ladder one rung at a time (property: level = rung index + 1)', () => {

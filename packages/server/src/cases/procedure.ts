@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { escalationTarget, escalationLevelOf, findStep, nextStep, sendBack, transition, type ProcedureStep, type StepVisit, type TaskState } from '@worklane/core';
+import { escalationTarget, escalationLevelOf, findStep, needsHistory, nextStep, sendBack, transition, type ProcedureStep, type StepVisit, type TaskState } from '@worklane/core';
 import { json, type DB, type TaskRow } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { appendEvents, type EventInput } from '../events/append.js';
@@ -162,9 +162,18 @@ export async function moveToStep(s: Services, trx: Trx, c: CaseRow, ct: CaseType
  * the close. A task finished unfinished (no transition) after its OLA breached escalates then.
  */
 export async function applyTaskOutcome(s: Services, trx: Trx, taskId: string, fx: Effects): Promise<CaseRow | null> {
-  const k = await trx.selectFrom('case_tasks as k').selectAll('k').select(olaMarks).where('k.task_id', '=', taskId).forUpdate().executeTakeFirst();
+  // The step and its task in one read; only the step is locked (the guard), as before.
+  const k = await trx
+    .selectFrom('case_tasks as k')
+    .innerJoin('tasks as t', 't.id', 'k.task_id')
+    .selectAll('k')
+    .select(olaMarks)
+    .select(['t.state as task_state', 't.assignee_id as task_assignee', 't.wrap_up_code as task_code'])
+    .where('k.task_id', '=', taskId)
+    .forUpdate('k')
+    .executeTakeFirst();
   if (!k || k.finished_at) return null;
-  const t = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+  const t = { state: k.task_state, assignee_id: k.task_assignee, wrap_up_code: k.task_code };
   if (t.state !== 'completed' && t.state !== 'canceled') return null;
   const c = await trx.selectFrom('cases').selectAll('cases').select(slaMarks).where('id', '=', k.case_id).forUpdate().executeTakeFirstOrThrow();
   const now = s.clocks.now();
@@ -175,7 +184,7 @@ export async function applyTaskOutcome(s: Services, trx: Trx, taskId: string, fx
   const proc = ct.procedure;
   const actor = t.assignee_id ? `user:${t.assignee_id}` : null;
   const code = t.wrap_up_code ?? 'NS';
-  const next = nextStep(proc, k.step, code, await history(trx, c.id));
+  const next = nextStep(proc, k.step, code, needsHistory(proc, k.step, code) ? await history(trx, c.id) : []);
   const overdue = k.ola_breached_at !== null && k.ola_escalated_at === null;
   if (next.kind === 'none' && overdue && escalationTarget(proc, k.step)) {
     await trx.updateTable('ola_alarms').set({ escalated_at: new Date(now) }).where('task_id', '=', taskId).where('kind', '=', 'breach').execute();

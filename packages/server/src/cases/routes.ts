@@ -128,7 +128,7 @@ export async function caseRoutes(app: FastifyInstance, s: Services): Promise<voi
       { caseType: b.caseType, fields: b.fields, ...(b.customer ? { customer: customerRef(b.customer)! } : {}), files: staged.get(request) ?? [] },
       { source: p.kind === 'user' ? 'agent' : 'api', actor: actorOf(p), filesDir },
     );
-    return reply.code(201).send(await caseView(s, created.case));
+    return reply.code(201).send(await caseView(s, created.case, created));
   });
 
   r.get('/api/v1/cases', {

@@ -1,7 +1,7 @@
 import { CASE_STATUSES } from '@worklane/core';
 import type { Services } from '../services.js';
-import { customerDto } from '../customers/store.js';
-import { attachmentDto } from '../attachments/store.js';
+import { customerDto, type CustomerRow } from '../customers/store.js';
+import { attachmentDto, type AttachmentRow } from '../attachments/store.js';
 import { deadlines, olaPolicy, slaPolicy } from '../clocks/compute.js';
 import { caseDto } from './dto.js';
 import { olaMarks, type CaseRow } from './store.js';
@@ -35,12 +35,15 @@ export async function caseTasks(s: Services, caseId: string) {
   }));
 }
 
-/** A case with what the case view shows next to it: customer, tasks, attachments. */
-export async function caseView(s: Services, c: CaseRow) {
+/**
+ * A case with what the case view shows next to it: customer, tasks, attachments. `known` are what
+ * the caller has just written (a new case's customer and files), so they are not read back.
+ */
+export async function caseView(s: Services, c: CaseRow, known?: { customer: CustomerRow | null; attachments: AttachmentRow[] }) {
   const [customer, tasks, attachments] = await Promise.all([
-    c.customer_id ? s.db.selectFrom('customers').selectAll().where('id', '=', c.customer_id).executeTakeFirst() : undefined,
+    known ? known.customer : c.customer_id ? s.db.selectFrom('customers').selectAll().where('id', '=', c.customer_id).executeTakeFirst() : undefined,
     caseTasks(s, c.id),
-    s.db.selectFrom('attachments').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
+    known ? [...known.attachments].sort((a, b) => a.created_at.getTime() - b.created_at.getTime()) : s.db.selectFrom('attachments').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
   ]);
   return { ...caseDto(c), customer: customer ? customerDto(customer) : null, tasks, attachments: attachments.map(attachmentDto) };
 }

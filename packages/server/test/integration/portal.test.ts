@@ -58,6 +58,10 @@ describe.each(BACKENDS)('customer portal on $backend', ({ backend, skip }) => {
     const made = await multipart(sam, '/api/v1/cases', form);
     expect(made.status, JSON.stringify(made.json)).toBe(201);
     almaCase = made.json;
+    // The 201 shows the case as stored: the customer and files a read gives (not read back to answer).
+    const read = (await sam.req('GET', `/api/v1/cases/${made.json.id}`)).json;
+    expect(made.json.attachments).toHaveLength(1);
+    expect({ customer: made.json.customer, attachments: made.json.attachments }).toEqual({ customer: read.customer, attachments: read.attachments });
     almaId = made.json.customerId;
     almaOther = await create({ caseType: 'technical', fields: fields('alma@example.com', 'TV box has no sound') });
     bertCase = await create({ caseType: 'technical', fields: fields('bert@example.com', 'Modem lights blink red') });
