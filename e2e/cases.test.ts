@@ -157,6 +157,11 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     await caseStatus(alice, 'In progress');
     await alice.getByRole('list', { name: 'Comments' }).getByText('It also happens when the TV box is off.').waitFor();
     expect((await api(`/cases/${caseId}/sla`)).sla.state).not.toBe('paused');
+    // What the customer was sent is on the case: the confirmation e-mail, to them, sent.
+    const messages = alice.getByRole('region', { name: 'Messages' });
+    await messages.getByText(CUSTOMER).first().waitFor();
+    await messages.getByText('Sent', { exact: true }).first().waitFor();
+    await messages.getByText(new RegExp(`We received your request ${number}`)).first().waitFor();
     await shot(alice, 'advisor-case');
 
     // The advisor escalates.

@@ -399,6 +399,25 @@ export interface CaseComment {
   createdAt: string;
 }
 
+/** A message to a customer or staff member about a case (e-mail, SMS, push), with its attempts. */
+export interface CaseNotification {
+  id: string;
+  caseId: string | null;
+  eventType: string | null;
+  channel: 'email' | 'sms' | 'push';
+  recipientKind: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  state: 'pending' | 'sent' | 'failed' | 'dead';
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  attempts: { at: string; ok: boolean; error: string | null; durationMs: number }[];
+}
+
 // ——— Customer portal ———
 
 export interface PortalCustomer {

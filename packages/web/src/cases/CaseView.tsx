@@ -9,6 +9,7 @@ import { formatDateTime } from '../lib/time';
 import { usePeople, useQueues } from '../tasks/actions';
 import { useAddAttachments, useAddComment, useCase, useCaseComments, useCaseSla, useCaseStreamSync, useCaseTimeline, useCaseTypes } from './data';
 import { CaseActions } from './CaseActions';
+import { CaseNotifications } from './Notifications';
 import { FileList, UploadForm } from './Files';
 import { ActionError, DetailLoading, LoadError } from '../lib/LoadStates';
 import { EventItem } from '../lib/EventItem';
@@ -121,6 +122,7 @@ function CaseDetails({ kase, taskLink }: { kase: Case; taskLink?: TaskLink }) {
       <CaseTasks kase={kase} stepName={stepName} taskLink={taskLink} />
       <Attachments kase={kase} />
       <Comments kase={kase} />
+      <CaseNotifications caseId={kase.id} />
       <CaseTimeline caseId={kase.id} />
     </Stack>
   );

@@ -4,11 +4,11 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { notifications } from '@mantine/notifications';
 import { api, apiUpload, ApiError } from '../api/client';
 import { useStreamMessage } from '../api/stream';
-import type { Attachment, Case, CaseComment, CaseEvent, CaseSla, CaseStatus, CaseType, Customer, List, Page, Task } from '../api/types';
+import type { Attachment, Case, CaseComment, CaseNotification, CaseEvent, CaseSla, CaseStatus, CaseType, Customer, List, Page, Task } from '../api/types';
 import { removeMyTask, taskEventsKey, taskKey } from '../agent/data';
 
 export const caseKey = (id: string) => ['case', id] as const;
-const CASE_PARTS = ['case', 'caseSla', 'caseTimeline', 'caseComments'] as const;
+const CASE_PARTS = ['case', 'caseSla', 'caseTimeline', 'caseComments', 'caseNotifications'] as const;
 
 export function useCase(id: string) {
   return useQuery({ queryKey: caseKey(id), queryFn: () => api<Case>(`/cases/${encodeURIComponent(id)}`) });
@@ -28,6 +28,25 @@ export function useCaseTimeline(id: string) {
 
 export function useCaseComments(id: string) {
   return useQuery({ queryKey: ['caseComments', id], queryFn: () => api<List<CaseComment>>(`/cases/${encodeURIComponent(id)}/comments`), select: (d) => d.items });
+}
+
+/** The case's notifications, newest first; re-read every few seconds while one is still on its way. */
+export function useCaseNotifications(id: string) {
+  return useQuery({
+    queryKey: ['caseNotifications', id],
+    queryFn: () => api<{ items: CaseNotification[]; nextCursor: string | null }>(`/cases/${encodeURIComponent(id)}/notifications?limit=50`),
+    select: (d) => d.items,
+    refetchInterval: (q) => (q.state.data?.items.some((n) => n.state === 'pending' || n.state === 'failed') ? 5_000 : false),
+  });
+}
+
+/** Sends a failed or dead-lettered notification again now. */
+export function useRetryNotification(caseId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<CaseNotification>(`/notifications/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['caseNotifications', caseId] }),
+  });
 }
 
 export interface CaseFilters {
