@@ -9,16 +9,18 @@ interface SectionProps {
   empty: boolean;
   emptyText: string;
   actions?: ReactNode;
+  /** Heading size: h4 for a page's panels, h5 for a panel among the case view's. */
+  titleSize?: 'h4' | 'h5';
   children: ReactNode;
 }
 
 /** A titled panel around a table, with loading, error and empty states. */
-export function Section({ id, title, query, empty, emptyText, actions, children }: SectionProps) {
+export function Section({ id, title, query, empty, emptyText, actions, titleSize = 'h4', children }: SectionProps) {
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={id}>
       <Group justify="space-between" mb="sm">
         <Group gap="xs">
-          <Title order={3} size="h4" id={id}>
+          <Title order={3} size={titleSize} id={id}>
             {title}
           </Title>
           {query.isFetching && !query.isPending && <Loader size="xs" aria-label={`Refreshing ${title}`} />}
