@@ -204,7 +204,17 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     await customer.getByLabel('Status: Closed').waitFor();
     await customer.getByText('This case is closed').waitFor();
     await shot(customer, 'portal-closed');
-    await Promise.all([customerCtx.close(), aliceCtx.close(), daveCtx.close()]);
+
+    // ——— The supervisor sees what did not go out: the escalation SMS, for want of a number ———
+    const samCtx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const sam = await signIn(samCtx, server.base, 'sam@worklane.local', 'sam123');
+    const undelivered = sam.getByRole('region', { name: 'Undelivered messages' });
+    await undelivered.getByText('customer Eve Customer has no mobile number').first().waitFor();
+    await undelivered.getByText('Not sent', { exact: true }).first().waitFor();
+    await shot(sam, 'supervisor-undelivered');
+    await undelivered.getByRole('link', { name: 'Open case' }).first().click();
+    await sam.getByRole('heading', { name: 'Router reboots every night' }).waitFor();
+    await Promise.all([customerCtx.close(), aliceCtx.close(), daveCtx.close(), samCtx.close()]);
   });
 
   it('an agent creates a case during a call: the form from the case type, an existing customer found by search', async () => {

@@ -40,12 +40,22 @@ export function useCaseNotifications(id: string) {
   });
 }
 
-/** Sends a failed or dead-lettered notification again now. */
-export function useRetryNotification(caseId: string) {
+/** Messages that did not go (retrying, or given up) across the cases one may see, newest first; re-read every 10 s. */
+export function useUndeliveredNotifications() {
+  const page = (state: string) => api<{ items: CaseNotification[] }>(`/notifications?state=${state}&limit=100`).then((d) => d.items);
+  return useQuery({
+    queryKey: ['undeliveredNotifications'],
+    queryFn: async () => (await Promise.all([page('failed'), page('dead')])).flat().sort((a, b) => Number(b.id) - Number(a.id)),
+    refetchInterval: 10_000,
+  });
+}
+
+/** Sends a failed or dead-lettered notification again now; `list` is the query to re-read after. */
+export function useRetryNotification(list: readonly unknown[]) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api<CaseNotification>(`/notifications/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['caseNotifications', caseId] }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: list }),
   });
 }
 

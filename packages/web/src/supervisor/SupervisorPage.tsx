@@ -4,6 +4,7 @@ import { TasksTable } from './TasksTable';
 import { TeamWorkbins } from './TeamWorkbins';
 import { AlertsPanel } from './AlertsPanel';
 import { useSupervisorStreamRefresh } from './data';
+import { UndeliveredMessages } from '../cases/Notifications';
 
 export function SupervisorPage() {
   useSupervisorStreamRefresh();
@@ -21,6 +22,7 @@ export function SupervisorPage() {
       <AgentsTable />
       <TasksTable />
       <TeamWorkbins />
+      <UndeliveredMessages />
     </Stack>
   );
 }
