@@ -49,11 +49,9 @@ interface Engine {
 }
 const engines = new Map<string, Engine>();
 
-export const isTimeZone = isValidZone;
-
 /** One engine per (zone, locale): liquidjs takes the zone as an engine option. Bounded caches. */
 function engine(timeZone = 'UTC', locale = 'en-US'): Engine {
-  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  const zone = isValidZone(timeZone) ? timeZone : 'UTC';
   const key = `${zone}|${locale}`;
   let e = engines.get(key);
   if (e) return e;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isTimeZone } from './template.js';
+import { isValidZone } from '../calendar/zone.js';
 
 /** An SLA as the case type states it (Case_SLA, Case_SLA_Format, Case_SLA_Type). */
 export interface SlaPolicyView {
@@ -87,7 +87,7 @@ const iso = (d: DateTime | null) => (d ? d.toISO({ suppressMilliseconds: true })
  * instants (`Case_Created_At`) are ISO strings for the `date` filter.
  */
 export function buildVariables(c: CaseView, opts: VariableOptions = {}): Record<string, unknown> {
-  const zone = opts.timeZone && isTimeZone(opts.timeZone) ? opts.timeZone : 'UTC';
+  const zone = opts.timeZone && isValidZone(opts.timeZone) ? opts.timeZone : 'UTC';
   const created = when(c.createdAt, zone);
   const due = when(c.sla?.dueAt, zone);
   const policy = c.sla?.policy ?? null;

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { isValidZone } from '../calendar/zone.js';
 
 export const INTERVALS = ['hour', 'day', 'week', 'month', 'total'] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -8,8 +7,6 @@ const HOUR = 3_600_000;
 
 /** Widest range per interval: keeps a report to a few thousand buckets at most. */
 export const MAX_RANGE_DAYS: Record<Interval, number> = { hour: 31, day: 400, week: 800, month: 1900, total: 1900 };
-
-export const isZone = isValidZone;
 
 /**
  * Start of the bucket holding instant `t`. Weeks start on Monday (ISO). Buckets are built from whole

@@ -78,12 +78,6 @@ async function recipients(db: Kysely<DB>, rule: Rule, c: LoadedCase, ev: EventIn
 
 const missing = (channel: string, r: Recipient) => `${r.who} has no ${channel === 'email' ? 'e-mail address' : 'mobile number'}`;
 
-/**
- * What one case event sends: for each enabled rule of the case's type for this event, each recipient
- * gets the template rendered with the case's variables at this moment. Messages that cannot go
- * (no address, a template that fails on this case) are recorded dead with the reason, so the case's
- * log shows them.
- */
 /** The enabled rules of a case type for an event, and their templates. */
 export interface RuleSet {
   rules: Rule[];
@@ -106,6 +100,12 @@ export async function rulesFor(db: Kysely<DB>, caseType: string, event: string):
   return { rules, templates };
 }
 
+/**
+ * What one case event sends: for each enabled rule of the case's type for this event, each recipient
+ * gets the template rendered with the case's variables at this moment. Messages that cannot go
+ * (no address, a template that fails on this case) are recorded dead with the reason, so the case's
+ * log shows them.
+ */
 export async function expandEvent(
   db: Kysely<DB>,
   ev: EventInfo,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { buildReport, bucketStarts, checkRange, FILTERS, INTERVALS, isZone, parseReportTime, REPORTS, reportNamed, toCsv, type Dimension, type Filter, type Interval } from '@worklane/core';
+import { buildReport, bucketStarts, checkRange, FILTERS, INTERVALS, isValidZone, parseReportTime, REPORTS, reportNamed, toCsv, type Dimension, type Filter, type Interval } from '@worklane/core';
 import { Problem, notFound } from '../http/problems.js';
 import type { Services } from '../services.js';
 import { readFacts } from './query.js';
@@ -45,7 +45,7 @@ export async function historicalRoutes(app: FastifyInstance, s: Services): Promi
       if (!def) throw notFound(`Report ${request.params.name}`);
       const q = request.query;
       const zone = q.tz ?? 'UTC';
-      if (!isZone(zone)) throw bad('tz', 'unknown time zone');
+      if (!isValidZone(zone)) throw bad('tz', 'unknown time zone');
       const interval = q.interval ?? 'day';
       if (!def.intervals.includes(interval)) throw bad('interval', `not offered by report ${def.name}`);
       const to = q.to === undefined ? Date.now() : parseReportTime(q.to, zone);

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { isZone } from '@worklane/core';
+import { isValidZone } from '@worklane/core';
 import { factsCte, grainSelect, GRAINS } from './facts-sql.js';
 
 export interface RollupOptions {
@@ -64,7 +64,7 @@ export class ReportRollup {
    * the days are rebuilt from the hours, in one transaction, before the next batch.
    */
   async useZone(zone: string): Promise<void> {
-    if (!isZone(zone)) {
+    if (!isValidZone(zone)) {
       this.log.warn({ zone }, 'WORKLANE_REPORT_TIME_ZONE is not a known time zone; keeping the current one');
       return;
     }
