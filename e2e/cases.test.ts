@@ -212,9 +212,36 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     await undelivered.getByText('customer Eve Customer has no mobile number').first().waitFor();
     await undelivered.getByText('Not sent', { exact: true }).first().waitFor();
     await shot(sam, 'supervisor-undelivered');
-    await undelivered.getByRole('link', { name: 'Open case' }).first().click();
+    await undelivered.getByRole('link', { name: `Open case ${number}` }).first().click();
     await sam.getByRole('heading', { name: 'Router reboots every night' }).waitFor();
     await Promise.all([customerCtx.close(), aliceCtx.close(), daveCtx.close(), samCtx.close()]);
+  });
+
+  it('the mail server refuses a confirmation for now: the supervisor sees it retrying, with the reason, and sends it again', async () => {
+    const refused = 'frank.busy@example.com';
+    mail.refused.add(refused);
+    const kase = await api('/cases', {
+      method: 'POST',
+      body: JSON.stringify({ caseType: 'technical', fields: { email: refused, name: 'Frank Busy', product: 'router', subject: 'No signal', description: 'The router shows no signal.', consent: true } }),
+    });
+    expect(kase.number).toMatch(/^C-\d{6}$/);
+    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const sam = await signIn(ctx, server.base, 'sam@worklane.local', 'sam123');
+    const undelivered = sam.getByRole('region', { name: 'Undelivered messages' });
+    const row = undelivered.getByRole('row').filter({ has: sam.getByRole('link', { name: `Open case ${kase.number}` }) });
+    await row.getByText('Retrying', { exact: true }).waitFor({ timeout: 20_000 }); // live: the list re-reads by itself
+    await row.getByText(/is full, try later/).waitFor();
+    await row.getByText(refused, { exact: true }).waitFor();
+    await shot(sam, 'supervisor-retrying');
+    // The mailbox has room again; the next automatic attempt is 30 s away, Send again is now.
+    mail.refused.delete(refused);
+    await row.getByRole('button', { name: 'Send again' }).click();
+    const sent = await mail.waitFor(refused, new RegExp(`We received your request ${kase.number}`), 10_000);
+    expect(sent.text).toContain('/portal?token=');
+    await expect.poll(() => undelivered.getByRole('link', { name: `Open case ${kase.number}` }).count(), { timeout: 15_000 }).toBe(0);
+    const log = (await api(`/cases/${kase.id}/notifications`)).items;
+    expect(log[0]).toMatchObject({ caseNumber: kase.number, state: 'sent', attemptCount: 1 });
+    await ctx.close();
   });
 
   it('an agent creates a case during a call: the form from the case type, an existing customer found by search', async () => {

@@ -4,6 +4,8 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server on loopback for browser tests: every message is parsed (mailparser) and kept. */
 export class Mailbox {
   readonly mails: ParsedMail[] = [];
+  /** Recipients refused for now, as a full mailbox is (450: the sender should try later). */
+  readonly refused = new Set<string>();
   private server!: SMTPServer;
   port = 0;
 
@@ -12,6 +14,10 @@ export class Mailbox {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, cb) => {
+        if (!this.refused.has(address.address.toLowerCase())) return cb();
+        cb(Object.assign(new Error(`4.2.2 Mailbox ${address.address} is full, try later`), { responseCode: 450 }));
+      },
       onData: (stream, _session, cb) => {
         simpleParser(stream).then(
           (mail) => {

@@ -8,10 +8,14 @@ export const templateDto = (t: Selectable<NotificationTemplatesTable>) => ({
   updatedAt: t.updated_at.toISOString(),
 });
 
-export function notificationDto(n: Selectable<NotificationsTable>, attempts: Selectable<NotificationAttemptsTable>[]) {
+/** A notification row with its case's number (null: no case, or the case is gone). */
+export type NotificationRow = Selectable<NotificationsTable> & { case_number: string | null };
+
+export function notificationDto(n: NotificationRow, attempts: Selectable<NotificationAttemptsTable>[]) {
   return {
     id: String(n.id),
     caseId: n.case_id,
+    caseNumber: n.case_number,
     eventId: n.event_id === null ? null : String(n.event_id),
     eventType: n.event_type,
     channel: n.channel,

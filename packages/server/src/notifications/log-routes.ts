@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Kysely, Selectable } from 'kysely';
-import type { DB, NotificationsTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { Principal, RouteAuth } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
@@ -11,7 +11,7 @@ import { IdParams } from '../http/schemas.js';
 import { badRequest, conflict, notFound } from '../http/problems.js';
 import { viewerOf, visibleTo } from '../cases/visibility.js';
 import { decodeCursor, encodeCursor } from '../webhooks/dto.js';
-import { notificationDto } from './dto.js';
+import { notificationDto, type NotificationRow } from './dto.js';
 
 const CASE_LOG = { roles: ['admin', 'supervisor', 'analyst', 'agent'], scopes: ['admin', 'cases:read'] } satisfies RouteAuth;
 const OPERATE = { roles: ['admin', 'supervisor'], scopes: ['admin', 'cases:write'] } satisfies RouteAuth;
@@ -27,12 +27,14 @@ async function assertVisible(s: Services, p: Principal, caseId: string): Promise
   if (!row) throw notFound(`Case ${caseId}`);
 }
 
-async function withAttempts(db: Kysely<DB>, rows: Selectable<NotificationsTable>[]) {
+async function withAttempts(db: Kysely<DB>, rows: NotificationRow[]) {
   const attempts = rows.length ? await db.selectFrom('notification_attempts').selectAll().where('notification_id', 'in', rows.map((n) => n.id)).orderBy('id').execute() : [];
   return rows.map((n) => notificationDto(n, attempts.filter((a) => Number(a.notification_id) === Number(n.id))));
 }
 
-const listQuery = (db: Kysely<DB>) => db.selectFrom('notifications').selectAll().orderBy('id', 'desc');
+/** Notifications with their case's number (lists across cases show it), newest first. */
+const listQuery = (db: Kysely<DB>) =>
+  db.selectFrom('notifications as n').leftJoin('cases', 'cases.id', 'n.case_id').selectAll('n').select('cases.number as case_number').orderBy('n.id', 'desc');
 const pageSize = (limit: string | undefined) => Math.min(Math.max(Number(limit ?? 50), 1), 200);
 
 export async function logRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -45,8 +47,8 @@ export async function logRoutes(app: FastifyInstance, s: Services): Promise<void
     await assertVisible(s, request.principal!, request.params.id);
     const limit = pageSize(request.query.limit);
     const cursor = decodeCursor(request.query.cursor, (k) => /^[0-9]{1,15}$/.test(k));
-    let q = listQuery(s.db).where('case_id', '=', request.params.id).limit(limit + 1);
-    if (cursor) q = q.where('id', '<', Number(cursor));
+    let q = listQuery(s.db).where('n.case_id', '=', request.params.id).limit(limit + 1);
+    if (cursor) q = q.where('n.id', '<', Number(cursor));
     const rows = await q.execute();
     const items = await withAttempts(s.db, rows.slice(0, limit));
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.id) : null };
@@ -65,14 +67,14 @@ export async function logRoutes(app: FastifyInstance, s: Services): Promise<void
     let q = listQuery(s.db).limit(limit + 1);
     // Supervisors: the notifications of the cases they may see (their teams'), as for each case's log.
     const viewer = viewerOf(s, request.principal!);
-    if (viewer.kind !== 'all') q = q.where('case_id', 'in', (eb) => eb.selectFrom('cases').select('cases.id').where(visibleTo(viewer)));
-    if (request.query.state) q = q.where('state', '=', request.query.state);
+    if (viewer.kind !== 'all') q = q.where('n.case_id', 'in', (eb) => eb.selectFrom('cases').select('cases.id').where(visibleTo(viewer)));
+    if (request.query.state) q = q.where('n.state', '=', request.query.state);
     if (request.query.channel) {
       const ch = request.query.channel;
       if (ch !== 'email' && ch !== 'sms' && ch !== 'push') throw badRequest('channel must be email, sms or push', [{ pointer: '/channel', message: 'email, sms or push', in: 'querystring' }]);
-      q = q.where('channel', '=', ch);
+      q = q.where('n.channel', '=', ch);
     }
-    if (cursor) q = q.where('id', '<', Number(cursor));
+    if (cursor) q = q.where('n.id', '<', Number(cursor));
     const rows = await q.execute();
     const items = await withAttempts(s.db, rows.slice(0, limit));
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.id) : null };
@@ -100,7 +102,7 @@ export async function logRoutes(app: FastifyInstance, s: Services): Promise<void
       await appendEvents(trx, [{ type: 'notification.retried', actor: actorOf(request.principal), data: { id: String(id), caseId: n.case_id, from: n.state } }]);
     });
     s.notifications.changed();
-    const rows = await listQuery(s.db).where('id', '=', id).execute();
+    const rows = await listQuery(s.db).where('n.id', '=', id).execute();
     return (await withAttempts(s.db, rows))[0];
   });
 }

@@ -434,6 +434,8 @@ describe.each(BACKENDS)('notifications on $backend', ({ backend, skip }) => {
     expect(dead.attempts).toHaveLength(4);
     const listed = await sam.req('GET', '/api/v1/notifications?state=dead&channel=push');
     expect(listed.json.items.map((i: { id: string }) => i.id)).toContain(dead.id);
+    // Lists across cases name each message's case by its number.
+    expect(listed.json.items.find((i: { id: string }) => i.id === dead.id)).toMatchObject({ caseId: c.id, caseNumber: c.number });
 
     prov.down.delete('/push');
     expect((await new Client(h.base, DEMO_KEY).req('POST', `/api/v1/notifications/${dead.id}/retry`)).status).toBe(403);

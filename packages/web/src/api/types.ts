@@ -403,6 +403,8 @@ export interface CaseComment {
 export interface CaseNotification {
   id: string;
   caseId: string | null;
+  /** C-000123; null when there is no case. */
+  caseNumber: string | null;
   eventType: string | null;
   channel: 'email' | 'sms' | 'push';
   recipientKind: string;

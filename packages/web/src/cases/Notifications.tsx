@@ -47,10 +47,10 @@ function NotificationRows({ items, labelledBy, withCase = false, retry }: RowsPr
           return (
             <Table.Tr key={n.id}>
               {withCase && (
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   {n.caseId ? (
-                    <Anchor component={Link} to={`/cases/${encodeURIComponent(n.caseId)}`} size="sm">
-                      Open case
+                    <Anchor component={Link} to={`/cases/${encodeURIComponent(n.caseId)}`} size="sm" aria-label={`Open case ${n.caseNumber ?? ''}`.trim()}>
+                      {n.caseNumber ?? 'Open case'}
                     </Anchor>
                   ) : (
                     '—'
