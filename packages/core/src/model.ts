@@ -49,7 +49,7 @@ export interface RoutingTask {
   enteredQueueAt: number;
   skills: SkillRequirement[];
   mediaType: MediaType;
-  /** Agents who declined or let this task time out: not offered again to them in this wait. */
+  /** Agents who declined or let this task time out recently: others are offered it first (the shell lifts a refusal after the queue's refusal time). */
   excludedAgents?: ReadonlySet<string>;
   /** Personal routing: only this agent may be offered the task (membership and skills do not apply). */
   targetAgentId?: string | null;

@@ -28,7 +28,7 @@ export function describeIneligibility(r: Ineligibility): string {
     'not-member': 'not a member of the queue',
     'not-available': 'not available',
     'no-capacity': 'no free capacity for this media type',
-    excluded: 'declined or let this task time out',
+    excluded: 'declined or let this task time out recently (others first)',
     'not-target': 'the task was transferred to another agent',
   }[r];
 }

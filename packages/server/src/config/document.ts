@@ -99,6 +99,7 @@ export const QueueItem = Type.Object(
     priorityPolicy: Type.Optional(PriorityPolicyT),
     claimLimit: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 1000, description: 'pull: claim only among the best N (null: any)' })),
     afterWorkSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    refusalSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400, description: 'push: an agent who declined a task or let its offer time out is passed over for it this long, others first (default 300; 0: at once)' })),
     serviceLevelSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'reports: a task assigned within this wait counts as answered in time (default 60)' })),
     exceptions: Type.Optional(Type.Array(ExceptionRuleT, { maxItems: 20 })),
   },

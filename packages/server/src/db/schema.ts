@@ -442,6 +442,8 @@ export interface QueueSettings {
   claimLimit?: number | null;
   /** After completing, the agent is after-work this long before being available again (0: none). */
   afterWorkSeconds?: number;
+  /** An agent who declined the task or let its offer time out is passed over for it this long (absent: 300 s). */
+  refusalSeconds?: number;
   /** Exception rules on waiting work, checked while tasks wait. */
   exceptions?: ExceptionRule[];
 }

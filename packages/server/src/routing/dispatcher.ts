@@ -47,6 +47,8 @@ const RECOVER_MAX_MS = 30_000;
  * of line, agents' capacity held), so the next round need not wait for the previous one's commit.
  */
 const MAX_COMMITS_IN_FLIGHT = 4;
+/** A queue's refusal time when it names none (see QueueSettings.refusalSeconds). */
+export const DEFAULT_REFUSAL_SECONDS = 300;
 
 /** A committed offer to announce, or one that lost its commit (its capacity is given back). */
 type Outcome = { d: OfferDecision; task: TaskRow; offer: Selectable<OffersTable>; auto: boolean } | { d: OfferDecision; lost: true; mediaType: string };
@@ -120,7 +122,11 @@ export const toWaiting = (t: Pick<TaskRow, WaitingColumn>): Waiting => ({
 export class Dispatcher {
   readonly waiting = new WaitingLine<Waiting>();
   readonly agents = new AgentBook();
+  /** Agents who declined a waiting task or let its offer time out, by task: passed over for it until their refusal lapses. */
   private readonly excluded = new Map<string, Set<string>>();
+  /** When each refusal lapses (the set it is in: a new wait starts a new set, so old entries are stale). */
+  private readonly lapses = new TimeHeap<{ taskId: string; agentId: string; set: Set<string> }>();
+  private readonly lapseAlarm = new Alarm(() => this.refusalsLapse());
   private readonly offerTimers = new Map<string, NodeJS.Timeout>();
   private scheduled = false;
   /**
@@ -219,6 +225,7 @@ export class Dispatcher {
     this.wakeAlarm.stop();
     this.exceptions.stop();
     this.afterWorkAlarm.stop();
+    this.lapseAlarm.stop();
     await this.running;
     await this.settleCommits();
   }
@@ -308,6 +315,42 @@ export class Dispatcher {
       delete w.excludedAgents;
       this.changed.tasks.add(taskId);
     }
+  }
+
+  /**
+   * The agent declined the task or let its offer time out: others are offered it first. The refusal
+   * lapses after the queue's refusal time, so a task only that agent may take comes back to them
+   * instead of waiting for ever.
+   */
+  private refused(t: TaskRow, agentId: string): void {
+    const ex = this.excluded.get(t.id) ?? new Set<string>();
+    ex.add(agentId);
+    this.excluded.set(t.id, ex);
+    const seconds = (t.queue_id ? this.config.snapshot.queues.get(t.queue_id)?.refusalSeconds : undefined) ?? DEFAULT_REFUSAL_SECONDS;
+    const at = Date.now() + seconds * 1000;
+    this.lapses.push(at, { taskId: t.id, agentId, set: ex });
+    this.lapseAlarm.ensure(at);
+  }
+
+  /** Refusals that lapsed: those agents may be offered the task again (a round reconsiders it). */
+  private refusalsLapse(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    let lapsed = false;
+    for (let top = this.lapses.peek(); top && top.at <= now; top = this.lapses.peek()) {
+      this.lapses.pop();
+      const { taskId, agentId, set } = top.item;
+      if (this.excluded.get(taskId) !== set || !set.delete(agentId)) continue; // a new wait since, or lapsed already
+      if (set.size === 0) this.excluded.delete(taskId);
+      const w = this.waiting.get(taskId);
+      if (!w) continue;
+      if (set.size === 0) delete w.excludedAgents;
+      this.changed.tasks.add(taskId);
+      lapsed = true;
+    }
+    const next = this.lapses.peek();
+    if (next) this.lapseAlarm.ensure(next.at);
+    if (lapsed) this.kick();
   }
 
   /** Agents who declined the task or let it time out in this wait ride along with it into rounds. */
@@ -734,11 +777,7 @@ export class Dispatcher {
       this.presenceChanged(agentId, 'not-ready');
       this.hub.toUser(agentId, { type: 'presence.changed', presence: result.presence });
     }
-    if (outcome !== 'withdrawn') {
-      const ex = this.excluded.get(result.task.id) ?? new Set<string>();
-      ex.add(agentId);
-      this.excluded.set(result.task.id, ex);
-    }
+    if (outcome !== 'withdrawn') this.refused(result.task, agentId);
     this.hub.toUser(agentId, { type: 'offer.closed', offerId, outcome: outcome === 'withdrawn' ? 'rescinded' : outcome });
     this.hub.statsChanged();
     this.track(result.task);

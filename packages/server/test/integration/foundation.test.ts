@@ -204,7 +204,7 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     expect(bobOffers).not.toContain(t.id); // not re-offered to the decliner
     const why = (await crm.req('GET', `/api/v1/tasks/${t.id}/explain`)).json;
     expect(why.waiting.step.name).toBe('primary');
-    expect(why.waiting.agents.find((a: { name: string }) => a.name === 'Bob Banker')).toMatchObject({ eligible: false, why: 'declined or let this task time out' });
+    expect(why.waiting.agents.find((a: { name: string }) => a.name === 'Bob Banker')).toMatchObject({ eligible: false, why: 'declined or let this task time out recently (others first)' });
     expect(why.waiting.agents.find((a: { name: string }) => a.name === 'Alice Advisor').why).toMatch(/not available|skill credit is 60/);
     expect(why.offers[0]).toMatchObject({ state: 'declined', declineReason: 'on a call' });
 
