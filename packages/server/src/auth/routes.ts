@@ -8,6 +8,7 @@ import { Problem, unauthorized } from '../http/problems.js';
 import { LoginThrottle } from '../security/login-throttle.js';
 import { assertSameOrigin } from '../security/csrf.js';
 import { readPresence } from '../presence/store.js';
+import { signOff } from '../presence/change.js';
 import { appendEvents } from '../events/append.js';
 import { forgetCredentials } from './credential-cache.js';
 
@@ -59,8 +60,13 @@ export async function authRoutes(app: FastifyInstance, s: Services): Promise<voi
   r.post('/api/v1/auth/logout', { config: { auth: { public: true } }, schema: { tags: ['auth'] } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+      const ended = await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).returning('user_id').executeTakeFirst();
       forgetCredentials(s.db);
+      // Signed out everywhere: no longer at work (offers stop, time stops counting as available).
+      if (ended) {
+        const other = await s.db.selectFrom('sessions').select('id').where('user_id', '=', ended.user_id).where('expires_at', '>', new Date()).executeTakeFirst();
+        if (!other) await signOff(s, ended.user_id, `user:${ended.user_id}`);
+      }
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();

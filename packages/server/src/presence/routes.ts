@@ -5,7 +5,8 @@ import type { Services } from '../services.js';
 import { requireUser } from '../auth/guard.js';
 import { IdParams } from '../http/schemas.js';
 import { unprocessable } from '../http/problems.js';
-import { readPresence, writePresence } from './store.js';
+import { readPresence } from './store.js';
+import { changePresence } from './change.js';
 import { offerDto, taskDto } from '../tasks/dto.js';
 import { SUPERVISE_ALL, supervisesPerson } from '@worklane/core';
 import { supervisionFor } from '../auth/supervision.js';
@@ -37,12 +38,7 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
     const reason = status === 'not-ready' ? (request.body.reason ?? null) : null;
     if (status === 'not-ready' && (!reason || !s.config.snapshot.presenceReasons.has(reason)))
       throw unprocessable('/reason', `not-ready needs a reason, one of: ${[...s.config.snapshot.presenceReasons.keys()].join(', ')}`);
-    const presence = await s.db.transaction().execute((trx) => writePresence(trx, u.id, status, reason, `user:${u.id}`));
-    s.dispatcher.presenceChanged(u.id, status);
-    if (status !== 'available') await s.dispatcher.withdrawOffers(u.id);
-    s.hub.toUser(u.id, { type: 'presence.changed', presence });
-    s.hub.statsChanged();
-    return presence;
+    return changePresence(s, u.id, status, reason, `user:${u.id}`);
   });
 
   r.get('/api/v1/me/offers', { config: { auth: AGENT }, schema: { tags: ['people'] } }, async (request) => {

@@ -124,6 +124,11 @@ export class StreamHub {
     };
   }
 
+  /** Whether the person has a live stream open. */
+  connected(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
   toUser(userId: string, message: object): void {
     const set = this.byUser.get(userId);
     if (!set) return;
