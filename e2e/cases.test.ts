@@ -227,6 +227,10 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     expect(kase.number).toMatch(/^C-\d{6}$/);
     const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const sam = await signIn(ctx, server.base, 'sam@worklane.local', 'sam123');
+    // The live case figures: the new case is open, in its case type's row.
+    const liveCases = sam.getByRole('region', { name: 'Cases', exact: true });
+    await expect.poll(async () => Number(await liveCases.getByRole('row', { name: 'Technical' }).getByRole('cell').nth(1).textContent())).toBeGreaterThanOrEqual(1);
+    await liveCases.getByText('No open case has passed its SLA warning.').waitFor();
     const undelivered = sam.getByRole('region', { name: 'Undelivered messages' });
     const row = undelivered.getByRole('row').filter({ has: sam.getByRole('link', { name: `Open case ${kase.number}` }) });
     await row.getByText('Retrying', { exact: true }).waitFor({ timeout: 20_000 }); // live: the list re-reads by itself

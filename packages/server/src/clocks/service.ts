@@ -256,6 +256,7 @@ export class ClockService {
     if (fired) {
       s.webhooks.kick();
       s.notifications.kick();
+      s.hub.statsChanged(); // supervisors' live case figures (at risk, breached) re-read
     }
     this.escalator.kick(s, escalate);
     if (failed) throw failed;

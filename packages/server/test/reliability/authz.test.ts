@@ -133,6 +133,7 @@ const EXPECTED: Record<string, Rule> = {
   // Reports
   'GET /api/v1/reports/realtime/queues': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports/realtime/agents': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'GET /api/v1/reports/realtime/cases': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports/:name': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   // Webhooks: admins only (they carry signing secrets)

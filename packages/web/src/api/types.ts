@@ -187,6 +187,33 @@ export interface QueueStats {
   agentsAvailable: number;
 }
 
+/** GET /reports/realtime/cases: open cases per case type, and the cases past their SLA warning. */
+export interface CaseTypeStats {
+  caseType: string;
+  name: string;
+  open: number;
+  byStatus: Partial<Record<CaseStatus, number>>;
+  atRisk: number;
+  breached: number;
+  escalated: number;
+  oldestOpenSeconds: number | null;
+}
+export interface CaseAtRisk {
+  id: string;
+  number: string;
+  title: string;
+  caseType: string;
+  status: CaseStatus;
+  escalationLevel: number;
+  slaDueAt: string | null;
+  warnedAt: string | null;
+  breachedAt: string | null;
+}
+export interface RealtimeCases {
+  items: CaseTypeStats[];
+  atRisk: CaseAtRisk[];
+}
+
 export interface AgentStats {
   agent: string;
   name: string;

@@ -5,6 +5,7 @@ import { TeamWorkbins } from './TeamWorkbins';
 import { AlertsPanel } from './AlertsPanel';
 import { useSupervisorStreamRefresh } from './data';
 import { UndeliveredMessages } from '../cases/Notifications';
+import { CasesPanel } from './CasesPanel';
 
 export function SupervisorPage() {
   useSupervisorStreamRefresh();
@@ -19,6 +20,7 @@ export function SupervisorPage() {
           <AlertsPanel />
         </Grid.Col>
       </Grid>
+      <CasesPanel />
       <AgentsTable />
       <TasksTable />
       <TeamWorkbins />

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { useStreamMessage } from '../api/stream';
-import type { List, Page, QueueStats, Task, TaskState } from '../api/types';
+import type { List, Page, QueueStats, RealtimeCases, Task, TaskState } from '../api/types';
 
 export function useQueueStats() {
   return useQuery({
@@ -10,6 +10,16 @@ export function useQueueStats() {
     queryFn: () => api<List<QueueStats>>('/reports/realtime/queues'),
     select: (d) => d.items,
     staleTime: 0,
+  });
+}
+
+/** Open cases per case type and the cases at risk; re-read with the other live tables, and every 30 s (SLA times move by themselves). */
+export function useCaseStats() {
+  return useQuery({
+    queryKey: ['realtime', 'cases'],
+    queryFn: () => api<RealtimeCases>('/reports/realtime/cases'),
+    staleTime: 0,
+    refetchInterval: 30_000,
   });
 }
 
