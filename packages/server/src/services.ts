@@ -7,6 +7,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { WebhookWorker } from './webhooks/worker.js';
 import type { NotificationWorker } from './notifications/worker.js';
 import type { ClockService } from './clocks/service.js';
+import type { TaskExpiry } from './tasks/expiry.js';
 import type { ReportRollup } from './reports/rollup.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
@@ -22,6 +23,8 @@ export interface Services {
   notifications: NotificationWorker;
   /** SLA/OLA timers of cases (warning, breach, escalation); `now()` is the time case clocks use. */
   clocks: ClockService;
+  /** Cancels tasks nobody took by their `expiresAt`. */
+  expiry: TaskExpiry;
   /** Adds events up per hour for the historical reports, in the background. */
   reports: ReportRollup;
 }

@@ -124,6 +124,12 @@ const migrations: Record<string, Migration> = {
   '0013_ola_alarms': { up: (db) => import('../clocks/migration.js').then((m) => m.olaAlarmsMigration(db)) },
   '0014_case_follows_tasks': { up: (db) => import('../cases/migration.js').then((m) => m.caseFollowsTasksMigration(db)) },
   '0015_webhook_due_per_subscription': { up: (db) => import('../webhooks/migration.js').then((m) => m.webhookDuePerSubscriptionMigration(db)) },
+  // Tasks that expire (expiresAt) while nobody took them: the expiry timer's next time and its due batch.
+  '0016_task_expiry': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(`create index tasks_expiry on tasks (expires_at) where expires_at is not null and state in ('queued', 'offered', 'scheduled')`).execute(db);
+    },
+  },
 };
 
 const JSON_STATISTICS_OFF = [

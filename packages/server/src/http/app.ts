@@ -40,6 +40,7 @@ import { NotificationWorker } from '../notifications/worker.js';
 import { caseModuleRoutes } from '../cases/module.js';
 import { portalRoutes } from '../portal/routes.js';
 import { ClockService } from '../clocks/service.js';
+import { TaskExpiry } from '../tasks/expiry.js';
 
 export interface AppOptions {
   db: Kysely<DB>;
@@ -72,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), reports: new ReportRollup(opts.db, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -123,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     hub.closeAll();
     await services.clocks.stop();
+    services.expiry.stop();
     await dispatcher.stop();
     await services.webhooks.stop();
     await services.notifications.stop();
@@ -132,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.ready();
   await dispatcher.start();
   await services.clocks.start(services);
+  await services.expiry.start(services);
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();

@@ -124,8 +124,14 @@ export function route(config: ConfigCache, input: CaptureInput, from: Date): Rou
   };
 }
 
+/** An expiry must lie ahead: a task that expired before it exists would be canceled at once. */
+export function assertExpiresLater(expiresAt: string | null | undefined, now: Date): void {
+  if (expiresAt && new Date(expiresAt).getTime() <= now.getTime()) throw unprocessable('/expiresAt', `must be in the future (it is ${now.toISOString()})`);
+}
+
 /** Builds the task row: validates against the worktype, classifies by rules, renders the URL. */
 export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date): NewTaskRow {
+  assertExpiresLater(input.expiresAt, now);
   const r = route(config, input, now);
   const url = input.url ?? (r.wt.urlTemplate ? renderUrlTemplate(r.wt.urlTemplate, { ...r.facts, id: '' }) : null);
   return {

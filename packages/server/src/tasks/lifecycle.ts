@@ -3,7 +3,7 @@ import type { TaskRow } from '../db/schema.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { Problem, forbidden, unprocessable } from '../http/problems.js';
 import { changeTask, forgetHeldRow, heldRow, illegal, loadTask, type Change } from './change.js';
-import { route, type CaptureInput } from './capture.js';
+import { assertExpiresLater, route, type CaptureInput } from './capture.js';
 import { json } from '../db/schema.js';
 import { isHeld } from '../routing/agents.js';
 import { afterChange } from './after.js';
@@ -174,6 +174,7 @@ export interface TaskPatch {
 /** PATCH: changes fields, then re-classifies and re-prioritizes (explicit values win over rules). */
 export async function updateTask(s: Services, p: Principal, id: string, patch: TaskPatch): Promise<Change> {
   const t = await loadForWork(s, p, id, 'change');
+  assertExpiresLater(patch.expiresAt, new Date());
   // JSON merge patch for attributes: null removes a key.
   const attributes = { ...t.attributes };
   for (const [k, v] of Object.entries(patch.attributes ?? {})) if (v === null) delete attributes[k];

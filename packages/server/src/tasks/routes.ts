@@ -90,7 +90,10 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
     // Idempotency-Key captures need the key row in their transaction: they take the single path.
     const { task, created } = idem ? await captureTask(s.db, s.config, request.body, { actor, idempotency: idem }) : await batcher.capture(request.body, actor);
     s.metrics.tasksCaptured.inc({ created: String(created) });
-    if (created) s.dispatcher.track(task);
+    if (created) {
+      s.dispatcher.track(task);
+      s.expiry.arm(task.expires_at);
+    }
     return reply.code(created ? 201 : 200).send(prefersMinimal(request, reply) ? minimalTaskDto(task) : taskDto(task));
   });
 
@@ -111,6 +114,7 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
         if (r.status === 201) {
           created++;
           s.dispatcher.track(r.task);
+          s.expiry.arm(r.task.expires_at);
         }
         return { index: r.index, status: r.status, task: minimal ? minimalTaskDto(r.task) : taskDto(r.task) };
       }

@@ -1,0 +1,79 @@
+import { sql, type Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { DB } from '../db/schema.js';
+import type { Services } from '../services.js';
+import { Alarm } from '../routing/alarm.js';
+import { Problem } from '../http/problems.js';
+import { changeTask } from './change.js';
+import { afterChange } from './after.js';
+
+/** States in which a task nobody took yet expires: waiting, offered, or rescheduled for later. */
+export const EXPIRING = ['queued', 'offered', 'scheduled'] as const;
+const BATCH = 200;
+export const EXPIRY_ACTOR = 'system:expiry';
+
+/**
+ * A task captured with `expiresAt` (a lead, a callback window) that nobody has taken by then is
+ * canceled at that time with reason "expired": it leaves its queue, a pending offer is withdrawn,
+ * and the source system hears `task.canceled`. Work already in someone's hands is left alone. The
+ * times live in the database (partial index), so a restart re-arms from there.
+ */
+export class TaskExpiry {
+  private readonly alarm = new Alarm(() => void this.run());
+  private s: Services | undefined;
+  private running = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async start(s: Services): Promise<void> {
+    this.s = s;
+    await this.rearm();
+  }
+
+  stop(): void {
+    this.alarm.stop();
+  }
+
+  /** A task that may expire at `at` was written. */
+  arm(at: Date | null): void {
+    if (at) this.alarm.ensure(at.getTime());
+  }
+
+  private async rearm(): Promise<void> {
+    const { rows } = await sql<{ at: Date | null }>`select min(expires_at) as at from tasks where expires_at is not null and state in ('queued', 'offered', 'scheduled')`.execute(this.db);
+    const at = rows[0]?.at;
+    if (at) this.alarm.ensure(new Date(at).getTime());
+  }
+
+  private async run(): Promise<void> {
+    const s = this.s;
+    if (!s || this.running) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const due = await this.db.selectFrom('tasks').selectAll().where('expires_at', '<=', new Date()).where('state', 'in', [...EXPIRING]).orderBy('expires_at').limit(BATCH).execute();
+        for (const t of due) {
+          try {
+            const c = await changeTask(this.db, t, 'cancel', {
+              set: { state: 'canceled', completed_at: new Date(), wake_at: null },
+              events: [{ type: 'task.canceled', actor: EXPIRY_ACTOR, userId: t.assignee_id, data: { reason: 'expired', expiresAt: t.expires_at!.toISOString(), agent: t.assignee_id } }],
+            });
+            afterChange(s, c);
+          } catch (err) {
+            if (!(err instanceof Problem)) throw err; // changed meanwhile (taken, canceled): its new state decides
+          }
+        }
+        if (due.length < BATCH) break;
+      }
+      await this.rearm();
+    } catch (err) {
+      this.log.error({ err }, 'expiring tasks failed; trying again in 5 s');
+      this.alarm.ensure(Date.now() + 5_000);
+    } finally {
+      this.running = false;
+    }
+  }
+}
