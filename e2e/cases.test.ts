@@ -208,6 +208,9 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     // ——— The supervisor sees what did not go out: the escalation SMS, for want of a number ———
     const samCtx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const sam = await signIn(samCtx, server.base, 'sam@worklane.local', 'sam123');
+    // Today's figures of the queues: the expert's completed escalation is one handled in Expert group X.
+    const queues = sam.getByRole('region', { name: 'Queues' });
+    await expect.poll(async () => (await queues.getByRole('row').filter({ hasText: 'Expert group X' }).getByRole('cell').nth(6).textContent())?.trim()).toBe('1');
     const undelivered = sam.getByRole('region', { name: 'Undelivered messages' });
     await undelivered.getByText('customer Eve Customer has no mobile number').first().waitFor();
     await undelivered.getByText('Not sent', { exact: true }).first().waitFor();

@@ -1,13 +1,20 @@
 import { Badge, Group, Progress, Table, Text } from '@mantine/core';
 import { PRESENCE_COLOR, PRESENCE_LABEL } from '../lib/format';
 import { elapsedText, formatDuration, useNow } from '../lib/time';
-import { useAgentStats, useQueueStats } from './data';
+import { useAgentStats, useQueueStats, useQueueToday } from './data';
+import { formatSeconds } from '../reports/format';
 import { Section } from './Section';
 import { effectiveStatus } from '../tasks/actions';
 import type { AgentStats } from '../api/types';
 
+/** A figure of today's report: "—" until it is read, or when there is nothing to measure yet. */
+function todayCell(v: string | number | null | undefined, format: (n: number) => string = String): string {
+  return typeof v === 'number' ? format(v) : '—';
+}
+
 export function QueuesTable() {
   const queues = useQueueStats();
+  const today = useQueueToday();
   const rows = queues.data ?? [];
   return (
     <Section id="queues-title" title="Queues" query={queues} empty={rows.length === 0} emptyText="No queues configured.">
@@ -20,6 +27,18 @@ export function QueuesTable() {
             <Table.Th ta="right">Assigned</Table.Th>
             <Table.Th ta="right">Oldest waiting</Table.Th>
             <Table.Th ta="right">Agents available</Table.Th>
+            <Table.Th ta="right" title="Completed since midnight">
+              Handled today
+            </Table.Th>
+            <Table.Th ta="right" title="Canceled while waiting, since midnight">
+              Abandoned
+            </Table.Th>
+            <Table.Th ta="right" title="Average wait to assignment, since midnight">
+              Avg wait
+            </Table.Th>
+            <Table.Th ta="right" title="Assigned within the queue's service-level threshold, since midnight">
+              Service level
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -33,11 +52,28 @@ export function QueuesTable() {
                 {q.oldestWaitingSeconds === null ? '—' : formatDuration(q.oldestWaitingSeconds)}
               </Table.Td>
               <Table.Td ta="right">{q.agentsAvailable}</Table.Td>
+              <QueueToday row={today.data?.get(q.queue)} loaded={today.isSuccess} />
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
     </Section>
+  );
+}
+
+function QueueToday({ row, loaded }: { row: Record<string, string | number | null> | undefined; loaded: boolean }) {
+  // A queue with no events today has no row: zeros, not unknowns.
+  const r = row ?? (loaded ? { completed: 0, abandoned: 0 } : undefined);
+  const sl = r?.serviceLevelPercent;
+  return (
+    <>
+      <Table.Td ta="right">{todayCell(r?.completed)}</Table.Td>
+      <Table.Td ta="right">{todayCell(r?.abandoned)}</Table.Td>
+      <Table.Td ta="right">{todayCell(r?.averageWaitSeconds, formatSeconds)}</Table.Td>
+      <Table.Td ta="right" c={typeof sl !== 'number' ? undefined : sl >= 80 ? 'green' : sl >= 60 ? 'orange' : 'red'} fw={typeof sl === 'number' ? 600 : undefined}>
+        {todayCell(sl, (n) => `${Math.round(n)} %`)}
+      </Table.Td>
+    </>
   );
 }
 

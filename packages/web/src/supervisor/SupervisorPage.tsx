@@ -12,16 +12,16 @@ export function SupervisorPage() {
   return (
     <Stack gap="lg">
       <Title order={2}>Supervisor</Title>
+      <QueuesTable />
+      <CasesPanel />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
-          <QueuesTable />
+          <AgentsTable />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <AlertsPanel />
         </Grid.Col>
       </Grid>
-      <CasesPanel />
-      <AgentsTable />
       <TasksTable />
       <TeamWorkbins />
       <UndeliveredMessages />

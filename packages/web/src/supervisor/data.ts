@@ -3,12 +3,36 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { api } from '../api/client';
 import { useStreamMessage } from '../api/stream';
 import type { List, Page, QueueStats, RealtimeCases, Task, TaskState } from '../api/types';
+import { reportQuery, useReportCatalog, type ReportResult, type ReportRow } from '../reports/data';
 
 export function useQueueStats() {
   return useQuery({
     queryKey: ['realtime', 'queues'],
     queryFn: () => api<List<QueueStats>>('/reports/realtime/queues'),
     select: (d) => d.items,
+    staleTime: 0,
+  });
+}
+
+/** Today's date (YYYY-MM-DD) in `timeZone`. */
+const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+/**
+ * Today's figures per queue (handled, abandoned, average wait, service level) from the
+ * queue-activity report since midnight in the reporting time zone: live, since the report reads the
+ * events past its rollup too. Every 15 s rather than on every change: it is an aggregate, not a count.
+ */
+export function useQueueToday() {
+  const catalog = useReportCatalog();
+  const tz = catalog.data?.timeZone;
+  return useQuery({
+    queryKey: ['queueToday', tz],
+    enabled: tz !== undefined,
+    queryFn: async () => {
+      const r = await api<ReportResult>(reportQuery({ name: 'queue-activity', from: todayIn(tz!), to: new Date().toISOString(), interval: 'total', tz: tz!, filters: {} }));
+      return new Map<string, ReportRow>(r.rows.map((row) => [String(row.queue), row]));
+    },
+    refetchInterval: 15_000,
     staleTime: 0,
   });
 }
