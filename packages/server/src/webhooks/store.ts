@@ -50,14 +50,15 @@ export async function outlook(db: Kysely<DB>, skipSubscriptions: readonly string
   return { nextDue: r?.next_due ? new Date(r.next_due) : null, active: r?.active === true };
 }
 
-export type EventRow = Selectable<EventsTable>;
+/** An event as a webhook delivers it: with its task's ids in the source system (null: no task, or none given). */
+export type EventRow = Selectable<EventsTable> & { task_source: string | null; task_external_id: string | null };
 
 /** The events and subscriptions of a claimed batch, two queries for the whole batch. */
 export async function loadBatch(db: Kysely<DB>, claimed: Claimed[]) {
   const eventIds = [...new Set(claimed.map((c) => c.event_id))];
   const subIds = [...new Set(claimed.map((c) => c.subscription_id))];
   const [events, subs] = await Promise.all([
-    db.selectFrom('events').selectAll().where('id', 'in', eventIds).execute(),
+    db.selectFrom('events as e').leftJoin('tasks as t', 't.id', 'e.task_id').selectAll('e').select(['t.source as task_source', 't.external_id as task_external_id']).where('e.id', 'in', eventIds).execute(),
     db.selectFrom('webhook_subscriptions').select(['id', 'url', 'secret']).where('id', 'in', subIds).execute(),
   ]);
   return { events: new Map(events.map((e) => [Number(e.id), e])), subs: new Map(subs.map((s) => [s.id, s])) };

@@ -289,6 +289,11 @@ describe.each(BACKENDS)('webhooks on $backend', ({ backend, skip }) => {
     const created = rx.at('/main', 'ok').map((r) => JSON.parse(r.body)).find((b) => b.type === 'task.created' && b.data.taskId === t4);
     expect(created).toMatchObject({ type: 'task.created', data: { taskId: t4, worktype: 'invoice-dispute', externalId: `wh-${backend}-4` } });
     expect(new Date(created.timestamp).toISOString()).toBe(created.timestamp);
+    // Every task event names the task by the source system's own id, the completion too.
+    const completed = rx.at('/main', 'ok').map((r) => JSON.parse(r.body)).find((b) => b.type === 'task.completed' && b.data.taskId === t1);
+    expect(completed.data).toMatchObject({ taskId: t1, source: 'crm', externalId: `wh-${backend}-1`, wrapUpCode: 'processed' });
+    const canceled = rx.at('/main', 'ok').map((r) => JSON.parse(r.body)).find((b) => b.type === 'task.canceled' && b.data.taskId === t2);
+    expect(canceled.data).toMatchObject({ taskId: t2, externalId: `wh-${backend}-2`, reason: 'duplicate' });
 
     // One webhook-id per event; retries reuse it with the same body.
     const byId = new Map<string, Received[]>();
