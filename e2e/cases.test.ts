@@ -40,6 +40,10 @@ async function acceptAndOpenCase(page: Page, number: string): Promise<void> {
   await expect.poll(() => offer.getByText(number).count()).toBeGreaterThan(0);
   await offer.getByRole('button', { name: 'Accept' }).click();
   await offer.waitFor({ state: 'hidden' });
+  // The task's customer, with their cases (this one among them).
+  const customer = page.getByRole('region', { name: 'Customer' });
+  await customer.getByText('Eve Customer').waitFor();
+  await customer.getByRole('link', { name: number }).waitFor();
   await page.getByRole('link', { name: `Open case ${number}` }).click();
   await page.getByRole('heading', { name: 'Router reboots every night' }).waitFor();
 }

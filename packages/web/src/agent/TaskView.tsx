@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Task } from '../api/types';
 import { displayValue, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
@@ -12,17 +11,9 @@ import { useQueues } from '../tasks/actions';
 import { hasRole, useUser } from '../auth/session';
 import { CaseSummary } from '../cases/CaseSummary';
 import { DetailLoading, LoadError } from '../lib/LoadStates';
+import { Field } from '../lib/Field';
+import { CustomerCard } from '../customers/CustomerCard';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm">{children}</Text>
-    </div>
-  );
-}
 
 export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => void }) {
   const task = useTask(taskId);
@@ -35,8 +26,9 @@ export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => voi
 function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
   const worktype = useWorktype(task.worktype);
   const me = useUser();
-  // A case's task: the case opens in the same workspace for agents, as a page for the others.
-  const caseHref = task.caseId ? (hasRole(me, 'agent') ? `/agent?case=${encodeURIComponent(task.caseId)}` : `/cases/${encodeURIComponent(task.caseId)}`) : null;
+  // A case (the task's, or the customer's others) opens in the same workspace for agents, as a page for the others.
+  const caseLink = (id: string) => (hasRole(me, 'agent') ? `/agent?case=${encodeURIComponent(id)}` : `/cases/${encodeURIComponent(id)}`);
+  const caseHref = task.caseId ? caseLink(task.caseId) : null;
   const queues = useQueues();
   const queueName = (id: string | null) => (id ? (queues.data?.find((q) => q.id === id)?.name ?? id) : '—');
   const attributes = Object.entries(task.attributes ?? {});
@@ -83,7 +75,6 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
             {task.source ?? '—'}
             {task.externalId ? ` · ${task.externalId}` : ''}
           </Field>
-          <Field label="Customer">{task.customerId ?? '—'}</Field>
           <Field label="Created">{formatDateTime(task.createdAt)}</Field>
           {task.state === 'scheduled' && <Field label="Comes back">{formatDateTime(task.wakeAt)}</Field>}
           {task.state === 'paused' && <Field label="Waiting for">{task.pausedReason ?? '—'}</Field>}
@@ -99,6 +90,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
       {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}
+      {task.customerId && <CustomerCard customerId={task.customerId} caseHref={caseLink} />}
 
       <Paper withBorder p="md" component="section" aria-labelledby="task-attributes">
         <Title order={3} size="h5" id="task-attributes" mb="xs">

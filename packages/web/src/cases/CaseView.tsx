@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Checkbox, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client';
@@ -14,20 +14,10 @@ import { FileList, UploadForm } from './Files';
 import { ActionError, DetailLoading, LoadError } from '../lib/LoadStates';
 import { EventItem } from '../lib/EventItem';
 import { ClockBar } from './ClockBar';
+import { Field } from '../lib/Field';
+import { CustomerDetails } from '../customers/CustomerCard';
 import { CASE_EVENT_LABEL, policyText, statusColor, statusLabel } from './format';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm" component="div" style={{ overflowWrap: 'anywhere' }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 /** A form value in words: options by label, files by name, yes/no. */
 export function fieldText(f: FormField | undefined, v: unknown): string {
@@ -159,6 +149,9 @@ function Clocks({ kase, stepName }: { kase: Case; stepName: (id: string | null) 
 
 function CustomerPanel({ kase }: { kase: Case }) {
   const c = kase.customer;
+  const me = useUser();
+  // The customer's other cases open where this one is: the agent workspace for agents, a page for others.
+  const caseHref = (id: string) => (hasRole(me, 'agent') ? `/agent?case=${encodeURIComponent(id)}` : `/cases/${encodeURIComponent(id)}`);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="case-customer">
       <Title order={3} size="h5" id="case-customer" mb="xs">
@@ -169,13 +162,7 @@ function CustomerPanel({ kase }: { kase: Case }) {
           No customer linked.
         </Text>
       ) : (
-        <SimpleGrid cols={2} spacing="sm">
-          <Field label="Name">{[c.firstName, c.name].filter(Boolean).join(' ')}</Field>
-          <Field label="E-mail">{c.email ? <Anchor href={`mailto:${c.email}`}>{c.email}</Anchor> : '—'}</Field>
-          <Field label="Phone">{c.phone ?? '—'}</Field>
-          <Field label="Segment">{c.segment ?? '—'}</Field>
-          {c.externalId && <Field label="External id">{c.externalId}</Field>}
-        </SimpleGrid>
+        <CustomerDetails customer={c} exceptCase={kase.id} caseHref={caseHref} />
       )}
     </Paper>
   );
