@@ -272,6 +272,7 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
     slow.mode = 'ok';
     await refusing.start(refusedPort);
     mail.stalled = false;
+    const unstalledAt = Date.now();
     for (const [name, rx] of [['hang', hanging], ['refused', refusing], ['slow', slow]] as const) {
       const all = await waitFor(`every delivery to the ${name} receiver`, async () => {
         const items = await deliveries(subs[name]!);
@@ -284,18 +285,27 @@ describe.each(BACKENDS)('slow outside parties on $backend', ({ backend, skip }) 
       if (name !== 'slow') expect(all.some((d) => d.attempts.length > 1)).toBe(true);
     }
     await waitFor('both customers\' e-mails', () => mail.to.has('stalled-1@example.com') && mail.to.has('stalled-2@example.com'), 60_000);
+    const sent: Json[] = [];
     for (const id of cases) {
       const email = await waitFor(`case ${id}'s e-mail marked sent`, async () => {
         const log = (await sam.req('GET', `/api/v1/cases/${id}/notifications`)).json.items as Json[];
         return log.find((n) => n.channel === 'email' && n.state === 'sent');
       });
       expect(email.attempts.length).toBeGreaterThan(1); // the stalled ones are in the log too
+      sent.push(email);
     }
     expect(await mails('dead')).toEqual([]);
     // A timed-out attempt is over: its message is not sent later behind the worker's back (the pooled
     // connection would otherwise deliver it when the server wakes up), so each customer got one e-mail.
+    // The one duplicate delivery allows is at-least-once's own: an attempt made after the stall that the
+    // server took just as the attempt timed out (a loaded machine), logged as failed and so tried again.
     await new Promise((r) => setTimeout(r, 2 * TIMEOUT_MS));
-    expect(mail.taken.filter((a) => a.startsWith('stalled-')).sort()).toEqual(['stalled-1@example.com', 'stalled-2@example.com']);
+    for (const email of sent) {
+      const lateFailures = (email.attempts as Json[]).filter((a) => !a.ok && Date.parse(a.at) - a.durationMs >= unstalledAt).length;
+      const got = mail.taken.filter((a) => a === email.recipient).length;
+      expect(got, `${email.recipient}: ${JSON.stringify(email.attempts)}`).toBeGreaterThanOrEqual(1);
+      expect(got, `${email.recipient}: ${JSON.stringify(email.attempts)}`).toBeLessThanOrEqual(1 + lateFailures);
+    }
     stream.close();
   }, 180_000);
 });
