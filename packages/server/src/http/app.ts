@@ -124,7 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     hub.closeAll();
     await services.clocks.stop();
-    services.expiry.stop();
+    await services.expiry.stop();
     await dispatcher.stop();
     await services.webhooks.stop();
     await services.notifications.stop();

@@ -1,14 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import type { DB } from '../db/schema.js';
+import type { DB, TaskRow } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { Alarm } from '../routing/alarm.js';
 import { Problem } from '../http/problems.js';
 import { changeTask } from './change.js';
 import { afterChange } from './after.js';
 
-/** States in which a task nobody took yet expires: waiting, offered, or rescheduled for later. */
-export const EXPIRING = ['queued', 'offered', 'scheduled'] as const;
+/**
+ * States in which a task nobody took yet expires: waiting, offered, or rescheduled for later. As
+ * literals in the statements: a parameter list would keep a generic plan off the partial index.
+ */
+const EXPIRING = sql.raw(`state in ('queued', 'offered', 'scheduled')`);
 const BATCH = 200;
 export const EXPIRY_ACTOR = 'system:expiry';
 
@@ -19,9 +22,10 @@ export const EXPIRY_ACTOR = 'system:expiry';
  * times live in the database (partial index), so a restart re-arms from there.
  */
 export class TaskExpiry {
-  private readonly alarm = new Alarm(() => void this.run());
+  private readonly alarm = new Alarm(() => this.run());
   private s: Services | undefined;
-  private running = false;
+  private running: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -33,8 +37,11 @@ export class TaskExpiry {
     await this.rearm();
   }
 
-  stop(): void {
+  /** No more runs; waits for one in progress (it stops after its current task). */
+  async stop(): Promise<void> {
+    this.stopped = true;
     this.alarm.stop();
+    await this.running;
   }
 
   /** A task that may expire at `at` was written. */
@@ -43,19 +50,22 @@ export class TaskExpiry {
   }
 
   private async rearm(): Promise<void> {
-    const { rows } = await sql<{ at: Date | null }>`select min(expires_at) as at from tasks where expires_at is not null and state in ('queued', 'offered', 'scheduled')`.execute(this.db);
+    const { rows } = await sql<{ at: Date | null }>`select min(expires_at) as at from tasks where expires_at is not null and ${EXPIRING}`.execute(this.db);
     const at = rows[0]?.at;
     if (at) this.alarm.ensure(new Date(at).getTime());
   }
 
-  private async run(): Promise<void> {
-    const s = this.s;
-    if (!s || this.running) return;
-    this.running = true;
+  private run(): void {
+    if (!this.s || this.running || this.stopped) return;
+    this.running = this.expireDue(this.s).finally(() => (this.running = undefined));
+  }
+
+  private async expireDue(s: Services): Promise<void> {
     try {
       for (;;) {
-        const due = await this.db.selectFrom('tasks').selectAll().where('expires_at', '<=', new Date()).where('state', 'in', [...EXPIRING]).orderBy('expires_at').limit(BATCH).execute();
+        const { rows: due } = await sql<TaskRow>`select * from tasks where expires_at is not null and expires_at <= ${new Date()} and ${EXPIRING} order by expires_at limit ${BATCH}`.execute(this.db);
         for (const t of due) {
+          if (this.stopped) return;
           try {
             const c = await changeTask(this.db, t, 'cancel', {
               set: { state: 'canceled', completed_at: new Date(), wake_at: null },
@@ -70,10 +80,9 @@ export class TaskExpiry {
       }
       await this.rearm();
     } catch (err) {
+      if (this.stopped) return;
       this.log.error({ err }, 'expiring tasks failed; trying again in 5 s');
       this.alarm.ensure(Date.now() + 5_000);
-    } finally {
-      this.running = false;
     }
   }
 }
