@@ -50,11 +50,12 @@ export async function realtimeCaseRoutes(app: FastifyInstance, s: Services): Pro
         .execute(),
     ]);
     const now = Date.now();
-    const types = new Map<string, { caseType: string; name: string; open: number; byStatus: Partial<Record<CaseStatus, number>>; atRisk: number; breached: number; escalated: number; oldestOpenSeconds: number | null }>();
-    for (const [id, ct] of s.config.snapshot.caseTypes) types.set(id, { caseType: id, name: ct.name, open: 0, byStatus: {}, atRisk: 0, breached: 0, escalated: 0, oldestOpenSeconds: null });
+    // Every configured case type, and any other that open cases still have (a removed type, by its id).
+    const blank = (caseType: string, name: string) => ({ caseType, name, open: 0, byStatus: {} as Partial<Record<CaseStatus, number>>, atRisk: 0, breached: 0, escalated: 0, oldestOpenSeconds: null as number | null });
+    const types = new Map([...s.config.snapshot.caseTypes].map(([id, ct]) => [id, blank(id, ct.name)]));
     for (const r of rows) {
       let t = types.get(r.case_type);
-      if (!t) types.set(r.case_type, (t = { caseType: r.case_type, name: r.case_type, open: 0, byStatus: {}, atRisk: 0, breached: 0, escalated: 0, oldestOpenSeconds: null }));
+      if (!t) types.set(r.case_type, (t = blank(r.case_type, r.case_type)));
       t.open += r.n;
       t.byStatus[r.status as CaseStatus] = r.n;
       t.atRisk += r.at_risk;

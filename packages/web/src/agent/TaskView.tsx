@@ -8,11 +8,11 @@ import { WrapUp } from './WrapUp';
 import { TaskActions } from './TaskActions';
 import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
-import { hasRole, useUser } from '../auth/session';
 import { CaseSummary } from '../cases/CaseSummary';
 import { DetailLoading, LoadError } from '../lib/LoadStates';
 import { Field } from '../lib/Field';
 import { CustomerCard } from '../customers/CustomerCard';
+import { useCaseHref } from '../cases/links';
 
 
 export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => void }) {
@@ -25,9 +25,7 @@ export function TaskView({ taskId, onDone }: { taskId: string; onDone: () => voi
 
 function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
   const worktype = useWorktype(task.worktype);
-  const me = useUser();
-  // A case (the task's, or the customer's others) opens in the same workspace for agents, as a page for the others.
-  const caseLink = (id: string) => (hasRole(me, 'agent') ? `/agent?case=${encodeURIComponent(id)}` : `/cases/${encodeURIComponent(id)}`);
+  const caseLink = useCaseHref();
   const caseHref = task.caseId ? caseLink(task.caseId) : null;
   const queues = useQueues();
   const queueName = (id: string | null) => (id ? (queues.data?.find((q) => q.id === id)?.name ?? id) : '—');
@@ -90,7 +88,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
       {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}
-      {task.customerId && <CustomerCard customerId={task.customerId} caseHref={caseLink} />}
+      {task.customerId && <CustomerCard customerId={task.customerId} />}
 
       <Paper withBorder p="md" component="section" aria-labelledby="task-attributes">
         <Title order={3} size="h5" id="task-attributes" mb="xs">

@@ -149,9 +149,6 @@ function Clocks({ kase, stepName }: { kase: Case; stepName: (id: string | null) 
 
 function CustomerPanel({ kase }: { kase: Case }) {
   const c = kase.customer;
-  const me = useUser();
-  // The customer's other cases open where this one is: the agent workspace for agents, a page for others.
-  const caseHref = (id: string) => (hasRole(me, 'agent') ? `/agent?case=${encodeURIComponent(id)}` : `/cases/${encodeURIComponent(id)}`);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="case-customer">
       <Title order={3} size="h5" id="case-customer" mb="xs">
@@ -162,7 +159,7 @@ function CustomerPanel({ kase }: { kase: Case }) {
           No customer linked.
         </Text>
       ) : (
-        <CustomerDetails customer={c} exceptCase={kase.id} caseHref={caseHref} />
+        <CustomerDetails customer={c} exceptCase={kase.id} />
       )}
     </Paper>
   );

@@ -7,6 +7,7 @@ import { Field } from '../lib/Field';
 import { LoadError } from '../lib/LoadStates';
 import { displayValue } from '../lib/format';
 import { statusColor, statusLabel } from '../cases/format';
+import { useCaseHref } from '../cases/links';
 
 const OTHER_CASES = 5;
 
@@ -20,8 +21,9 @@ function useCustomerCases(id: string) {
 }
 
 /** Who the customer is (profile, custom fields) and their other cases: the context an agent needs on a call. */
-export function CustomerDetails({ customer: c, exceptCase, caseHref }: { customer: Customer; exceptCase?: string; caseHref: (id: string) => string }) {
+export function CustomerDetails({ customer: c, exceptCase }: { customer: Customer; exceptCase?: string }) {
   const cases = useCustomerCases(c.id);
+  const caseHref = useCaseHref(); // each opens where the viewer works
   const others = (cases.data?.items ?? []).filter((k) => k.id !== exceptCase).slice(0, OTHER_CASES);
   const custom = Object.entries(c.custom ?? {});
   return (
@@ -72,7 +74,7 @@ export function CustomerDetails({ customer: c, exceptCase, caseHref }: { custome
 }
 
 /** A task's customer, read by id: a titled section (loading, error with retry). */
-export function CustomerCard({ customerId, caseHref }: { customerId: string; caseHref: (id: string) => string }) {
+export function CustomerCard({ customerId }: { customerId: string }) {
   const customer = useCustomer(customerId);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="task-customer">
@@ -81,7 +83,7 @@ export function CustomerCard({ customerId, caseHref }: { customerId: string; cas
       </Title>
       {customer.isPending && <Skeleton h={60} />}
       {customer.isError && <LoadError error={customer.error} what="customer" gone="The profile may have been removed." onRetry={() => void customer.refetch()} />}
-      {customer.data && <CustomerDetails customer={customer.data} caseHref={caseHref} />}
+      {customer.data && <CustomerDetails customer={customer.data} />}
     </Paper>
   );
 }
