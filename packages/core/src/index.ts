@@ -20,3 +20,4 @@ export * from './reports/index.js';
 export * from './access/supervision.js';
 export * from './access/workbins.js';
 export * from './access/cases.js';
+export * from './kpi/index.js';

@@ -1,4 +1,4 @@
-import { validateNumberExpression, validateRuleExpression } from '@worklane/core';
+import { checkTargets, validateNumberExpression, validateRuleExpression } from '@worklane/core';
 import type { Static } from 'typebox';
 import type { FieldError } from '../http/problems.js';
 import { schemaError, validateAgainst } from './ajv.js';
@@ -138,6 +138,7 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...(d.worktypes ?? []).flatMap((w, i) => checkWorktype(w, k, `/worktypes/${i}`)),
     ...(d.rules ?? []).flatMap((r, i) => checkRule(r, k, `/rules/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
+    ...checkTargets(d.kpiTargets ?? [], '/kpiTargets', { ...(d.queues ? { queues: k.queues } : {}), ...(d.teams ? { teams: k.teams } : {}) }),
     ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),
     ...(d.caseTypes ?? []).flatMap((c, i) => checkCaseType(c, caseTypeKnown(d, k), `/caseTypes/${i}`)),
     ...checkNotificationSections(d),

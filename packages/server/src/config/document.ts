@@ -1,5 +1,5 @@
 import { Type, type Static, type TProperties } from 'typebox';
-import { MEDIA_TYPES, type MediaType } from '@worklane/core';
+import { KPI_KEYS, MEDIA_TYPES, type KpiKey, type MediaType } from '@worklane/core';
 import { ROLES, SCOPES, type Role, type Scope } from '../auth/principal.js';
 import { CalendarItem } from '../calendars/item.js';
 import { CaseTypeItem } from '../cases/settings.js';
@@ -158,6 +158,17 @@ export const RoutingSettingsT = Type.Object(
   { additionalProperties: false },
 );
 
+/** A KPI goal: for one queue (queue KPIs), one team's agents (agent KPIs), or naming neither, the default. */
+export const KpiTargetItem = Type.Object(
+  {
+    kpi: oneOf<KpiKey>(KPI_KEYS),
+    goal: Type.Number({ minimum: 0, maximum: 1_000_000, description: 'a floor for service level, a ceiling for the rest (percent or seconds)' }),
+    queue: Type.Optional(Id),
+    team: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
 export const ApiKeyItem = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -180,6 +191,7 @@ export const ConfigDocument = Type.Object(
     rules: Type.Optional(Type.Array(RuleItem)),
     calendars: Type.Optional(Type.Array(CalendarItem, { description: 'business calendars, before the case types that name them' })),
     routing: Type.Optional(RoutingSettingsT),
+    kpiTargets: Type.Optional(Type.Array(KpiTargetItem, { maxItems: 2000, description: 'KPI goals, replaced as a whole' })),
     apiKeys: Type.Optional(Type.Array(ApiKeyItem)),
     caseTypes: Type.Optional(Type.Array(CaseTypeItem)),
     notificationTemplates: Type.Optional(Type.Array(NotificationTemplateItem)),

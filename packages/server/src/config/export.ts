@@ -4,6 +4,7 @@ import type { MediaType } from '@worklane/core';
 import type { Role, Scope } from '../auth/principal.js';
 import type { ConfigDocument } from './document.js';
 import { readRouting } from './routing.js';
+import { readTargets } from '../kpi/targets.js';
 import { listCalendars } from '../calendars/store.js';
 import { caseTypeItem, type CaseTypeSettings } from '../cases/settings.js';
 import { exportNotifications } from '../notifications/config.js';
@@ -65,6 +66,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     rules: rules.map((r) => ({ id: r.id, name: r.name, when: r.when_expr, set: r.actions, position: r.position, enabled: r.enabled })),
     calendars: await listCalendars(db),
     routing,
+    kpiTargets: await readTargets(db),
     apiKeys: keys.map((k) => ({ name: k.name, scopes: k.scopes as Scope[] })),
     caseTypes: caseTypes.map((c) => caseTypeItem(c.id, c.name, c.settings as CaseTypeSettings)),
     ...(await exportNotifications(db)),

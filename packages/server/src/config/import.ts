@@ -9,6 +9,7 @@ import type { ConfigDocument } from './document.js';
 import { exportConfig } from './export.js';
 import { writeCode, writeNamed, writeQueue, writeRouting, writeRule, writeUser, writeWorktype } from './write.js';
 import { lockConfig } from './lock.js';
+import { KPI_TARGETS_KEY, writeTargets } from '../kpi/targets.js';
 import { writeCalendar } from '../calendars/store.js';
 import { writeCaseType } from '../cases/write.js';
 import { importNotifications } from '../notifications/config.js';
@@ -27,7 +28,7 @@ export interface ImportResult {
   changes: ConfigChange[];
 }
 
-type Section = Exclude<keyof ConfigDocument, 'version' | 'routing'>;
+type Section = Exclude<keyof ConfigDocument, 'version' | 'routing' | 'kpiTargets'>;
 /** Document sections, their key, and the kind named in audit events (`config.<kind>.<created|updated>`). */
 const SECTIONS: [Section, string, string][] = [
   ['calendars', 'id', 'calendar'],
@@ -64,6 +65,12 @@ function diff(current: ConfigDocument, next: ConfigDocument): Diffed[] {
   if (next.routing) {
     const change = same(current.routing, next.routing) ? 'unchanged' : 'update';
     out.push({ kind: 'routing', id: 'routing', change, event: 'routing-settings', before: current.routing ?? null, after: next.routing });
+  }
+  if (next.kpiTargets) {
+    const key = (t: { kpi: string; queue?: string; team?: string }) => `${t.kpi}\u0000${t.queue ?? ''}\u0000${t.team ?? ''}`;
+    const order = (ts: NonNullable<ConfigDocument['kpiTargets']>) => [...ts].sort((a, b) => key(a).localeCompare(key(b)));
+    const change = same(order(current.kpiTargets ?? []), order(next.kpiTargets)) ? 'unchanged' : current.kpiTargets?.length ? 'update' : 'create';
+    out.push({ kind: 'kpiTargets', id: KPI_TARGETS_KEY, change, event: 'kpi-targets', before: { items: current.kpiTargets ?? [] }, after: { items: next.kpiTargets } });
   }
   return out;
 }
@@ -119,6 +126,7 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   for (const w of d.worktypes ?? []) await writeWorktype(trx, w);
   for (const [i, r] of (d.rules ?? []).entries()) await writeRule(trx, r, (i + 1) * 10);
   if (d.routing) await writeRouting(trx, d.routing);
+  if (d.kpiTargets) await writeTargets(trx, d.kpiTargets);
   for (const c of d.calendars ?? []) await writeCalendar(trx, c);
   for (const c of d.caseTypes ?? []) await writeCaseType(trx, c);
   await importNotifications(trx, d); // after the case types and calendars its rules name

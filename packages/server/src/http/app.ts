@@ -31,6 +31,7 @@ import { adminRoutes } from '../admin/routes.js';
 import { realtimeRoutes } from '../reports/realtime.js';
 import { realtimeCaseRoutes } from '../reports/realtime-cases.js';
 import { historicalRoutes } from '../reports/historical.js';
+import { kpiRoutes } from '../kpi/routes.js';
 import { ReportRollup } from '../reports/rollup.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -110,7 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     done();
   });
 
-  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
+  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);

@@ -6,13 +6,14 @@ import { Problem, notFound } from '../http/problems.js';
 import type { Services } from '../services.js';
 import { readFacts } from './query.js';
 import { isTeamSupervisor, supervisionFor } from '../auth/supervision.js';
+import type { Principal } from '../auth/principal.js';
 
-const READ = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
+export const READ = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
 const DAY = 86_400_000;
 
 const bad = (param: string, message: string) => new Problem(400, 'Invalid request', `${param}: ${message}`, [{ pointer: `/${param}`, message, in: 'querystring' }]);
 
-const Query = Type.Object(
+export const Query = Type.Object(
   {
     from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO date or date-time (default: 7 days before `to`)' })),
     to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO date or date-time, exclusive (default: now)' })),
@@ -26,7 +27,7 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
-type QueryT = { from?: string; to?: string; interval?: Interval; tz?: string; format?: 'json' | 'csv' } & Partial<Record<Filter, string>>;
+export type QueryT = { from?: string; to?: string; interval?: Interval; tz?: string; format?: 'json' | 'csv' } & Partial<Record<Filter, string>>;
 
 export async function historicalRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get('/api/v1/reports', { config: { auth: READ }, schema: { tags: ['reports'] } }, async () => ({
@@ -44,22 +45,9 @@ export async function historicalRoutes(app: FastifyInstance, s: Services): Promi
       const def = reportNamed(request.params.name);
       if (!def) throw notFound(`Report ${request.params.name}`);
       const q = request.query;
-      const zone = q.tz ?? 'UTC';
-      if (!isValidZone(zone)) throw bad('tz', 'unknown time zone');
-      const interval = q.interval ?? 'day';
-      if (!def.intervals.includes(interval)) throw bad('interval', `not offered by report ${def.name}`);
-      const to = q.to === undefined ? Date.now() : parseReportTime(q.to, zone);
-      if (to === null) throw bad('to', 'not an ISO date or date-time');
-      const from = q.from === undefined ? to - 7 * DAY : parseReportTime(q.from, zone);
-      if (from === null) throw bad('from', 'not an ISO date or date-time');
-      if (from > to) throw bad('from', 'must not be after `to`');
-      const range = checkRange(from, to, interval);
-      if ('param' in range) throw bad(range.param, range.detail);
+      const { zone, interval, range } = readPeriod(q, def.intervals, `report ${def.name}`, 7);
       const filters = await checkFilters(s, def.filters, q);
-
-      // Supervisors see their teams' queues and people only (admins, analysts and keys everything).
-      const reach = isTeamSupervisor(request.principal) ? supervisionFor(s, request.principal!) : null;
-      const scope = reach && !reach.all ? { queues: [...reach.queues], people: [...reach.people] } : undefined;
+      const scope = reportScope(s, request.principal);
       const { facts, durations } = await readFacts(s.db, { def, from: new Date(range.from), to: new Date(range.to), interval, zone, filters, ...(scope ? { scope } : {}) });
       const names = await nameLookup(s, def.groupBy);
       const built = buildReport(def, facts, durations, (d, id) => names.get(`${d}:${id}`) ?? id);
@@ -85,8 +73,30 @@ export async function historicalRoutes(app: FastifyInstance, s: Services): Promi
   );
 }
 
+/** Time zone, interval and range of a report query, each checked: a bad one is a 400 naming it. */
+export function readPeriod(q: { from?: string; to?: string; interval?: Interval; tz?: string }, intervals: readonly Interval[], what: string, defaultDays: number): { zone: string; interval: Interval; range: { from: number; to: number } } {
+  const zone = q.tz ?? 'UTC';
+  if (!isValidZone(zone)) throw bad('tz', 'unknown time zone');
+  const interval = q.interval ?? 'day';
+  if (!intervals.includes(interval)) throw bad('interval', `not offered by ${what}`);
+  const to = q.to === undefined ? Date.now() : parseReportTime(q.to, zone);
+  if (to === null) throw bad('to', 'not an ISO date or date-time');
+  const from = q.from === undefined ? to - defaultDays * DAY : parseReportTime(q.from, zone);
+  if (from === null) throw bad('from', 'not an ISO date or date-time');
+  if (from > to) throw bad('from', 'must not be after `to`');
+  const range = checkRange(from, to, interval);
+  if ('param' in range) throw bad(range.param, range.detail);
+  return { zone, interval, range };
+}
+
+/** Supervisors see their teams' queues and people only (admins, analysts and keys everything). */
+export function reportScope(s: Services, p: Principal | undefined): { queues: string[]; people: string[] } | undefined {
+  const reach = isTeamSupervisor(p) ? supervisionFor(s, p!) : null;
+  return reach && !reach.all ? { queues: [...reach.queues], people: [...reach.people] } : undefined;
+}
+
 /** Filters must apply to the report and name something that exists: a typo is a 400, not an empty report. */
-async function checkFilters(s: Services, allowed: readonly Filter[], q: QueryT): Promise<Partial<Record<Filter, string>>> {
+export async function checkFilters(s: Services, allowed: readonly Filter[], q: QueryT): Promise<Partial<Record<Filter, string>>> {
   const out: Partial<Record<Filter, string>> = {};
   for (const f of FILTERS) {
     const v = q[f];
@@ -103,7 +113,7 @@ async function checkFilters(s: Services, allowed: readonly Filter[], q: QueryT):
   return out;
 }
 
-async function nameLookup(s: Services, dims: readonly Dimension[]): Promise<Map<string, string>> {
+export async function nameLookup(s: Services, dims: readonly Dimension[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const q of s.config.snapshot.queues.values()) out.set(`queue:${q.id}`, q.name);
   for (const c of s.config.snapshot.caseTypes.values()) out.set(`caseType:${c.id}`, c.name);

@@ -136,6 +136,9 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/reports/realtime/cases': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports/:name': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'GET /api/v1/reports/insights': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'GET /api/v1/kpi-targets': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'PUT /api/v1/kpi-targets': staff(['admin', 'supervisor', 'analyst'], ['admin']),
   // Webhooks: admins only (they carry signing secrets)
   'GET /api/v1/webhooks': ADMIN,
   'POST /api/v1/webhooks': ADMIN,
