@@ -14,6 +14,7 @@ describe('historical reports in a real browser', () => {
   let server: ServerProcess;
   let browser: Browser;
   let page: Page;
+  const captured: string[] = [];
 
   beforeAll(async () => {
     server = await startServerProcess();
@@ -27,6 +28,7 @@ describe('historical reports in a real browser', () => {
         body: JSON.stringify({ worktype: 'invoice-dispute', source: 'crm', externalId: `REP-E2E-${n}`, title: `Report ${n}`, attributes: { orderId: `REP-E2E-${n}`, department: 'Finance', segment: 'Gold', amount: 10, currency: 'EUR' } }),
       });
       expect(res.status).toBe(201);
+      captured.push(((await res.json()) as { id: string }).id);
     }
   });
 
@@ -66,5 +68,39 @@ describe('historical reports in a real browser', () => {
     await page.getByRole('option', { name: 'Technical' }).click(); // picking it again clears it
     await row.waitFor();
     await page.screenshot({ path: join(SHOTS, 'reports.png'), fullPage: true });
+  });
+
+  it('the analyst sees Finance miss its abandon goal on Insights, drills down and sets its own goal', async () => {
+    // One of the three gives up while waiting: Finance abandons 1 of 1 answered-or-abandoned (demo default goal: at most 5 %).
+    const cancel = await fetch(`${server.base}/api/v1/tasks/${captured[2]}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'customer gave up' }) });
+    expect(cancel.status).toBe(200);
+
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Insights' }).click();
+    await page.getByRole('heading', { name: 'Insights', level: 2 }).waitFor();
+    const findings = page.getByRole('list', { name: 'Findings' });
+    const missed = findings.getByRole('listitem').filter({ hasText: 'Abandon rate in Finance: 100 %, against a goal of at most 5 %' });
+    await missed.waitFor();
+    await expect.poll(() => missed.getByText('Missed goal').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'insights.png'), fullPage: true });
+
+    // Drill down into Finance from the finding: one card, the agents of that queue.
+    await missed.getByRole('button', { name: 'Open Finance' }).click();
+    await page.getByRole('heading', { name: 'Agents in Finance' }).waitFor();
+    await page.getByRole('button', { name: 'All queues' }).waitFor();
+    expect(await page.getByTestId('finance-abandonedPercent').innerText()).toBe('100.0 %');
+
+    // Finance's own goal: a dialog with the default shown, saved for real, and the card meets it.
+    await page.getByRole('button', { name: 'Goals of Finance' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Goals: Finance' });
+    const field = dialog.getByLabel(/Abandon rate/);
+    expect(await field.getAttribute('placeholder')).toBe('default: 5.0 %');
+    await field.fill('100');
+    await dialog.getByRole('button', { name: 'Save goals' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const card = page.getByRole('region', { name: 'Finance' });
+    await expect.poll(() => card.getByText('goal ≤ 100.0 %').count()).toBe(1);
+    const saved = await page.request.get(server.base + '/api/v1/kpi-targets');
+    expect((await saved.json()).items).toContainEqual({ kpi: 'abandonedPercent', goal: 100, queue: 'finance' });
+    await page.screenshot({ path: join(SHOTS, 'insights-finance.png'), fullPage: true });
   });
 });

@@ -29,7 +29,7 @@ export interface ServerOptions {
   env?: Record<string, string>;
 }
 
-/** Starts the real `worklane start` in its own process on a fresh embedded database. */
+/** Starts the real `worklane start` in its own process on a fresh embedded database (the demo without its made-up history: tests count from zero). */
 export async function startServerProcess(options: ServerOptions = {}): Promise<ServerProcess> {
   if (!existsSync(join(ROOT, 'packages/web/dist/index.html'))) throw new Error('web app not built: run `npm run build -w @worklane/web` first');
   const dir = mkdtempSync(join(tmpdir(), 'worklane-e2e-'));
@@ -37,7 +37,7 @@ export async function startServerProcess(options: ServerOptions = {}): Promise<S
   const base = `http://127.0.0.1:${port}`;
   let out = '';
   const proc = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/worklane.mjs'), 'start'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKLANE_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'warn', WORKLANE_PUBLIC_URL: base, ...options.env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKLANE_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'warn', WORKLANE_PUBLIC_URL: base, WORKLANE_DEMO_HISTORY: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout!.on('data', (d) => (out += d));

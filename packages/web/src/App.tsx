@@ -9,6 +9,7 @@ import { homePathFor, ME_KEY, useMe } from './auth/session';
 import type { Me } from './api/types';
 import { Shell } from './shell/Shell';
 import { ReportsPage } from './reports/ReportsPage';
+import { InsightsPage } from './insights/InsightsPage';
 import { AgentWorkspace } from './agent/AgentWorkspace';
 import { SupervisorPage } from './supervisor/SupervisorPage';
 import { AdminPage } from './admin/AdminPage';
@@ -61,6 +62,7 @@ export function App() {
             </Route>
             <Route element={<RequireRole roles={['analyst', 'supervisor', 'admin']} />}>
               <Route path="/reports" element={<ReportsPage />} />
+              <Route path="/insights" element={<InsightsPage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin', 'analyst']} />}>
               <Route path="/cases" element={<CasesPage />} />

@@ -35,15 +35,19 @@ export interface AnomalyOptions {
   threshold?: number;
   /** Fewest values to say what is usual (default 5). */
   minPoints?: number;
+  /** What each value stands on (tasks, offers), for `material`. */
+  bases?: readonly number[];
 }
 
 /**
- * A difference too small to act on, whatever the statistics say: 5 points of a percentage, or
- * 10 % of the usual time (at least 5 s). A team whose handle times are all 300 s is not
- * anomalous at 301 s, though its spread is near 0.
+ * A difference too small to act on, whatever the statistics say: 5 points of a percentage, and at
+ * least two events' worth of the value's basis (one abandoned task of 10 is 10 points, and still
+ * one caller); or 10 % of the usual time (at least 5 s). A team whose handle times are all 300 s
+ * is not anomalous at 301 s, though its spread is near 0.
  */
-export function material(unit: KpiUnit, usual: number): number {
-  return unit === 'percent' ? 5 : Math.max(5, Math.abs(usual) * 0.1);
+export function material(unit: KpiUnit, usual: number, basis?: number): number {
+  if (unit === 'percent') return Math.max(5, basis && basis > 0 ? 200 / basis : 0);
+  return Math.max(5, Math.abs(usual) * 0.1);
 }
 
 export interface Anomaly {
@@ -70,7 +74,7 @@ export function anomalies(values: readonly (number | null)[], better: 'higher' |
     const diff = v - usual.median;
     const bad = better === 'higher' ? diff < 0 : diff > 0;
     const score = diff / usual.spread;
-    if (bad && Math.abs(score) > threshold && Math.abs(diff) >= material(unit, usual.median)) out.push({ index, value: v, usual: usual.median, score });
+    if (bad && Math.abs(score) > threshold && Math.abs(diff) >= material(unit, usual.median, opts.bases?.[index])) out.push({ index, value: v, usual: usual.median, score });
   }
   return out;
 }

@@ -84,7 +84,7 @@ export const KPIS: readonly KpiDefinition[] = [
   },
   {
     key: 'notReadyPercent',
-    label: 'Not ready',
+    label: 'Not-ready time',
     subject: 'agent',
     unit: 'percent',
     better: 'lower',

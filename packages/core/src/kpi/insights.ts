@@ -1,7 +1,7 @@
 import { Metrics, type Fact } from '../reports/facts.js';
 import { localIso } from '../calendar/local.js';
 import type { Interval } from '../reports/intervals.js';
-import { anomalies, median } from './anomalies.js';
+import { anomalies, material, median } from './anomalies.js';
 import { kpisOf, type KpiDefinition, type KpiKey, type KpiSubject, type KpiUnit } from './definitions.js';
 import { goalFor, meetsGoal, type Goal, type KpiTarget } from './targets.js';
 
@@ -38,7 +38,10 @@ export interface Finding {
   /** The goal (missed), the subject's usual value (anomaly) or the peers' (outlier). */
   reference: number;
   bucket: number | null;
-  /** For ordering: how far off, comparable across kinds (1 = just past the line). */
+  /**
+   * For ordering: how far off, in steps of what is material (5 points of a percentage, 10 % of a
+   * time); a missed goal one step more, being the business's own line.
+   */
   severity: number;
   text: string;
 }
@@ -56,6 +59,8 @@ export interface InsightsInput {
   targets: readonly KpiTarget[];
   name: (subject: KpiSubject, id: string) => string;
   teamsOf: (agentId: string) => readonly string[];
+  /** Word findings of the overall figures too (not when one queue is looked at: they are the same). */
+  overallFindings?: boolean;
 }
 
 export interface Insights {
@@ -96,7 +101,7 @@ export function buildInsights(input: InsightsInput): Insights {
   agents.sort(byName);
   const label = bucketLabel(input.interval, input.zone);
   const findings = [
-    ...findingsOf(overall, 'all', queueKpis, input.buckets, label),
+    ...(input.overallFindings === false ? [] : findingsOf(overall, 'all', queueKpis, input.buckets, label)),
     ...queues.flatMap((q) => findingsOf(q, 'queue', queueKpis, input.buckets, label)),
     ...agents.flatMap((a) => findingsOf(a, 'agent', agentKpis, input.buckets, label)),
   ]
@@ -140,7 +145,7 @@ function measure(id: string, name: string, g: Grouped, kpis: readonly KpiDefinit
       goal,
       status: value === null ? 'no-data' : !goal ? 'no-goal' : meetsGoal(value, goal.goal, k.better) ? 'met' : 'missed',
       series,
-      anomalies: anomalies(judged, k.better, k.unit).map((a) => a.index),
+      anomalies: anomalies(judged, k.better, k.unit, { bases: g.perBucket.map((m) => k.basis(m)) }).map((a) => a.index),
       usual: median(judged.filter((v): v is number => v !== null)),
     };
   }
@@ -148,11 +153,10 @@ function measure(id: string, name: string, g: Grouped, kpis: readonly KpiDefinit
 }
 
 function markOutliers(agents: SubjectInsight[], k: KpiDefinition): void {
-  const values = agents.map((a) => {
-    const r = a.kpis[k.key];
-    return r && r.basis >= k.minBasis ? r.value : null;
-  });
-  for (const o of anomalies(values, k.better, k.unit, { minPoints: PEER_MIN })) agents[o.index]!.kpis[k.key]!.outlier = { peersUsual: round(o.usual), score: round(o.score) };
+  const readings = agents.map((a) => a.kpis[k.key]);
+  const values = readings.map((r) => (r && r.basis >= k.minBasis ? r.value : null));
+  const bases = readings.map((r) => r?.basis ?? 0);
+  for (const o of anomalies(values, k.better, k.unit, { minPoints: PEER_MIN, bases })) readings[o.index]!.outlier = { peersUsual: round(o.usual), score: round(o.score) };
 }
 
 const queueVolume = (m: Metrics) => ({ created: m.get('created').n, answered: m.get('assigned').n, abandoned: m.get('canceled', 'abandoned').n, completed: m.get('completed').n });
@@ -168,16 +172,18 @@ export function formatKpi(unit: KpiUnit, v: number): string {
   return `${round(s / 3600)} h`;
 }
 
-/** A bucket as its start reads in the report's zone: the hour, the day, "week of" the day, the month. */
+/** A bucket as its start reads in the report's zone, as a sentence says it: at the hour, on the day, in the week of the day, in the month. */
 export function bucketLabel(interval: Interval, zone: string): (t: number) => string {
   return (t) => {
     const local = localIso(zone, t);
-    if (interval === 'hour') return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
-    if (interval === 'week') return `the week of ${local.slice(0, 10)}`;
-    if (interval === 'month') return local.slice(0, 7);
-    return local.slice(0, 10);
+    if (interval === 'hour') return `at ${local.slice(0, 10)} ${local.slice(11, 16)}`;
+    if (interval === 'week') return `in the week of ${local.slice(0, 10)}`;
+    if (interval === 'month') return `in ${local.slice(0, 7)}`;
+    return `on ${local.slice(0, 10)}`;
   };
 }
+
+const steps = (k: KpiDefinition, value: number, reference: number) => round(Math.min(Math.abs(value - reference) / material(k.unit, reference), 100));
 
 function findingsOf(s: SubjectInsight, type: Finding['subject']['type'], kpis: readonly KpiDefinition[], buckets: readonly number[], label: (t: number) => string): Finding[] {
   const out: Finding[] = [];
@@ -188,18 +194,17 @@ function findingsOf(s: SubjectInsight, type: Finding['subject']['type'], kpis: r
     if (!r) continue;
     const f = (v: number) => formatKpi(k.unit, v);
     if (r.status === 'missed' && r.value !== null && r.goal) {
-      const gap = Math.abs(r.value - r.goal.goal) / Math.max(Math.abs(r.goal.goal), 1);
       const bound = k.better === 'higher' ? 'at least' : 'at most';
-      out.push({ kind: 'missed', kpi: k.key, subject, value: r.value, reference: r.goal.goal, bucket: null, severity: 1 + Math.min(gap, 2), text: `${k.label} ${where}: ${f(r.value)}, against a goal of ${bound} ${f(r.goal.goal)}` });
+      out.push({ kind: 'missed', kpi: k.key, subject, value: r.value, reference: r.goal.goal, bucket: null, severity: 1 + steps(k, r.value, r.goal.goal), text: `${k.label} ${where}: ${f(r.value)}, against a goal of ${bound} ${f(r.goal.goal)}` });
     }
     const usual = r.usual ?? 0;
     for (const i of r.anomalies) {
       const v = r.series[i]!;
-      out.push({ kind: 'anomaly', kpi: k.key, subject, value: v, reference: usual, bucket: buckets[i]!, severity: 0.5 + Math.min(Math.abs(v - usual) / Math.max(Math.abs(usual), 1), 2), text: `${k.label} ${where} in ${label(buckets[i]!)}: ${f(v)}, usually ${f(usual)}` });
+      out.push({ kind: 'anomaly', kpi: k.key, subject, value: v, reference: usual, bucket: buckets[i]!, severity: steps(k, v, usual), text: `${k.label} ${where} ${label(buckets[i]!)}: ${f(v)}, usually ${f(usual)}` });
     }
     if (r.outlier && r.value !== null) {
       const o = r.outlier;
-      out.push({ kind: 'outlier', kpi: k.key, subject, value: r.value, reference: o.peersUsual, bucket: null, severity: 0.5 + Math.min(Math.abs(r.value - o.peersUsual) / Math.max(Math.abs(o.peersUsual), 1), 2), text: `${k.label} ${where}: ${f(r.value)}, against ${f(o.peersUsual)} usual among agents` });
+      out.push({ kind: 'outlier', kpi: k.key, subject, value: r.value, reference: o.peersUsual, bucket: null, severity: steps(k, r.value, o.peersUsual), text: `${k.label} ${where}: ${f(r.value)}, against ${f(o.peersUsual)} usual among agents` });
     }
   }
   return out;

@@ -67,6 +67,7 @@ export async function kpiRoutes(app: FastifyInstance, s: Services): Promise<void
       targets,
       name: (subject, id) => names.get(`${subject}:${id}`) ?? id,
       teamsOf: (id) => teamsOf.get(id) ?? [],
+      overallFindings: !filters.queue,
     });
     return {
       from: new Date(range.from).toISOString(),

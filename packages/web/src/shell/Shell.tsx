@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBriefcase, IconChartBar, IconHeadset, IconLayoutDashboard, IconLogout, IconSettings } from '@tabler/icons-react';
+import { IconBriefcase, IconBulb, IconChartBar, IconHeadset, IconLayoutDashboard, IconLogout, IconSettings } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, signOut, useUser } from '../auth/session';
@@ -30,6 +30,7 @@ export function Shell() {
     hasRole(user, 'agent', 'supervisor', 'admin', 'analyst') && { to: '/cases', label: 'Cases', icon: IconBriefcase },
     hasRole(user, 'supervisor', 'admin') && { to: '/supervisor', label: 'Supervisor', icon: IconLayoutDashboard },
     hasRole(user, 'admin') && { to: '/admin', label: 'Admin', icon: IconSettings },
+    hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/insights', label: 'Insights', icon: IconBulb },
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/reports', label: 'Reports', icon: IconChartBar },
   ].filter((l) => !!l);
 

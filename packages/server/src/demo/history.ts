@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Kysely } from 'kysely';
+import { json, type DB, type TasksTable } from '../db/schema.js';
+
+// Two weeks of made-up past work for the demo, so Reports and Insights have something to show on
+// a first `npm start`: the demo's four agents working its queues on weekdays, one bad day in
+// Finance, and Bob taking longer than the others. Only on first start, never today (live figures
+// stay live), and deterministic (a seeded generator): the same demo every time.
+
+const DAY = 86_400_000;
+const H = 3_600_000;
+
+interface QueuePlan {
+  queue: string;
+  worktype: string;
+  perDay: number;
+  codes: string[];
+  agents: string[];
+}
+
+const FRONT = ['alice', 'bob', 'carol'];
+const PLANS: QueuePlan[] = [
+  { queue: 'finance', worktype: 'invoice-dispute', perDay: 30, codes: ['processed', 'need-follow-up', 'transferred'], agents: [...FRONT, 'dave'] },
+  { queue: 'back-office', worktype: 'invoice-dispute', perDay: 10, codes: ['processed', 'terminated'], agents: [...FRONT, 'dave'] },
+  { queue: 'credit', worktype: 'credit-request', perDay: 15, codes: ['processed', 'need-follow-up'], agents: FRONT },
+  { queue: 'sales', worktype: 'lead', perDay: 20, codes: ['cross-sell', 'up-sell', 'need-follow-up'], agents: FRONT },
+];
+/** Seconds an agent usually takes per task. */
+const HANDLE: Record<string, number> = { alice: 240, bob: 780, carol: 300, dave: 330 };
+/** Finance's bad day, in weekdays back: waits ten times as long, more callers give up. */
+const BAD_DAY = 3;
+
+/** mulberry32: small, fast, seeded. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type TaskRow = Insertable<TasksTable>;
+const BLANK = { attributes: json({}), skills: json([]), classification: json({}), priority: 0, version: 1, escalation_level: 0, priority_boost: 0, exceptions_fired: json([]) };
+type EventRow = { type: string; at: Date; actor: string; task_id: string | null; user_id: string | null; data: string };
+
+/** Inserts the history (the `days` weekdays before today, UTC); returns how many tasks. */
+export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 14): Promise<number> {
+  const users = await db.selectFrom('users').select(['id', 'email']).execute();
+  const id = new Map(users.map((u) => [u.email.split('@')[0]!, u.id]));
+  const queues = new Set((await db.selectFrom('queues').select('id').execute()).map((q) => q.id));
+  const plans = PLANS.filter((p) => queues.has(p.queue) && p.agents.every((a) => id.has(a)));
+  if (!plans.length) return 0;
+  const random = generator(20261205);
+  const between = (lo: number, hi: number) => lo + random() * (hi - lo);
+  const exp = (mean: number) => -Math.log(1 - random()) * mean;
+  const tasks: TaskRow[] = [];
+  const events: EventRow[] = [];
+  const today = Math.floor(now / DAY) * DAY;
+  const weekdays = Array.from({ length: days }, (_, i) => today - (days - i) * DAY).filter((d) => ![0, 6].includes(new Date(d).getUTCDay()));
+  for (const [i, day] of weekdays.entries()) {
+    const back = weekdays.length - i;
+    for (const agent of Object.keys(HANDLE)) events.push(...workday(day, id.get(agent)!, agent === 'carol' && back % 5 === 2));
+    for (const plan of plans) {
+      const bad = plan.queue === 'finance' && back === BAD_DAY;
+      for (let n = 0; n < plan.perDay; n++) {
+        const taskId = randomUUID();
+        const created = day + 8.25 * H + random() * 8 * H;
+        const wait = exp(bad ? 220 : 22) * 1000;
+        const abandoned = random() < (bad ? 0.15 : 0.02);
+        const agent = plan.agents[Math.floor(random() * plan.agents.length)]!;
+        const agentId = id.get(agent)!;
+        const ev = (type: string, at: number, data: Record<string, unknown>, user: string | null = agentId): EventRow => ({ type, at: new Date(at), actor: 'system:demo', task_id: taskId, user_id: user, data: json(data) });
+        events.push(ev('task.created', created, { queue: plan.queue, worktype: plan.worktype }, null));
+        const base = { id: taskId, worktype: plan.worktype, source: 'demo-history', title: `${plan.worktype} ${new Date(day).toISOString().slice(0, 10)} #${n + 1}`, queue_id: plan.queue, media_type: 'workitem', created_at: new Date(created), entered_queue_at: new Date(created), ...BLANK };
+        if (abandoned) {
+          const at = created + wait + 60_000;
+          events.push(ev('task.canceled', at, { reason: 'customer gave up' }, null));
+          tasks.push({ ...base, state: 'canceled', assignee_id: null, wrap_up_code: null, updated_at: new Date(at), completed_at: null });
+          continue;
+        }
+        const assigned = created + wait;
+        if (random() < 0.04) {
+          // Someone else let the offer time out first.
+          const other = id.get(plan.agents[(plan.agents.indexOf(agent) + 1) % plan.agents.length]!)!;
+          events.push(ev('task.offered', assigned - 31_000, { agent: other }, other), ev('task.rona', assigned - 1_000, { agent: other }, other));
+        }
+        const done = assigned + HANDLE[agent]! * between(0.6, 1.4) * 1000;
+        const code = plan.codes[Math.floor(random() * plan.codes.length)]!;
+        events.push(ev('task.offered', assigned - 1_000, { agent: agentId }), ev('task.assigned', assigned, { agent: agentId }), ev('task.completed', done, { queue: plan.queue, agent: agentId, wrapUpCode: code }));
+        tasks.push({ ...base, state: 'completed', assignee_id: agentId, wrap_up_code: code, updated_at: new Date(done), completed_at: new Date(done) });
+      }
+    }
+  }
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < tasks.length; i += 500) await trx.insertInto('tasks').values(tasks.slice(i, i + 500)).execute();
+    for (let i = 0; i < events.length; i += 1000) await trx.insertInto('events').values(events.slice(i, i + 1000)).execute();
+  });
+  return tasks.length;
+}
+
+/** Signed in at 8, lunch from 12:00 for 45 min (2.5 h on a long-break day), signed out at 17. */
+function workday(day: number, userId: string, longBreak: boolean): EventRow[] {
+  const lunch = (longBreak ? 2.5 : 0.75) * H;
+  const p = (at: number, from: string, fromReason: string | null, to: string, reason: string | null, secondsInPrevious: number | null): EventRow => ({
+    type: 'presence.changed', at: new Date(day + at), actor: 'system:demo', task_id: null, user_id: userId, data: json({ from, fromReason, to, reason, secondsInPrevious }),
+  });
+  return [
+    p(8 * H, 'offline', null, 'available', null, null),
+    p(12 * H, 'available', null, 'not-ready', 'lunch', 4 * 3600),
+    p(12 * H + lunch, 'not-ready', 'lunch', 'available', null, lunch / 1000),
+    p(17 * H, 'available', null, 'offline', null, (5 * H - lunch) / 1000),
+  ];
+}
