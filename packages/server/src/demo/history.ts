@@ -13,6 +13,8 @@ const H = 3_600_000;
 interface QueuePlan {
   queue: string;
   worktype: string;
+  /** Title and the number it starts counting from. */
+  title: string;
   perDay: number;
   codes: string[];
   agents: string[];
@@ -20,10 +22,10 @@ interface QueuePlan {
 
 const FRONT = ['alice', 'bob', 'carol'];
 const PLANS: QueuePlan[] = [
-  { queue: 'finance', worktype: 'invoice-dispute', perDay: 30, codes: ['processed', 'need-follow-up', 'transferred'], agents: [...FRONT, 'dave'] },
-  { queue: 'back-office', worktype: 'invoice-dispute', perDay: 10, codes: ['processed', 'terminated'], agents: [...FRONT, 'dave'] },
-  { queue: 'credit', worktype: 'credit-request', perDay: 15, codes: ['processed', 'need-follow-up'], agents: FRONT },
-  { queue: 'sales', worktype: 'lead', perDay: 20, codes: ['cross-sell', 'up-sell', 'need-follow-up'], agents: FRONT },
+  { queue: 'finance', worktype: 'invoice-dispute', title: 'Invoice dispute INV-', perDay: 30, codes: ['processed', 'need-follow-up', 'transferred'], agents: [...FRONT, 'dave'] },
+  { queue: 'back-office', worktype: 'invoice-dispute', title: 'Invoice correction INV-', perDay: 10, codes: ['processed', 'terminated'], agents: [...FRONT, 'dave'] },
+  { queue: 'credit', worktype: 'credit-request', title: 'Credit limit review CR-', perDay: 15, codes: ['processed', 'need-follow-up'], agents: FRONT },
+  { queue: 'sales', worktype: 'lead', title: 'Sales lead L-', perDay: 20, codes: ['cross-sell', 'up-sell', 'need-follow-up'], agents: FRONT },
 ];
 /** Seconds an agent usually takes per task. */
 const HANDLE: Record<string, number> = { alice: 240, bob: 780, carol: 300, dave: 330 };
@@ -74,7 +76,7 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
         const agentId = id.get(agent)!;
         const ev = (type: string, at: number, data: Record<string, unknown>, user: string | null = agentId): EventRow => ({ type, at: new Date(at), actor: 'system:demo', task_id: taskId, user_id: user, data: json(data) });
         events.push(ev('task.created', created, { queue: plan.queue, worktype: plan.worktype }, null));
-        const base = { id: taskId, worktype: plan.worktype, source: 'demo-history', title: `${plan.worktype} ${new Date(day).toISOString().slice(0, 10)} #${n + 1}`, queue_id: plan.queue, media_type: 'workitem', created_at: new Date(created), entered_queue_at: new Date(created), ...BLANK };
+        const base = { id: taskId, worktype: plan.worktype, source: 'demo-history', title: `${plan.title}${10_000 + tasks.length}`, queue_id: plan.queue, media_type: 'workitem', created_at: new Date(created), entered_queue_at: new Date(created), ...BLANK };
         if (abandoned) {
           const at = created + wait + 60_000;
           events.push(ev('task.canceled', at, { reason: 'customer gave up' }, null));

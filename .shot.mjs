@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+const p = await b.newPage({ viewport: { width: 1360, height: 900 } });
+await p.goto('http://localhost:8099/login');
+await p.getByLabel('Email').fill(process.argv[2]);
+await p.getByLabel('Password').fill(process.argv[3]);
+await p.getByRole('button', { name: 'Sign in' }).click();
+await p.waitForTimeout(1500);
+await p.goto('http://localhost:8099' + process.argv[4]);
+await p.waitForTimeout(2500);
+await p.screenshot({ path: process.argv[5], fullPage: true });
+await b.close();
