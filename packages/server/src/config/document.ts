@@ -73,6 +73,12 @@ export const ExceptionRuleT = Type.Object(
   { additionalProperties: false },
 );
 
+/** Routing targets: after each wait, who may be offered the task (skill level at least `minLevel`). */
+export const TargetStepsT = Type.Array(
+  Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), afterSeconds: Type.Integer({ minimum: 0, maximum: 31_536_000 }), minLevel: Level }, { additionalProperties: false }),
+  { minItems: 1, maxItems: 10 },
+);
+
 export const QueueItem = Type.Object(
   {
     id: Id,
@@ -86,12 +92,7 @@ export const QueueItem = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    targetSteps: Type.Optional(
-      Type.Array(
-        Type.Object({ name: Type.String({ minLength: 1 }), afterSeconds: Type.Integer({ minimum: 0 }), minLevel: Level }, { additionalProperties: false }),
-        { minItems: 1, maxItems: 10 },
-      ),
-    ),
+    targetSteps: Type.Optional(TargetStepsT),
     offerTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
     autoAnswer: Type.Optional(Type.Boolean()),
     distribution: Type.Optional(oneOf(['push', 'pull', 'both'] as const)),

@@ -32,6 +32,7 @@ import { realtimeRoutes } from '../reports/realtime.js';
 import { realtimeCaseRoutes } from '../reports/realtime-cases.js';
 import { historicalRoutes } from '../reports/historical.js';
 import { kpiRoutes } from '../kpi/routes.js';
+import { supervisionRoutes } from '../supervision/routes.js';
 import { ReportRollup } from '../reports/rollup.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -111,7 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     done();
   });
 
-  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
+  for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, supervisionRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);

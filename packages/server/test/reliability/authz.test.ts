@@ -138,6 +138,9 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/reports/:name': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/reports/insights': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/kpi-targets': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
+  'PUT /api/v1/teams/:id/members/:userId': staff(['admin', 'supervisor'], ['admin']),
+  'DELETE /api/v1/teams/:id/members/:userId': staff(['admin', 'supervisor'], ['admin']),
+  'PUT /api/v1/queues/:id/target-steps': staff(['admin', 'supervisor'], ['admin']),
   'PUT /api/v1/kpi-targets': staff(['admin', 'supervisor', 'analyst'], ['admin']),
   // Webhooks: admins only (they carry signing secrets)
   'GET /api/v1/webhooks': ADMIN,
