@@ -252,6 +252,24 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     await expect.poll(() => undelivered.getByRole('link', { name: `Open case ${kase.number}` }).count(), { timeout: 15_000 }).toBe(0);
     const log = (await api(`/cases/${kase.id}/notifications`)).items;
     expect(log[0]).toMatchObject({ caseNumber: kase.number, state: 'sent', attemptCount: 1 });
+
+    // Frank's case is urgent: Sam gives it a 4-hour SLA around the clock; the clock shows the new deadline.
+    await sam.goto(`${server.base}/cases/${kase.id}`);
+    const clocks = sam.getByRole('region', { name: 'Clocks' });
+    await clocks.getByRole('button', { name: 'Change SLA' }).click();
+    const dialog = sam.getByRole('dialog', { name: `Change the SLA of ${kase.number}` });
+    await dialog.getByLabel('Within').fill('4');
+    await dialog.getByLabel('Unit').click();
+    await sam.getByRole('option', { name: 'hours' }).click();
+    await dialog.getByLabel('Counted in').click();
+    await sam.getByRole('option', { name: 'Around the clock' }).click();
+    await dialog.getByRole('button', { name: 'Save SLA' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await clocks.getByText('4 hours, calendar time').waitFor();
+    const sla = await api(`/cases/${kase.id}/sla`);
+    expect(sla.sla).toMatchObject({ policy: { duration: 4, unit: 'hours', mode: 'calendar' }, overridden: true });
+    expect(Date.parse(sla.sla.dueAt) - Date.parse(sla.sla.startedAt)).toBe(4 * 3_600_000);
+    await shot(sam, 'case-sla-changed');
     await ctx.close();
   });
 

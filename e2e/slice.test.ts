@@ -102,6 +102,39 @@ describe('first slice in a real browser against a real server process', () => {
     await p.getByText('Finance').first().waitFor();
     await p.getByText('Alice Advisor').first().waitFor();
     await p.screenshot({ path: join(SHOTS, 'supervisor.png') });
+
+    // Move Carol from Front office to Experts: one dialog, her row shows it, the queues follow.
+    const agents = p.getByRole('region', { name: 'Agents' });
+    await agents.getByRole('button', { name: 'Teams of Carol Closer' }).click();
+    const teams = p.getByRole('dialog', { name: 'Teams of Carol Closer' });
+    await teams.getByLabel('Front office').uncheck();
+    await teams.getByLabel('Experts').check();
+    await teams.getByRole('button', { name: 'Save teams' }).click();
+    await teams.waitFor({ state: 'detached' });
+    await agents.getByRole('row', { name: 'Carol Closer' }).getByText('Experts', { exact: true }).waitFor();
+    const api = (path: string) => p.request.get(server.base + '/api/v1' + path).then((r) => r.json());
+    const carol = (await api('/users?limit=100')).items.find((u: { email: string }) => u.email === 'carol@worklane.local').id;
+    expect((await api('/queues/experts')).allMembers).toContain(carol);
+    expect((await api('/queues/sales')).allMembers).not.toContain(carol);
+
+    // Credit's routing targets: a third, wider one after 5 minutes; a wrong order is named on its field.
+    await p.getByRole('region', { name: 'Queues' }).getByRole('button', { name: 'Targets of Credit' }).click();
+    const targets = p.getByRole('dialog', { name: 'Targets of Credit' });
+    await targets.getByRole('group', { name: 'Target 2' }).waitFor();
+    await targets.getByRole('button', { name: 'Add a target' }).click();
+    const third = targets.getByRole('group', { name: 'Target 3' });
+    await third.getByLabel('After (s)').fill('60');
+    await targets.getByRole('button', { name: 'Save targets' }).click();
+    await third.getByText(/steps go in order of the wait/).waitFor();
+    await third.getByLabel('After (s)').fill('300');
+    await targets.getByRole('button', { name: 'Save targets' }).click();
+    await targets.waitFor({ state: 'detached' });
+    expect((await api('/queues/credit')).targetSteps).toEqual([
+      { name: 'primary', afterSeconds: 0, minLevel: 80 },
+      { name: 'secondary', afterSeconds: 120, minLevel: 40 },
+      { name: 'tertiary', afterSeconds: 300, minLevel: 0 },
+    ]);
+    await p.screenshot({ path: join(SHOTS, 'supervisor-teams.png'), fullPage: true });
     await ctx.close();
   });
 });

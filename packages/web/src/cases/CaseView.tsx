@@ -14,9 +14,10 @@ import { FileList, UploadForm } from './Files';
 import { ActionError, DetailLoading, LoadError } from '../lib/LoadStates';
 import { EventItem } from '../lib/EventItem';
 import { ClockBar } from './ClockBar';
+import { ClockDialog } from './ClockDialog';
 import { Field } from '../lib/Field';
 import { CustomerDetails } from '../customers/CustomerCard';
-import { CASE_EVENT_LABEL, policyText, statusColor, statusLabel } from './format';
+import { CASE_EVENT_LABEL, isDone, policyText, statusColor, statusLabel } from './format';
 
 
 /** A form value in words: options by label, files by name, yes/no. */
@@ -120,11 +121,31 @@ function CaseDetails({ kase, taskLink }: { kase: Case; taskLink?: TaskLink }) {
 
 function Clocks({ kase, stepName }: { kase: Case; stepName: (id: string | null) => string }) {
   const sla = useCaseSla(kase.id);
+  const me = useUser();
+  const [change, setChange] = useState<'sla' | 'ola' | null>(null);
+  // Supervisors change the SLA, and the OLA of the live work (the API's rule).
+  const oversees = hasRole(me, 'supervisor', 'admin') && !isDone(kase.status);
+  const liveOla = sla.data?.ola.find((o) => !o.finishedAt);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="case-clocks">
-      <Title order={3} size="h5" id="case-clocks" mb="xs">
-        Clocks
-      </Title>
+      <Group justify="space-between" mb="xs">
+        <Title order={3} size="h5" id="case-clocks">
+          Clocks
+        </Title>
+        {oversees && sla.data && (
+          <Group gap={4}>
+            <Button size="compact-xs" variant="subtle" onClick={() => setChange('sla')}>
+              Change SLA
+            </Button>
+            {liveOla && (
+              <Button size="compact-xs" variant="subtle" onClick={() => setChange('ola')}>
+                Change OLA
+              </Button>
+            )}
+          </Group>
+        )}
+      </Group>
+      {change && <ClockDialog kase={kase} which={change} current={change === 'sla' ? (sla.data?.sla.policy ?? null) : (liveOla?.policy ?? null)} onClose={() => setChange(null)} />}
       {sla.isPending && <Skeleton h={60} />}
       {sla.isError && <Alert color="red">{errorMessage(sla.error)}</Alert>}
       {sla.data && (
