@@ -5,8 +5,11 @@ import { mean, percent, serviceLevel } from './math.js';
 export const FILTERS = ['queue', 'team', 'agent', 'caseType'] as const;
 export type Filter = (typeof FILTERS)[number];
 export type Dimension = 'queue' | 'agent' | 'caseType' | 'code';
-/** `queue`: facts kept per queue and case type; `agent`: per agent and code; `wrapup`: completions per queue, agent and code. */
-export type Grain = 'queue' | 'agent' | 'wrapup';
+/**
+ * `queue`: facts kept per queue and case type; `agent`: per agent and code; `wrapup`: completions per
+ * queue, agent and code; `advisor`: cases closed and escalated per person who did it and case type.
+ */
+export type Grain = 'queue' | 'agent' | 'wrapup' | 'advisor';
 
 export interface Column {
   key: string;
@@ -135,6 +138,21 @@ export const REPORTS: readonly ReportDefinition[] = [
       escalated: m.get('case.escalated').n,
       reopened: m.get('case.reopened').n,
     }),
+  },
+  {
+    name: 'case-advisors',
+    title: 'Cases per advisor',
+    description: 'Per person and case type: cases they closed (resolved or closed), how long those took from opening, how many met their SLA, and cases they escalated by hand.',
+    filters: ['caseType', 'team', 'agent'],
+    intervals: ALL,
+    grain: 'advisor',
+    metrics: ['case.closed', 'case.escalated'],
+    groupBy: ['agent', 'caseType'],
+    columns: [count('closed', 'Closed', true), seconds('averageSeconds', 'Average time to close (s)'), pct('slaMetPercent', 'SLA met %'), count('escalated', 'Escalated by hand', true)],
+    values: (m) => {
+      const c = m.get('case.closed');
+      return { closed: c.n, averageSeconds: mean(c.total, c.n), slaMetPercent: percent(c.within, c.n), escalated: m.get('case.escalated', 'manual').n };
+    },
   },
   {
     name: 'case-resolution',

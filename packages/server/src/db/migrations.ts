@@ -130,6 +130,9 @@ const migrations: Record<string, Migration> = {
       await sql.raw(`create index tasks_expiry on tasks (expires_at) where expires_at is not null and state in ('queued', 'offered', 'scheduled')`).execute(db);
     },
   },
+  // Cases closed and escalated per person (report case-advisors): grain `advisor`, rebuilt from the
+  // events already rolled up (later ones the rollup adds as it goes).
+  '0017_report_advisors': { up: (db) => import('../reports/migration.js').then((m) => m.reportAdvisorsMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -11,6 +11,8 @@ export const REPORT_EVENT_TYPES = [
 /** Metrics kept per grain (see the migration). */
 export const QUEUE_METRICS = ['created', 'offered', 'assigned', 'completed', 'canceled', 'declined', 'rona', 'case.created', 'case.closed', 'case.escalated', 'case.reopened', 'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached'];
 export const AGENT_METRICS = ['offered', 'completed', 'canceled', 'declined', 'rona', 'presence'];
+/** Cases closed and escalated by a person (the event's actor), per case type: "closed per advisor". */
+export const ADVISOR_METRICS = ['case.closed', 'case.escalated'];
 
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 60;
 const types = sql.join(REPORT_EVENT_TYPES.map((t) => sql.lit(t)));
@@ -22,14 +24,16 @@ const MAX_STATUS_SECONDS = 31 * 86_400;
  * status): hour, metric, queue, agent, case_type, code, n, secs, within, plus the event id.
  * The same text feeds the rollup and the reports' un-rolled tail, so both count alike.
  *
+ * `only`: these event types alone (a backfill of one grain).
+ *
  * Durations: wait = assignment (or abandon) − entry into the queue (kept across re-queues);
  * handle = completion − the last assignment before it; resolution = closure − case creation.
  */
-export function factsCte(lo: RawBuilder<unknown>, hi: RawBuilder<unknown> | null): RawBuilder<unknown> {
+export function factsCte(lo: RawBuilder<unknown>, hi: RawBuilder<unknown> | null, only?: readonly string[]): RawBuilder<unknown> {
   return sql`
 ev as (
-  select e.id, e.type, e.at, e.task_id, e.user_id, e.data, e.case_id from events e
-  where e.id > ${lo} ${hi ? sql`and e.id <= ${hi}` : sql``} and e.type in (${types})),
+  select e.id, e.type, e.at, e.task_id, e.user_id, e.data, e.case_id, e.actor from events e
+  where e.id > ${lo} ${hi ? sql`and e.id <= ${hi}` : sql``} and e.type in (${only ? sql.join(only.map((t) => sql.lit(t))) : types})),
 tev as (
   select ev.*, t.queue_id, t.case_id as task_case, coalesce(t.entered_queue_at, t.created_at) as entered,
     coalesce((q.settings->>'serviceLevelSeconds')::float8, ${sql.lit(DEFAULT_SERVICE_LEVEL_SECONDS)}) as threshold,
@@ -44,12 +48,14 @@ one as (
       when 'task.completed' then 'completed' when 'task.canceled' then 'canceled' when 'task.declined' then 'declined'
       when 'task.rona' then 'rona' when 'case.resolved' then 'case.closed' else tev.type end as metric,
     coalesce(case when tev.type in ('task.completed', 'ola.warning', 'ola.breached') then tev.data->>'queue' end, tev.queue_id, '') as queue,
-    coalesce(case when tev.type like 'task.%' then coalesce(tev.data->>'agent', tev.user_id) end, '') as agent,
+    coalesce(case when tev.type like 'task.%' then coalesce(tev.data->>'agent', tev.user_id)
+      when tev.type in ('case.resolved', 'case.closed', 'case.escalated') and tev.actor like 'user:%' then substr(tev.actor, 6) end, '') as agent,
     coalesce(tev.data->>'caseType', tev.task_case_type, '') as case_type,
     case tev.type
       when 'task.completed' then coalesce(tev.data->>'wrapUpCode', '')
       when 'task.canceled' then case when tev.data->>'agent' is null then 'abandoned' else 'canceled' end
-      when 'case.resolved' then 'resolved' when 'case.closed' then 'closed' else '' end as code,
+      when 'case.resolved' then 'resolved' when 'case.closed' then 'closed'
+      when 'case.escalated' then case when (tev.data->>'automatic')::boolean then 'automatic' else 'manual' end else '' end as code,
     case tev.type
       when 'task.assigned' then extract(epoch from tev.at - tev.entered)::float8
       when 'task.canceled' then case when tev.data->>'agent' is null then extract(epoch from tev.at - tev.entered)::float8 end
@@ -83,7 +89,8 @@ facts as (
 
 /**
  * Facts projected onto a grain: what the rollup stores and what a report adds from the tail.
- * `agent` has no queue (one agent's day is a few rows); `wrapup` keeps queue, agent and code of completions.
+ * `agent` has no queue (one agent's day is a few rows); `wrapup` keeps queue, agent and code of completions;
+ * `advisor` keeps the person who closed or escalated a case (its actor), with the case type.
  */
 export function grainSelect(grain: Grain): RawBuilder<unknown> {
   if (grain === 'queue')
@@ -92,7 +99,10 @@ export function grainSelect(grain: Grain): RawBuilder<unknown> {
   if (grain === 'agent')
     return sql`select hour, metric, '' as queue, agent, '' as case_type, code, n, secs, within
           from facts where agent <> '' and metric in (${sql.join(AGENT_METRICS.map((m) => sql.lit(m)))})`;
+  if (grain === 'advisor')
+    return sql`select hour, metric, '' as queue, agent, case_type, code, n, secs, within
+          from facts where agent <> '' and metric in (${sql.join(ADVISOR_METRICS.map((m) => sql.lit(m)))})`;
   return sql`select hour, metric, queue, agent, '' as case_type, code, n, secs, within from facts where agent <> '' and metric = 'completed'`;
 }
 
-export const GRAINS: readonly Grain[] = ['queue', 'agent', 'wrapup'];
+export const GRAINS: readonly Grain[] = ['queue', 'agent', 'wrapup', 'advisor'];

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { factsCte, grainSelect } from './facts-sql.js';
 
 // Migration 0007_reports: the rollup behind the historical reports. Nothing here touches the write
 // path of events: a background worker reads events past a watermark and adds them up per hour.
@@ -57,4 +58,23 @@ const GRAINS_SPLIT = ['report_hourly', 'report_daily'].flatMap((t) => {
 
 export async function reportGrainsMigration(db: Kysely<unknown>): Promise<void> {
   for (const stmt of GRAINS_SPLIT) await sql.raw(stmt).execute(db);
+}
+
+// Migration 0017_report_advisors: grain `advisor` for the events the rollup already covered (the
+// case events only: a few per case, against every task and presence event).
+export async function reportAdvisorsMigration(db: Kysely<unknown>): Promise<void> {
+  const r = (await sql<{ watermark: string; day_zone: string }>`select watermark, day_zone from report_rollup where id = 1`.execute(db)).rows[0];
+  const wm = Number(r?.watermark ?? 0);
+  if (wm === 0) return;
+  await sql`
+    with ${factsCte(sql`0`, sql`${wm}`, ['case.closed', 'case.resolved', 'case.escalated'])},
+    g as (
+      select 'advisor' as grain, hour, metric, queue, agent, case_type, code, sum(n) as n, coalesce(sum(secs), 0) as total, max(secs) as max, sum(within) as within
+      from (${grainSelect('advisor')}) f group by hour, metric, queue, agent, case_type, code),
+    hourly as (
+      insert into report_hourly (grain, hour, metric, queue, agent, case_type, code, n, total, max, within)
+      select grain, hour, metric, queue, agent, case_type, code, n, total, max, within from g returning 1)
+    insert into report_daily (grain, day, metric, queue, agent, case_type, code, n, total, max, within)
+    select grain, date_trunc('day', hour, ${r!.day_zone}), metric, queue, agent, case_type, code, sum(n), sum(total), max(max), sum(within)
+    from g group by 1, 2, 3, 4, 5, 6, 7`.execute(db);
 }
