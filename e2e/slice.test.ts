@@ -137,4 +137,63 @@ describe('first slice in a real browser against a real server process', () => {
     await p.screenshot({ path: join(SHOTS, 'supervisor-teams.png'), fullPage: true });
     await ctx.close();
   });
+
+  it('the admin edits the configuration: a new skill, a queue setting refused then saved, a delete, and a YAML import checked then applied', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const p = await ctx.newPage();
+    p.on('dialog', (d) => void d.accept()); // "Delete …? This cannot be undone."
+    await p.goto(server.base + '/login');
+    await p.getByLabel('Email').fill('admin@worklane.local');
+    await p.getByLabel('Password').fill('admin123');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(/\/supervisor|\/admin/);
+    await p.goto(server.base + '/admin?tab=skills');
+    const api = (path: string) => p.request.get(server.base + '/api/v1' + path).then((r) => r.json());
+
+    // A new skill: a bad id is named by its pointer, nothing is saved; then created.
+    await p.getByRole('button', { name: 'New skill' }).click();
+    const editor = p.getByRole('dialog', { name: 'New skill' });
+    await editor.getByLabel('Item (JSON)').fill('{ "id": "Spanish!", "name": "Spanish" }');
+    await editor.getByRole('button', { name: 'Create' }).click();
+    await editor.getByText('/id', { exact: true }).waitFor();
+    await editor.getByLabel('Item (JSON)').fill('{ "id": "spanish", "name": "Spanish" }');
+    await editor.getByRole('button', { name: 'Create' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await p.getByRole('table', { name: 'Skills' }).getByRole('cell', { name: 'Spanish', exact: true }).waitFor();
+
+    // A queue: an offer timeout under 5 s is refused on its field; 40 s is saved and read back.
+    await p.getByRole('tab', { name: 'Queues' }).click();
+    await p.getByRole('button', { name: 'Edit Sales leads' }).click();
+    const queue = p.getByRole('dialog', { name: 'Edit queue sales' });
+    const json = queue.getByLabel('Item (JSON)');
+    const item = JSON.parse(await json.inputValue());
+    expect(item).toMatchObject({ id: 'sales', name: 'Sales leads', offerTimeoutSeconds: 45 });
+    expect(item.allMembers).toBeUndefined();
+    await json.fill(JSON.stringify({ ...item, offerTimeoutSeconds: 3 }, null, 2));
+    await queue.getByRole('button', { name: 'Save' }).click();
+    await queue.getByText('/offerTimeoutSeconds', { exact: true }).waitFor();
+    await json.fill(JSON.stringify({ ...item, offerTimeoutSeconds: 40 }, null, 2));
+    await json.press('Control+Enter');
+    await queue.waitFor({ state: 'detached' });
+    expect((await api('/queues/sales')).offerTimeoutSeconds).toBe(40);
+    await p.screenshot({ path: join(SHOTS, 'admin-queues.png'), fullPage: true });
+
+    // Delete the new skill (nothing uses it).
+    await p.getByRole('tab', { name: 'Skills' }).click();
+    await p.getByRole('button', { name: 'Delete Spanish' }).click();
+    await expect.poll(async () => (await api('/skills')).items.some((x: { id: string }) => x.id === 'spanish')).toBe(false);
+
+    // Import: checked first (what would change), then applied.
+    await p.getByRole('tab', { name: 'Import / export' }).click();
+    await p.getByLabel('Configuration to import (YAML or JSON)').fill('version: 1\nskills:\n  - { id: german, name: German }\n');
+    await p.getByRole('button', { name: 'Check' }).click();
+    const changes = p.getByRole('region', { name: /What applying would change/ });
+    await changes.getByRole('row').filter({ hasText: 'german' }).getByText('create').waitFor();
+    expect((await api('/skills')).items.some((x: { id: string }) => x.id === 'german')).toBe(false);
+    await p.getByRole('button', { name: 'Apply 1 change' }).click();
+    await p.getByRole('region', { name: 'Applied: 1 change' }).waitFor();
+    await expect.poll(async () => (await api('/skills')).items.some((x: { id: string }) => x.id === 'german')).toBe(true);
+    await p.screenshot({ path: join(SHOTS, 'admin-import.png'), fullPage: true });
+    await ctx.close();
+  });
 });

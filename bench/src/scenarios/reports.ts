@@ -50,7 +50,9 @@ export function historySql(first: number, last: number, tasks: number, days: num
       case when ${isCase} then 'bc' || i end, ${t0}, ${t0}, ${t0} + interval '1 hour'
     from ${range} cross join (select array_agg(id order by id) as ids from users where 'agent' = any(roles)) a;
     insert into events (type, at, task_id, user_id, actor, data)
-    select type, at, task_id, user_id, 'system:bench', data from (
+    -- Case closures are the advisor's (their actor: report case-advisors), the rest the system's.
+    select type, at, task_id, case when type like 'case.%' then null else user_id end,
+      case when type = 'case.closed' and user_id is not null then 'user:' || user_id else 'system:bench' end, data from (
       select e.type, e.at, e.task_id, e.user_id, e.data from ${range}
       cross join (select array_agg(id order by id) as ids from users where 'agent' = any(roles)) a
       cross join lateral (select 'bt' || i as id, ${t0} as created_at, case when i % 20 = 0 then null else a.ids[1 + (i * 31) % array_length(a.ids, 1)] end as agent,
@@ -69,7 +71,7 @@ export function historySql(first: number, last: number, tasks: number, days: num
         ('case.created', t.created_at, t.case_id is not null, null, null, jsonb_build_object('caseId', t.case_id, 'caseType', t.case_type)),
         ('sla.warning', t.created_at + d.resolve * 0.75 * interval '1 second', t.case_id is not null and i % 5 = 0, null, null, jsonb_build_object('caseId', t.case_id, 'caseType', t.case_type)),
         ('sla.breached', t.created_at + d.resolve * 0.9 * interval '1 second', t.case_id is not null and i % 15 = 0, null, null, jsonb_build_object('caseId', t.case_id, 'caseType', t.case_type)),
-        ('case.closed', t.created_at + d.resolve * interval '1 second', t.case_id is not null, null, null, jsonb_build_object('caseId', t.case_id, 'caseType', t.case_type, 'status', 'closed'))
+        ('case.closed', t.created_at + d.resolve * interval '1 second', t.case_id is not null, null, t.agent, jsonb_build_object('caseId', t.case_id, 'caseType', t.case_type, 'status', 'closed'))
       ) e(type, at, keep, task_id, user_id, data)
       where e.keep
     ) x order by at`;

@@ -1,25 +1,22 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { ConfigTable } from './ConfigTable';
+import { COLLECTIONS } from './collections';
+import { ImportExport } from './ImportExport';
 
-const COLLECTIONS = [
-  { value: 'worktypes', label: 'Worktypes', keys: ['mediaType', 'defaultQueue', 'priority', 'wrapUpCodes'] },
-  { value: 'queues', label: 'Queues', keys: [] },
-  { value: 'skills', label: 'Skills', keys: [] },
-  { value: 'teams', label: 'Teams', keys: [] },
-  { value: 'users', label: 'Users', keys: ['email', 'roles'] },
-] as const;
+const IMPORT = 'import';
 
-/** /admin: read-only view of the configuration collections. */
+/** /admin: the configuration collections, each listed and edited, and the whole as one YAML document. */
 export function AdminPage() {
   const [params, setParams] = useSearchParams();
-  const tab = COLLECTIONS.some((c) => c.value === params.get('tab')) ? params.get('tab') : 'worktypes';
+  const asked = params.get('tab');
+  const tab = asked === IMPORT || COLLECTIONS.some((c) => c.value === asked) ? asked : 'worktypes';
   return (
     <Stack gap="md">
       <div>
         <Title order={2}>Admin</Title>
         <Text size="sm" c="dimmed">
-          Configuration, read-only. Use the CLI or the API to change it.
+          Configuration. Every change is checked as the API checks it, takes effect at once, and is kept in the audit log.
         </Text>
       </div>
       <Tabs value={tab} onChange={(v) => setParams(v ? { tab: v } : {}, { replace: true })} keepMounted={false}>
@@ -29,12 +26,16 @@ export function AdminPage() {
               {c.label}
             </Tabs.Tab>
           ))}
+          <Tabs.Tab value={IMPORT}>Import / export</Tabs.Tab>
         </Tabs.List>
         {COLLECTIONS.map((c) => (
           <Tabs.Panel key={c.value} value={c.value} pt="md">
-            <ConfigTable collection={c.value} label={c.label} keys={[...c.keys]} />
+            <ConfigTable info={c} />
           </Tabs.Panel>
         ))}
+        <Tabs.Panel value={IMPORT} pt="md">
+          <ImportExport />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );

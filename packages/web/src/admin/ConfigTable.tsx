@@ -1,9 +1,13 @@
 import { Fragment, useState } from 'react';
-import { Alert, Button, Code, Skeleton, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Code, Group, Skeleton, Table, Text, VisuallyHidden } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
 import { api, errorMessage } from '../api/client';
 import type { List } from '../api/types';
 import { displayValue } from '../lib/format';
+import type { CollectionInfo } from './collections';
+import { ItemEditor } from './ItemEditor';
 
 type Row = Record<string, unknown> & { id?: unknown; name?: unknown };
 
@@ -21,13 +25,36 @@ function keySettings(row: Row, keys: string[]): string {
     .join(' · ');
 }
 
-export function ConfigTable({ collection, label, keys }: { collection: string; label: string; keys: string[] }) {
+/** One collection: its items with their key settings, details, and New / Edit / Delete. */
+export function ConfigTable({ info }: { info: CollectionInfo }) {
+  const { value: collection, label, keys } = info;
+  const qc = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Row | 'new' | null>(null);
   const query = useQuery({
     queryKey: ['admin', collection],
     queryFn: () => api<List<Row>>(`/${collection}`),
     select: (d) => d.items,
   });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`/${collection}/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: (_r, id) => {
+      void qc.invalidateQueries({ queryKey: ['admin', collection] });
+      notifications.show({ color: 'teal', message: `${id} deleted` });
+    },
+    // 409 while something uses it: the answer says what.
+    onError: (err) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(err) }),
+  });
+  const one = label.replace(/s$/, '').toLowerCase();
+
+  const header = (
+    <Group justify="flex-end" mb="xs">
+      <Button size="xs" leftSection={<IconPlus size={14} aria-hidden />} onClick={() => setEditing('new')}>
+        New {one}
+      </Button>
+    </Group>
+  );
+  const editor = editing && <ItemEditor info={info} row={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />;
 
   if (query.isPending) return <Skeleton h={120} aria-label={`Loading ${label}`} />;
   if (query.isError) {
@@ -42,66 +69,85 @@ export function ConfigTable({ collection, label, keys }: { collection: string; l
   }
   if (query.data.length === 0) {
     return (
-      <Text size="sm" c="dimmed">
-        No {label.toLowerCase()} configured.
-      </Text>
+      <>
+        {header}
+        {editor}
+        <Text size="sm" c="dimmed">
+          No {label.toLowerCase()} configured.
+        </Text>
+      </>
     );
   }
 
   return (
-    <Table.ScrollContainer minWidth={600}>
-      <Table striped highlightOnHover aria-label={label}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>ID</Table.Th>
-            <Table.Th>Key settings</Table.Th>
-            <Table.Th w={120}>
-              <VisuallyHidden>Details</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {query.data.map((row, i) => {
-            const id = displayValue(row.id ?? i);
-            const name = displayValue(row.name ?? row.email ?? row.id);
-            const expanded = open === id;
-            return (
-              <Fragment key={id}>
-                <Table.Tr>
-                  <Table.Td fw={500}>{name}</Table.Td>
-                  <Table.Td>
-                    <Code>{id}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" lineClamp={2}>
-                      {keySettings(row, keys)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="compact-xs"
-                      variant="subtle"
-                      aria-expanded={expanded}
-                      aria-label={`${expanded ? 'Hide' : 'Show'} details for ${name}`}
-                      onClick={() => setOpen(expanded ? null : id)}
-                    >
-                      {expanded ? 'Hide' : 'Details'}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-                {expanded && (
+    <>
+      {header}
+      {editor}
+      <Table.ScrollContainer minWidth={600}>
+        <Table striped highlightOnHover aria-label={label}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>ID</Table.Th>
+              <Table.Th>Key settings</Table.Th>
+              <Table.Th w={220}>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {query.data.map((row, i) => {
+              const id = displayValue(row.id ?? row[info.key ?? 'id'] ?? i);
+              const name = displayValue(row.name ?? row.label ?? row.email ?? row.id);
+              const expanded = open === id;
+              return (
+                <Fragment key={id}>
                   <Table.Tr>
-                    <Table.Td colSpan={4}>
-                      <Code block>{JSON.stringify(row, null, 2)}</Code>
+                    <Table.Td fw={500}>{name}</Table.Td>
+                    <Table.Td>
+                      <Code>{id}</Code>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" lineClamp={2}>
+                        {keySettings(row, keys)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap" justify="flex-end">
+                        <Button size="compact-xs" variant="subtle" aria-expanded={expanded} aria-label={`${expanded ? 'Hide' : 'Show'} details for ${name}`} onClick={() => setOpen(expanded ? null : id)}>
+                          {expanded ? 'Hide' : 'Details'}
+                        </Button>
+                        <Button size="compact-xs" variant="subtle" aria-label={`Edit ${name}`} onClick={() => setEditing(row)}>
+                          Edit
+                        </Button>
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Delete ${name}`}
+                          loading={remove.isPending && remove.variables === id}
+                          onClick={() => {
+                            if (window.confirm(`Delete ${one} ${name}? This cannot be undone.`)) remove.mutate(id);
+                          }}
+                        >
+                          Delete
+                        </Button>
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                  {expanded && (
+                    <Table.Tr>
+                      <Table.Td colSpan={4}>
+                        <Code block>{JSON.stringify(row, null, 2)}</Code>
+                      </Table.Td>
+                    </Table.Tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </>
   );
 }

@@ -38,6 +38,8 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): voi
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** A body sent as it is (e.g. YAML), with this content type, instead of JSON. */
+  raw?: { text: string; contentType: string };
   signal?: AbortSignal;
   /** Do not trigger the "go to login" handler on 401 (used by sign-in and the session probe). */
   quietUnauthorized?: boolean;
@@ -72,15 +74,16 @@ async function toApiError(res: Response): Promise<ApiError> {
 
 /** Calls `/api/v1{path}` and returns the parsed JSON body (undefined for 204). Throws ApiError. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, signal, quietUnauthorized = false } = options;
+  const { method = 'GET', body, raw, signal, quietUnauthorized = false } = options;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.contentType;
   let res: Response;
   try {
     res = await fetch(API_BASE + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.text : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       signal,
     });

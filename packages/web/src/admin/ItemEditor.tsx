@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Group, List, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import { api, ApiError, errorMessage } from '../api/client';
+import { editable, patchBetween, type CollectionInfo } from './collections';
+
+interface Props {
+  info: CollectionInfo;
+  /** The stored item (null: a new one). */
+  row: Record<string, unknown> | null;
+  onClose: () => void;
+}
+
+/**
+ * One configuration item as JSON, checked by the server as the API checks it: each problem is
+ * listed with where it is (JSON pointer) and nothing is saved. Ctrl+Enter saves.
+ */
+export function ItemEditor({ info, row, onClose }: Props) {
+  const qc = useQueryClient();
+  const start = row ? editable(row, info) : info.template;
+  const [text, setText] = useState(() => JSON.stringify(start, null, 2));
+  const [parseError, setParseError] = useState<string | null>(null);
+  useEffect(() => setText(JSON.stringify(row ? editable(row, info) : info.template, null, 2)), [row, info]);
+  const id = row ? String(row.id ?? row[info.key ?? 'id']) : null;
+  const save = useMutation({
+    mutationFn: (item: Record<string, unknown>) =>
+      id === null
+        ? api(`/${info.value}`, { method: 'POST', body: item })
+        : api(`/${info.value}/${encodeURIComponent(id)}`, { method: 'PATCH', body: patchBetween(editable(row!, info), item, info.key ? [info.key] : []) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['admin', info.value] });
+      notifications.show({ color: 'teal', message: `${info.label.replace(/s$/, '')} ${id === null ? 'created' : 'saved'}` });
+      onClose();
+    },
+  });
+  const submit = () => {
+    if (save.isPending) return;
+    let item: unknown;
+    try {
+      item = JSON.parse(text);
+    } catch (err) {
+      return setParseError(`Not valid JSON: ${(err as Error).message}`);
+    }
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return setParseError('An item is a JSON object: { … }');
+    setParseError(null);
+    save.mutate(item as Record<string, unknown>);
+  };
+  const problems = save.error instanceof ApiError ? save.error.errors : [];
+  const title = row ? `Edit ${info.label.replace(/s$/, '').toLowerCase()} ${id}` : `New ${info.label.replace(/s$/, '').toLowerCase()}`;
+  return (
+    <Modal opened onClose={save.isPending ? () => undefined : onClose} title={title} size="xl" centered>
+      <Stack gap="sm">
+        <Textarea
+          label="Item (JSON)"
+          description={info.key && row ? `The ${info.key} stays ${id}; a field left out is cleared.` : 'As in the configuration file; the API reference (/api/openapi.json) lists every field.'}
+          data-autofocus
+          autosize
+          minRows={12}
+          maxRows={28}
+          spellCheck={false}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+          error={parseError}
+        />
+        {save.error && (
+          <Alert color="red" title={`Not saved: ${errorMessage(save.error)}`} role="alert">
+            {problems.length > 0 && (
+              <List size="sm" spacing={2}>
+                {problems.map((p, i) => (
+                  <List.Item key={i}>
+                    <Text span ff="monospace" size="sm">
+                      {p.pointer || '/'}
+                    </Text>{' '}
+                    {p.message}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={save.isPending}>
+            Cancel
+          </Button>
+          <Button onClick={submit} loading={save.isPending}>
+            {row ? 'Save' : 'Create'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

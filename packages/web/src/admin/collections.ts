@@ -1,0 +1,42 @@
+/** The configuration collections the admin page lists and edits (the API's `GET list, POST, GET/PATCH/DELETE {id}`). */
+export interface CollectionInfo {
+  value: string;
+  label: string;
+  /** Fields summarised in the table (empty: the first simple ones). */
+  keys: string[];
+  /** The path key inside an item (`id`, `code`); users are keyed by a server-made id. */
+  key: 'id' | 'code' | null;
+  /** Answer fields that are not item fields: never sent back. */
+  readOnly: string[];
+  /** What a new item starts from in the editor. */
+  template: Record<string, unknown>;
+}
+
+export const COLLECTIONS: CollectionInfo[] = [
+  { value: 'worktypes', label: 'Worktypes', keys: ['mediaType', 'defaultQueue', 'priority', 'wrapUpCodes'], key: 'id', readOnly: [], template: { id: '', name: '', defaultQueue: '', wrapUpCodes: [] } },
+  { value: 'queues', label: 'Queues', keys: ['distribution', 'offerTimeoutSeconds'], key: 'id', readOnly: ['allMembers'], template: { id: '', name: '', members: { teams: [] }, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] } },
+  { value: 'rules', label: 'Rules', keys: ['when', 'enabled'], key: 'id', readOnly: [], template: { id: '', name: '', when: 'task.worktype == ""', set: { priority: 50 } } },
+  { value: 'skills', label: 'Skills', keys: [], key: 'id', readOnly: [], template: { id: '', name: '' } },
+  { value: 'teams', label: 'Teams', keys: [], key: 'id', readOnly: [], template: { id: '', name: '', members: [] } },
+  { value: 'users', label: 'Users', keys: ['email', 'roles', 'teams'], key: null, readOnly: ['id', 'createdAt'], template: { email: '', name: '', roles: ['agent'], password: '', teams: [], skills: {} } },
+  { value: 'case-types', label: 'Case types', keys: ['titleField'], key: 'id', readOnly: [], template: { id: '', name: '', titleField: 'subject', form: { fields: [{ name: 'subject', label: 'Subject', type: 'text', required: true }] } } },
+  { value: 'calendars', label: 'Calendars', keys: ['timeZone'], key: 'id', readOnly: [], template: { id: '', name: '', timeZone: 'Europe/Brussels', week: { mon: [{ from: '09:00', to: '17:00' }] } } },
+  { value: 'wrap-up-codes', label: 'Wrap-up codes', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
+  { value: 'presence-reasons', label: 'Not-ready reasons', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
+];
+
+/**
+ * The PATCH that turns `before` into `after` (the API replaces each field given and clears those
+ * given as null): changed and new fields, and null for each field that was removed.
+ */
+export function patchBetween(before: Record<string, unknown>, after: Record<string, unknown>, skip: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after)) if (!skip.includes(k) && JSON.stringify(v) !== JSON.stringify(before[k])) out[k] = v;
+  for (const k of Object.keys(before)) if (!skip.includes(k) && !(k in after) && before[k] !== null && before[k] !== undefined) out[k] = null;
+  return out;
+}
+
+/** The item as the editor shows it: no read-only fields, no nulls. */
+export function editable(row: Record<string, unknown>, info: CollectionInfo): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([k, v]) => !info.readOnly.includes(k) && v !== null && v !== undefined));
+}
