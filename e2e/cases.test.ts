@@ -305,6 +305,31 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     const finance = (await api('/cases?caseType=finance')).items;
     expect(finance).toHaveLength(1);
     expect(finance[0]).toMatchObject({ source: 'agent', status: 'open' });
+
+    // Eve's profile (CRM-light): from the case to her page; a bad e-mail is refused on its field; a phone and a segment saved.
+    await bob.getByRole('link', { name: 'Profile of Eve Customer' }).click();
+    await bob.getByRole('heading', { name: 'Eve Customer', level: 2 }).waitFor();
+    await bob.getByRole('link', { name: finance[0].number }).waitFor();
+    await bob.getByRole('button', { name: 'Edit profile' }).click();
+    const profile = bob.getByRole('dialog', { name: 'Profile of Eve Customer' });
+    await profile.getByLabel('E-mail').fill('not-an-email');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByText('must match format "email"').waitFor();
+    await profile.getByLabel('E-mail').fill(CUSTOMER);
+    await profile.getByLabel('Phone').fill('+32 470 12 34 56');
+    await profile.getByLabel('Segment').fill('Gold');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.waitFor({ state: 'detached' });
+    await bob.getByRole('link', { name: '+32 470 12 34 56' }).waitFor();
+    // And found again by phone on the Customers page.
+    await bob.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Customers' }).click();
+    await bob.getByLabel('Search customers').fill('470 12');
+    const found = bob.getByRole('region', { name: 'Customers found' });
+    await found.getByRole('link', { name: 'Eve Customer' }).waitFor();
+    await expect.poll(() => found.getByRole('link').count()).toBe(1); // Frank has no such phone
+    await shot(bob, 'customers-search');
+    const eve = (await api('/customers?q=eve')).items[0];
+    expect(eve).toMatchObject({ phone: '+32 470 12 34 56', segment: 'Gold', email: CUSTOMER });
     await ctx.close();
   });
 });

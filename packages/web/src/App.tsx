@@ -15,6 +15,7 @@ import { SupervisorPage } from './supervisor/SupervisorPage';
 import { AdminPage } from './admin/AdminPage';
 import { CasePage, CasesPage } from './cases/CasesPage';
 import { NewCasePage } from './cases/NewCasePage';
+import { CustomerPage, CustomersPage } from './customers/CustomersPage';
 import { PublicFormPage } from './public/PublicFormPage';
 import { PortalCasePage, PortalHome } from './portal/PortalPages';
 
@@ -67,6 +68,8 @@ export function App() {
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin', 'analyst']} />}>
               <Route path="/cases" element={<CasesPage />} />
               <Route path="/cases/:id" element={<CasePage />} />
+              <Route path="/customers" element={<CustomersPage />} />
+              <Route path="/customers/:id" element={<CustomerPage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
               <Route path="/cases/new" element={<NewCasePage />} />

@@ -11,25 +11,29 @@ import { useCaseHref } from '../cases/links';
 
 const OTHER_CASES = 5;
 
-function useCustomer(id: string) {
+export function useCustomer(id: string) {
   return useQuery({ queryKey: ['customer', id], queryFn: () => api<Customer>(`/customers/${encodeURIComponent(id)}`) });
 }
 
 /** The customer's latest cases the viewer may see. */
-function useCustomerCases(id: string) {
-  return useQuery({ queryKey: ['customerCases', id], queryFn: () => api<Page<Case>>(`/customers/${encodeURIComponent(id)}/cases?limit=${OTHER_CASES + 1}`) });
+function useCustomerCases(id: string, limit: number) {
+  return useQuery({ queryKey: ['customerCases', id, limit], queryFn: () => api<Page<Case>>(`/customers/${encodeURIComponent(id)}/cases?limit=${limit + 1}`) });
 }
 
 /** Who the customer is (profile, custom fields) and their other cases: the context an agent needs on a call. */
-export function CustomerDetails({ customer: c, exceptCase }: { customer: Customer; exceptCase?: string }) {
-  const cases = useCustomerCases(c.id);
+export function CustomerDetails({ customer: c, exceptCase, limit = OTHER_CASES }: { customer: Customer; exceptCase?: string; limit?: number }) {
+  const cases = useCustomerCases(c.id, limit);
   const caseHref = useCaseHref(); // each opens where the viewer works
-  const others = (cases.data?.items ?? []).filter((k) => k.id !== exceptCase).slice(0, OTHER_CASES);
+  const others = (cases.data?.items ?? []).filter((k) => k.id !== exceptCase).slice(0, limit);
   const custom = Object.entries(c.custom ?? {});
   return (
     <Stack gap="sm">
       <SimpleGrid cols={2} spacing="sm">
-        <Field label="Name">{[c.firstName, c.name].filter(Boolean).join(' ')}</Field>
+        <Field label="Name">
+          <Anchor component={Link} to={`/customers/${c.id}`} aria-label={`Profile of ${[c.firstName, c.name].filter(Boolean).join(' ')}`}>
+            {[c.firstName, c.name].filter(Boolean).join(' ')}
+          </Anchor>
+        </Field>
         <Field label="E-mail">{c.email ? <Anchor href={`mailto:${c.email}`}>{c.email}</Anchor> : '—'}</Field>
         <Field label="Phone">{c.phone ? <Anchor href={`tel:${c.phone}`}>{c.phone}</Anchor> : '—'}</Field>
         <Field label="Segment">{c.segment ?? '—'}</Field>

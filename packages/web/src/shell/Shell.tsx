@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBriefcase, IconBulb, IconChartBar, IconHeadset, IconLayoutDashboard, IconLogout, IconSettings } from '@tabler/icons-react';
+import { IconAddressBook, IconBriefcase, IconBulb, IconChartBar, IconHeadset, IconLayoutDashboard, IconLogout, IconSettings } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, signOut, useUser } from '../auth/session';
@@ -28,6 +28,7 @@ export function Shell() {
   const links = [
     isAgent && { to: '/agent', label: 'Workspace', icon: IconHeadset },
     hasRole(user, 'agent', 'supervisor', 'admin', 'analyst') && { to: '/cases', label: 'Cases', icon: IconBriefcase },
+    hasRole(user, 'agent', 'supervisor', 'admin', 'analyst') && { to: '/customers', label: 'Customers', icon: IconAddressBook },
     hasRole(user, 'supervisor', 'admin') && { to: '/supervisor', label: 'Supervisor', icon: IconLayoutDashboard },
     hasRole(user, 'admin') && { to: '/admin', label: 'Admin', icon: IconSettings },
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/insights', label: 'Insights', icon: IconBulb },
