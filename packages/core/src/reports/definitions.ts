@@ -41,6 +41,15 @@ const count = (key: string, label: string, chart = false): Column => ({ key, lab
 const seconds = (key: string, label: string, chart = false): Column => ({ key, label, kind: 'seconds', chart });
 const pct = (key: string, label: string, chart = false): Column => ({ key, label, kind: 'percent', chart });
 
+/** Not-ready time per reason, longest first: "lunch: 30 min; training: 12 min" (whole minutes, "< 1 min" below). */
+const notReadySummary = (m: Metrics) =>
+  m
+    .codes('presence')
+    .filter((c) => c.code.startsWith('not-ready') && c.agg.total > 0)
+    .sort((a, b) => b.agg.total - a.agg.total || a.code.localeCompare(b.code))
+    .map((c) => `${c.code.slice('not-ready:'.length) || 'no reason'}: ${c.agg.total < 60 ? '< 1' : Math.round(c.agg.total / 60)} min`)
+    .join('; ');
+
 const wrapUpSummary = (m: Metrics) =>
   m.codes('completed').filter((c) => c.agg.n > 0).sort((a, b) => b.agg.n - a.agg.n || a.code.localeCompare(b.code)).map((c) => `${c.code || '-'}: ${c.agg.n}`).join('; ');
 
@@ -79,7 +88,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   {
     name: 'agent-performance',
     title: 'Agent performance',
-    description: 'Per agent: offers, tasks handled, handle time, declines, RONAs, time in each presence status (available — with or without work in hand —, after work, not ready; counted when the status ends) and wrap-up codes.',
+    description: 'Per agent: offers, tasks handled, handle time, declines, RONAs, time in each presence status (available — with or without work in hand —, after work, not ready; counted when the status ends), not-ready time per reason and wrap-up codes.',
     filters: ['team', 'agent'],
     intervals: ALL,
     grain: 'agent',
@@ -87,7 +96,7 @@ export const REPORTS: readonly ReportDefinition[] = [
     groupBy: ['agent'],
     columns: [
       count('offered', 'Offered'), count('handled', 'Handled', true), seconds('averageHandleSeconds', 'Average handle (s)'), seconds('totalHandleSeconds', 'Total handle (s)'),
-      count('declined', 'Declined'), count('rona', 'RONA'), seconds('availableSeconds', 'Available (s)'), seconds('afterWorkSeconds', 'After work (s)'), seconds('notReadySeconds', 'Not ready (s)'), { key: 'wrapUps', label: 'Wrap-up codes', kind: 'text' },
+      count('declined', 'Declined'), count('rona', 'RONA'), seconds('availableSeconds', 'Available (s)'), seconds('afterWorkSeconds', 'After work (s)'), seconds('notReadySeconds', 'Not ready (s)'), { key: 'notReadyReasons', label: 'Not ready by reason', kind: 'text' }, { key: 'wrapUps', label: 'Wrap-up codes', kind: 'text' },
     ],
     values: (m) => {
       const done = m.get('completed');
@@ -102,6 +111,7 @@ export const REPORTS: readonly ReportDefinition[] = [
         availableSeconds: inStatus('available'),
         afterWorkSeconds: inStatus('after-work'),
         notReadySeconds: inStatus('not-ready*'),
+        notReadyReasons: notReadySummary(m),
         wrapUps: wrapUpSummary(m),
       };
     },

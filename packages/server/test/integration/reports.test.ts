@@ -105,7 +105,7 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     expect(hourly.rows.map((r: { bucket: string; created: number; completed: number }) => [r.bucket.slice(11, 13), r.created, r.completed])).toEqual([['10', 1, 1], ['11', 1, 0]]);
 
     const a = (await report('agent-performance', `agent=${aliceId}`)).json.rows;
-    expect(a).toEqual([expect.objectContaining({ agent: aliceId, agentName: expect.stringContaining('Alice'), offered: 2, handled: 2, totalHandleSeconds: 300 + 7080, averageHandleSeconds: 3690, availableSeconds: 4500, notReadySeconds: 1800, declined: 0, rona: 0, wrapUps: 'processed: 1; resolved: 1' })]);
+    expect(a).toEqual([expect.objectContaining({ agent: aliceId, agentName: expect.stringContaining('Alice'), offered: 2, handled: 2, totalHandleSeconds: 300 + 7080, averageHandleSeconds: 3690, availableSeconds: 4500, notReadySeconds: 1800, notReadyReasons: 'lunch: 30 min', declined: 0, rona: 0, wrapUps: 'processed: 1; resolved: 1' })]);
     const aHours = (await report('agent-performance', `agent=${aliceId}&interval=hour`)).json.rows;
     expect(aHours.map((r: { bucket: string; availableSeconds: number; notReadySeconds: number }) => [r.bucket.slice(11, 13), r.availableSeconds, r.notReadySeconds])).toEqual([['09', 1800, 0], ['10', 2700, 900], ['11', 0, 900], ['12', 0, 0], ['13', 0, 0]]);
 
