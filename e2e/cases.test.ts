@@ -269,6 +269,7 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     const sla = await api(`/cases/${kase.id}/sla`);
     expect(sla.sla).toMatchObject({ policy: { duration: 4, unit: 'hours', mode: 'calendar' }, overridden: true });
     expect(Date.parse(sla.sla.dueAt) - Date.parse(sla.sla.startedAt)).toBe(4 * 3_600_000);
+    await sam.getByRole('region', { name: 'Timeline' }).getByText('Changed: SLA').waitFor();
     await shot(sam, 'case-sla-changed');
     await ctx.close();
   });

@@ -365,6 +365,7 @@ function Comments({ kase }: { kase: Case }) {
 const KEYS: [string, string][] = [
   ['status', 'Status'],
   ['change', 'Change'],
+  ['changed', 'Changed'],
   ['from', 'From'],
   ['to', 'To'],
   ['level', 'Level'],
@@ -377,6 +378,7 @@ const KEYS: [string, string][] = [
 ];
 
 const STATUS_KEYS = new Set(['status']);
+const CHANGED: Record<string, string> = { sla: 'SLA', ola: 'OLA', customerId: 'customer', fields: 'form fields' };
 /** "fields" says nothing a reader needs; the others read better without dashes. */
 const changeText = (v: unknown) => (v === 'fields' ? null : String(v).replace(/-/g, ' '));
 
@@ -387,6 +389,8 @@ function eventLine(e: CaseEvent): string {
       const v = d[k];
       if (STATUS_KEYS.has(k)) return `${label}: ${statusLabel(String(v))}`;
       if (k === 'change') return changeText(v) && `${label}: ${changeText(v)}`;
+      // What a PATCH changed: "Changed: SLA, title".
+      if (k === 'changed' && Array.isArray(v)) return `${label}: ${v.map((x) => CHANGED[String(x)] ?? String(x)).join(', ')}`;
       // A status change's "from" is a status; an escalation's is a step.
       if (k === 'from' && typeof v === 'string' && e.type === 'case.updated') return `${label}: ${statusLabel(v)}`;
       return `${label}: ${displayValue(v)}`;

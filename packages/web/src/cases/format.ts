@@ -76,4 +76,12 @@ export const CASE_EVENT_LABEL: Record<string, string> = {
   'task.resumed': 'Task resumed',
   'ola.warning': 'OLA warning',
   'ola.breached': 'OLA breached',
+  'task.rona': 'Offer not answered',
+  'task.pulled-back': 'Task pulled back',
+  'task.exception': 'Exception rule',
+  'task.updated': 'Task updated',
+  'task.woken': 'Task back in its queue',
+  'task.rescheduled': 'Task rescheduled',
+  'task.reclassified': 'Task reclassified',
+  'notification.retried': 'Message sent again',
 };
