@@ -23,6 +23,8 @@ export interface BatchResult {
   fired: number;
   /** OLA warnings whose case type escalates at the warning, task not held: escalate now (after the commit). */
   escalateNow: string[];
+  /** SLA clocks fired (for supervisors' live alerts). */
+  sla?: { caseId: string; number: string; kind: FireKind }[];
 }
 
 /**
@@ -50,13 +52,13 @@ export function fireSlaBatch(db: Kysely<DB>, config: ConfigCache, kind: FireKind
       return { id: c.id, data: caseData(c as CaseRow, { dueAt: d.due?.toISOString() ?? null, percent: Math.round(st.percent), elapsedMs: st.elapsedMs, targetMs: st.targetMs }) };
     });
     // One statement: mark the batch's alarms fired (still unfired: guard) and append one event per alarm marked.
-    const { rows: fired } = await sql<{ id: string }>`${sql.raw(PREPARE)}
+    const { rows: fired } = await sql<{ id: string; number: string }>`${sql.raw(PREPARE)}
       with v as (select * from rows from (jsonb_to_recordset(${json(marks)}::jsonb) as (id text, data jsonb)) with ordinality as v(id, data, n)),
       marked as (update sla_alarms a set fired_at = ${at} from v where a.case_id = v.id and a.kind = ${kind} and a.fired_at is null returning v.data, v.n)
       insert into events (type, actor, data)
       select ${type}, ${ACTOR}, data from marked order by n
-      returning data->>'caseId' as id`.execute(trx);
-    return { seen: rows.length, fired: fired.length, escalateNow: [] };
+      returning data->>'caseId' as id, data->>'number' as number`.execute(trx);
+    return { seen: rows.length, fired: fired.length, escalateNow: [], sla: fired.map((f) => ({ caseId: f.id, number: f.number, kind })) };
   });
 }
 

@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import type { ConfigCache } from '../config/cache.js';
 import { recoverOutcomes } from '../cases/hooks.js';
 import { PREPARE } from '../db/prepared.js';
-import { FIRE_BATCH, fireOlaBatch, fireSlaBatch } from './fire.js';
+import { FIRE_BATCH, fireOlaBatch, fireSlaBatch, type BatchResult } from './fire.js';
 import { Escalator } from './escalator.js';
 import { recomputeAll, storedFingerprint, storeFingerprint } from './recompute.js';
 
@@ -34,6 +34,8 @@ const KINDS = [
   [fireOlaBatch, 'warning'],
   [fireOlaBatch, 'breach'],
 ] as const satisfies readonly (readonly [typeof fireSlaBatch, FireKind])[];
+/** Up to this many SLA clocks fired in one tick are told to supervisors one by one; more, as counts. */
+export const SLA_ALERTS_EACH = 10;
 
 /**
  * The SLA (case) and OLA (a case's task) timers. Deadlines are timestamps in the database; one
@@ -217,6 +219,8 @@ export class ClockService {
     }
     let failed: unknown;
     const escalate: string[] = [];
+    const slaFired: NonNullable<BatchResult['sla']> = [];
+    const slaCounts: Record<FireKind, number> = { warning: 0, breach: 0 };
     let fired = 0;
     // Batch after batch until nothing more is due; `now` is read per batch and the passes repeat
     // while they fire, so a burst spread over a second is fired in one tick. LOOPS loops in flight:
@@ -244,6 +248,11 @@ export class ClockService {
             fired += r.fired;
             more ||= r.fired > 0;
             escalate.push(...r.escalateNow);
+            // A few are told one by one, a burst as counts (hub.slaAlerts): keep no more than that needs.
+            for (const x of r.sla ?? []) {
+              slaCounts[x.kind]++;
+              if (slaFired.length <= SLA_ALERTS_EACH) slaFired.push(x);
+            }
             emptyAt[k] = r.seen === 0 ? turn : -1;
           } catch (err) {
             failed ??= err; // this kind waits for the retry; the others go on
@@ -257,6 +266,7 @@ export class ClockService {
       s.webhooks.kick();
       s.notifications.kick();
       s.hub.statsChanged(); // supervisors' live case figures (at risk, breached) re-read
+      if (slaFired.length) void s.hub.slaAlerts(slaFired, slaCounts, SLA_ALERTS_EACH).catch((err) => this.log.warn({ err }, 'SLA alerts not sent'));
     }
     this.escalator.kick(s, escalate);
     if (failed) throw failed;

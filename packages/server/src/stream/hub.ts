@@ -168,6 +168,28 @@ export class StreamHub {
    * cases' members, and of the supervisors, admins and analysts those whose rule lets them see it.
    * Public for tests; the server calls `caseChanged`, which coalesces.
    */
+  /**
+   * SLA clocks that fired: each told to the supervisors and admins who may see its case ("C-000042
+   * breached its SLA"); a burst (more than `each`) as one count to every one of them instead, so a
+   * mass breach does not bury the page in messages.
+   */
+  async slaAlerts(fired: readonly { caseId: string; number: string; kind: 'warning' | 'breach' }[], counts: Record<'warning' | 'breach', number>, each = 10): Promise<void> {
+    if (!this.overseers.size) return;
+    const one = (kind: 'warning' | 'breach', number: string) => (kind === 'breach' ? `Case ${number} breached its SLA` : `Case ${number} passed its SLA warning`);
+    const many = (kind: 'warning' | 'breach', n: number) => (kind === 'breach' ? `${n} cases breached their SLA` : `${n} cases passed their SLA warning`);
+    if (counts.warning + counts.breach > each) {
+      const parts = (['breach', 'warning'] as const).filter((k) => counts[k] > 0).map((k) => many(k, counts[k]));
+      this.toSupervisors({ type: 'alert', level: 'warning', message: `${parts.join('; ')}: see the Cases panel` });
+      return;
+    }
+    if (!this.caseAudience) return;
+    const hearers = new Map((await this.caseAudience.load(fired.map((f) => f.caseId))).map((h) => [h.caseId, h]));
+    for (const f of fired) {
+      const h = hearers.get(f.caseId);
+      if (h) this.toSupervisors({ type: 'alert', level: 'warning', message: one(f.kind, f.number), caseId: f.caseId }, (userId, roles) => h.sees(userId, roles));
+    }
+  }
+
   async casesChanged(ids: string[]): Promise<void> {
     if (!this.caseAudience || !this.byUser.size) return; // nobody to tell (or shut down): no reads
     const hearers = await this.caseAudience.load(ids);

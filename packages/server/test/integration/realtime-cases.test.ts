@@ -105,4 +105,26 @@ describe.each(BACKENDS)('live case figures on $backend', ({ backend, skip }) => 
     expect(hers.rc).toMatchObject({ open: 0, atRisk: 0, breached: 0 });
     expect(hers.atRisk).toEqual([]);
   });
+
+  it.skipIf(skip)('tells the supervisors of a case live when its SLA warns or breaches, and a burst as counts', async () => {
+    const sue = await Client.login(h.base, 'rc-sue@test.local', 'secret1');
+    const [samStream, sueStream] = await Promise.all([sam.stream(), sue.stream()]);
+    t = t0 + 100 * MIN;
+    const d = await create('D'); // warns at 130, due at 160
+    await at(131);
+    const warned = await samStream.next((m) => m.type === 'alert' && m.caseId === d.id);
+    expect(warned).toMatchObject({ level: 'warning', message: `Case ${d.number} passed its SLA warning` });
+    await at(161);
+    expect(await samStream.next((m) => m.type === 'alert' && m.caseId === d.id && /breached/.test(m.message))).toMatchObject({ message: `Case ${d.number} breached its SLA` });
+    // Eleven at once: one message with the count, not eleven.
+    const burst = new Set<string>();
+    for (let i = 0; i < 11; i++) burst.add((await create(`Burst ${i}`)).id);
+    await at(192);
+    expect(await samStream.next((m) => m.type === 'alert' && /11 cases passed their SLA warning/.test(m.message))).toMatchObject({ message: '11 cases passed their SLA warning: see the Cases panel' });
+    expect(samStream.messages.filter((m) => m.type === 'alert' && burst.has(m.caseId))).toEqual([]);
+    // Sue sees none of these cases: no alert about one of them (the count goes to every supervisor).
+    expect(sueStream.messages.filter((m) => m.type === 'alert' && m.caseId)).toEqual([]);
+    samStream.close();
+    sueStream.close();
+  });
 });

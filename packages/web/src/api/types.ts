@@ -136,6 +136,8 @@ export interface LiveAlert {
   level: 'info' | 'warning';
   message: string;
   taskId?: string;
+  /** An SLA alert's case. */
+  caseId?: string;
 }
 
 export type OfferState = 'pending' | 'accepted' | 'declined' | 'timed-out' | 'rescinded';

@@ -27,8 +27,8 @@ export function clearAlerts(queryClient: QueryClient) {
 /** Mount once in the shell. */
 export function useAlertStream() {
   const queryClient = useQueryClient();
-  useStreamMessage('alert', ({ level, message, taskId }) => {
-    const alert: ReceivedAlert = { id: ++seq, at: new Date().toISOString(), level, message, ...(taskId ? { taskId } : {}) };
+  useStreamMessage('alert', ({ level, message, taskId, caseId }) => {
+    const alert: ReceivedAlert = { id: ++seq, at: new Date().toISOString(), level, message, ...(taskId ? { taskId } : {}), ...(caseId ? { caseId } : {}) };
     queryClient.setQueryData<ReceivedAlert[]>(ALERTS_KEY, (old) => [alert, ...(old ?? [])].slice(0, KEEP));
     notifications.show({
       color: level === 'warning' ? 'orange' : 'blue',

@@ -1,4 +1,5 @@
-import { Badge, Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { clearAlerts, useAlerts } from '../shell/alerts';
 import { formatTime } from '../lib/time';
@@ -43,6 +44,14 @@ export function AlertsPanel() {
                 </Badge>
                 <Text size="sm" style={{ flex: 1 }}>
                   {a.message}
+                  {a.caseId && (
+                    <>
+                      {' '}
+                      <Anchor component={Link} to={`/cases/${a.caseId}`} size="sm">
+                        Open case
+                      </Anchor>
+                    </>
+                  )}
                 </Text>
                 <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
                   {formatTime(a.at)}
