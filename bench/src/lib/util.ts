@@ -20,17 +20,8 @@ export function percentile(values: readonly number[], p: number): number {
   return v[rank - 1]!;
 }
 
-/** mulberry32: a tiny deterministic PRNG, so every run builds the same configuration. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random source (core's), so every run builds the same configuration. */
+export { seededRandom as prng } from '@worklane/core';
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns whether it succeeded. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<boolean> {

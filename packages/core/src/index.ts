@@ -21,3 +21,4 @@ export * from './access/supervision.js';
 export * from './access/workbins.js';
 export * from './access/cases.js';
 export * from './kpi/index.js';
+export * from './random.js';

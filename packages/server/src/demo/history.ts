@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
+import { seededRandom } from '@worklane/core';
 import { json, type DB, type TasksTable } from '../db/schema.js';
 
 // Two weeks of made-up past work for the demo, so Reports and Insights have something to show on
@@ -32,17 +33,6 @@ const HANDLE: Record<string, number> = { alice: 240, bob: 780, carol: 300, dave:
 /** Finance's bad day, in weekdays back: waits ten times as long, more callers give up. */
 const BAD_DAY = 3;
 
-/** mulberry32: small, fast, seeded. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type TaskRow = Insertable<TasksTable>;
 const BLANK = { attributes: json({}), skills: json([]), classification: json({}), priority: 0, version: 1, escalation_level: 0, priority_boost: 0, exceptions_fired: json([]) };
@@ -55,7 +45,7 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
   const queues = new Set((await db.selectFrom('queues').select('id').execute()).map((q) => q.id));
   const plans = PLANS.filter((p) => queues.has(p.queue) && p.agents.every((a) => id.has(a)));
   if (!plans.length) return 0;
-  const random = generator(20261205);
+  const random = seededRandom(20261205);
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
   const exp = (mean: number) => -Math.log(1 - random()) * mean;
   const tasks: TaskRow[] = [];

@@ -5,17 +5,9 @@
 // and a supervisor creating and updating cases. It remembers what was acknowledged.
 import { ApiClient, DEMO_KEY, sleep, type Tally } from './rig.js';
 
-/** A small deterministic random source (mulberry32), so a failing run can be replayed with its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random source (core's), so a failing run can be replayed with its seed. */
+import { seededRandom as random } from '@worklane/core';
+export { random };
 
 export const AGENTS = [
   { email: 'alice@worklane.local', password: 'alice123' },

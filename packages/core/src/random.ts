@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny seeded random source, so generated data (the demo's history, benchmark set-ups,
+ * load tests) is the same on every run and a failing run can be replayed from its seed.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
