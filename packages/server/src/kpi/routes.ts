@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { buildInsights, checkTargets, KPIS, reportNamed, bucketStarts, type Fact, type KpiKey, type KpiTarget, type ReportDefinition } from '@worklane/core';
+import { buildInsights, checkTargets, KPIS, reportNamed, bucketStarts, type KpiKey, type KpiTarget, type ReportDefinition } from '@worklane/core';
 import type { Services } from '../services.js';
+import type { Principal } from '../auth/principal.js';
 import { KpiTargetItem } from '../config/document.js';
 import { change, refuse } from '../admin/change.js';
 import { Problem } from '../http/problems.js';
@@ -61,7 +62,7 @@ export async function kpiRoutes(app: FastifyInstance, s: Services): Promise<void
       buckets,
       interval,
       zone,
-      queueFacts: queueFacts as Fact[],
+      queueFacts,
       agentFacts,
       ...(filters.queue ? { agentKpis: ['averageHandleSeconds'] as KpiKey[] } : {}),
       targets,
@@ -97,7 +98,7 @@ function servedBy(s: Services, team: string): Set<string> {
  * A supervisor may add, change or remove goals of the queues and teams they supervise only; the
  * defaults concern everyone (analysts and admins set those). 403 naming the first goal out of reach.
  */
-function outsideReach(s: Services, p: NonNullable<Parameters<typeof supervisionFor>[1]>, before: readonly KpiTarget[], after: readonly KpiTarget[]): void {
+function outsideReach(s: Services, p: Principal, before: readonly KpiTarget[], after: readonly KpiTarget[]): void {
   const reach = supervisionFor(s, p);
   if (reach.all) return;
   const key = (t: KpiTarget) => `${t.kpi}\u0000${t.queue ?? ''}\u0000${t.team ?? ''}`;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Group, List, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -21,7 +21,6 @@ export function ItemEditor({ info, row, onClose }: Props) {
   const start = row ? editable(row, info) : info.template;
   const [text, setText] = useState(() => JSON.stringify(start, null, 2));
   const [parseError, setParseError] = useState<string | null>(null);
-  useEffect(() => setText(JSON.stringify(row ? editable(row, info) : info.template, null, 2)), [row, info]);
   const id = row ? String(row.id ?? row[info.key ?? 'id']) : null;
   const save = useMutation({
     mutationFn: (item: Record<string, unknown>) =>

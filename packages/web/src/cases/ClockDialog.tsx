@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { NumberInput, Select, SimpleGrid, Switch, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -26,7 +26,6 @@ export function ClockDialog({ kase, which, current, onClose }: { kase: Case; whi
   const calendars = useQuery({ queryKey: ['calendars'], queryFn: () => api<List<{ id: string; name: string }>>('/calendars'), select: (d) => d.items, staleTime: 60_000 });
   const [policy, setPolicy] = useState<ClockPolicy>(current ?? { duration: 1, unit: 'days', mode: 'business' });
   const [reset, setReset] = useState(false);
-  useEffect(() => setPolicy(current ?? { duration: 1, unit: 'days', mode: 'business' }), [current]);
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) => api<Case>(`/cases/${encodeURIComponent(kase.id)}`, { method: 'PATCH', body }),
     onSuccess: (after) => {

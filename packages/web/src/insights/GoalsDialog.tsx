@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { NumberInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ActionDialog } from '../lib/ActionDialog';
@@ -22,15 +22,10 @@ const inScope = (t: KpiTarget, s: GoalScope) => (s.subject === 'queue' ? (t.queu
 export function GoalsDialog({ scope, kpis, onClose }: { scope: GoalScope | null; kpis: KpiInfo[]; onClose: () => void }) {
   const targets = useKpiTargets();
   const save = useSaveTargets();
-  const [values, setValues] = useState<Partial<Record<KpiKey, number | ''>>>({});
   const mine = kpis.filter((k) => k.subject === scope?.subject);
-
-  useEffect(() => {
-    if (!scope || !targets.data) return;
-    setValues(Object.fromEntries(targets.data.items.filter((t) => inScope(t, scope)).map((t) => [t.kpi, t.goal])));
-    save.reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset when another scope opens
-  }, [scope, targets.data]);
+  // null: not edited yet, the stored goals show (a re-read while editing must not undo edits).
+  const [edited, setValues] = useState<Partial<Record<KpiKey, number | ''>> | null>(null);
+  const values = edited ?? (scope ? Object.fromEntries((targets.data?.items ?? []).filter((t) => inScope(t, scope)).map((t) => [t.kpi, t.goal])) : {});
 
   if (!scope) return null;
   const defaults = new Map((targets.data?.items ?? []).filter((t) => t.queue === undefined && t.team === undefined).map((t) => [t.kpi, t.goal]));
@@ -64,7 +59,7 @@ export function GoalsDialog({ scope, kpis, onClose }: { scope: GoalScope | null;
           max={k.unit === 'percent' ? 100 : undefined}
           decimalScale={1}
           value={values[k.key] ?? ''}
-          onChange={(v) => setValues((cur) => ({ ...cur, [k.key]: v === '' ? '' : Number(v) }))}
+          onChange={(v) => setValues({ ...values, [k.key]: v === '' ? '' : Number(v) })}
         />
       ))}
     </ActionDialog>

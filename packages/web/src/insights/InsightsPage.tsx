@@ -129,7 +129,7 @@ export function InsightsPage() {
           </Paper>
         </>
       )}
-      <GoalsDialog scope={goals} kpis={data?.kpis ?? []} onClose={() => setGoals(null)} />
+      {goals && <GoalsDialog key={`${goals.subject}:${goals.id}`} scope={goals} kpis={data?.kpis ?? []} onClose={() => setGoals(null)} />}
     </Stack>
   );
 }

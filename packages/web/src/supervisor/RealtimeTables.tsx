@@ -24,7 +24,7 @@ export function QueuesTable() {
   const [targets, setTargets] = useState<{ id: string; name: string } | null>(null);
   return (
     <Section id="queues-title" title="Queues" query={queues} empty={rows.length === 0} emptyText="No queues configured.">
-      <TargetsDialog queue={targets} onClose={() => setTargets(null)} />
+      {targets && <TargetsDialog key={targets.id} queue={targets} onClose={() => setTargets(null)} />}
       <Table striped highlightOnHover aria-labelledby="queues-title">
         <Table.Thead>
           <Table.Tr>
@@ -103,7 +103,7 @@ export function AgentsTable() {
   const teamsOf = (id: string) => (teams.data ?? []).filter((t) => t.members.includes(id)).map((t) => t.name).join(', ');
   return (
     <Section id="agents-title" title="Agents" query={agents} empty={rows.length === 0} emptyText="No agents.">
-      <TeamsDialog agent={editing} onClose={() => setEditing(null)} />
+      {editing && <TeamsDialog key={editing.id} agent={editing} onClose={() => setEditing(null)} />}
       <Table striped highlightOnHover aria-labelledby="agents-title">
         <Table.Thead>
           <Table.Tr>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ActionIcon, Button, Group, NumberInput, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
@@ -13,18 +13,14 @@ import { useQueueSteps, useSaveSteps, type TargetStep } from './teams';
 export function TargetsDialog({ queue, onClose }: { queue: { id: string; name: string } | null; onClose: () => void }) {
   const steps = useQueueSteps(queue?.id ?? null);
   const save = useSaveSteps();
-  const [rows, setRows] = useState<TargetStep[]>([]);
-
-  useEffect(() => {
-    if (steps.data) setRows(steps.data);
-    save.reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset when another queue opens
-  }, [steps.data, queue]);
+  // null: not edited yet, the stored targets show (a re-read while editing must not undo edits).
+  const [edited, setRows] = useState<TargetStep[] | null>(null);
+  const rows = edited ?? steps.data ?? [];
 
   if (!queue) return null;
   // Problems come back per row and field (/targetSteps/1/afterSeconds).
   const fieldError = (i: number, f: keyof TargetStep) => (save.error instanceof ApiError ? save.error.errors.find((e) => e.pointer === `/targetSteps/${i}/${f}`)?.message : undefined);
-  const set = (i: number, patch: Partial<TargetStep>) => setRows((cur) => cur.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const set = (i: number, patch: Partial<TargetStep>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const submit = () =>
     save.mutate(
       { queueId: queue.id, targetSteps: rows },
@@ -47,7 +43,7 @@ export function TargetsDialog({ queue, onClose }: { queue: { id: string; name: s
           <TextInput label="Name" value={r.name} onChange={(e) => set(i, { name: e.currentTarget.value })} error={fieldError(i, 'name')} data-autofocus={i === 0 || undefined} style={{ flex: 2 }} />
           <NumberInput label="After (s)" min={0} value={r.afterSeconds} onChange={(v) => set(i, { afterSeconds: Number(v) || 0 })} error={fieldError(i, 'afterSeconds')} style={{ flex: 1 }} />
           <NumberInput label="Min level" min={0} max={100} value={r.minLevel} onChange={(v) => set(i, { minLevel: Number(v) || 0 })} error={fieldError(i, 'minLevel')} style={{ flex: 1 }} />
-          <ActionIcon variant="subtle" color="red" mt={26} aria-label={`Remove target ${i + 1}`} disabled={rows.length === 1} onClick={() => setRows((cur) => cur.filter((_, j) => j !== i))}>
+          <ActionIcon variant="subtle" color="red" mt={26} aria-label={`Remove target ${i + 1}`} disabled={rows.length === 1} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
             <IconTrash size={16} />
           </ActionIcon>
         </Group>
@@ -57,7 +53,7 @@ export function TargetsDialog({ queue, onClose }: { queue: { id: string; name: s
         size="compact-sm"
         leftSection={<IconPlus size={14} aria-hidden />}
         disabled={rows.length >= 10}
-        onClick={() => setRows((cur) => [...cur, { name: ['primary', 'secondary', 'tertiary'][cur.length] ?? `step ${cur.length + 1}`, afterSeconds: (cur.at(-1)?.afterSeconds ?? 0) + 60, minLevel: 0 }])}
+        onClick={() => setRows([...rows, { name: ['primary', 'secondary', 'tertiary'][rows.length] ?? `step ${rows.length + 1}`, afterSeconds: (rows.at(-1)?.afterSeconds ?? 0) + 60, minLevel: 0 }])}
       >
         Add a target
       </Button>

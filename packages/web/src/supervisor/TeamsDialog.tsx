@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Checkbox, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ActionDialog } from '../lib/ActionDialog';
@@ -14,15 +14,11 @@ export function TeamsDialog({ agent, onClose }: { agent: { id: string; name: str
   const me = useUser();
   const teams = useTeams();
   const save = useSetTeams();
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
   const mine = (teams.data ?? []).filter((t) => hasRole(me, 'admin') || t.members.includes(me.id));
   const current = new Set(mine.filter((t) => agent && t.members.includes(agent.id)).map((t) => t.id));
-
-  useEffect(() => {
-    if (agent && teams.data) setChosen(new Set((teams.data ?? []).filter((t) => t.members.includes(agent.id)).map((t) => t.id)));
-    save.reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset when another agent opens
-  }, [agent, teams.data]);
+  // null: not edited yet, the stored membership shows (a re-read while editing must not undo edits).
+  const [edited, setChosen] = useState<Set<string> | null>(null);
+  const chosen = edited ?? current;
 
   if (!agent) return null;
   const submit = () => {
@@ -54,12 +50,10 @@ export function TeamsDialog({ agent, onClose }: { agent: { id: string; name: str
             checked={chosen.has(t.id)}
             onChange={(e) => {
               const on = e.currentTarget.checked;
-              setChosen((cur) => {
-                const next = new Set(cur);
-                if (on) next.add(t.id);
-                else next.delete(t.id);
-                return next;
-              });
+              const next = new Set(chosen);
+              if (on) next.add(t.id);
+              else next.delete(t.id);
+              setChosen(next);
             }}
           />
         ))}
