@@ -110,6 +110,8 @@ export class ServerProcess {
         WORKLANE_WEB_DIR: join(this.dataDir, 'no-web'),
         WORKLANE_PUBLIC_URL: this.base,
         LOG_LEVEL: process.env.WORKLANE_CRASH_LOG_LEVEL ?? 'warn',
+        // The demo without its made-up history: the invariants count what this run did (history RONAs have no offer).
+        WORKLANE_DEMO_HISTORY: '0',
         ...this.o.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
