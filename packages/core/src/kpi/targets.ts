@@ -11,6 +11,9 @@ export interface KpiTarget {
   team?: string;
 }
 
+/** One goal per KPI and scope: this key names it (for checks, diffs and a stable stored order). */
+export const targetKey = (t: Pick<KpiTarget, 'kpi' | 'queue' | 'team'>): string => `${t.kpi}\u0000${t.queue ?? ''}\u0000${t.team ?? ''}`;
+
 export interface Goal {
   goal: number;
   /** Where it comes from: the queue's or a team's own target, or the default. */
@@ -60,7 +63,7 @@ export function checkTargets(targets: readonly KpiTarget[], at: string, known: {
     if (t.queue !== undefined && known.queues && !known.queues.has(t.queue)) out.push({ pointer: `${p}/queue`, message: `unknown queue "${t.queue}"` });
     if (t.team !== undefined && known.teams && !known.teams.has(t.team)) out.push({ pointer: `${p}/team`, message: `unknown team "${t.team}"` });
     if (def.unit === 'percent' && t.goal > 100) out.push({ pointer: `${p}/goal`, message: 'a percentage is at most 100' });
-    const key = `${t.kpi}\u0000${t.queue ?? ''}\u0000${t.team ?? ''}`;
+    const key = targetKey(t);
     if (seen.has(key)) out.push({ pointer: `${p}/kpi`, message: `a second goal for ${t.kpi} ${t.queue ? `in queue ${t.queue}` : t.team ? `for team ${t.team}` : 'by default'}` });
     seen.add(key);
   });

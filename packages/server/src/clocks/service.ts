@@ -251,7 +251,7 @@ export class ClockService {
             // A few are told one by one, a burst as counts (hub.slaAlerts): keep no more than that needs.
             for (const x of r.sla ?? []) {
               slaCounts[x.kind]++;
-              if (slaFired.length <= SLA_ALERTS_EACH) slaFired.push(x);
+              if (slaFired.length < SLA_ALERTS_EACH) slaFired.push(x);
             }
             emptyAt[k] = r.seen === 0 ? turn : -1;
           } catch (err) {

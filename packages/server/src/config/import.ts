@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { DB } from '../db/schema.js';
+import { targetKey } from '@worklane/core';
 import { apiKeyPrefix, hashPassword, sha256 } from '../auth/crypto.js';
 import { appendEvents, type EventInput } from '../events/append.js';
 import type { FieldError } from '../http/problems.js';
@@ -67,8 +68,7 @@ function diff(current: ConfigDocument, next: ConfigDocument): Diffed[] {
     out.push({ kind: 'routing', id: 'routing', change, event: 'routing-settings', before: current.routing ?? null, after: next.routing });
   }
   if (next.kpiTargets) {
-    const key = (t: { kpi: string; queue?: string; team?: string }) => `${t.kpi}\u0000${t.queue ?? ''}\u0000${t.team ?? ''}`;
-    const order = (ts: NonNullable<ConfigDocument['kpiTargets']>) => [...ts].sort((a, b) => key(a).localeCompare(key(b)));
+    const order = (ts: NonNullable<ConfigDocument['kpiTargets']>) => [...ts].sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
     const change = same(order(current.kpiTargets ?? []), order(next.kpiTargets)) ? 'unchanged' : current.kpiTargets?.length ? 'update' : 'create';
     out.push({ kind: 'kpiTargets', id: KPI_TARGETS_KEY, change, event: 'kpi-targets', before: { items: current.kpiTargets ?? [] }, after: { items: next.kpiTargets } });
   }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { buildInsights, checkTargets, KPIS, reportNamed, bucketStarts, type KpiKey, type KpiTarget, type ReportDefinition } from '@worklane/core';
+import { buildInsights, checkTargets, KPIS, reportNamed, bucketStarts, targetKey, type KpiKey, type KpiTarget, type ReportDefinition } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { Principal } from '../auth/principal.js';
 import { KpiTargetItem } from '../config/document.js';
@@ -101,11 +101,10 @@ function servedBy(s: Services, team: string): Set<string> {
 function outsideReach(s: Services, p: Principal, before: readonly KpiTarget[], after: readonly KpiTarget[]): void {
   const reach = supervisionFor(s, p);
   if (reach.all) return;
-  const key = (t: KpiTarget) => `${t.kpi}\u0000${t.queue ?? ''}\u0000${t.team ?? ''}`;
-  const was = new Map(before.map((t) => [key(t), t.goal]));
-  const is = new Map(after.map((t) => [key(t), t.goal]));
+  const was = new Map(before.map((t) => [targetKey(t), t.goal]));
+  const is = new Map(after.map((t) => [targetKey(t), t.goal]));
   const mine = (t: KpiTarget) => (t.queue !== undefined ? reach.queues.has(t.queue) : t.team !== undefined ? reach.teams.has(t.team) : false);
-  const changed = [...after.filter((t) => was.get(key(t)) !== t.goal), ...before.filter((t) => !is.has(key(t)))];
+  const changed = [...after.filter((t) => was.get(targetKey(t)) !== t.goal), ...before.filter((t) => !is.has(targetKey(t)))];
   const bad = changed.find((t) => !mine(t));
   if (!bad) return;
   const i = after.indexOf(bad);

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { kpiNamed, type KpiTarget } from '@worklane/core';
+import { kpiNamed, targetKey, type KpiTarget } from '@worklane/core';
 import { json, type DB } from '../db/schema.js';
 
 // KPI goals are one list (the `settings` row 'kpi-targets'): read with every insight, replaced
@@ -13,8 +13,7 @@ export async function readTargets(db: Kysely<DB>): Promise<KpiTarget[]> {
 
 /** Stored in a fixed order (KPI, default first, then scope) so an export diffs cleanly. */
 export async function writeTargets(trx: Transaction<DB>, items: readonly KpiTarget[]): Promise<void> {
-  const order = (t: KpiTarget) => `${t.kpi}\u0000${t.queue ?? t.team ?? ''}`;
-  const sorted = [...items].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map((t) => ({ kpi: t.kpi, goal: t.goal, ...(t.queue ? { queue: t.queue } : {}), ...(t.team ? { team: t.team } : {}) }));
+  const sorted = [...items].sort((a, b) => (targetKey(a) < targetKey(b) ? -1 : targetKey(a) > targetKey(b) ? 1 : 0)).map((t) => ({ kpi: t.kpi, goal: t.goal, ...(t.queue ? { queue: t.queue } : {}), ...(t.team ? { team: t.team } : {}) }));
   const value = json({ items: sorted });
   await trx.insertInto('settings').values({ key: KPI_TARGETS_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }

@@ -173,7 +173,7 @@ export class StreamHub {
    * breached its SLA"); a burst (more than `each`) as one count to every one of them instead, so a
    * mass breach does not bury the page in messages.
    */
-  async slaAlerts(fired: readonly { caseId: string; number: string; kind: 'warning' | 'breach' }[], counts: Record<'warning' | 'breach', number>, each = 10): Promise<void> {
+  async slaAlerts(fired: readonly { caseId: string; number: string; kind: 'warning' | 'breach' }[], counts: Record<'warning' | 'breach', number>, each: number): Promise<void> {
     if (!this.overseers.size) return;
     const one = (kind: 'warning' | 'breach', number: string) => (kind === 'breach' ? `Case ${number} breached its SLA` : `Case ${number} passed its SLA warning`);
     const many = (kind: 'warning' | 'breach', n: number) => (kind === 'breach' ? `${n} cases breached their SLA` : `${n} cases passed their SLA warning`);

@@ -6,7 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { api, errorMessage } from '../api/client';
 import type { List } from '../api/types';
 import { displayValue } from '../lib/format';
-import type { CollectionInfo } from './collections';
+import { itemNoun, type CollectionInfo } from './collections';
 import { ItemEditor } from './ItemEditor';
 
 type Row = Record<string, unknown> & { id?: unknown; name?: unknown };
@@ -45,7 +45,7 @@ export function ConfigTable({ info }: { info: CollectionInfo }) {
     // 409 while something uses it: the answer says what.
     onError: (err) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(err) }),
   });
-  const one = label.replace(/s$/, '').toLowerCase();
+  const one = itemNoun(info);
 
   const header = (
     <Group justify="flex-end" mb="xs">

@@ -3,7 +3,7 @@ import { Alert, Button, Group, List, Modal, Stack, Text, Textarea } from '@manti
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { api, ApiError, errorMessage } from '../api/client';
-import { editable, patchBetween, type CollectionInfo } from './collections';
+import { editable, itemNoun, patchBetween, type CollectionInfo } from './collections';
 
 interface Props {
   info: CollectionInfo;
@@ -29,7 +29,7 @@ export function ItemEditor({ info, row, onClose }: Props) {
         : api(`/${info.value}/${encodeURIComponent(id)}`, { method: 'PATCH', body: patchBetween(editable(row!, info), item, info.key ? [info.key] : []) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['admin', info.value] });
-      notifications.show({ color: 'teal', message: `${info.label.replace(/s$/, '')} ${id === null ? 'created' : 'saved'}` });
+      notifications.show({ color: 'teal', message: `${itemNoun(info).replace(/^./, (c) => c.toUpperCase())} ${id === null ? 'created' : 'saved'}` });
       onClose();
     },
   });
@@ -46,7 +46,7 @@ export function ItemEditor({ info, row, onClose }: Props) {
     save.mutate(item as Record<string, unknown>);
   };
   const problems = save.error instanceof ApiError ? save.error.errors : [];
-  const title = row ? `Edit ${info.label.replace(/s$/, '').toLowerCase()} ${id}` : `New ${info.label.replace(/s$/, '').toLowerCase()}`;
+  const title = row ? `Edit ${itemNoun(info)} ${id}` : `New ${itemNoun(info)}`;
   return (
     <Modal opened onClose={save.isPending ? () => undefined : onClose} title={title} size="xl" centered>
       <Stack gap="sm">

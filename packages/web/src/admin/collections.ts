@@ -25,6 +25,9 @@ export const COLLECTIONS: CollectionInfo[] = [
   { value: 'presence-reasons', label: 'Not-ready reasons', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
 ];
 
+/** "worktype", "case type", "wrap-up code": one item of the collection, in a sentence. */
+export const itemNoun = (info: CollectionInfo): string => info.label.replace(/s$/, '').toLowerCase();
+
 /**
  * The PATCH that turns `before` into `after` (the API replaces each field given and clears those
  * given as null): changed and new fields, and null for each field that was removed.

@@ -3,7 +3,7 @@ import { SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ActionDialog } from '../lib/ActionDialog';
 import { ApiError, formErrors } from '../api/client';
-import type { Customer } from '../api/types';
+import type { Customer, FormField } from '../api/types';
 import { FormFields } from '../forms/FormFields';
 import { emptyValues, serverFieldErrors, toFields, validateValues, type FormValue, type FormValues } from '../forms/values';
 import { useCustomerFields, useSaveCustomer, type ProfileInput } from './data';
@@ -13,8 +13,8 @@ type TextKey = (typeof TEXT)[number];
 const LABEL: Record<TextKey, string> = { name: 'Name', firstName: 'First name', email: 'E-mail', phone: 'Phone', segment: 'Segment', externalId: 'External id', notes: 'Notes' };
 
 /** The custom values as the form holds them (text, lists, booleans). */
-function customValues(fields: { name: string; type: string }[], custom: Record<string, unknown> | undefined): FormValues {
-  const out = emptyValues(fields as never);
+function customValues(fields: readonly FormField[], custom: Record<string, unknown> | undefined): FormValues {
+  const out = emptyValues(fields);
   for (const f of fields) {
     const v = custom?.[f.name];
     if (v === undefined || v === null) continue;
