@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEMO_KEY = 'wl_demo_4f8c2a9e7b1d6053c1e2';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -27,13 +27,15 @@ export interface ServerProcess {
 export interface ServerOptions {
   /** More environment for the server process (e.g. WORKLANE_SMTP_URL). WORKLANE_PUBLIC_URL defaults to its own address. */
   env?: Record<string, string>;
+  /** Listen here (e.g. a port an identity provider already has the callback for); default: a free one. */
+  port?: number;
 }
 
 /** Starts the real `worklane start` in its own process on a fresh embedded database (the demo without its made-up history: tests count from zero). */
 export async function startServerProcess(options: ServerOptions = {}): Promise<ServerProcess> {
   if (!existsSync(join(ROOT, 'packages/web/dist/index.html'))) throw new Error('web app not built: run `npm run build -w @worklane/web` first');
   const dir = mkdtempSync(join(tmpdir(), 'worklane-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   let out = '';
   const proc = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/worklane.mjs'), 'start'], {

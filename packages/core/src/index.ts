@@ -20,5 +20,6 @@ export * from './reports/index.js';
 export * from './access/supervision.js';
 export * from './access/workbins.js';
 export * from './access/cases.js';
+export * from './access/sso.js';
 export * from './kpi/index.js';
 export * from './random.js';

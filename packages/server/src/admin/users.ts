@@ -11,7 +11,7 @@ import { userUses } from './usage.js';
 
 /** Users as the API shows them: never a password or its hash. */
 async function read(db: Kysely<DB>, id?: string) {
-  let u = db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'capacity', 'disabled', 'created_at']).orderBy('email');
+  let u = db.selectFrom('users').select(['id', 'email', 'name', 'roles', 'capacity', 'disabled', 'created_at', 'sso_subject']).orderBy('email');
   let k = db.selectFrom('user_skills').selectAll().orderBy('skill_id');
   let t = db.selectFrom('team_members').selectAll().orderBy('team_id');
   if (id !== undefined) {
@@ -29,6 +29,8 @@ async function read(db: Kysely<DB>, id?: string) {
     capacity: x.capacity,
     teams: teams.filter((m) => m.user_id === x.id).map((m) => m.team_id),
     disabled: x.disabled,
+    /** Signed in through single sign-on at least once (linked to that identity). */
+    ssoLinked: x.sso_subject !== null,
     createdAt: x.created_at.toISOString(),
   }));
 }
@@ -48,7 +50,7 @@ export const users: Collection<UserItem, Dto, { hash?: string }> = {
   kind: 'user',
   path: '/api/v1/users',
   schema: UserItem,
-  readOnly: ['id', 'createdAt'],
+  readOnly: ['id', 'createdAt', 'ssoLinked'],
   read: PEOPLE_READ,
   list: (db) => read(db),
   get: async (db, id) => (await read(db, id))[0],

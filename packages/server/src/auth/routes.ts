@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
-import { newToken, sha256, verifyPassword } from './crypto.js';
-import { SESSION_COOKIE, SESSION_TTL_MS, requireUser } from './guard.js';
+import { sha256, verifyPassword } from './crypto.js';
+import { SESSION_COOKIE, requireUser } from './guard.js';
+import { openSession } from './session.js';
 import { Problem, unauthorized } from '../http/problems.js';
 import { LoginThrottle } from '../security/login-throttle.js';
 import { assertSameOrigin } from '../security/csrf.js';
@@ -44,16 +45,7 @@ export async function authRoutes(app: FastifyInstance, s: Services): Promise<voi
       throw unauthorized('Wrong e-mail or password');
     }
     throttle.succeed(email);
-    const token = newToken();
-    await s.db.insertInto('sessions').values({ id: sha256(token), user_id: user.id, expires_at: new Date(Date.now() + SESSION_TTL_MS) }).execute();
-    await appendEvents(s.db, [{ type: 'auth.login', actor: `user:${user.id}`, userId: user.id, data: { ip: request.ip } }]);
-    reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure: request.protocol === 'https',
-      maxAge: SESSION_TTL_MS / 1000,
-    });
+    await openSession(s, request, reply, user.id, 'password');
     return { user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
   });
 

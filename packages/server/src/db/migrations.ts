@@ -133,6 +133,8 @@ const migrations: Record<string, Migration> = {
   // Cases closed and escalated per person (report case-advisors): grain `advisor`, rebuilt from the
   // events already rolled up (later ones the rollup adds as it goes).
   '0017_report_advisors': { up: (db) => import('../reports/migration.js').then((m) => m.reportAdvisorsMigration(db)) },
+  // Single sign-on (OIDC): users.sso_subject and the sign-ins under way.
+  '0018_sso': { up: (db) => import('../auth/sso/migration.js').then((m) => m.ssoMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -17,6 +17,18 @@ export interface UsersTable {
   capacity: Json<Record<string, number>>;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
+  /** The single sign-on identity linked (`issuer#subject`); see core `ssoSignIn`. */
+  sso_subject: Generated<string | null>;
+}
+export interface SsoLoginsTable {
+  /** SHA-256 of the browser's `wl_sso` cookie. */
+  id: string;
+  state: string;
+  nonce: string;
+  /** PKCE code verifier. */
+  verifier: string;
+  return_to: string;
+  expires_at: Timestamp;
 }
 export interface SessionsTable {
   id: string;
@@ -391,6 +403,7 @@ export interface CalendarsTable {
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
+  sso_logins: SsoLoginsTable;
   api_keys: ApiKeysTable;
   skills: SkillsTable;
   user_skills: UserSkillsTable;

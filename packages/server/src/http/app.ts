@@ -21,6 +21,8 @@ import { clientErrorHandler, installProblemHandlers, notFound, sendProblem } fro
 import { installOverload, overloadOptionsFromEnv } from '../overload/shed.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
+import { ssoRoutes } from '../auth/sso/routes.js';
+import { ssoOptionsFromEnv, type SsoOptions } from '../auth/sso/options.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { lifecycleRoutes } from '../tasks/lifecycle-routes.js';
 import { workbinRoutes } from '../workbins/routes.js';
@@ -53,6 +55,8 @@ export interface AppOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** The embedded database (PGlite): it caches no plans, so growing tables need no fresh statistics. */
   embedded?: boolean;
+  /** Single sign-on; default from the environment (WORKLANE_OIDC_*), null: password sign-in only. */
+  sso?: SsoOptions | null;
 }
 
 export interface App {
@@ -113,6 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, supervisionRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
+  await ssoRoutes(app, services, opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);

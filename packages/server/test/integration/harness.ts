@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type Store, type StoreOptions } from '../../src/index.js';
+import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type AppOptions, type Store, type StoreOptions } from '../../src/index.js';
 
 export const DEMO_KEY = 'wl_demo_4f8c2a9e7b1d6053c1e2';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -95,13 +95,13 @@ export interface Harness {
 }
 
 /** A migrated, demo-seeded database and a real listening server on a random loopback port. */
-export async function startHarness(backend: Backend): Promise<Harness> {
+export async function startHarness(backend: Backend, options: Omit<Partial<AppOptions>, 'db'> = {}): Promise<Harness> {
   const db = await freshDatabase(backend);
   await migrateToLatest(db.store.db as never);
   await seedDemoIfEmpty(db.store.db);
   const h: Harness = {
     db,
-    app: await buildApp({ db: db.store.db, embedded: backend === 'pglite' }),
+    app: await buildApp({ db: db.store.db, embedded: backend === 'pglite', ...options }),
     base: '',
     async close() {
       await h.app.app.close();
@@ -111,7 +111,7 @@ export async function startHarness(backend: Backend): Promise<Harness> {
       await h.app.app.close();
       await whileDown?.();
       const store = await db.reopen();
-      h.app = await buildApp({ db: store.db, embedded: backend === 'pglite' });
+      h.app = await buildApp({ db: store.db, embedded: backend === 'pglite', ...options });
       await h.app.app.listen({ port: Number(new URL(h.base).port), host: '127.0.0.1' }); // same address, like a real restart
       h.base = addressOf(h.app);
     },

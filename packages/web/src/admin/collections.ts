@@ -18,7 +18,7 @@ export const COLLECTIONS: CollectionInfo[] = [
   { value: 'rules', label: 'Rules', keys: ['when', 'enabled'], key: 'id', readOnly: [], template: { id: '', name: '', when: 'task.worktype == ""', set: { priority: 50 } } },
   { value: 'skills', label: 'Skills', keys: [], key: 'id', readOnly: [], template: { id: '', name: '' } },
   { value: 'teams', label: 'Teams', keys: [], key: 'id', readOnly: [], template: { id: '', name: '', members: [] } },
-  { value: 'users', label: 'Users', keys: ['email', 'roles', 'teams'], key: null, readOnly: ['id', 'createdAt'], template: { email: '', name: '', roles: ['agent'], password: '', teams: [], skills: {} } },
+  { value: 'users', label: 'Users', keys: ['email', 'roles', 'teams'], key: null, readOnly: ['id', 'createdAt', 'ssoLinked'], template: { email: '', name: '', roles: ['agent'], password: '', teams: [], skills: {} } },
   { value: 'case-types', label: 'Case types', keys: ['titleField'], key: 'id', readOnly: [], template: { id: '', name: '', titleField: 'subject', form: { fields: [{ name: 'subject', label: 'Subject', type: 'text', required: true }] } } },
   { value: 'calendars', label: 'Calendars', keys: ['timeZone'], key: 'id', readOnly: [], template: { id: '', name: '', timeZone: 'Europe/Brussels', week: { mon: [{ from: '09:00', to: '17:00' }] } } },
   { value: 'wrap-up-codes', label: 'Wrap-up codes', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },

@@ -1,18 +1,25 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Divider, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { errorMessage } from '../api/client';
 import type { User } from '../api/types';
 import { canOpen, homePathFor, signIn, useMe } from './session';
+import { ssoErrorMessage, ssoStartUrl, useProviders } from './sso';
 
-/** The page the user was sent away from, if it is a safe in-app path they may open. */
-function safeFrom(state: unknown, user: User): string | null {
+/** The in-app path the user was sent away from, if it is a safe one. */
+function fromPath(state: unknown): string | null {
   if (typeof state !== 'object' || state === null) return null;
   const from = (state as { from?: unknown }).from;
   if (typeof from !== 'string' || !from.startsWith('/') || from.startsWith('//') || from.startsWith('/login')) return null;
-  return from === '/' || !canOpen(user, from) ? null : from;
+  return from === '/' ? null : from;
+}
+
+/** The page the user was sent away from, if they may open it. */
+function safeFrom(state: unknown, user: User): string | null {
+  const from = fromPath(state);
+  return from && canOpen(user, from) ? from : null;
 }
 
 export function LoginPage() {
@@ -24,6 +31,9 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const providers = useProviders();
+  const sso = providers.data?.sso ?? null;
+  const ssoError = ssoErrorMessage(location.search);
 
   if (me.data && !submitting) {
     return <Navigate to={safeFrom(location.state, me.data.user) ?? homePathFor(me.data.user)} replace />;
@@ -60,16 +70,24 @@ export function LoginPage() {
                 Sign in to your workspace
               </Text>
             </div>
-            {error && (
+            {(error ?? ssoError) && (
               <Alert color="red" role="alert" title="Sign-in failed">
-                {error}
+                {error ?? ssoError}
               </Alert>
+            )}
+            {sso && (
+              <>
+                <Button component="a" href={ssoStartUrl(sso.start, fromPath(location.state))} variant="default" fullWidth>
+                  Sign in with {sso.label}
+                </Button>
+                <Divider label="or with your password" labelPosition="center" />
+              </>
             )}
             <TextInput
               label="Email"
               type="email"
               autoComplete="username"
-              autoFocus
+              autoFocus={!sso}
               value={email}
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
