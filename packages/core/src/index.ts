@@ -5,6 +5,7 @@ export * from './routing/targets.js';
 export * from './routing/eligibility.js';
 export * from './routing/decide.js';
 export * from './routing/explain.js';
+export * from './routing/refusals.js';
 export * from './classification/rules.js';
 export * from './classification/regex-safety.js';
 export * from './priority/effective.js';

@@ -19,6 +19,7 @@ import type { ConfigCache } from '../config/cache.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
 import { readWaiting } from './read-waiting.js';
+import { readRefusals } from './read-refusals.js';
 import { interned, internedText } from './shared-values.js';
 import { writePresence } from '../presence/store.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
@@ -161,6 +162,8 @@ export class Dispatcher {
   }
 
   async start(): Promise<void> {
+    // Refusals live in memory: read back those still in force, before the line that carries them.
+    for (const r of await readRefusals(this.db, this.config.snapshot, DEFAULT_REFUSAL_SECONDS)) this.exclude(r.taskId, r.agentId, r.lapsesAt);
     await this.load();
     this.config.onChange(() => void this.exclusive(() => this.agents.load(this.db)).then(() => (this.rebuildSteps(), this.kickAll()), (err) => this.recoverLater(err, 'agent reload')));
     this.exceptions.start();
@@ -323,13 +326,17 @@ export class Dispatcher {
    * instead of waiting for ever.
    */
   private refused(t: TaskRow, agentId: string): void {
-    const ex = this.excluded.get(t.id) ?? new Set<string>();
-    ex.add(agentId);
-    this.excluded.set(t.id, ex);
     const seconds = (t.queue_id ? this.config.snapshot.queues.get(t.queue_id)?.refusalSeconds : undefined) ?? DEFAULT_REFUSAL_SECONDS;
-    const at = Date.now() + seconds * 1000;
-    this.lapses.push(at, { taskId: t.id, agentId, set: ex });
-    this.lapseAlarm.ensure(at);
+    this.exclude(t.id, agentId, Date.now() + seconds * 1000);
+  }
+
+  /** `agentId` is passed over for the task until `lapsesAt`. */
+  private exclude(taskId: string, agentId: string, lapsesAt: number): void {
+    const ex = this.excluded.get(taskId) ?? new Set<string>();
+    ex.add(agentId);
+    this.excluded.set(taskId, ex);
+    this.lapses.push(lapsesAt, { taskId, agentId, set: ex });
+    this.lapseAlarm.ensure(lapsesAt);
   }
 
   /** Refusals that lapsed: those agents may be offered the task again (a round reconsiders it). */

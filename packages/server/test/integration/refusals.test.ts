@@ -101,4 +101,34 @@ describe.each(BACKENDS)('refusals on $backend', ({ backend, skip }) => {
     annStream.close();
     benStream.close();
   });
+
+  it.skipIf(skip)('a restart keeps the refusals in force: the decliner is not offered the task again at once', async () => {
+    await ben.req('PUT', '/api/v1/me/presence', { status: 'offline' });
+    const annStream = await ann.stream();
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    const t = (await crm.req('POST', '/api/v1/tasks', { worktype: 'rf-pair', title: 'Declined before a restart' })).json;
+    const first = (await annStream.next((m) => m.type === 'offer.created' && m.offer.taskId === t.id)).offer;
+    await ann.req('POST', `/api/v1/offers/${first.id}/decline`, { reason: 'not mine' });
+    annStream.close();
+    await h.restart();
+    await idle();
+    // Ann is still available and nobody else is: before, the restarted server offered it to her again at once.
+    expect(await pendingOf(ann)).not.toContain(t.id);
+    expect(await verdict(t.id, 'RF Ann')).toMatchObject({ eligible: false, why: 'declined or let this task time out recently (others first)' });
+    // Ben, who did not refuse it, is offered it.
+    await ben.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await idle();
+    expect(await pendingOf(ben)).toContain(t.id);
+    // A new wait (a transfer) after a restart clears it as before: Ann may be offered it again.
+    const pending = (await ben.req('GET', '/api/v1/me/offers')).json.items.find((o: Json) => o.taskId === t.id);
+    await ben.req('POST', `/api/v1/offers/${pending.id}/accept`);
+    await ben.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'break' });
+    expect((await ben.req('POST', `/api/v1/tasks/${t.id}/transfer`, { queue: 'rf-pair' })).status).toBe(200);
+    await h.restart();
+    await idle();
+    expect(await pendingOf(ann)).toContain(t.id);
+    await crm.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'offline' });
+    await ben.req('PUT', '/api/v1/me/presence', { status: 'offline' });
+  });
 });
