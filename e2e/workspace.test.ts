@@ -237,4 +237,25 @@ describe('agent workspace and supervisor controls in a real browser', () => {
     await bob.screenshot({ path: join(SHOTS, 'workspace-history.png'), fullPage: true });
     expect(await call<Task>('GET', `/tasks/${assignedTask.id}`)).toMatchObject({ state: 'completed', wrapUpCode: 'need-follow-up' });
   });
+
+  it('reschedule, kept for me: the task leaves My work and waits under "Coming back to you"', async () => {
+    const me = await alice.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
+    const task = await capture('KEEP-1', 'Call back about invoice KEEP-1', { queue: 'back-office' });
+    await call('POST', `/tasks/${task.id}/assign`, { agent: me.user.id });
+    await alice.getByRole('list', { name: 'My work' }).getByText('Call back about invoice KEEP-1').click();
+    await alice.getByRole('heading', { name: 'Call back about invoice KEEP-1' }).waitFor();
+    await alice.getByRole('toolbar', { name: 'Task actions' }).getByRole('button', { name: /Reschedule/ }).click();
+    const dialog = alice.getByRole('dialog', { name: /Reschedule/ });
+    await dialog.getByRole('button', { name: 'Tomorrow 9:00' }).click();
+    await dialog.getByLabel('Bring it back to me, not to the queue').check();
+    await dialog.getByLabel('Reason (optional)').fill('Customer is free tomorrow morning');
+    await alice.screenshot({ path: join(SHOTS, 'workspace-reschedule-keep.png') });
+    await dialog.getByRole('button', { name: 'Reschedule', exact: true }).click();
+    const later = alice.getByRole('list', { name: 'Coming back to you' });
+    await later.getByText('Call back about invoice KEEP-1').waitFor();
+    await later.getByText(/^back /).waitFor();
+    expect(await alice.getByRole('list', { name: 'My work' }).getByText('Call back about invoice KEEP-1').count()).toBe(0);
+    await alice.screenshot({ path: join(SHOTS, 'workspace-coming-back.png'), fullPage: true });
+    expect(await call<Task & { targetAgent: string }>('GET', `/tasks/${task.id}`)).toMatchObject({ state: 'scheduled', targetAgent: me.user.id });
+  });
 });

@@ -135,6 +135,12 @@ const migrations: Record<string, Migration> = {
   '0017_report_advisors': { up: (db) => import('../reports/migration.js').then((m) => m.reportAdvisorsMigration(db)) },
   // Single sign-on (OIDC): users.sso_subject and the sign-ins under way.
   '0018_sso': { up: (db) => import('../auth/sso/migration.js').then((m) => m.ssoMigration(db)) },
+  // Rescheduled work kept for its agent (GET /me/scheduled): few rows, read on every workspace load.
+  '0019_kept_for_me': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(`create index tasks_kept_for on tasks (target_agent_id, wake_at) where state = 'scheduled' and target_agent_id is not null`).execute(db);
+    },
+  },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -68,6 +68,12 @@ export async function presenceRoutes(app: FastifyInstance, s: Services): Promise
     return { items: rows.map(taskDto) };
   });
 
+  r.get('/api/v1/me/scheduled', { config: { auth: AGENT }, schema: { tags: ['people'], summary: 'Rescheduled work coming back to me (kept for me), soonest first' } }, async (request) => {
+    const u = requireUser(request);
+    const rows = await s.db.selectFrom('tasks').selectAll().where('target_agent_id', '=', u.id).where('state', '=', 'scheduled').orderBy('wake_at').limit(200).execute();
+    return { items: rows.map(taskDto) };
+  });
+
   r.get('/api/v1/agents', {
     config: { auth: { roles: ['agent', 'supervisor'] } },
     schema: { tags: ['people'], summary: 'Agents to transfer work to: id, name, status (busy when working at an available status); a supervisor (not an agent) sees the people of their teams' },

@@ -74,8 +74,17 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
 
   r.post('/api/v1/tasks/:id/reschedule', {
     config: { auth: WORKERS },
-    schema: { tags: ['tasks'], summary: 'Sleep until a time, then re-enter the queue at the original place', params: IdParams, body: Type.Object({ until: Type.String({ format: 'date-time' }), reason: Type.Optional(Reason) }, strict) },
-  }, async (request) => done(await rescheduleTask(s, requirePrincipal(request), request.params.id, request.body.until, request.body.reason)));
+    schema: {
+      tags: ['tasks'],
+      summary: 'Sleep until a time, then re-enter the queue at the original place',
+      params: IdParams,
+      body: Type.Object({
+        until: Type.String({ format: 'date-time' }),
+        reason: Type.Optional(Reason),
+        keep: Type.Optional(Type.Boolean({ description: 'come back to the agent who holds it now (their personal workbin), not to the queue' })),
+      }, strict),
+    },
+  }, async (request) => done(await rescheduleTask(s, requirePrincipal(request), request.params.id, request.body.until, request.body.reason, request.body.keep)));
 
   r.post('/api/v1/tasks/:id/pause', {
     config: { auth: WORKERS },

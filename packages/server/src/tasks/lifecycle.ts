@@ -71,13 +71,20 @@ export async function cancelTask(s: Services, p: Principal, id: string, reason: 
   });
 }
 
-export async function rescheduleTask(s: Services, p: Principal, id: string, until: string, reason?: string): Promise<Change> {
+/**
+ * Sleeps until `until`, then back in line at the old place. `keep`: back to the agent who holds it
+ * now (their personal workbin: "the customer is only free tomorrow, and I promised to call") rather
+ * than to whoever is next in the queue; should they decline it then, it goes to the queue.
+ */
+export async function rescheduleTask(s: Services, p: Principal, id: string, until: string, reason?: string, keep = false): Promise<Change> {
   const t = await loadForWork(s, p, id, 'reschedule');
   const at = new Date(until);
   if (at.getTime() <= Date.now()) throw unprocessable('/until', 'must be in the future');
+  const keptFor = keep ? (t.assignee_id ?? t.target_agent_id) : null;
+  if (keep && !keptFor) throw unprocessable('/keep', 'nobody holds this task to keep it for');
   return changeTask(s.db, t, 'reschedule', {
-    set: { state: 'scheduled', wake_at: at, assignee_id: null, target_agent_id: null, paused_reason: null },
-    events: [{ type: 'task.rescheduled', actor: actorOf(p), userId: t.assignee_id, data: { until: at.toISOString(), reason: reason ?? null, agent: t.assignee_id } }],
+    set: { state: 'scheduled', wake_at: at, assignee_id: null, target_agent_id: keptFor, paused_reason: null },
+    events: [{ type: 'task.rescheduled', actor: actorOf(p), userId: t.assignee_id, data: { until: at.toISOString(), reason: reason ?? null, agent: t.assignee_id, keptFor } }],
   });
 }
 

@@ -129,6 +129,43 @@ describe.each(BACKENDS)('task lifecycle on $backend', ({ backend, skip }) => {
     await sam.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
   });
 
+  it.skipIf(skip)('reschedule, kept for me: it wakes into the agent\'s own bin, comes to nobody else, and goes to the queue only if they decline it', async () => {
+    const t = await heldByAnn();
+    const waiting = await capture(item('b'));
+    const noHolder = await crm.req('POST', `/api/v1/tasks/${waiting.id}/reschedule`, { until: new Date(Date.now() + 60_000).toISOString(), keep: true });
+    expect(noHolder.status).toBe(422);
+    expect(noHolder.json.errors[0]).toMatchObject({ pointer: '/keep', message: expect.stringContaining('nobody holds') });
+    expect((await get(waiting.id)).state).not.toBe('scheduled'); // changed nothing
+    await sam.req('POST', `/api/v1/tasks/${waiting.id}/cancel`, { reason: 'cleanup' });
+
+    const until = new Date(Date.now() + 1200).toISOString();
+    const r = await ann.req('POST', `/api/v1/tasks/${t.id}/reschedule`, { until, reason: 'customer free tomorrow', keep: true });
+    expect(r.json).toMatchObject({ state: 'scheduled', wakeAt: until, assignee: null, targetAgent: annId });
+    expect(loadOf(annId)).toBe(0); // her capacity is free meanwhile
+    expect((await ann.req('GET', '/api/v1/me/scheduled')).json.items.map((x: { id: string }) => x.id)).toEqual([t.id]);
+    expect((await ben.req('GET', '/api/v1/me/scheduled')).json.items).toEqual([]);
+    // It wakes while Ann is on a break and Ben is free: it waits for her, not for him.
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
+    await ben.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await new Promise((res) => setTimeout(res, 1600));
+    await idle();
+    expect(await get(t.id)).toMatchObject({ state: 'queued', targetAgent: annId });
+    expect((await ben.req('GET', '/api/v1/me/offers')).json.items.filter((o: { taskId: string }) => o.taskId === t.id)).toEqual([]);
+    expect((await ann.req('GET', '/api/v1/me/scheduled')).json.items).toEqual([]);
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    await idle();
+    const offer = (await ann.req('GET', '/api/v1/me/offers')).json.items.find((o: { taskId: string }) => o.taskId === t.id);
+    expect(offer, 'offered to Ann when she is back').toBeTruthy();
+    // She cannot take it after all: the queue has it, and Ben is offered it.
+    await ann.req('POST', `/api/v1/offers/${offer.id}/decline`, { reason: 'on another call' });
+    await idle();
+    expect((await ben.req('GET', '/api/v1/me/offers')).json.items.some((o: { taskId: string }) => o.taskId === t.id)).toBe(true);
+    const rescheduled = (await crm.req('GET', `/api/v1/tasks/${t.id}/events`)).json.items.find((e: { type: string }) => e.type === 'task.rescheduled');
+    expect(rescheduled.data).toMatchObject({ keptFor: annId, agent: annId, reason: 'customer free tomorrow' });
+    await sam.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
+    await rest();
+  });
+
   it.skipIf(skip)('pause frees the agent\'s capacity but keeps the task in their work; resume brings it back to them', async () => {
     const t = await heldByAnn();
     const paused = await ann.req('POST', `/api/v1/tasks/${t.id}/pause`, { reason: 'waiting for the customer' });

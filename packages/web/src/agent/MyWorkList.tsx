@@ -2,10 +2,11 @@ import { Alert, Badge, Button, Group, NavLink, Paper, Skeleton, Stack, Text, Tit
 import { errorMessage } from '../api/client';
 import { TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
 import { formatDateTime } from '../lib/time';
-import { useMyTasks } from './data';
+import { useMyScheduled, useMyTasks } from './data';
 
 export function MyWorkList({ selected, onSelect }: { selected: string | null; onSelect: (id: string) => void }) {
   const tasks = useMyTasks();
+  const later = useMyScheduled();
   return (
     <Paper withBorder p="sm" component="section" aria-labelledby="my-work-title">
       <Title order={2} size="h4" id="my-work-title" mb="xs">
@@ -55,6 +56,27 @@ export function MyWorkList({ selected, onSelect }: { selected: string | null; on
             </li>
           ))}
         </Stack>
+      )}
+      {later.data && later.data.length > 0 && (
+        <>
+          <Title order={3} size="h6" c="dimmed" mt="sm" mb={4} id="coming-back-title">
+            Coming back to you
+          </Title>
+          <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-labelledby="coming-back-title">
+            {later.data.map((t) => (
+              <li key={t.id}>
+                <NavLink
+                  component="button"
+                  type="button"
+                  active={t.id === selected}
+                  onClick={() => onSelect(t.id)}
+                  label={t.title}
+                  description={t.wakeAt ? `back ${formatDateTime(t.wakeAt)}` : undefined}
+                />
+              </li>
+            ))}
+          </Stack>
+        </>
       )}
     </Paper>
   );

@@ -55,6 +55,18 @@ export function useOffers() {
   });
 }
 
+export const MY_SCHEDULED_KEY = ['myScheduled'] as const;
+
+/** Rescheduled work kept for me (GET /me/scheduled), soonest first. */
+export function useMyScheduled() {
+  return useQuery({
+    queryKey: MY_SCHEDULED_KEY,
+    queryFn: () => api<List<Task>>('/me/scheduled'),
+    select: (d) => d.items,
+    staleTime: Infinity,
+  });
+}
+
 export function useMyTasks() {
   return useQuery({
     queryKey: MY_TASKS_KEY,
@@ -163,6 +175,7 @@ export function useAgentStreamSync(me: User) {
   });
   useStreamMessage('task.updated', ({ task }) => {
     applyTaskUpdate(queryClient, task, me);
+    if (task.state === 'scheduled' || task.targetAgent === me.id) void queryClient.invalidateQueries({ queryKey: MY_SCHEDULED_KEY });
     void queryClient.invalidateQueries({ queryKey: taskEventsKey(task.id) });
     if (task.state === 'completed') void queryClient.invalidateQueries({ queryKey: MY_STATS_KEY });
   });
@@ -171,6 +184,8 @@ export function useAgentStreamSync(me: User) {
     void queryClient.invalidateQueries({ queryKey: MY_STATS_KEY });
   });
   useStreamMessage('workbin.changed', ({ bins }) => {
+    // A task kept for me woke up into my own bin.
+    if (bins.includes(`personal:${me.id}`)) void queryClient.invalidateQueries({ queryKey: MY_SCHEDULED_KEY });
     void queryClient.invalidateQueries({ queryKey: ['workbins'] });
     for (const bin of bins) void queryClient.invalidateQueries({ queryKey: ['workbinTasks', bin] });
   });

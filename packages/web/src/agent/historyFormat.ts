@@ -33,6 +33,7 @@ const KEYS: [string, string][] = [
   ['to', 'To'],
   ['from', 'From'],
   ['until', 'Until'],
+  ['keptFor', 'Comes back to'],
   ['level', 'Level'],
   ['raisePriority', 'Priority raised by'],
   ['step', 'Step'],
@@ -60,7 +61,7 @@ export function actorText(actor: string | null, names: Names): string | null {
 
 function valueText(key: string, value: unknown, names: Names): string {
   if (typeof value === 'string') {
-    if (key === 'agent' || key === 'by') return names.user(value.replace(/^user:/, ''));
+    if (key === 'agent' || key === 'by' || key === 'keptFor') return names.user(value.replace(/^user:/, ''));
     if (key === 'queue' || key === 'to' || key === 'from') return names.queue(value);
     if (key === 'wrapUpCode') return names.wrapUp(value);
     if (key === 'until') return new Date(value).toLocaleString();

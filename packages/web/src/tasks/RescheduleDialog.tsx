@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Button, Group, Textarea, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Textarea, TextInput } from '@mantine/core';
 import type { Task } from '../api/types';
 import { formErrors } from '../api/client';
 import { ActionDialog } from '../lib/ActionDialog';
 import { daysAheadAt, fromLocalInput, nextMondayAt, toLocalInput } from '../lib/datetime';
 import { formatDateTime } from '../lib/time';
 import { conflictText, useTaskAction } from './actions';
+import { useMe } from '../auth/session';
 
 interface Props {
   task: Task;
@@ -14,16 +15,19 @@ interface Props {
   onDone?: (task: Task) => void;
 }
 
-/** Defer the task until a date and time; it then re-enters its queue at its old place. */
+/** Defer the task until a date and time; it then re-enters its queue at its old place, or comes back to its agent. */
 export function RescheduleDialog({ task, opened, onClose, onDone }: Props) {
   const [until, setUntil] = useState(() => toLocalInput(task.wakeAt ? new Date(task.wakeAt) : daysAheadAt(1, 9)));
   const [reason, setReason] = useState('');
   const [checked, setChecked] = useState(false);
-  const reschedule = useTaskAction<{ until: string; reason?: string }>(task, 'reschedule', (t) => {
+  const me = useMe().data?.user ?? null;
+  const holder = task.assignee ?? task.targetAgent ?? null;
+  const [keep, setKeep] = useState(false);
+  const reschedule = useTaskAction<{ until: string; reason?: string; keep?: boolean }>(task, 'reschedule', (t) => {
     onClose();
     onDone?.(t);
   });
-  const errs = formErrors(reschedule.error, ['until', 'reason']);
+  const errs = formErrors(reschedule.error, ['until', 'reason', 'keep']);
   const when = fromLocalInput(until);
   const localError = !when ? 'Enter a date and time' : when.getTime() <= Date.now() ? 'Choose a time in the future' : null;
 
@@ -44,7 +48,7 @@ export function RescheduleDialog({ task, opened, onClose, onDone }: Props) {
       onSubmit={() => {
         setChecked(true);
         if (localError || !when) return;
-        reschedule.mutate({ until: when.toISOString(), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+        reschedule.mutate({ until: when.toISOString(), ...(reason.trim() ? { reason: reason.trim() } : {}), ...(keep ? { keep: true } : {}) });
       }}
     >
       <TextInput
@@ -65,6 +69,15 @@ export function RescheduleDialog({ task, opened, onClose, onDone }: Props) {
           </Button>
         ))}
       </Group>
+      {holder && (
+        <Checkbox
+          label={holder === me?.id ? 'Bring it back to me, not to the queue' : 'Bring it back to the same agent, not to the queue'}
+          description="It waits in their own workbin; if they decline it then, the queue has it"
+          checked={keep}
+          onChange={(e) => setKeep(e.currentTarget.checked)}
+          error={errs.fields.keep}
+        />
+      )}
       <Textarea label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} error={errs.fields.reason} maxLength={1000} />
     </ActionDialog>
   );
