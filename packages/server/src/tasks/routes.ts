@@ -9,7 +9,7 @@ import { prefersMinimal } from '../http/prefer.js';
 import { captureMany, captureTask } from './capture.js';
 import { CaptureBatcher } from './batcher.js';
 import { loadTask } from './change.js';
-import { effectivePriority, supervisesTask } from '@worklane/core';
+import { TASK_STATES, effectivePriority, isFinal, supervisesTask } from '@worklane/core';
 import { supervisionFor, taskScope } from '../auth/supervision.js';
 import { minimalTaskDto, taskDto } from './dto.js';
 import type { TaskRow } from '../db/schema.js';
@@ -131,7 +131,8 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
       tags: ['tasks'],
       querystring: Type.Object(
         {
-          state: Type.Optional(Type.String({ maxLength: 20 })),
+          // One state, or `open`: every state but completed and canceled.
+          state: Type.Optional(Type.Union([...TASK_STATES, 'open'].map((x) => Type.Literal(x)))),
           queue: Type.Optional(Type.String({ maxLength: 200 })),
           assignee: Type.Optional(Type.String({ maxLength: 200 })),
           worktype: Type.Optional(Type.String({ maxLength: 200 })),
@@ -162,7 +163,8 @@ export async function taskRoutes(app: FastifyInstance, s: Services): Promise<voi
         );
       }
     }
-    if (q.state) query = query.where('state', '=', q.state);
+    if (q.state === 'open') query = query.where('state', 'in', TASK_STATES.filter((x) => !isFinal(x)));
+    else if (q.state) query = query.where('state', '=', q.state);
     if (q.queue) query = query.where('queue_id', '=', q.queue);
     if (q.assignee) query = query.where('assignee_id', '=', q.assignee);
     if (q.worktype) query = query.where('worktype', '=', q.worktype);

@@ -129,6 +129,22 @@ describe.each(BACKENDS)('task lifecycle on $backend', ({ backend, skip }) => {
     await sam.req('POST', `/api/v1/tasks/${t.id}/cancel`, { reason: 'cleanup' });
   });
 
+  it.skipIf(skip)('the task list filters by one state or by open work (every state but finished); an unknown state is a 400 naming it', async () => {
+    const open = await capture(item('x'));
+    const done = await capture(item('x'));
+    await sam.req('POST', `/api/v1/tasks/${done.id}/cancel`, { reason: 'cleanup' });
+    const ids = async (q: string) => ((await crm.req('GET', `/api/v1/tasks?${q}&limit=500`)).json.items as { id: string; state: string }[]);
+    const openList = await ids('state=open');
+    expect(openList.map((t) => t.id)).toContain(open.id);
+    expect(openList.map((t) => t.id)).not.toContain(done.id);
+    expect(openList.every((t) => !['completed', 'canceled'].includes(t.state))).toBe(true);
+    expect((await ids('state=canceled')).map((t) => t.id)).toContain(done.id);
+    const bad = await crm.req('GET', '/api/v1/tasks?state=finished');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('/state');
+    await sam.req('POST', `/api/v1/tasks/${open.id}/cancel`, { reason: 'cleanup' });
+  });
+
   it.skipIf(skip)('reschedule, kept for me: it wakes into the agent\'s own bin, comes to nobody else, and goes to the queue only if they decline it', async () => {
     const t = await heldByAnn();
     const waiting = await capture(item('b'));

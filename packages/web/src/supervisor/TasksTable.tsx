@@ -10,12 +10,14 @@ import { Section } from './Section';
 import { TaskRowActions } from './TaskRowActions';
 
 const STATE_OPTIONS = [
+  { value: 'open', label: 'Open (not finished)' },
   { value: 'all', label: 'All states' },
   ...TASK_STATES.map((s) => ({ value: s, label: TASK_STATE_LABEL[s] })),
 ];
 
 export function TasksTable() {
-  const [state, setState] = useState<TaskState | null>(null);
+  // Open work first: finished tasks are history (Reports), and there are many of them.
+  const [state, setState] = useState<TaskState | 'open' | null>('open');
   const tasks = useTaskList(state);
   const queues = useQueueStats();
   const agents = useAgentStats();
@@ -29,7 +31,7 @@ export function TasksTable() {
       title="Tasks"
       query={tasks}
       empty={rows.length === 0}
-      emptyText={state ? `No ${TASK_STATE_LABEL[state].toLowerCase()} tasks.` : 'No tasks yet.'}
+      emptyText={state === 'open' ? 'No open tasks.' : state ? `No ${TASK_STATE_LABEL[state].toLowerCase()} tasks.` : 'No tasks yet.'}
       actions={
         <ChoiceSelect
           label="State"
@@ -37,7 +39,7 @@ export function TasksTable() {
           w={180}
           data={STATE_OPTIONS}
           value={state ?? 'all'}
-          onChange={(v) => setState(v === 'all' ? null : (v as TaskState))}
+          onChange={(v) => setState(v === 'all' ? null : (v as TaskState | 'open'))}
         />
       }
     >

@@ -49,7 +49,7 @@ export function useCaseStats() {
 
 export { useAgentDirectory as useAgentStats } from '../tasks/actions';
 
-export function useTaskList(state: TaskState | null) {
+export function useTaskList(state: TaskState | 'open' | null) {
   return useQuery({
     queryKey: ['tasks', state ?? 'all'],
     queryFn: () => {
