@@ -24,3 +24,4 @@ export * from './access/cases.js';
 export * from './access/sso.js';
 export * from './kpi/index.js';
 export * from './random.js';
+export * from './mail/inbound.js';

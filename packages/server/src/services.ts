@@ -9,6 +9,7 @@ import type { NotificationWorker } from './notifications/worker.js';
 import type { ClockService } from './clocks/service.js';
 import type { TaskExpiry } from './tasks/expiry.js';
 import type { ReportRollup } from './reports/rollup.js';
+import type { MailIntake } from './mail-in/intake.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -27,4 +28,6 @@ export interface Services {
   expiry: TaskExpiry;
   /** Adds events up per hour for the historical reports, in the background. */
   reports: ReportRollup;
+  /** Inbound e-mail: the SMTP listener (when configured) and the worker that turns messages into work. */
+  mailIn: MailIntake;
 }

@@ -128,6 +128,9 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...duplicates(d.users, 'email', '/users'),
     ...duplicates(d.queues, 'id', '/queues'),
     ...duplicates(d.worktypes, 'id', '/worktypes'),
+    // One worktype per mailbox: otherwise which one a message becomes would be arbitrary.
+    ...(d.worktypes ?? []).flatMap((w, i, all) =>
+      w.mailbox && all.findIndex((o) => o.mailbox?.toLowerCase() === w.mailbox!.toLowerCase()) < i ? [{ pointer: `/worktypes/${i}/mailbox`, message: `duplicate mailbox "${w.mailbox}"` }] : []),
     ...duplicates(d.rules, 'id', '/rules'),
     ...duplicates(d.apiKeys, 'name', '/apiKeys'),
     ...duplicates(d.calendars, 'id', '/calendars'),

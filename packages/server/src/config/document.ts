@@ -122,6 +122,7 @@ export const WorktypeItem = Type.Object(
     skills: Type.Optional(Type.Array(SkillReq)),
     escalation: Type.Optional(Type.Object({ queue: Type.Optional(Id), raisePriority: Type.Optional(Priority) }, { additionalProperties: false })),
     screenPop: Type.Optional(oneOf(['frame', 'tab'] as const)),
+    mailbox: Type.Optional(Type.String({ format: 'email', maxLength: 320, description: 'e-mail to this address (inbound SMTP or POST /inbound/email) becomes a task of this worktype' })),
   },
   { additionalProperties: false },
 );

@@ -29,6 +29,7 @@ export function worktypeSettings(w: WorktypeItem): WorktypeSettings {
     skills: w.skills ?? [],
     ...(w.escalation ? { escalation: w.escalation } : {}),
     ...(w.screenPop ? { screenPop: w.screenPop } : {}),
+    ...(w.mailbox ? { mailbox: w.mailbox.trim().toLowerCase() } : {}),
   };
 }
 

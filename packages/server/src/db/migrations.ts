@@ -141,6 +141,7 @@ const migrations: Record<string, Migration> = {
       await sql.raw(`create index tasks_kept_for on tasks (target_agent_id, wake_at) where state = 'scheduled' and target_agent_id is not null`).execute(db);
     },
   },
+  '0020_inbound_mail': { up: (db) => import('../mail-in/migration.js').then((m) => m.inboundMailMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -30,6 +30,26 @@ export interface SsoLoginsTable {
   return_to: string;
   expires_at: Timestamp;
 }
+export interface InboundMailTable {
+  id: string;
+  received_at: Generated<Date>;
+  /** smtp | http */
+  via: string;
+  envelope_from: string | null;
+  recipients: string[];
+  message_id: string | null;
+  raw: Buffer;
+  size: number;
+  /** new | done | ignored | unrouted | failed */
+  state: Generated<string>;
+  attempts: Generated<number>;
+  next_at: Timestamp | null;
+  from_address: string | null;
+  subject: string | null;
+  outcome: Json<Record<string, unknown>> | null;
+  error: string | null;
+  processed_at: Timestamp | null;
+}
 export interface SessionsTable {
   id: string;
   user_id: string;
@@ -404,6 +424,7 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   sso_logins: SsoLoginsTable;
+  inbound_mail: InboundMailTable;
   api_keys: ApiKeysTable;
   skills: SkillsTable;
   user_skills: UserSkillsTable;
@@ -473,6 +494,8 @@ export interface WorktypeSettings {
   escalation?: { queue?: string; raisePriority?: number };
   /** Screen pop of the source system's page: an embedded frame or a new tab. */
   screenPop?: 'frame' | 'tab';
+  /** Inbound e-mail to this address becomes a task of this worktype (see mail-in/). */
+  mailbox?: string;
 }
 
 /** Global routing settings (the `settings` table, key 'routing'). */

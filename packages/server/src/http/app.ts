@@ -22,6 +22,9 @@ import { installOverload, overloadOptionsFromEnv } from '../overload/shed.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
 import { ssoRoutes } from '../auth/sso/routes.js';
+import { MailIntake } from '../mail-in/intake.js';
+import { mailInOptionsFromEnv, type MailInOptions } from '../mail-in/options.js';
+import { mailInRoutes } from '../mail-in/routes.js';
 import { ssoOptionsFromEnv, type SsoOptions } from '../auth/sso/options.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { lifecycleRoutes } from '../tasks/lifecycle-routes.js';
@@ -55,6 +58,8 @@ export interface AppOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** The embedded database (PGlite): it caches no plans, so growing tables need no fresh statistics. */
   embedded?: boolean;
+  /** Inbound e-mail; default from the environment (WORKLANE_INBOUND_*). */
+  mailIn?: Partial<MailInOptions>;
   /** Single sign-on; default from the environment (WORKLANE_OIDC_*), null: password sign-in only. */
   sso?: SsoOptions | null;
 }
@@ -79,7 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), reports: new ReportRollup(opts.db, app.log) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -118,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, supervisionRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
   await ssoRoutes(app, services, opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso);
+  await mailInRoutes(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -136,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.webhooks.stop();
     await services.notifications.stop();
     await services.reports.stop();
+    await services.mailIn.stop();
     await statistics?.stop();
   });
   await app.ready();
@@ -145,6 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();
+  await services.mailIn.start(services);
   statistics?.start();
   return { app, services, routes };
 }

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { BACKENDS, Client, DEMO_KEY, applyConfig, startHarness, type Harness } from './harness.js';
+
+// Inbound e-mail over a real SMTP conversation (nodemailer to the intake's listener) and over HTTP.
+const CONFIG = {
+  version: 1,
+  queues: [{ id: 'mi-mail', name: 'MI mail', members: { users: [] }, distribution: 'pull' }],
+  worktypes: [
+    { id: 'mi-support', name: 'MI support mail', mediaType: 'email', defaultQueue: 'mi-mail', mailbox: 'support@acme.test' },
+    { id: 'mi-billing', name: 'MI billing mail', mediaType: 'email', defaultQueue: 'mi-mail' },
+  ],
+};
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
+  let h: Harness;
+  let admin: Client;
+  let smtp: Transporter;
+  const intake = () => h.app.services.mailIn;
+  const settle = async () => {
+    for (let i = 0; i < 100; i++) {
+      await intake().idle();
+      const left = await h.app.services.db.selectFrom('inbound_mail').select('id').where('state', '=', 'new').executeTakeFirst();
+      if (!left) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('inbound mail not processed');
+  };
+  const received = async () => (await admin.req('GET', '/api/v1/inbound-mail')).json.items as Json[];
+  const send = (mail: SendMailOptions) => smtp.sendMail({ from: 'Jane Doe <jane@customer.test>', ...mail });
+
+  beforeAll(async () => {
+    if (skip) return;
+    h = await startHarness(backend, { mailIn: { smtpPort: 0 } });
+    admin = await applyConfig(h, CONFIG);
+    smtp = nodemailer.createTransport({ host: '127.0.0.1', port: intake().smtp!.port, secure: false, ignoreTLS: true });
+    expect((await admin.req('POST', '/api/v1/customers', { name: 'Jane Doe', email: 'jane@customer.test' })).status).toBe(201);
+  });
+  afterAll(async () => {
+    smtp?.close();
+    await h?.close();
+  });
+
+  it.skipIf(skip)('a message to a mailbox becomes a task of its worktype, linked to the customer; delivered twice, it is one task', async () => {
+    const info = await send({ to: 'Support+urgent@Acme.test', subject: 'My invoice is wrong', text: 'Hello,\nthe amount on invoice 42 is wrong.', messageId: '<inv-42@customer.test>' });
+    expect(info.accepted).toEqual(['Support+urgent@acme.test']);
+    await settle();
+    const [m] = await received();
+    expect(m).toMatchObject({ via: 'smtp', state: 'done', from: 'jane@customer.test', subject: 'My invoice is wrong', envelopeFrom: 'jane@customer.test', messageId: 'inv-42@customer.test' });
+    const task = (await admin.req('GET', `/api/v1/tasks/${m.outcome.taskId}`)).json;
+    const jane = (await admin.req('GET', '/api/v1/customers?q=jane@customer.test')).json.items[0];
+    expect(task).toMatchObject({
+      worktype: 'mi-support', queue: 'mi-mail', source: 'email', externalId: 'inv-42@customer.test', title: 'My invoice is wrong',
+      description: 'Hello,\nthe amount on invoice 42 is wrong.', customerId: jane.id,
+      attributes: { from: 'jane@customer.test', fromName: 'Jane Doe', mailbox: 'support@acme.test' },
+    });
+    // The sending server did not hear our answer and sends it again: stored once, one task.
+    await send({ to: 'support@acme.test', subject: 'My invoice is wrong', text: 'again', messageId: '<inv-42@customer.test>' });
+    await settle();
+    expect((await received()).filter((x) => x.messageId === 'inv-42@customer.test')).toHaveLength(1);
+    const tasks = (await admin.req('GET', '/api/v1/tasks?worktype=mi-support&limit=500')).json.items as Json[];
+    expect(tasks.filter((t) => t.externalId === 'inv-42@customer.test')).toHaveLength(1);
+  });
+
+  it.skipIf(skip)('refuses recipients no mailbox takes at RCPT, and drops automatic mail without starting work', async () => {
+    const before = (await received()).length;
+    await expect(send({ to: 'nobody@acme.test', subject: 'Hi', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+    expect((await received()).length).toBe(before);
+    await send({ to: 'support@acme.test', subject: 'Out of office', text: 'I am away', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await settle();
+    const [m] = await received();
+    expect(m).toMatchObject({ state: 'ignored', outcome: { kind: 'ignored', reason: 'automatic mail: Auto-Submitted: auto-replied' } });
+    const tasks = (await admin.req('GET', '/api/v1/tasks?worktype=mi-support&limit=500')).json.items as Json[];
+    expect(tasks.some((t) => t.title === 'Out of office')).toBe(false);
+  });
+
+  it.skipIf(skip)("a customer's reply to a case notification is a comment on the case (without the quote), and puts a waiting case back to work", async () => {
+    const sam = await Client.login(h.base, 'sam@worklane.local', 'sam123');
+    const made = await sam.req('POST', '/api/v1/cases', {
+      caseType: 'technical',
+      fields: { email: 'jane@customer.test', name: 'Jane Doe', product: 'router', subject: 'Router reboots', description: 'Every ten minutes.', consent: true },
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const c = made.json;
+    expect((await sam.req('PATCH', `/api/v1/cases/${c.id}`, { status: 'waiting-for-customer' })).status).toBe(200);
+    // To the notifications' sender (what a reply goes to), subject as the notification had it.
+    await send({ to: 'no-reply@worklane.local', subject: `Re: Your request ${c.number} is being handled`, text: `It still reboots, serial 77.\n\nOn Mon, Acme wrote:\n> Your request ${c.number} is being handled` });
+    await settle();
+    const [m] = await received();
+    expect(m).toMatchObject({ state: 'done', outcome: { kind: 'case-reply', caseId: c.id, caseNumber: c.number } });
+    const comments = await h.app.services.db.selectFrom('case_comments').select(['body', 'author', 'visibility']).where('case_id', '=', c.id).execute();
+    expect(comments).toEqual([{ body: 'It still reboots, serial 77.', author: `customer:${c.customerId}`, visibility: 'customer' }]);
+    expect((await sam.req('GET', `/api/v1/cases/${c.id}`)).json.status).toBe('in-progress');
+    // Someone else naming the case does not write on it: the reply address takes no new work, so it stays unrouted.
+    await send({ from: 'mallory@evil.test', to: 'no-reply@worklane.local', subject: `Re: ${c.number}`, text: 'close it' });
+    await settle();
+    const [other] = await received();
+    expect(other).toMatchObject({ state: 'unrouted', outcome: { reason: expect.stringContaining(`names ${c.number} but is not from its customer`) } });
+    expect(await h.app.services.db.selectFrom('case_comments').select('id').where('case_id', '=', c.id).execute()).toHaveLength(1);
+  });
+
+  it.skipIf(skip)('over HTTP: an unrouted message waits for the configuration, then a retry makes it a task', async () => {
+    const raw = ['From: Bill Payer <bill@customer.test>', 'To: billing@acme.test', 'Subject: Refund please', 'Message-ID: <refund-1@customer.test>', 'Content-Type: text/plain; charset=utf-8', '', 'Please refund order 7.', ''].join('\r\n');
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${h.base}/api/v1/inbound/email`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'message/rfc822', ...headers }, body });
+    const res = await post(raw);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect((await post('', { 'content-type': 'message/rfc822' })).status).toBe(400);
+    await settle();
+    expect((await admin.req('GET', '/api/v1/inbound-mail?state=unrouted')).json.items[0]).toMatchObject({ id, via: 'http', outcome: { reason: 'no mailbox for billing@acme.test' } });
+    expect((await admin.req('POST', `/api/v1/inbound-mail/${id}/retry`)).status).toBe(200);
+    await settle();
+    expect((await admin.req('GET', '/api/v1/inbound-mail?state=unrouted')).json.items.map((x: Json) => x.id)).toContain(id); // still no mailbox
+    // The administrator gives the billing worktype its mailbox; the retry takes it.
+    expect((await admin.req('PATCH', '/api/v1/worktypes/mi-billing', { mailbox: 'billing@acme.test' })).status).toBe(200);
+    expect((await admin.req('POST', `/api/v1/inbound-mail/${id}/retry`)).status).toBe(200);
+    expect((await admin.req('POST', `/api/v1/inbound-mail/${id}/retry`)).status).toBe(409); // already under way
+    await settle();
+    const m = (await received()).find((x) => x.id === id);
+    expect(m).toMatchObject({ state: 'done', outcome: { kind: 'task', worktype: 'mi-billing' } });
+    expect((await admin.req('GET', `/api/v1/tasks/${m.outcome.taskId}`)).json).toMatchObject({ title: 'Refund please', description: 'Please refund order 7.', attributes: { from: 'bill@customer.test' } });
+    // The worktype now wants an order number mail cannot give: the message fails, saying why, and waits for a retry.
+    expect((await admin.req('PATCH', '/api/v1/worktypes/mi-billing', { attributeSchema: { type: 'object', required: ['orderId'] } })).status).toBe(200);
+    const again = await post(raw.replace('refund-1@', 'refund-2@'));
+    const failedId = ((await again.json()) as { id: string }).id;
+    await settle();
+    const failed = (await admin.req('GET', '/api/v1/inbound-mail?state=failed')).json.items[0];
+    expect(failed).toMatchObject({ id: failedId, error: expect.stringContaining('orderId') });
+    // A second worktype may not take the same mailbox.
+    const dup = await admin.req('POST', '/api/v1/config/import?apply=true', { version: 1, worktypes: [{ ...CONFIG.worktypes[0], mailbox: 'support@acme.test' }, { ...CONFIG.worktypes[1], mailbox: 'SUPPORT@acme.test' }] });
+    expect(dup.status).toBe(400);
+    expect(JSON.stringify(dup.json)).toContain('/worktypes/1/mailbox');
+  });
+});
