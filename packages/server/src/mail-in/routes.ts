@@ -37,7 +37,7 @@ export async function mailInRoutes(app: FastifyInstance, s: Services): Promise<v
     schema: {
       tags: ['mail'],
       summary: 'Messages received, newest first, with what each became',
-      querystring: Type.Object({ state: Type.Optional(Type.Union(STATES.map((x) => Type.Literal(x)))), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ state: Type.Optional(Type.Union(STATES.map((x) => Type.Literal(x)))), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1 to 500, default 100' })) }, { additionalProperties: false }),
     },
   }, async (request) => {
     let q = s.db
@@ -45,7 +45,7 @@ export async function mailInRoutes(app: FastifyInstance, s: Services): Promise<v
       .select(['id', 'received_at', 'via', 'envelope_from', 'recipients', 'message_id', 'size', 'state', 'attempts', 'from_address', 'subject', 'outcome', 'error', 'processed_at'])
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(request.query.limit ?? 100);
+      .limit(Math.min(Math.max(Number(request.query.limit ?? 100), 1), 500));
     if (request.query.state) q = q.where('state', '=', request.query.state);
     const rows = await q.execute();
     return {

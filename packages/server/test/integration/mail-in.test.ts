@@ -68,6 +68,8 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
     const before = (await received()).length;
     await expect(send({ to: 'nobody@acme.test', subject: 'Hi', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
     expect((await received()).length).toBe(before);
+    expect((await admin.req('GET', '/api/v1/inbound-mail?limit=1')).json.items).toHaveLength(1);
+    expect((await admin.req('GET', '/api/v1/inbound-mail?limit=x')).status).toBe(400);
     await send({ to: 'support@acme.test', subject: 'Out of office', text: 'I am away', headers: { 'Auto-Submitted': 'auto-replied' } });
     await settle();
     const [m] = await received();

@@ -3,14 +3,16 @@ import { useSearchParams } from 'react-router';
 import { ConfigTable } from './ConfigTable';
 import { COLLECTIONS } from './collections';
 import { ImportExport } from './ImportExport';
+import { InboundMail } from './InboundMail';
 
 const IMPORT = 'import';
+const MAIL = 'inbound-mail';
 
 /** /admin: the configuration collections, each listed and edited, and the whole as one YAML document. */
 export function AdminPage() {
   const [params, setParams] = useSearchParams();
   const asked = params.get('tab');
-  const tab = asked === IMPORT || COLLECTIONS.some((c) => c.value === asked) ? asked : 'worktypes';
+  const tab = asked === IMPORT || asked === MAIL || COLLECTIONS.some((c) => c.value === asked) ? asked : 'worktypes';
   return (
     <Stack gap="md">
       <div>
@@ -27,6 +29,7 @@ export function AdminPage() {
             </Tabs.Tab>
           ))}
           <Tabs.Tab value={IMPORT}>Import / export</Tabs.Tab>
+          <Tabs.Tab value={MAIL}>Inbound e-mail</Tabs.Tab>
         </Tabs.List>
         {COLLECTIONS.map((c) => (
           <Tabs.Panel key={c.value} value={c.value} pt="md">
@@ -35,6 +38,9 @@ export function AdminPage() {
         ))}
         <Tabs.Panel value={IMPORT} pt="md">
           <ImportExport />
+        </Tabs.Panel>
+        <Tabs.Panel value={MAIL} pt="md">
+          <InboundMail />
         </Tabs.Panel>
       </Tabs>
     </Stack>

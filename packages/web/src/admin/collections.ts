@@ -13,7 +13,7 @@ export interface CollectionInfo {
 }
 
 export const COLLECTIONS: CollectionInfo[] = [
-  { value: 'worktypes', label: 'Worktypes', keys: ['mediaType', 'defaultQueue', 'priority', 'wrapUpCodes'], key: 'id', readOnly: [], template: { id: '', name: '', defaultQueue: '', wrapUpCodes: [] } },
+  { value: 'worktypes', label: 'Worktypes', keys: ['mediaType', 'defaultQueue', 'priority', 'wrapUpCodes', 'mailbox'], key: 'id', readOnly: [], template: { id: '', name: '', defaultQueue: '', wrapUpCodes: [] } },
   { value: 'queues', label: 'Queues', keys: ['distribution', 'offerTimeoutSeconds'], key: 'id', readOnly: ['allMembers'], template: { id: '', name: '', members: { teams: [] }, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] } },
   { value: 'rules', label: 'Rules', keys: ['when', 'enabled'], key: 'id', readOnly: [], template: { id: '', name: '', when: 'task.worktype == ""', set: { priority: 50 } } },
   { value: 'skills', label: 'Skills', keys: [], key: 'id', readOnly: [], template: { id: '', name: '' } },
