@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DatabaseBusyError, ROLES, SCOPES } from '@worklane/server';
 import { addApiKey, addUser, exportTo, importFile, migrate, start } from './commands.js';
+import { DEMO_AGENTS, simulate } from './simulate.js';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -43,6 +44,31 @@ program
   .requiredOption('--name <name>')
   .requiredOption('--scope <scope>', `one of ${SCOPES.join(', ')} (repeatable)`, collect, [])
   .action((opts: { name: string; scope: string[] }) => addApiKey(opts, out));
+
+const positive = (name: string, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`${name} must be a number above 0 and at most ${max}, got "${v}"`);
+  return n;
+};
+program
+  .command('simulate')
+  .description('play a source system and agents against a running server (for demos and training): tasks arrive, agents accept, claim and complete')
+  .option('--url <url>', 'the server', `http://localhost:${process.env.PORT ?? 8080}`)
+  .option('--key <key>', 'API key that may capture tasks (default: the demo key)', process.env.WORKLANE_API_KEY ?? 'wl_demo_4f8c2a9e7b1d6053c1e2')
+  .option('--agent <email:password>', 'an agent to play (repeatable; default: the demo agents)', collect, [])
+  .option('--worktype <id>', 'only this worktype (repeatable; default: all)', collect, [])
+  .option('--rate <perMinute>', 'tasks captured per minute', positive('--rate', 60_000), 30)
+  .option('--duration <seconds>', 'how long to run', positive('--duration', 86_400), 120)
+  .option('--handle <seconds>', 'average handle time', positive('--handle', 3_600), 20)
+  .option('--accept <seconds>', 'time to accept an offer', positive('--accept', 600), 2)
+  .option('--seed <n>', 'random seed (the same seed, the same run)', positive('--seed', 2 ** 31), 1)
+  .action(async (opts: { url: string; key: string; agent: string[]; worktype: string[]; rate: number; duration: number; handle: number; accept: number; seed: number }) => {
+    const counts = await simulate(
+      { url: opts.url.replace(/\/+$/, ''), key: opts.key, agents: opts.agent.length ? opts.agent : DEMO_AGENTS, worktypes: opts.worktype, ratePerMinute: opts.rate, durationSeconds: opts.duration, handleSeconds: opts.handle, acceptSeconds: opts.accept, seed: opts.seed },
+      out,
+    );
+    if (counts.captured === 0) process.exitCode = 1;
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof DatabaseBusyError) process.stderr.write(`worklane: ${err.message}\n`);

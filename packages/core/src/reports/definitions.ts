@@ -132,6 +132,21 @@ export const REPORTS: readonly ReportDefinition[] = [
     },
   },
   {
+    name: 'agent-queues',
+    title: 'Agents by queue',
+    description: 'Per agent and queue: tasks handled, average and total handle time, and their wrap-up codes: what each person does for each queue.',
+    filters: ['queue', 'team', 'agent'],
+    intervals: ALL,
+    grain: 'wrapup',
+    metrics: ['completed'],
+    groupBy: ['agent', 'queue'],
+    columns: [count('handled', 'Handled', true), seconds('averageHandleSeconds', 'Average handle (s)'), seconds('totalHandleSeconds', 'Total handle (s)'), { key: 'wrapUps', label: 'Wrap-up codes', kind: 'text' }],
+    values: (m) => {
+      const done = m.get('completed');
+      return { handled: done.n, averageHandleSeconds: mean(done.total, done.n), totalHandleSeconds: Math.round(done.total), wrapUps: wrapUpSummary(m) };
+    },
+  },
+  {
     name: 'case-volumes',
     title: 'Case volumes',
     description: 'Per case type: cases opened, resolved, closed, escalated and reopened.',

@@ -112,6 +112,13 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
     const w = (await report('wrap-ups', 'interval=total')).json.rows;
     expect(w.map((r: { queue: string; code: string; completed: number; percentOfQueue: number }) => [r.queue, r.code, r.completed, r.percentOfQueue])).toEqual([['case-advisors', 'resolved', 1, 100], ['finance', 'processed', 1, 100]]);
 
+    const aq = (await report('agent-queues', 'interval=total')).json.rows;
+    expect(aq.map((r: { agentName: string; queue: string; handled: number; totalHandleSeconds: number; averageHandleSeconds: number; wrapUps: string }) => [r.agentName, r.queue, r.handled, r.totalHandleSeconds, r.averageHandleSeconds, r.wrapUps])).toEqual([
+      [expect.stringContaining('Alice'), 'case-advisors', 1, 7080, 7080, 'resolved: 1'],
+      [expect.stringContaining('Alice'), 'finance', 1, 300, 300, 'processed: 1'],
+    ]);
+    expect((await report('agent-queues', `interval=total&queue=finance&agent=${aliceId}`)).json.rows.map((r: { queue: string }) => r.queue)).toEqual(['finance']);
+
     expect((await report('case-volumes', 'caseType=technical')).json.rows).toEqual([expect.objectContaining({ caseType: 'technical', created: 1, closed: 1, resolved: 0, escalated: 0 })]);
     expect((await report('case-resolution')).json.rows).toEqual([expect.objectContaining({ caseType: 'technical', closed: 1, averageSeconds: 7200, p90Seconds: 7200, maxSeconds: 7200 })]);
     expect((await report('sla-compliance')).json.rows).toEqual([expect.objectContaining({ caseType: 'technical', closed: 1, slaWarned: 1, slaBreached: 0, slaMetPercent: 100, tasksCompleted: 1, olaMetPercent: 100 })]);
@@ -184,7 +191,7 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
 
   it.skipIf(skip)('lists the reports; answers CSV as an attachment', async () => {
     const list = (await analyst.req('GET', '/api/v1/reports')).json.items;
-    expect(list.map((r: { name: string }) => r.name)).toEqual(['queue-activity', 'agent-performance', 'wrap-ups', 'case-volumes', 'case-advisors', 'case-resolution', 'sla-compliance']);
+    expect(list.map((r: { name: string }) => r.name)).toEqual(['queue-activity', 'agent-performance', 'wrap-ups', 'agent-queues', 'case-volumes', 'case-advisors', 'case-resolution', 'sla-compliance']);
     expect(list[0]).toMatchObject({ filters: ['queue', 'caseType'], intervals: ['hour', 'day', 'week', 'month', 'total'] });
     const values = (await analyst.req('GET', '/api/v1/reports')).json.filterValues;
     expect(values.queue).toContainEqual({ id: 'finance', name: 'Finance' });
