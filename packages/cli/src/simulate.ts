@@ -29,7 +29,9 @@ export function attributesFor(schema: unknown, random: () => number, n: number):
   const s = (schema ?? {}) as { properties?: Record<string, Json>; required?: string[] };
   const out: Json = {};
   for (const [name, prop] of Object.entries(s.properties ?? {})) {
-    if (!s.required?.includes(name) && random() < 0.5) continue;
+    const required = s.required?.includes(name) ?? false;
+    // A pattern is guessed at (see valueFor); an optional one is simply left out.
+    if (!required && (random() < 0.5 || typeof prop.pattern === 'string')) continue;
     const v = valueFor(prop, random, n, name);
     if (v !== undefined) out[name] = v;
   }
@@ -50,6 +52,10 @@ function valueFor(p: Json, random: () => number, n: number, name: string): unkno
     if (p.format === 'email') return `customer${n}@example.com`;
     if (p.format === 'date-time') return new Date(Date.now() + random() * 7 * 86_400_000).toISOString();
     if (p.format === 'date') return new Date(Date.now() + random() * 7 * 86_400_000).toISOString().slice(0, 10);
+    if (typeof p.pattern === 'string') {
+      const re = new RegExp(p.pattern, 'u');
+      return [`${name}-${n}`, 'EUR', 'ABC', 'A1', String(n), '12345', 'ab-12'].find((c) => re.test(c));
+    }
     const text = `${name}-${n}`;
     const minLength = typeof p.minLength === 'number' ? p.minLength : 0;
     const maxLength = typeof p.maxLength === 'number' ? p.maxLength : 100;
@@ -107,7 +113,10 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
   }
   if (!agents.length) throw new Error('no agents to play: give at least one --agent email:password');
   const listed = await agents[0]!.api.req('GET', '/worktypes');
-  const worktypes = ((listed.json?.items ?? []) as Json[]).filter((w) => !o.worktypes.length || o.worktypes.includes(String(w.id)));
+  // Case procedures' steps create their own tasks: by default, only the work source systems send.
+  const caseTypes = ((await agents[0]!.api.req('GET', '/case-types')).json?.items ?? []) as Json[];
+  const ofCases = new Set(caseTypes.flatMap((c) => (((c.procedure as Json | undefined)?.steps ?? []) as Json[]).map((st) => String(st.worktype))));
+  const worktypes = ((listed.json?.items ?? []) as Json[]).filter((w) => (o.worktypes.length ? o.worktypes.includes(String(w.id)) : !ofCases.has(String(w.id))));
   if (!worktypes.length) throw new Error(o.worktypes.length ? `no worktype among ${o.worktypes.join(', ')}` : 'the server has no worktypes');
   const source = new Api(o.url, { authorization: `Bearer ${o.key}` });
   out(`Simulating ${o.durationSeconds} s against ${o.url}: ${o.ratePerMinute} tasks/min of ${worktypes.map((w) => w.id).join(', ')}; agents ${agents.map((a) => a.email).join(', ')}`);

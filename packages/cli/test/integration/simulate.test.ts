@@ -44,12 +44,13 @@ describe('worklane simulate against a running server', () => {
 
   it('makes attributes a worktype schema accepts, and refuses nonsense options', async () => {
     const random = seededRandom(3);
-    const a = attributesFor({ type: 'object', required: ['amount', 'segment', 'email', 'code'], properties: { amount: { type: 'number', minimum: 10, maximum: 20 }, segment: { enum: ['Gold', 'Silver'] }, email: { type: 'string', format: 'email' }, code: { type: 'string', minLength: 12, maxLength: 12 } } }, random, 5);
+    const a = attributesFor({ type: 'object', properties: { amount: { type: 'number', minimum: 10, maximum: 20 }, segment: { enum: ['Gold', 'Silver'] }, email: { type: 'string', format: 'email' }, code: { type: 'string', minLength: 12, maxLength: 12 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } }, required: ['amount', 'segment', 'email', 'code', 'currency'] }, random, 5);
     expect(a.amount).toBeGreaterThanOrEqual(10);
     expect(a.amount).toBeLessThanOrEqual(20);
     expect(['Gold', 'Silver']).toContain(a.segment);
     expect(a.email).toBe('customer5@example.com');
     expect(String(a.code)).toHaveLength(12);
+    expect(a.currency).toBe('EUR');
     const bad = await run(process.execPath, [BIN, 'simulate', '--rate', '0'], { env: process.env }).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--rate must be a number above 0') });
   });

@@ -43,7 +43,7 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
     const anon = new Client(h.base);
     const open = routes.filter((r) => 'public' in r.auth).map((r) => `${r.method} ${r.url}`);
     expect(open.sort()).toEqual([
-      'DELETE /api/v1/portal/session', 'GET /api/openapi.json', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id',
+      'DELETE /api/v1/portal/session', 'GET /api/openapi.json', 'GET /api/v1/auth/providers', 'GET /api/v1/auth/sso', 'GET /api/v1/auth/sso/callback', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id',
       'GET /api/v1/portal/session', 'GET /api/v1/public/forms/:caseType', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout',
       'POST /api/v1/portal/cases/:id/attachments', 'POST /api/v1/portal/cases/:id/comments', 'POST /api/v1/portal/session', 'POST /api/v1/public/forms/:caseType',
     ]);

@@ -40,6 +40,10 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/openapi.json': PUBLIC,
   'POST /api/v1/auth/login': PUBLIC,
   'POST /api/v1/auth/logout': PUBLIC,
+  // Single sign-on: which sign-ins there are, the start and the provider's callback (404 while not configured).
+  'GET /api/v1/auth/providers': PUBLIC,
+  'GET /api/v1/auth/sso': PUBLIC,
+  'GET /api/v1/auth/sso/callback': PUBLIC,
   'GET /api/v1/me': ANY_PERSON,
   // Tasks
   'POST /api/v1/tasks': TASK_WORK,
@@ -69,6 +73,7 @@ const EXPECTED: Record<string, Rule> = {
   'POST /api/v1/offers/:id/accept': AGENT_ONLY,
   'POST /api/v1/offers/:id/decline': AGENT_ONLY,
   'GET /api/v1/me/tasks': AGENT_ONLY,
+  'GET /api/v1/me/scheduled': AGENT_ONLY,
   'GET /api/v1/me/stats': AGENT_ONLY,
   'GET /api/v1/agents': staff(['admin', 'agent', 'supervisor']),
   'GET /api/v1/presence-reasons': ANY_PERSON,
@@ -143,6 +148,10 @@ const EXPECTED: Record<string, Rule> = {
   'PUT /api/v1/queues/:id/target-steps': staff(['admin', 'supervisor'], ['admin']),
   'PUT /api/v1/kpi-targets': staff(['admin', 'supervisor', 'analyst'], ['admin']),
   // Webhooks: admins only (they carry signing secrets)
+  // Inbound e-mail: posted by a mail service with a capture key; the list and retry are the admin's.
+  'POST /api/v1/inbound/email': staff(['admin'], ['admin', 'tasks:write']),
+  'GET /api/v1/inbound-mail': ADMIN,
+  'POST /api/v1/inbound-mail/:id/retry': ADMIN,
   'GET /api/v1/webhooks': ADMIN,
   'POST /api/v1/webhooks': ADMIN,
   'GET /api/v1/webhooks/:id': ADMIN,
