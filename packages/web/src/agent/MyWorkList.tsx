@@ -2,6 +2,8 @@ import { Alert, Badge, Button, Group, NavLink, Paper, Skeleton, Stack, Text, Tit
 import { errorMessage } from '../api/client';
 import { TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
 import { formatDateTime } from '../lib/time';
+import type { ReactNode } from 'react';
+import type { Task } from '../api/types';
 import { useMyScheduled, useMyTasks } from './data';
 
 export function MyWorkList({ selected, onSelect }: { selected: string | null; onSelect: (id: string) => void }) {
@@ -33,51 +35,63 @@ export function MyWorkList({ selected, onSelect }: { selected: string | null; on
         </Text>
       )}
       {tasks.data && tasks.data.length > 0 && (
-        <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="My work">
-          {tasks.data.map((t) => (
-            <li key={t.id}>
-              <NavLink
-                component="button"
-                type="button"
-                active={t.id === selected}
-                aria-current={t.id === selected ? 'true' : undefined}
-                onClick={() => onSelect(t.id)}
-                label={t.title}
-                description={
-                  <Group gap={6} component="span">
-                    <Badge size="xs" color={TASK_STATE_COLOR[t.state]} component="span">
-                      {TASK_STATE_LABEL[t.state]}
-                    </Badge>
-                    <span>P{t.priority}</span>
-                    {t.dueAt && <span>due {formatDateTime(t.dueAt)}</span>}
-                  </Group>
-                }
-              />
-            </li>
-          ))}
-        </Stack>
+        <TaskLinks
+          label={{ 'aria-label': 'My work' }}
+          tasks={tasks.data}
+          selected={selected}
+          onSelect={onSelect}
+          description={(t) => (
+            <Group gap={6} component="span">
+              <Badge size="xs" color={TASK_STATE_COLOR[t.state]} component="span">
+                {TASK_STATE_LABEL[t.state]}
+              </Badge>
+              <span>P{t.priority}</span>
+              {t.dueAt && <span>due {formatDateTime(t.dueAt)}</span>}
+            </Group>
+          )}
+        />
       )}
       {later.data && later.data.length > 0 && (
         <>
           <Title order={3} size="h6" c="dimmed" mt="sm" mb={4} id="coming-back-title">
             Coming back to you
           </Title>
-          <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-labelledby="coming-back-title">
-            {later.data.map((t) => (
-              <li key={t.id}>
-                <NavLink
-                  component="button"
-                  type="button"
-                  active={t.id === selected}
-                  onClick={() => onSelect(t.id)}
-                  label={t.title}
-                  description={t.wakeAt ? `back ${formatDateTime(t.wakeAt)}` : undefined}
-                />
-              </li>
-            ))}
-          </Stack>
+          <TaskLinks
+            label={{ 'aria-labelledby': 'coming-back-title' }}
+            tasks={later.data}
+            selected={selected}
+            onSelect={onSelect}
+            description={(t) => (t.wakeAt ? `back ${formatDateTime(t.wakeAt)}` : undefined)}
+          />
         </>
       )}
     </Paper>
+  );
+}
+
+/** A list of tasks to open, the open one marked. */
+function TaskLinks({ tasks, selected, onSelect, description, label }: {
+  tasks: Task[];
+  selected: string | null;
+  onSelect: (id: string) => void;
+  description: (t: Task) => ReactNode;
+  label: { 'aria-label': string } | { 'aria-labelledby': string };
+}) {
+  return (
+    <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} {...label}>
+      {tasks.map((t) => (
+        <li key={t.id}>
+          <NavLink
+            component="button"
+            type="button"
+            active={t.id === selected}
+            aria-current={t.id === selected ? 'true' : undefined}
+            onClick={() => onSelect(t.id)}
+            label={t.title}
+            description={description(t)}
+          />
+        </li>
+      ))}
+    </Stack>
   );
 }

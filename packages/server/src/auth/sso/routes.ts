@@ -82,7 +82,8 @@ export async function ssoRoutes(app: FastifyInstance, s: Services, options: SsoO
     }
     let claims: SsoClaims;
     try {
-      claims = await client.finish(request.url.slice(request.url.indexOf('?')), flow);
+      const q = request.url.indexOf('?');
+      claims = await client.finish(q >= 0 ? request.url.slice(q) : '', flow);
     } catch (err) {
       request.log.warn({ err }, 'single sign-on: the answer could not be verified');
       await refused(s, request, { reason: `the answer could not be verified: ${(err as Error).message}` });
