@@ -10,6 +10,7 @@ import type { ClockService } from './clocks/service.js';
 import type { TaskExpiry } from './tasks/expiry.js';
 import type { ReportRollup } from './reports/rollup.js';
 import type { MailIntake } from './mail-in/intake.js';
+import type { OverdueWatch } from './tasks/overdue.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   expiry: TaskExpiry;
   /** Adds events up per hour for the historical reports, in the background. */
   reports: ReportRollup;
+  /** Tells of work in hand past its due time. */
+  overdue: OverdueWatch;
   /** Inbound e-mail: the SMTP listener (when configured) and the worker that turns messages into work. */
   mailIn: MailIntake;
 }

@@ -142,6 +142,13 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0020_inbound_mail': { up: (db) => import('../mail-in/migration.js').then((m) => m.inboundMailMigration(db)) },
+  // Work in hand past its due time, told once (tasks/overdue.ts): who was told, and the due times in hand.
+  '0021_task_overdue': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(`create table task_overdue (task_id text primary key references tasks(id) on delete cascade, at timestamptz not null default now())`).execute(db);
+      await sql.raw(`create index tasks_due_in_hand on tasks (due_at) where due_at is not null and state in ('assigned', 'wrap-up', 'paused')`).execute(db);
+    },
+  },
 };
 
 const JSON_STATISTICS_OFF = [

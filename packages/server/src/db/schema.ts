@@ -50,6 +50,10 @@ export interface InboundMailTable {
   error: string | null;
   processed_at: Timestamp | null;
 }
+export interface TaskOverdueTable {
+  task_id: string;
+  at: Generated<Date>;
+}
 export interface SessionsTable {
   id: string;
   user_id: string;
@@ -425,6 +429,7 @@ export interface DB {
   sessions: SessionsTable;
   sso_logins: SsoLoginsTable;
   inbound_mail: InboundMailTable;
+  task_overdue: TaskOverdueTable;
   api_keys: ApiKeysTable;
   skills: SkillsTable;
   user_skills: UserSkillsTable;

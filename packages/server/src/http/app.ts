@@ -23,6 +23,7 @@ import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
 import { ssoRoutes } from '../auth/sso/routes.js';
 import { MailIntake } from '../mail-in/intake.js';
+import { OverdueWatch } from '../tasks/overdue.js';
 import { mailInOptionsFromEnv, type MailInOptions } from '../mail-in/options.js';
 import { mailInRoutes } from '../mail-in/routes.js';
 import { ssoOptionsFromEnv, type SsoOptions } from '../auth/sso/options.js';
@@ -84,7 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -138,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     hub.closeAll();
     await services.clocks.stop();
     await services.expiry.stop();
+    await services.overdue.stop();
     await dispatcher.stop();
     await services.webhooks.stop();
     await services.notifications.stop();
@@ -149,6 +151,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await dispatcher.start();
   await services.clocks.start(services);
   await services.expiry.start(services);
+  await services.overdue.start(services);
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();

@@ -16,6 +16,8 @@ import { startSmtp, type SmtpIntake } from './smtp.js';
 import { receiveMail, type Envelope } from './store.js';
 
 type Row = Selectable<InboundMailTable>;
+/** PostgreSQL text takes no NUL character, and mail may carry one: dropped, with the ends trimmed. */
+const clean = (s: string): string => s.replaceAll('\u0000', '').trim();
 const AT_ONCE = 8;
 const LEASE = '2 minutes';
 /** A message that keeps failing for a reason outside it (the database) is given up after this many tries. */
@@ -128,14 +130,14 @@ export class MailIntake {
     const headerRecipients = [mail.to, mail.cc].flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : [])).flatMap((a) => a.value.map((v) => v.address ?? '')).filter(Boolean);
     const headers: Record<string, string> = {};
     for (const h of mail.headerLines) if (HEADERS.includes(h.key)) headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).trim();
-    const subject = (mail.subject ?? '').trim();
+    const subject = clean(mail.subject ?? '');
     const named = await this.namedCase(caseNumberIn(subject));
     const decision: MailDecision = mailDecision(
       { envelopeFrom: row.envelope_from, from, recipients: row.recipients.length ? row.recipients : headerRecipients, subject, headers },
       mailboxesOf(s),
       named?.case ?? null,
     );
-    const text = (mail.text ?? '').trim();
+    const text = clean(mail.text ?? '');
     if (decision.kind === 'case-reply') {
       const c = named!;
       const who = { id: c.customerId!, name: c.customerName ?? from ?? 'Customer', firstName: null, email: from };
@@ -185,7 +187,7 @@ export class MailIntake {
         next_at: null,
         processed_at: new Date(),
         from_address: mail?.from?.value[0]?.address?.toLowerCase() ?? null,
-        subject: mail?.subject?.slice(0, 500) ?? null,
+        subject: mail?.subject === undefined ? null : clean(mail.subject).slice(0, 500),
       })
       .where('id', '=', row.id)
       .execute();

@@ -30,6 +30,7 @@ export function afterChange(s: Services, { before, after, rescinded }: Change): 
   noteCommitted(s.db, after);
   if (after.state === 'scheduled') void d.armWake(after.wake_at);
   s.expiry.arm(after.expires_at);
+  s.overdue.arm(after);
   const dto = taskDto(after);
   for (const u of new Set([prev, next, before.assignee_id].filter((x): x is string => !!x))) s.hub.toUser(u, { type: 'task.updated', task: dto });
   s.hub.statsChanged();

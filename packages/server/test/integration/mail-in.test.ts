@@ -131,6 +131,14 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
     await settle();
     const failed = (await admin.req('GET', '/api/v1/inbound-mail?state=failed')).json.items[0];
     expect(failed).toMatchObject({ id: failedId, error: expect.stringContaining('orderId') });
+    // A NUL character (which PostgreSQL text refuses) does not keep a message from becoming work.
+    expect((await admin.req('PATCH', '/api/v1/worktypes/mi-billing', { attributeSchema: { type: 'object' } })).status).toBe(200);
+    const nul = await post(raw.replace('refund-1@', 'refund-3@').replace('Subject: Refund please', 'Subject: Refund\u0000 now').replace('Please refund order 7.', 'Order\u0000 7'));
+    const nulId = ((await nul.json()) as { id: string }).id;
+    await settle();
+    const nulMail = (await received()).find((x) => x.id === nulId);
+    expect(nulMail).toMatchObject({ state: 'done', subject: 'Refund now' });
+    expect((await admin.req('GET', `/api/v1/tasks/${nulMail.outcome.taskId}`)).json).toMatchObject({ title: 'Refund now', description: 'Order 7' });
     // A second worktype may not take the same mailbox.
     const dup = await admin.req('POST', '/api/v1/config/import?apply=true', { version: 1, worktypes: [{ ...CONFIG.worktypes[0], mailbox: 'support@acme.test' }, { ...CONFIG.worktypes[1], mailbox: 'SUPPORT@acme.test' }] });
     expect(dup.status).toBe(400);

@@ -46,7 +46,7 @@ export function MyWorkList({ selected, onSelect }: { selected: string | null; on
                 {TASK_STATE_LABEL[t.state]}
               </Badge>
               <span>P{t.priority}</span>
-              {t.dueAt && <span>due {formatDateTime(t.dueAt)}</span>}
+              {t.dueAt && (Date.parse(t.dueAt) < Date.now() ? <Text span c="red" size="xs" fw={600}>overdue since {formatDateTime(t.dueAt)}</Text> : <span>due {formatDateTime(t.dueAt)}</span>)}
             </Group>
           )}
         />
