@@ -28,6 +28,7 @@ export const WEBHOOK_EVENTS = [
   'task.rona',
   'task.queued',
   'task.pulled-back',
+  'task.overdue',
 ] as const;
 
 /** `*` = every event of these families; audit events (auth.*, webhook.*, presence.*) never leave the system. */

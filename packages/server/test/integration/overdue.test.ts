@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
 import { BACKENDS, Client, DEMO_KEY, applyConfig, startHarness, type Harness } from './harness.js';
 
 // Work in someone's hands past its due time: told once (event, alert to supervisors and the holder).
@@ -47,7 +48,17 @@ describe.each(BACKENDS)('overdue work in hand on $backend', ({ backend, skip }) 
     await h?.close();
   });
 
-  it.skipIf(skip)('a held task past its due time is told once: an event, an alert to its supervisors and to the agent', async () => {
+  it.skipIf(skip)('a held task past its due time is told once: an event, an alert to its supervisors and to the agent, a webhook', async () => {
+    // The source system subscribed to task.overdue: a real HTTP receiver on loopback.
+    const bodies: string[] = [];
+    const rx: Server = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c));
+      req.on('end', () => (bodies.push(b), res.end('ok')));
+    });
+    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', r));
+    const sub = await admin.req('POST', '/api/v1/webhooks', { url: `http://127.0.0.1:${(rx.address() as { port: number }).port}/hook`, events: ['task.overdue'] });
+    expect(sub.status, JSON.stringify(sub.json)).toBe(201);
     const watching = await admin.stream();
     const annStream = await ann.stream();
     const t = await heldByAnn('Due while held', 1200);
@@ -58,6 +69,10 @@ describe.each(BACKENDS)('overdue work in hand on $backend', ({ backend, skip }) 
     const events = await overdueEvents(t.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor: 'system:due', data: { state: 'assigned', dueAt: t.dueAt } });
+    h.app.services.webhooks.kick();
+    for (let i = 0; i < 200 && !bodies.some((b) => b.includes(t.id)); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(JSON.parse(bodies.find((b) => b.includes(t.id))!)).toMatchObject({ type: 'task.overdue' });
+    rx.close();
     // Looked at again (and after a restart): nobody is told twice.
     await h.app.services.overdue.rearm();
     await new Promise((r) => setTimeout(r, 300));

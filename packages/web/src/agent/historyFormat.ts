@@ -19,6 +19,7 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.reclassified': 'Reclassified',
   'task.updated': 'Changed',
   'task.pulled-back': 'Pulled back',
+  'task.overdue': 'Past its due time',
   'task.exception': 'Exception rule fired',
 };
 

@@ -78,6 +78,7 @@ export const CASE_EVENT_LABEL: Record<string, string> = {
   'ola.breached': 'OLA breached',
   'task.rona': 'Offer not answered',
   'task.pulled-back': 'Task pulled back',
+  'task.overdue': 'Task overdue',
   'task.exception': 'Exception rule',
   'task.updated': 'Task updated',
   'task.woken': 'Task back in its queue',
