@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DB, TaskRow } from '../db/schema.js';
 import type { Services } from '../services.js';
-import { Alarm } from '../routing/alarm.js';
+import { DueWorker } from './due-worker.js';
 import { Problem } from '../http/problems.js';
 import { changeTask } from './change.js';
 import { afterChange } from './after.js';
@@ -21,68 +21,37 @@ export const EXPIRY_ACTOR = 'system:expiry';
  * and the source system hears `task.canceled`. Work already in someone's hands is left alone. The
  * times live in the database (partial index), so a restart re-arms from there.
  */
-export class TaskExpiry {
-  private readonly alarm = new Alarm(() => this.run());
-  private s: Services | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly log: FastifyBaseLogger,
-  ) {}
-
-  async start(s: Services): Promise<void> {
-    this.s = s;
-    await this.rearm();
-  }
-
-  /** No more runs; waits for one in progress (it stops after its current task). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.alarm.stop();
-    await this.running;
+export class TaskExpiry extends DueWorker {
+  constructor(db: Kysely<DB>, log: FastifyBaseLogger) {
+    super(db, log, 'expiring tasks');
   }
 
   /** A task that may expire at `at` was written. */
   arm(at: Date | null): void {
-    if (at) this.alarm.ensure(at.getTime());
+    this.ensure(at);
   }
 
-  private async rearm(): Promise<void> {
+  protected async nextAt(): Promise<Date | null> {
     const { rows } = await sql<{ at: Date | null }>`select min(expires_at) as at from tasks where expires_at is not null and ${EXPIRING}`.execute(this.db);
-    const at = rows[0]?.at;
-    if (at) this.alarm.ensure(new Date(at).getTime());
+    return rows[0]?.at ?? null;
   }
 
-  private run(): void {
-    if (!this.s || this.running || this.stopped) return;
-    this.running = this.expireDue(this.s).finally(() => (this.running = undefined));
-  }
-
-  private async expireDue(s: Services): Promise<void> {
-    try {
-      for (;;) {
-        const { rows: due } = await sql<TaskRow>`select * from tasks where expires_at is not null and expires_at <= ${new Date()} and ${EXPIRING} order by expires_at limit ${BATCH}`.execute(this.db);
-        for (const t of due) {
-          if (this.stopped) return;
-          try {
-            const c = await changeTask(this.db, t, 'cancel', {
-              set: { state: 'canceled', completed_at: new Date(), wake_at: null },
-              events: [{ type: 'task.canceled', actor: EXPIRY_ACTOR, userId: t.assignee_id, data: { reason: 'expired', expiresAt: t.expires_at!.toISOString(), agent: t.assignee_id } }],
-            });
-            afterChange(s, c);
-          } catch (err) {
-            if (!(err instanceof Problem)) throw err; // changed meanwhile (taken, canceled): its new state decides
-          }
+  protected async due(s: Services): Promise<void> {
+    for (;;) {
+      const { rows: due } = await sql<TaskRow>`select * from tasks where expires_at is not null and expires_at <= ${new Date()} and ${EXPIRING} order by expires_at limit ${BATCH}`.execute(this.db);
+      for (const t of due) {
+        if (this.stopped) return;
+        try {
+          const c = await changeTask(this.db, t, 'cancel', {
+            set: { state: 'canceled', completed_at: new Date(), wake_at: null },
+            events: [{ type: 'task.canceled', actor: EXPIRY_ACTOR, userId: t.assignee_id, data: { reason: 'expired', expiresAt: t.expires_at!.toISOString(), agent: t.assignee_id } }],
+          });
+          afterChange(s, c);
+        } catch (err) {
+          if (!(err instanceof Problem)) throw err; // changed meanwhile (taken, canceled): its new state decides
         }
-        if (due.length < BATCH) break;
       }
-      await this.rearm();
-    } catch (err) {
-      if (this.stopped) return;
-      this.log.error({ err }, 'expiring tasks failed; trying again in 5 s');
-      this.alarm.ensure(Date.now() + 5_000);
+      if (due.length < BATCH) break;
     }
   }
 }

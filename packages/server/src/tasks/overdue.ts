@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DB, TaskRow } from '../db/schema.js';
 import type { Services } from '../services.js';
-import { Alarm } from '../routing/alarm.js';
+import { DueWorker } from './due-worker.js';
 import { appendEvents } from '../events/append.js';
 import { taskDto } from './dto.js';
 import { supervisorsOf } from '../auth/supervision.js';
@@ -21,76 +21,54 @@ export const OVERDUE_ACTOR = 'system:due';
  * lives in `task_overdue`, and the due times in the database (partial index), so a restart re-arms
  * and tells nobody twice.
  */
-export class OverdueWatch {
-  private readonly alarm = new Alarm(() => this.run());
-  private s: Services | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+export class OverdueWatch extends DueWorker {
   private look: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly log: FastifyBaseLogger,
-  ) {}
+  constructor(db: Kysely<DB>, log: FastifyBaseLogger) {
+    super(db, log, 'telling of overdue work');
+  }
 
-  async start(s: Services): Promise<void> {
-    this.s = s;
-    await this.rearm();
+  override async start(s: Services): Promise<void> {
+    await super.start(s);
     this.look = setInterval(() => void this.rearm().catch((err: unknown) => this.log.warn({ err }, 'looking for overdue work failed')), LOOK_MS);
     this.look.unref();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  override async stop(): Promise<void> {
     clearInterval(this.look);
-    this.alarm.stop();
-    await this.running;
+    await super.stop();
   }
 
   /** A task in hand with this due time was written. */
   arm(t: Pick<TaskRow, 'state' | 'due_at'>): void {
-    if (t.due_at && (t.state === 'assigned' || t.state === 'wrap-up' || t.state === 'paused')) this.alarm.ensure(t.due_at.getTime());
+    if (t.state === 'assigned' || t.state === 'wrap-up' || t.state === 'paused') this.ensure(t.due_at);
   }
 
-  /** Arms the alarm for the earliest due time in hand nobody was told of (at once if it passed). */
-  async rearm(): Promise<void> {
+  protected async nextAt(): Promise<Date | null> {
     const { rows } = await sql<{ at: Date | null }>`
       select min(due_at) as at from tasks t where due_at is not null and ${IN_HAND}
         and not exists (select 1 from task_overdue o where o.task_id = t.id)`.execute(this.db);
-    const at = rows[0]?.at;
-    if (at) this.alarm.ensure(new Date(at).getTime());
+    return rows[0]?.at ?? null;
   }
 
-  private run(): void {
-    if (!this.s || this.running || this.stopped) return;
-    this.running = this.tellDue(this.s).finally(() => (this.running = undefined));
-  }
-
-  private async tellDue(s: Services): Promise<void> {
-    try {
-      for (;;) {
-        const told = await this.db.transaction().execute(async (trx) => {
-          const { rows } = await sql<TaskRow>`
-            with due as (
-              insert into task_overdue (task_id)
-              select id from tasks t where due_at is not null and due_at <= ${new Date()} and ${IN_HAND}
-                and not exists (select 1 from task_overdue o where o.task_id = t.id)
-              order by due_at limit ${BATCH}
-              on conflict do nothing returning task_id)
-            select t.* from tasks t join due on due.task_id = t.id`.execute(trx);
-          await appendEvents(trx, rows.map((t) => ({ type: 'task.overdue', actor: OVERDUE_ACTOR, taskId: t.id, userId: t.assignee_id, data: { dueAt: t.due_at!.toISOString(), state: t.state, agent: t.assignee_id } })));
-          return rows;
-        });
-        const ids = [...new Set(told.flatMap((t) => (t.assignee_id ? [t.assignee_id] : [])))];
-        const names = new Map(ids.length ? (await this.db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute()).map((u) => [u.id, u.name]) : []);
-        for (const t of told) this.tell(s, t, t.assignee_id ? (names.get(t.assignee_id) ?? 'its agent') : null);
-        if (told.length < BATCH) break;
-      }
-      await this.rearm();
-    } catch (err) {
-      if (this.stopped) return;
-      this.log.error({ err }, 'telling of overdue work failed; trying again in 5 s');
-      this.alarm.ensure(Date.now() + 5_000);
+  protected async due(s: Services): Promise<void> {
+    for (;;) {
+      const told = await this.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<TaskRow>`
+          with due as (
+            insert into task_overdue (task_id)
+            select id from tasks t where due_at is not null and due_at <= ${new Date()} and ${IN_HAND}
+              and not exists (select 1 from task_overdue o where o.task_id = t.id)
+            order by due_at limit ${BATCH}
+            on conflict do nothing returning task_id)
+          select t.* from tasks t join due on due.task_id = t.id`.execute(trx);
+        await appendEvents(trx, rows.map((t) => ({ type: 'task.overdue', actor: OVERDUE_ACTOR, taskId: t.id, userId: t.assignee_id, data: { dueAt: t.due_at!.toISOString(), state: t.state, agent: t.assignee_id } })));
+        return rows;
+      });
+      const ids = [...new Set(told.flatMap((t) => (t.assignee_id ? [t.assignee_id] : [])))];
+      const names = new Map(ids.length ? (await this.db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute()).map((u) => [u.id, u.name]) : []);
+      for (const t of told) this.tell(s, t, t.assignee_id ? (names.get(t.assignee_id) ?? 'its agent') : null);
+      if (told.length < BATCH) break;
     }
   }
 
