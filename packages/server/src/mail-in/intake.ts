@@ -10,7 +10,8 @@ import { Problem } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
 import { customerReply } from '../portal/reply.js';
 import { findByEmail } from '../customers/store.js';
-import { attachmentsDir } from '../attachments/files.js';
+import { Readable } from 'node:stream';
+import { attachmentsDir, discard, stage, typeAccepted, type StagedFile } from '../attachments/files.js';
 import type { MailInOptions } from './options.js';
 import { startSmtp, type SmtpIntake } from './smtp.js';
 import { receiveMail, type Envelope } from './store.js';
@@ -141,8 +142,15 @@ export class MailIntake {
     if (decision.kind === 'case-reply') {
       const c = named!;
       const who = { id: c.customerId!, name: c.customerName ?? from ?? 'Customer', firstName: null, email: from };
-      const out = await customerReply(s, who, c.id, { comment: (replyText(text) || '(an e-mail without text)').slice(0, 20_000), filesDir: attachmentsDir() });
-      return { state: 'done', data: { kind: 'case-reply', caseId: c.id, caseNumber: decision.caseNumber, commentId: out.comment?.id ?? null } };
+      const dir = attachmentsDir();
+      const { files, skipped } = await this.stageFiles(mail, dir, s.config.snapshot.caseTypes.get(c.caseType)?.attachments);
+      try {
+        const comment = replyText(text) || (files.length ? '' : '(an e-mail without text)');
+        const out = await customerReply(s, who, c.id, { ...(comment ? { comment: comment.slice(0, 20_000) } : {}), files, filesDir: dir });
+        return { state: 'done', data: { kind: 'case-reply', caseId: c.id, caseNumber: decision.caseNumber, commentId: out.comment?.id ?? null, files: out.files.length, ...(skipped.length ? { skipped } : {}) } };
+      } finally {
+        await discard(files); // the kept ones were moved away already
+      }
     }
     if (decision.kind === 'task') {
       const customer = from ? await findByEmail(s.db, from) : undefined;
@@ -165,16 +173,45 @@ export class MailIntake {
     return { state: decision.kind, data: { kind: decision.kind, reason: decision.reason } };
   }
 
-  private async namedCase(number: string | null): Promise<{ id: string; customerId: string | null; customerName: string | null; case: NamedCase } | null> {
+  /**
+   * The message's attached files, staged, that the case type accepts (its types and size); the
+   * others are listed with the reason. Images embedded in an HTML body are not attachments.
+   */
+  private async stageFiles(mail: ParsedMail, dir: string, rules: { maxSize: number; accept: string[] } | undefined): Promise<{ files: StagedFile[]; skipped: string[] }> {
+    const maxSize = rules?.maxSize ?? 10 * 1024 * 1024;
+    const files: StagedFile[] = [];
+    const skipped: string[] = [];
+    try {
+      for (const a of mail.attachments) {
+        if (a.related) continue;
+        const name = a.filename ?? 'attachment';
+        if (a.size > maxSize) {
+          skipped.push(`${name}: larger than ${maxSize} bytes`);
+          continue;
+        }
+        const f = await stage(dir, null, name, Readable.from(a.content), maxSize);
+        if (rules && !typeAccepted(rules.accept, f.contentType)) {
+          skipped.push(`${f.name}: ${f.contentType} is not accepted`);
+          await discard([f]);
+        } else files.push(f);
+      }
+    } catch (err) {
+      await discard(files);
+      throw err;
+    }
+    return { files, skipped };
+  }
+
+  private async namedCase(number: string | null): Promise<{ id: string; caseType: string; customerId: string | null; customerName: string | null; case: NamedCase } | null> {
     if (!number) return null;
     const c = await this.db
       .selectFrom('cases')
       .leftJoin('customers', 'customers.id', 'cases.customer_id')
-      .select(['cases.id', 'cases.number', 'cases.status', 'cases.customer_id', 'customers.email', 'customers.name'])
+      .select(['cases.id', 'cases.number', 'cases.status', 'cases.case_type', 'cases.customer_id', 'customers.email', 'customers.name'])
       .where('cases.number', '=', number)
       .executeTakeFirst();
     if (!c) return null;
-    return { id: c.id, customerId: c.customer_id, customerName: c.name, case: { number: c.number, customerEmail: c.email, closed: c.status === 'closed' } };
+    return { id: c.id, caseType: c.case_type, customerId: c.customer_id, customerName: c.name, case: { number: c.number, customerEmail: c.email, closed: c.status === 'closed' } };
   }
 
   private async finish(row: Row, mail: ParsedMail | undefined, state: string, outcome: Record<string, unknown> | null, error: string | null): Promise<void> {

@@ -12,6 +12,10 @@ const CONFIG = {
   ],
 };
 
+// A 1×1 PNG, and the start of a Windows program (its magic number is enough for the type sniffer).
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0')]);
+
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
@@ -88,10 +92,18 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
     const c = made.json;
     expect((await sam.req('PATCH', `/api/v1/cases/${c.id}`, { status: 'waiting-for-customer' })).status).toBe(200);
     // To the notifications' sender (what a reply goes to), subject as the notification had it.
-    await send({ to: 'no-reply@worklane.local', subject: `Re: Your request ${c.number} is being handled`, text: `It still reboots, serial 77.\n\nOn Mon, Acme wrote:\n> Your request ${c.number} is being handled` });
+    await send({
+      to: 'no-reply@worklane.local',
+      subject: `Re: Your request ${c.number} is being handled`,
+      text: `It still reboots, serial 77.\n\nOn Mon, Acme wrote:\n> Your request ${c.number} is being handled`,
+      // A photo the case type takes, and a program it does not.
+      attachments: [{ filename: 'router.png', content: PNG }, { filename: 'fix.exe', content: EXE }],
+    });
     await settle();
     const [m] = await received();
-    expect(m).toMatchObject({ state: 'done', outcome: { kind: 'case-reply', caseId: c.id, caseNumber: c.number } });
+    expect(m).toMatchObject({ state: 'done', outcome: { kind: 'case-reply', caseId: c.id, caseNumber: c.number, files: 1, skipped: [expect.stringMatching(/^fix\.exe: \S+ is not accepted$/)] } });
+    const files = await h.app.services.db.selectFrom('attachments').select(['name', 'content_type', 'uploaded_by']).where('case_id', '=', c.id).execute();
+    expect(files).toEqual([{ name: 'router.png', content_type: 'image/png', uploaded_by: `customer:${c.customerId}` }]);
     const comments = await h.app.services.db.selectFrom('case_comments').select(['body', 'author', 'visibility']).where('case_id', '=', c.id).execute();
     expect(comments).toEqual([{ body: 'It still reboots, serial 77.', author: `customer:${c.customerId}`, visibility: 'customer' }]);
     expect((await sam.req('GET', `/api/v1/cases/${c.id}`)).json.status).toBe('in-progress');
