@@ -3,6 +3,9 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { badRequest, conflict, notFound } from '../http/problems.js';
+import { requirePrincipal } from '../auth/guard.js';
+import { loadForWork } from '../tasks/lifecycle.js';
+import { repliesOf, replyByMail } from './reply.js';
 
 const STATES = ['new', 'done', 'ignored', 'unrouted', 'failed'] as const;
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -66,6 +69,26 @@ export async function mailInRoutes(app: FastifyInstance, s: Services): Promise<v
         processedAt: m.processed_at ? new Date(m.processed_at).toISOString() : null,
       })),
     };
+  });
+
+  // Answering mail tasks from Worklane: who may work on the task (its agent, its supervisors, a key).
+  const WORKERS = { roles: ['agent' as const, 'supervisor' as const], scopes: ['tasks:write' as const] };
+  r.post('/api/v1/tasks/:id/reply', {
+    config: { auth: WORKERS },
+    schema: {
+      tags: ['mail'],
+      summary: 'Answer a task that came by e-mail: sent to its sender like a notification (retried, logged); the task history says so',
+      params: IdParams,
+      body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => reply.code(202).send(await replyByMail(s, requirePrincipal(request), request.params.id, request.body.body)));
+
+  r.get('/api/v1/tasks/:id/replies', {
+    config: { auth: WORKERS },
+    schema: { tags: ['mail'], summary: 'The e-mail replies sent for a task, oldest first, with their delivery state', params: IdParams },
+  }, async (request) => {
+    await loadForWork(s, requirePrincipal(request), request.params.id, 'see the replies of');
+    return { items: await repliesOf(s, request.params.id) };
   });
 
   r.post('/api/v1/inbound-mail/:id/retry', {

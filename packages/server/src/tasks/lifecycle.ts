@@ -20,7 +20,7 @@ function mayWork(p: Principal, t: TaskRow): boolean {
   return t.assignee_id === p.id || p.roles.includes('supervisor') || p.roles.includes('admin');
 }
 
-async function loadForWork(s: Services, p: Principal, id: string, verb: string): Promise<TaskRow> {
+export async function loadForWork(s: Services, p: Principal, id: string, verb: string): Promise<TaskRow> {
   return mayWorkOn(s, p, await loadTask(s.db, id), verb);
 }
 

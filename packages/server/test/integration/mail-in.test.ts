@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { BACKENDS, Client, DEMO_KEY, applyConfig, startHarness, type Harness } from './harness.js';
 
 // Inbound e-mail over a real SMTP conversation (nodemailer to the intake's listener) and over HTTP.
@@ -35,8 +37,15 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
   const received = async () => (await admin.req('GET', '/api/v1/inbound-mail')).json.items as Json[];
   const send = (mail: SendMailOptions) => smtp.sendMail({ from: 'Jane Doe <jane@customer.test>', ...mail });
 
+  // Where replies go out: the organization's mail server, a real SMTP server on loopback.
+  const outbox: ParsedMail[] = [];
+  const relay = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, onData: (stream, _s, cb) => void simpleParser(stream).then((m) => (outbox.push(m), cb()), cb) });
+  const savedSmtp = process.env.WORKLANE_SMTP_URL;
+
   beforeAll(async () => {
     if (skip) return;
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    process.env.WORKLANE_SMTP_URL = `smtp://127.0.0.1:${(relay.server.address() as { port: number }).port}`;
     h = await startHarness(backend, { mailIn: { smtpPort: 0 } });
     admin = await applyConfig(h, CONFIG);
     smtp = nodemailer.createTransport({ host: '127.0.0.1', port: intake().smtp!.port, secure: false, ignoreTLS: true });
@@ -45,6 +54,9 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
   afterAll(async () => {
     smtp?.close();
     await h?.close();
+    await new Promise((r) => relay.close(() => r(undefined)));
+    if (savedSmtp === undefined) delete process.env.WORKLANE_SMTP_URL;
+    else process.env.WORKLANE_SMTP_URL = savedSmtp;
   });
 
   it.skipIf(skip)('a message to a mailbox becomes a task of its worktype, linked to the customer; delivered twice, it is one task', async () => {
@@ -155,5 +167,31 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
     const dup = await admin.req('POST', '/api/v1/config/import?apply=true', { version: 1, worktypes: [{ ...CONFIG.worktypes[0], mailbox: 'support@acme.test' }, { ...CONFIG.worktypes[1], mailbox: 'SUPPORT@acme.test' }] });
     expect(dup.status).toBe(400);
     expect(JSON.stringify(dup.json)).toContain('/worktypes/1/mailbox');
+  });
+
+  it.skipIf(skip)('the agent answers a mail task from Worklane: it goes to the sender over SMTP, and the task says so', async () => {
+    await send({ to: 'support@acme.test', subject: 'Where is my parcel?', text: 'Order 55 has not arrived.', messageId: '<parcel-55@customer.test>' });
+    await settle();
+    const taskId = (await received()).find((x) => x.messageId === 'parcel-55@customer.test').outcome.taskId;
+    const r = await admin.req('POST', `/api/v1/tasks/${taskId}/reply`, { body: 'It left our warehouse today; you will have it tomorrow.' });
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    expect(r.json).toMatchObject({ to: 'jane@customer.test', subject: 'Re: Where is my parcel?', state: 'pending' });
+    for (let i = 0; i < 200 && !outbox.some((m) => m.subject === 'Re: Where is my parcel?'); i++) await new Promise((res) => setTimeout(res, 25));
+    const out = outbox.find((m) => m.subject === 'Re: Where is my parcel?')!;
+    expect(out.to).toMatchObject({ value: [{ address: 'jane@customer.test' }] });
+    expect(out.text?.trim()).toBe('It left our warehouse today; you will have it tomorrow.');
+    let replies: Json[] = [];
+    for (let i = 0; i < 100; i++) {
+      replies = (await admin.req('GET', `/api/v1/tasks/${taskId}/replies`)).json.items;
+      if (replies[0]?.state === 'sent') break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(replies).toEqual([expect.objectContaining({ to: 'jane@customer.test', state: 'sent', sentAt: expect.any(String) })]);
+    const events = (await admin.req('GET', `/api/v1/tasks/${taskId}/events`)).json.items as Json[];
+    expect(events.find((e) => e.type === 'task.replied').data).toMatchObject({ to: 'jane@customer.test' });
+    // A task that did not come by e-mail has nobody to answer; an empty answer is refused.
+    const other = (await new Client(h.base, DEMO_KEY).req('POST', '/api/v1/tasks', { worktype: 'mi-billing', title: 'Not from mail' })).json;
+    expect((await admin.req('POST', `/api/v1/tasks/${other.id}/reply`, { body: 'hi' })).status).toBe(422);
+    expect((await admin.req('POST', `/api/v1/tasks/${taskId}/reply`, { body: '' })).status).toBe(400);
   });
 });

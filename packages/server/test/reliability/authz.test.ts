@@ -151,6 +151,8 @@ const EXPECTED: Record<string, Rule> = {
   // Inbound e-mail: posted by a mail service with a capture key; the list and retry are the admin's.
   'POST /api/v1/inbound/email': staff(['admin'], ['admin', 'tasks:write']),
   'GET /api/v1/inbound-mail': ADMIN,
+  'POST /api/v1/tasks/:id/reply': TASK_WORK,
+  'GET /api/v1/tasks/:id/replies': TASK_WORK,
   'POST /api/v1/inbound-mail/:id/retry': ADMIN,
   'GET /api/v1/webhooks': ADMIN,
   'POST /api/v1/webhooks': ADMIN,

@@ -6,6 +6,7 @@ import { useTask, useWorktype } from './data';
 import { TaskHistory } from './TaskHistory';
 import { WrapUp } from './WrapUp';
 import { TaskActions } from './TaskActions';
+import { MailReply } from './MailReply';
 import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
 import { CaseSummary } from '../cases/CaseSummary';
@@ -118,6 +119,8 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
         )}
       </Paper>
 
+      {/* Answer first, then wrap up. */}
+      {task.source === 'email' && (task.state === 'assigned' || task.state === 'wrap-up' || task.state === 'paused') && <MailReply task={task} />}
       {canWrapUp && <WrapUp task={task} codes={worktype.data?.wrapUpCodes} onDone={onDone} />}
       {task.state === 'offered' && (
         <Alert color="yellow" title="Offered to you">

@@ -20,6 +20,7 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.updated': 'Changed',
   'task.pulled-back': 'Pulled back',
   'task.overdue': 'Past its due time',
+  'task.replied': 'Answered by e-mail',
   'task.exception': 'Exception rule fired',
 };
 

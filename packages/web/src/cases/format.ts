@@ -79,6 +79,7 @@ export const CASE_EVENT_LABEL: Record<string, string> = {
   'task.rona': 'Offer not answered',
   'task.pulled-back': 'Task pulled back',
   'task.overdue': 'Task overdue',
+  'task.replied': 'Task answered by e-mail',
   'task.exception': 'Exception rule',
   'task.updated': 'Task updated',
   'task.woken': 'Task back in its queue',

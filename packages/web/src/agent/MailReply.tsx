@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Group, Kbd, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, errorMessage } from '../api/client';
+import type { List, Task } from '../api/types';
+import { formatDateTime } from '../lib/time';
+import { taskEventsKey } from './data';
+
+interface Reply {
+  id: number;
+  to: string;
+  body: string;
+  state: 'pending' | 'sent' | 'failed' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  at: string;
+  sentAt: string | null;
+}
+
+const STATE: Record<Reply['state'], { label: string; color: string }> = {
+  pending: { label: 'Sending', color: 'blue' },
+  sent: { label: 'Sent', color: 'teal' },
+  failed: { label: 'Retrying', color: 'orange' },
+  dead: { label: 'Not sent', color: 'red' },
+};
+
+/** A task that came by e-mail: answer its sender from here (sent as notifications are: retried, logged). */
+export function MailReply({ task }: { task: Task }) {
+  const qc = useQueryClient();
+  const to = typeof task.attributes.from === 'string' ? task.attributes.from : null;
+  const [body, setBody] = useState('');
+  const key = ['taskReplies', task.id];
+  const replies = useQuery({
+    queryKey: key,
+    queryFn: () => api<List<Reply>>(`/tasks/${encodeURIComponent(task.id)}/replies`),
+    select: (d) => d.items,
+    // Until every reply is out (or given up), look again: delivery happens in the background.
+    refetchInterval: (q) => (q.state.data?.items.some((r) => r.state === 'pending' || r.state === 'failed') ? 2_000 : false),
+  });
+  const send = useMutation({
+    mutationFn: (text: string) => api<Reply>(`/tasks/${encodeURIComponent(task.id)}/reply`, { method: 'POST', body: { body: text } }),
+    onSuccess: () => {
+      setBody('');
+      void qc.invalidateQueries({ queryKey: key });
+      void qc.invalidateQueries({ queryKey: taskEventsKey(task.id) });
+    },
+  });
+  if (!to) return null;
+  const submit = () => body.trim() && send.mutate(body.trim());
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="mail-reply-title">
+      <Title order={3} size="h5" id="mail-reply-title" mb="xs">
+        Reply by e-mail
+      </Title>
+      {replies.data && replies.data.length > 0 && (
+        <Stack gap="xs" mb="sm" aria-label="Replies sent">
+          {replies.data.map((r) => (
+            <Paper key={r.id} withBorder p="xs" bg="gray.0">
+              <Group justify="space-between" gap="xs">
+                <Text size="xs" c="dimmed">
+                  To {r.to} · {formatDateTime(r.sentAt ?? r.at)}
+                </Text>
+                <Badge size="xs" color={STATE[r.state].color}>
+                  {STATE[r.state].label}
+                </Badge>
+              </Group>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {r.body}
+              </Text>
+              {r.lastError && r.state !== 'sent' && (
+                <Text size="xs" c="red">
+                  {r.lastError}
+                </Text>
+              )}
+            </Paper>
+          ))}
+        </Stack>
+      )}
+      {send.isError && (
+        <Alert color="red" mb="xs" title="Not sent">
+          {errorMessage(send.error)}
+        </Alert>
+      )}
+      <Textarea
+        label={`To ${to}`}
+        placeholder="Your answer"
+        autosize
+        minRows={3}
+        maxLength={20_000}
+        value={body}
+        onChange={(e) => setBody(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
+        }}
+      />
+      <Group justify="flex-end" mt="xs">
+        <Button size="xs" onClick={submit} loading={send.isPending} disabled={!body.trim()} rightSection={<Kbd size="xs">Ctrl+Enter</Kbd>}>
+          Send reply
+        </Button>
+      </Group>
+    </Paper>
+  );
+}
