@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api/client';
 import type { List, Task } from '../api/types';
 import { formatDateTime } from '../lib/time';
 import { taskEventsKey } from './data';
+import { NOTIFICATION_STATE } from '../cases/Notifications';
 
 interface Reply {
   id: number;
@@ -17,12 +18,6 @@ interface Reply {
   sentAt: string | null;
 }
 
-const STATE: Record<Reply['state'], { label: string; color: string }> = {
-  pending: { label: 'Sending', color: 'blue' },
-  sent: { label: 'Sent', color: 'teal' },
-  failed: { label: 'Retrying', color: 'orange' },
-  dead: { label: 'Not sent', color: 'red' },
-};
 
 /** A task that came by e-mail: answer its sender from here (sent as notifications are: retried, logged). */
 export function MailReply({ task }: { task: Task }) {
@@ -60,8 +55,8 @@ export function MailReply({ task }: { task: Task }) {
                 <Text size="xs" c="dimmed">
                   To {r.to} · {formatDateTime(r.sentAt ?? r.at)}
                 </Text>
-                <Badge size="xs" color={STATE[r.state].color}>
-                  {STATE[r.state].label}
+                <Badge size="xs" color={NOTIFICATION_STATE[r.state].color}>
+                  {NOTIFICATION_STATE[r.state].label}
                 </Badge>
               </Group>
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>

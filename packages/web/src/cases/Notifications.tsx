@@ -9,7 +9,8 @@ import { formatDateTime } from '../lib/time';
 import { useCaseNotifications, useRetryNotification, useUndeliveredNotifications } from './data';
 import { CASE_EVENT_LABEL } from './format';
 
-const STATE: Record<CaseNotification['state'], { label: string; color: string }> = {
+/** A message's delivery state in words (case messages, undelivered lists, replies to mail tasks). */
+export const NOTIFICATION_STATE: Record<CaseNotification['state'], { label: string; color: string }> = {
   pending: { label: 'Waiting', color: 'gray' },
   failed: { label: 'Retrying', color: 'orange' },
   sent: { label: 'Sent', color: 'green' },
@@ -43,7 +44,7 @@ function NotificationRows({ items, labelledBy, withCase = false, retry }: RowsPr
       <Table.Tbody>
         {items.map((n) => {
           const ch = CHANNEL[n.channel];
-          const st = STATE[n.state];
+          const st = NOTIFICATION_STATE[n.state];
           return (
             <Table.Tr key={n.id}>
               {withCase && (

@@ -118,6 +118,7 @@ async function signInAs(s: Services, request: FastifyRequest, issuer: string, cl
     return { code: outcome.code };
   }
   const actor = 'system:sso';
+  let rolesChanged = false;
   const userId = await s.db.transaction().execute(async (trx) => {
     if (outcome.kind === 'create') {
       const id = await writeUser(trx, { email: outcome.email, name: outcome.name, roles: outcome.roles as never }, undefined, undefined);
@@ -132,10 +133,11 @@ async function signInAs(s: Services, request: FastifyRequest, issuer: string, cl
     }
     if (outcome.roles && before && [...before.roles].sort().join() !== outcome.roles.join()) {
       await trx.updateTable('users').set({ roles: outcome.roles }).where('id', '=', outcome.userId).execute();
+      rolesChanged = true;
       await appendEvents(trx, [{ type: 'user.roles-changed', actor, userId: outcome.userId, data: { from: before.roles, to: outcome.roles, via: 'sso' } }]);
     }
     return outcome.userId;
   });
-  forgetCredentials(s.db); // roles may have changed: sessions re-read them
+  if (rolesChanged) forgetCredentials(s.db); // cached sessions carry roles: they re-read them
   return userId;
 }
