@@ -25,3 +25,4 @@ export * from './access/sso.js';
 export * from './kpi/index.js';
 export * from './random.js';
 export * from './mail/inbound.js';
+export * from './chat/index.js';

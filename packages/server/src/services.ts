@@ -11,6 +11,7 @@ import type { TaskExpiry } from './tasks/expiry.js';
 import type { ReportRollup } from './reports/rollup.js';
 import type { MailIntake } from './mail-in/intake.js';
 import type { OverdueWatch } from './tasks/overdue.js';
+import type { ChatRooms } from './chat/live.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -33,4 +34,6 @@ export interface Services {
   overdue: OverdueWatch;
   /** Inbound e-mail: the SMTP listener (when configured) and the worker that turns messages into work. */
   mailIn: MailIntake;
+  /** Web chat: the visitors' live pages and the pushes to both sides. */
+  chats: ChatRooms;
 }

@@ -14,6 +14,7 @@ import { auditRoutes } from './audit.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { configIoRoutes } from './config-io.js';
 import { calendarRoutes } from '../calendars/routes.js';
+import { responses } from './responses.js';
 
 /** The configuration API: one module per collection, all alike (see crud.ts), plus the odd ones. */
 export async function adminRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -25,6 +26,7 @@ export async function adminRoutes(app: FastifyInstance, s: Services): Promise<vo
   registerCollection(app, s, rules);
   registerCollection(app, s, wrapUpCodes);
   registerCollection(app, s, presenceReasons);
+  registerCollection(app, s, responses);
   await ruleTestRoutes(app, s);
   await routingSettingsRoutes(app, s);
   await auditRoutes(app, s);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Calendar, ClassificationRule, RuleActions } from '@worklane/core';
+import type { Calendar, ClassificationRule, RuleActions, StandardResponse } from '@worklane/core';
 import type { DB, QueueSettings, RoutingSettings, WorktypeSettings } from '../db/schema.js';
 import { readRouting } from './routing.js';
 import type { CaseType, CaseTypeSettings } from '../cases/settings.js';
@@ -32,11 +32,13 @@ export interface ConfigSnapshot {
   calendars: Map<string, Calendar>;
   /** Team id -> its members' user ids. */
   teams: Map<string, Set<string>>;
+  /** The standard-response library (chat/), by name. */
+  responses: StandardResponse[];
 }
 
 /** Configuration is read on every capture: keep it in memory, reload after every change. */
 export class ConfigCache {
-  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map() };
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map(), responses: [] };
   private readonly listeners: (() => void)[] = [];
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
@@ -63,7 +65,7 @@ export class ConfigCache {
   }
 
   private async load(): Promise<void> {
-    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows] = await Promise.all([
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows, responses] = await Promise.all([
       this.db.selectFrom('worktypes').selectAll().execute(),
       this.db.selectFrom('queues').selectAll().execute(),
       this.db.selectFrom('queue_members').selectAll().execute(),
@@ -75,6 +77,7 @@ export class ConfigCache {
       this.db.selectFrom('case_types').select(['id', 'name', 'settings']).execute(),
       this.db.selectFrom('calendars').select(['id', 'name', 'settings']).execute(),
       this.db.selectFrom('teams').select('id').execute(),
+      this.db.selectFrom('responses').selectAll().orderBy('name').execute(),
     ]);
     const teams = new Map<string, string[]>();
     for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
@@ -96,6 +99,7 @@ export class ConfigCache {
       caseTypes: new Map(caseTypes.map((c) => [c.id, { id: c.id, name: c.name, ...(c.settings as CaseTypeSettings) }])),
       calendars: new Map(calendars.map((c) => [c.id, calendarOf(c)])),
       teams: new Map(teamRows.map((t) => [t.id, new Set(teams.get(t.id) ?? [])])),
+      responses: responses.map((r) => ({ id: r.id, name: r.name, text: r.text, queues: r.queues })),
     };
     for (const fn of this.listeners) fn();
   }

@@ -5,7 +5,7 @@ import { schemaError, validateAgainst } from './ajv.js';
 import { checkCalendar } from '../calendars/check.js';
 import { checkCaseType } from '../cases/settings.js';
 import { checkNotificationSections } from '../notifications/config.js';
-import { ConfigDocument, type QueueItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
+import { ConfigDocument, type QueueItem, type ResponseItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
 
 // Checks beyond the schema: cross references and rules the schema cannot say. One function per kind
 // of item, used both for a whole document (import) and for one item (the configuration API), with
@@ -66,7 +66,17 @@ export function checkWorktype(w: WorktypeItem, k: Known, at = ''): FieldError[] 
   if (bad) out.push({ pointer: `${at}/attributeSchema`, message: bad });
   const esc = w.escalation?.queue;
   if (esc && !k.queues.has(esc)) out.push({ pointer: `${at}/escalation/queue`, message: `unknown queue "${esc}"` });
+  if (w.chat) {
+    // A chat is talked in while held: its capacity and blending are the chat media type's.
+    if ((w.mediaType ?? 'workitem') !== 'chat') out.push({ pointer: `${at}/mediaType`, message: 'a chat topic must have mediaType "chat"' });
+    const cal = w.chat.calendar;
+    if (cal !== undefined && k.calendars && !k.calendars.has(cal)) out.push({ pointer: `${at}/chat/calendar`, message: `unknown calendar "${cal}"` });
+  }
   return out;
+}
+
+export function checkResponse(r: ResponseItem, k: Known, at = ''): FieldError[] {
+  return (r.queues ?? []).flatMap((q, j) => (k.queues.has(q) ? [] : [{ pointer: `${at}/queues/${j}`, message: `unknown queue "${q}"` }]));
 }
 
 export function checkRule(r: RuleItem, k: Known, at = ''): FieldError[] {
@@ -140,6 +150,8 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...(d.queues ?? []).flatMap((q, i) => checkQueue(q, k, `/queues/${i}`)),
     ...(d.worktypes ?? []).flatMap((w, i) => checkWorktype(w, k, `/worktypes/${i}`)),
     ...(d.rules ?? []).flatMap((r, i) => checkRule(r, k, `/rules/${i}`)),
+    ...duplicates(d.responses, 'id', '/responses'),
+    ...(d.responses ?? []).flatMap((r, i) => checkResponse(r, k, `/responses/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
     ...checkTargets(d.kpiTargets ?? [], '/kpiTargets', { ...(d.queues ? { queues: k.queues } : {}), ...(d.teams ? { teams: k.teams } : {}) }),
     ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),

@@ -107,6 +107,27 @@ export const QueueItem = Type.Object(
   { additionalProperties: false },
 );
 
+/** A web chat topic (core `ChatSettings`): visitors may start a chat of this worktype. */
+export const ChatSettingsT = Type.Object(
+  {
+    welcome: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'the first line the visitor sees' })),
+    maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 86400, description: 'a request nobody took by then ends (default 600)' })),
+    calendar: Type.Optional(Id),
+    closedMessage: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'shown while chat is not offered' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ResponseItem = Type.Object(
+  {
+    id: Id,
+    name: Name,
+    text: Type.String({ minLength: 1, maxLength: 4000, description: 'may use {{visitor}} and {{agent}}' }),
+    queues: Type.Optional(Type.Array(Id, { uniqueItems: true, maxItems: 100, description: 'queues it is meant for (none: all)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const WorktypeItem = Type.Object(
   {
     id: Id,
@@ -123,6 +144,7 @@ export const WorktypeItem = Type.Object(
     escalation: Type.Optional(Type.Object({ queue: Type.Optional(Id), raisePriority: Type.Optional(Priority) }, { additionalProperties: false })),
     screenPop: Type.Optional(oneOf(['frame', 'tab'] as const)),
     mailbox: Type.Optional(Type.String({ format: 'email', maxLength: 320, description: 'e-mail to this address (inbound SMTP or POST /inbound/email) becomes a task of this worktype' })),
+    chat: Type.Optional(ChatSettingsT),
   },
   { additionalProperties: false },
 );
@@ -191,6 +213,7 @@ export const ConfigDocument = Type.Object(
     queues: Type.Optional(Type.Array(QueueItem)),
     worktypes: Type.Optional(Type.Array(WorktypeItem)),
     rules: Type.Optional(Type.Array(RuleItem)),
+    responses: Type.Optional(Type.Array(ResponseItem, { maxItems: 2000, description: 'standard responses agents answer chats and e-mail from' })),
     calendars: Type.Optional(Type.Array(CalendarItem, { description: 'business calendars, before the case types that name them' })),
     routing: Type.Optional(RoutingSettingsT),
     kpiTargets: Type.Optional(Type.Array(KpiTargetItem, { maxItems: 2000, description: 'KPI goals, replaced as a whole' })),
@@ -206,6 +229,7 @@ export type UserItem = Static<typeof UserItem>;
 export type QueueItem = Static<typeof QueueItem>;
 export type WorktypeItem = Static<typeof WorktypeItem>;
 export type RuleItem = Static<typeof RuleItem>;
+export type ResponseItem = Static<typeof ResponseItem>;
 
 /** The same object with more fields (typebox 1 drops `additionalProperties` in its own composites). */
 export const extend = <P extends TProperties, Q extends TProperties>(base: { properties: P }, more: Q) =>

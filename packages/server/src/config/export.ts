@@ -8,6 +8,7 @@ import { readTargets } from '../kpi/targets.js';
 import { listCalendars } from '../calendars/store.js';
 import { caseTypeItem, type CaseTypeSettings } from '../cases/settings.js';
 import { exportNotifications } from '../notifications/config.js';
+import { responseItem } from './write.js';
 
 /** The configuration as a document. Never includes passwords or API key secrets. */
 export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
@@ -27,6 +28,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     db.selectFrom('api_keys').select(['name', 'scopes']).where('revoked_at', 'is', null).orderBy('name').execute(),
     db.selectFrom('case_types').select(['id', 'name', 'settings']).orderBy('id').execute(),
   ]);
+  const responses = await db.selectFrom('responses').selectAll().orderBy('id').execute();
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
   return {
     version: 1,
@@ -64,6 +66,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
       };
     }),
     rules: rules.map((r) => ({ id: r.id, name: r.name, when: r.when_expr, set: r.actions, position: r.position, enabled: r.enabled })),
+    responses: responses.map(responseItem),
     calendars: await listCalendars(db),
     routing,
     kpiTargets: await readTargets(db),

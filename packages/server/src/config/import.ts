@@ -8,7 +8,7 @@ import type { FieldError } from '../http/problems.js';
 import { checkDocument } from './checks.js';
 import type { ConfigDocument } from './document.js';
 import { exportConfig } from './export.js';
-import { writeCode, writeNamed, writeQueue, writeRouting, writeRule, writeUser, writeWorktype } from './write.js';
+import { writeCode, writeNamed, writeQueue, writeResponse, writeRouting, writeRule, writeUser, writeWorktype } from './write.js';
 import { lockConfig } from './lock.js';
 import { KPI_TARGETS_KEY, writeTargets } from '../kpi/targets.js';
 import { writeCalendar } from '../calendars/store.js';
@@ -34,7 +34,7 @@ type Section = Exclude<keyof ConfigDocument, 'version' | 'routing' | 'kpiTargets
 const SECTIONS: [Section, string, string][] = [
   ['calendars', 'id', 'calendar'],
   ['skills', 'id', 'skill'], ['teams', 'id', 'team'], ['presenceReasons', 'code', 'presence-reason'], ['wrapUpCodes', 'code', 'wrap-up-code'],
-  ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['apiKeys', 'name', 'api-key'], ['caseTypes', 'id', 'case-type'],
+  ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['responses', 'id', 'response'], ['apiKeys', 'name', 'api-key'], ['caseTypes', 'id', 'case-type'],
   ['notificationTemplates', 'id', 'notification-template'], ['notificationRules', 'caseType', 'notification-rules'],
 ];
 
@@ -125,6 +125,7 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   for (const q of d.queues ?? []) await writeQueue(trx, q, (email) => userIds.get(email.toLowerCase())!);
   for (const w of d.worktypes ?? []) await writeWorktype(trx, w);
   for (const [i, r] of (d.rules ?? []).entries()) await writeRule(trx, r, (i + 1) * 10);
+  for (const r of d.responses ?? []) await writeResponse(trx, r);
   if (d.routing) await writeRouting(trx, d.routing);
   if (d.kpiTargets) await writeTargets(trx, d.kpiTargets);
   for (const c of d.calendars ?? []) await writeCalendar(trx, c);

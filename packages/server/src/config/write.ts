@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
-import { json, type DB, type QueueSettings, type RoutingSettings, type WorktypeSettings } from '../db/schema.js';
-import type { QueueItem, RoutingSettingsT, RuleItem, UserItem, WorktypeItem } from './document.js';
+import { json, type DB, type QueueSettings, type ResponsesTable, type RoutingSettings, type WorktypeSettings } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { QueueItem, ResponseItem, RoutingSettingsT, RuleItem, UserItem, WorktypeItem } from './document.js';
 
 // Writes of one configuration item, shared by import (many items, one transaction) and the
 // configuration API (one item); defaults are filled in here so both store the same thing.
@@ -30,6 +31,7 @@ export function worktypeSettings(w: WorktypeItem): WorktypeSettings {
     ...(w.escalation ? { escalation: w.escalation } : {}),
     ...(w.screenPop ? { screenPop: w.screenPop } : {}),
     ...(w.mailbox ? { mailbox: w.mailbox.trim().toLowerCase() } : {}),
+    ...(w.chat ? { chat: w.chat } : {}),
   };
 }
 
@@ -86,6 +88,14 @@ export async function writeRule(trx: Trx, r: RuleItem, position: number): Promis
   const values = { name: r.name, position: r.position ?? position, when_expr: r.when, actions: json(r.set), enabled: r.enabled ?? true };
   await trx.insertInto('rules').values({ id: r.id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
 }
+
+export async function writeResponse(trx: Trx, r: ResponseItem): Promise<void> {
+  const values = { name: r.name, text: r.text, queues: json(r.queues ?? []) };
+  await trx.insertInto('responses').values({ id: r.id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+}
+
+/** A stored standard response as the document and the API show it (no queues: for all). */
+export const responseItem = (r: Selectable<ResponsesTable>): ResponseItem => ({ id: r.id, name: r.name, text: r.text, ...(r.queues.length ? { queues: r.queues } : {}) });
 
 export const ROUTING_KEY = 'routing';
 export const DEFAULT_ROUTING: RoutingSettings = { blending: [] };

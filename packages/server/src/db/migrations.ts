@@ -149,6 +149,8 @@ const migrations: Record<string, Migration> = {
       await sql.raw(`create index tasks_due_in_hand on tasks (due_at) where due_at is not null and state in ('assigned', 'wrap-up', 'paused')`).execute(db);
     },
   },
+  // Web chat: conversations, their lines, and the standard responses (chat/).
+  '0022_chat': { up: (db) => import('../chat/migration.js').then((m) => m.chatMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

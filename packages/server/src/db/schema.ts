@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
-import type { ClockPolicy } from '@worklane/core';
+import type { ChatSettings, ClockPolicy } from '@worklane/core';
 import type { CaseTypeSettings } from '../cases/settings.js';
 import type { CalendarSettings } from '../calendars/item.js';
 
@@ -49,6 +49,34 @@ export interface InboundMailTable {
   outcome: Json<Record<string, unknown>> | null;
   error: string | null;
   processed_at: Timestamp | null;
+}
+export interface ChatsTable {
+  id: string;
+  worktype: string;
+  visitor_name: string;
+  visitor_email: string | null;
+  /** sha256 of the visitor's token (the token itself is given once, to the visitor). */
+  token_hash: string;
+  created_at: CreatedAt;
+  ended_at: Timestamp | null;
+  /** visitor | agent */
+  ended_by: string | null;
+  transcript_sent_at: Timestamp | null;
+}
+export interface ChatMessagesTable {
+  id: Generated<string>;
+  chat_id: string;
+  /** visitor | agent | system */
+  sender: string;
+  user_id: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+export interface ResponsesTable {
+  id: string;
+  name: string;
+  text: string;
+  queues: Json<string[]>;
 }
 export interface TaskOverdueTable {
   task_id: string;
@@ -430,6 +458,9 @@ export interface DB {
   sso_logins: SsoLoginsTable;
   inbound_mail: InboundMailTable;
   task_overdue: TaskOverdueTable;
+  chats: ChatsTable;
+  chat_messages: ChatMessagesTable;
+  responses: ResponsesTable;
   api_keys: ApiKeysTable;
   skills: SkillsTable;
   user_skills: UserSkillsTable;
@@ -501,6 +532,8 @@ export interface WorktypeSettings {
   screenPop?: 'frame' | 'tab';
   /** Inbound e-mail to this address becomes a task of this worktype (see mail-in/). */
   mailbox?: string;
+  /** A web chat topic: visitors may start a chat of this worktype (see chat/). */
+  chat?: ChatSettings;
 }
 
 /** Global routing settings (the `settings` table, key 'routing'). */

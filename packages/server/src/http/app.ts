@@ -26,6 +26,8 @@ import { MailIntake } from '../mail-in/intake.js';
 import { OverdueWatch } from '../tasks/overdue.js';
 import { mailInOptionsFromEnv, type MailInOptions } from '../mail-in/options.js';
 import { mailInRoutes } from '../mail-in/routes.js';
+import { ChatRooms } from '../chat/live.js';
+import { chatRoutes } from '../chat/routes.js';
 import { ssoOptionsFromEnv, type SsoOptions } from '../auth/sso/options.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { lifecycleRoutes } from '../tasks/lifecycle-routes.js';
@@ -85,7 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats: new ChatRooms(hub) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -125,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, supervisionRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
   await ssoRoutes(app, services, opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso);
   await mailInRoutes(app, services);
+  await chatRoutes(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -137,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.addHook('onClose', async () => {
     hub.closeAll();
+    services.chats.closeAll();
     await services.clocks.stop();
     await services.expiry.stop();
     await services.overdue.stop();

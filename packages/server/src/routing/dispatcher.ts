@@ -391,6 +391,18 @@ export class Dispatcher {
     return this.agents.snapshot();
   }
 
+  /** Members of the queue who are signed in (any presence but offline). */
+  signedInMembers(queueId: string): number {
+    const q = this.config.snapshot.queues.get(queueId);
+    if (!q) return 0;
+    let n = 0;
+    for (const id of q.members) {
+      const st = this.agents.get(id)?.status;
+      if (st && st !== 'offline') n++;
+    }
+    return n;
+  }
+
   availableMembers(queueId: string): number {
     const q = this.config.snapshot.queues.get(queueId);
     if (!q) return 0;
@@ -633,6 +645,7 @@ export class Dispatcher {
         this.excluded.delete(o.d.taskId);
         noteCommitted(this.db, o.task);
         this.hub.toUser(o.d.agentId, { type: 'task.updated', task: taskDto(o.task) });
+        this.hub.taskChanged(o.task);
       } else {
         this.armOfferTimer(o.offer.id, o.offer.expires_at.getTime());
         this.hub.toUser(o.d.agentId, { type: 'offer.created', offer: offerDto(o.offer, o.task) });
@@ -730,6 +743,7 @@ export class Dispatcher {
     noteCommitted(this.db, task);
     this.hub.toUser(agentId, { type: 'task.updated', task: taskDto(task) });
     this.hub.statsChanged();
+    this.hub.taskChanged(task);
     this.caseMoved(task); // its case is in progress now (the events trigger moved it)
     return task;
   }

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { oversees, seesCasesBeyondMembership, type BinMembers } from '@worklane/core';
 import type { Role } from '../auth/principal.js';
+import type { TaskRow } from '../db/schema.js';
 import { sendCoalesced } from './coalesce.js';
 
 /** Who may hear of a workbin's changes (core's rules over the configuration in memory). */
@@ -214,6 +215,18 @@ export class StreamHub {
   toSupervisors(message: object, sees?: (userId: string, roles: readonly Role[]) => boolean): void {
     const data = JSON.stringify(message);
     for (const c of this.overseers) if (c.socket.readyState === 1 && (!sees || sees(c.userId, c.roles))) sendCoalesced(c.socket, data);
+  }
+
+  private readonly taskWatchers: ((t: TaskRow) => void)[] = [];
+
+  /** Follows every committed task change (a chat's visitor hears of their chat's task). */
+  watchTasks(fn: (t: TaskRow) => void): void {
+    this.taskWatchers.push(fn);
+  }
+
+  /** A task change was committed (after.ts, and accepts, which take their own path). */
+  taskChanged(t: TaskRow): void {
+    for (const fn of this.taskWatchers) fn(t);
   }
 
   connectedUsers(): number {

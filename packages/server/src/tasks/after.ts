@@ -34,6 +34,7 @@ export function afterChange(s: Services, { before, after, rescinded }: Change): 
   const dto = taskDto(after);
   for (const u of new Set([prev, next, before.assignee_id].filter((x): x is string => !!x))) s.hub.toUser(u, { type: 'task.updated', task: dto });
   s.hub.statsChanged();
+  s.hub.taskChanged(after);
   // A case's task moved (assigned, transferred, paused, finished...): open views of the case re-read.
   if (after.case_id) s.hub.caseChanged(after.case_id);
 }

@@ -38,13 +38,13 @@ export const CaptureBody = Type.Object(
   { additionalProperties: false },
 );
 
-const TASK_READERS = { roles: ['supervisor', 'analyst', 'agent'] as const, scopes: ['tasks:read', 'tasks:write'] as const };
+export const TASK_READERS = { roles: ['supervisor', 'analyst', 'agent'] as const, scopes: ['tasks:read', 'tasks:write'] as const };
 
 /**
  * Admins, analysts and API keys see every task; supervisors their teams' (auth/supervision.ts);
  * agents the tasks they hold, were offered or transferred, that wait in their queues, or in their teams' bins.
  */
-async function assertVisible(s: Services, p: Principal | undefined, t: TaskRow): Promise<void> {
+export async function assertVisible(s: Services, p: Principal | undefined, t: TaskRow): Promise<void> {
   if (!p || p.kind === 'api-key' || p.roles.includes('admin') || p.roles.includes('analyst')) return;
   if (p.roles.includes('supervisor') && supervisesTask(supervisionFor(s, p), taskScope(t))) return;
   if (!p.roles.includes('agent')) throw notFound(`Task ${t.id}`);

@@ -46,7 +46,10 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
       'DELETE /api/v1/portal/session', 'GET /api/openapi.json', 'GET /api/v1/auth/providers', 'GET /api/v1/auth/sso', 'GET /api/v1/auth/sso/callback', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id',
       'GET /api/v1/portal/session', 'GET /api/v1/public/forms/:caseType', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout',
       'POST /api/v1/portal/cases/:id/attachments', 'POST /api/v1/portal/cases/:id/comments', 'POST /api/v1/portal/session', 'POST /api/v1/public/forms/:caseType',
-    ]);
+      // Web chat: visitors are not signed in; each chat checks its own token (X-Chat-Token).
+      'GET /api/v1/chat/topics', 'POST /api/v1/chats', 'GET /api/v1/chats/:id', 'POST /api/v1/chats/:id/messages', 'POST /api/v1/chats/:id/end',
+      'GET /api/v1/chats/:id/transcript', 'POST /api/v1/chats/:id/transcript/email', 'GET /api/v1/chats/:id/stream',
+    ].sort());
     // Portal routes are open to the staff guard but check the customer's own signed session.
     const customerOnly = ['GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id', 'POST /api/v1/portal/cases/:id/comments', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/session'];
     for (const r of routes) {

@@ -1,0 +1,20 @@
+import { sql, type Kysely } from 'kysely';
+
+// Migration 0022_chat: web chat conversations (each the talk around one task of media type chat,
+// found by the task's source 'chat' and external id = the chat's id), their lines, and the
+// standard-response library agents answer from.
+const STATEMENTS = [
+  `create table chats (
+     id text primary key, worktype text not null, visitor_name text not null, visitor_email text,
+     token_hash text not null, created_at timestamptz not null default now(),
+     ended_at timestamptz, ended_by text, transcript_sent_at timestamptz)`,
+  `create table chat_messages (
+     id bigserial primary key, chat_id text not null references chats(id) on delete cascade,
+     sender text not null, user_id text, body text not null, created_at timestamptz not null default now())`,
+  `create index chat_messages_chat on chat_messages (chat_id, id)`,
+  `create table responses (id text primary key, name text not null, text text not null, queues jsonb not null default '[]')`,
+];
+
+export async function chatMigration(db: Kysely<unknown>): Promise<void> {
+  for (const s of STATEMENTS) await sql.raw(s).execute(db);
+}

@@ -1,0 +1,202 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { CHAT_MESSAGE_MAX, fillResponse, suggestResponses } from '@worklane/core';
+import type { Services } from '../services.js';
+import { IdParams } from '../http/schemas.js';
+import { Problem, badRequest } from '../http/problems.js';
+import { requirePrincipal, requireUser } from '../auth/guard.js';
+import { TokenBuckets } from '../cases/rate-limit.js';
+import { loadTask } from '../tasks/change.js';
+import { loadForWork } from '../tasks/lifecycle.js';
+import { assertVisible, TASK_READERS } from '../tasks/routes.js';
+import { chatOfTask, endChat, mailTranscript, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
+import { taskOfChat } from './store.js';
+
+// Visitors are not signed in: each chat has its own token (header X-Chat-Token), given once when
+// the chat starts. It is not a cookie, so another site cannot act for a visitor (no CSRF).
+const PUBLIC = { public: true } as const;
+const tags = ['chat'];
+const strict = { additionalProperties: false } as const;
+const Body = Type.Object({ body: Type.String({ minLength: 1, maxLength: CHAT_MESSAGE_MAX }) }, strict);
+const TimeZoneQuery = Type.Object({ tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone for the times (default UTC)' })) }, strict);
+const WORKERS = { roles: ['agent' as const, 'supervisor' as const] };
+
+const tokenOf = (request: FastifyRequest): string | undefined => {
+  const t = request.headers['x-chat-token'];
+  return typeof t === 'string' ? t : undefined;
+};
+
+function timeZone(tz: string | undefined): string {
+  if (!tz) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    throw badRequest(`"${tz}" is not a time zone`, [{ pointer: '/tz', message: 'not an IANA time zone', in: 'querystring' }]);
+  }
+}
+
+/** Web chat: the visitor's side (public, by token), the agent's side (on the chat's task), and the visitor's live page. */
+export async function chatRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const starts = new TokenBuckets(Number(process.env.WORKLANE_CHAT_BURST ?? 5), Number(process.env.WORKLANE_CHAT_PER_MINUTE ?? 5));
+  const lines = new TokenBuckets(30, 60);
+  const limit = (buckets: TokenBuckets, key: string, what: string) => async (request: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
+    const t = buckets.take(`${request.ip}|${key === 'chat' ? (request.params as { id?: string }).id : ''}`);
+    if (t.ok) return;
+    const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
+    reply.header('retry-after', String(seconds));
+    throw new Problem(429, 'Too Many Requests', `Too many ${what}; try again in ${seconds} s`);
+  };
+
+  r.get('/api/v1/chat/topics', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'Chat topics and whether each takes a chat now (open hours, somebody signed in)' },
+  }, async () => ({
+    items: topics(s).map((t) => ({
+      id: t.id,
+      name: t.name,
+      open: t.availability.open,
+      ...(t.availability.open ? {} : { reason: t.availability.reason, message: t.availability.message, opensAt: t.availability.opensAt ? new Date(t.availability.opensAt).toISOString() : null }),
+    })),
+  }));
+
+  r.post('/api/v1/chats', {
+    config: { auth: PUBLIC },
+    onRequest: limit(starts, 'ip', 'chats started from your address'),
+    schema: {
+      tags,
+      summary: 'Start a chat (answers the conversation and its token, once); 409 when the topic takes no chat now',
+      body: Type.Object({
+        topic: Type.String({ minLength: 1, maxLength: 63 }),
+        name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+        email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+        message: Type.String({ minLength: 1, maxLength: CHAT_MESSAGE_MAX, pattern: '\\S' }),
+      }, strict),
+    },
+  }, async (request, reply) => {
+    const { view, token } = await startChat(s, request.body);
+    return reply.code(201).send({ chat: view, token });
+  });
+
+  r.get('/api/v1/chats/:id', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'The conversation (X-Chat-Token): where it stands, who answers, the lines so far', params: IdParams },
+  }, async (request) => viewOf(s, await visitorChat(s, request.params.id, tokenOf(request))));
+
+  r.post('/api/v1/chats/:id/messages', {
+    config: { auth: PUBLIC },
+    onRequest: limit(lines, 'chat', 'messages'),
+    schema: { tags, summary: 'The visitor writes (X-Chat-Token)', params: IdParams, body: Body },
+  }, async (request, reply) => {
+    const chat = await visitorChat(s, request.params.id, tokenOf(request));
+    return reply.code(201).send(await say(s, chat, 'visitor', request.body.body, null));
+  });
+
+  r.post('/api/v1/chats/:id/end', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'The visitor leaves (X-Chat-Token); a chat still waiting is withdrawn', params: IdParams },
+  }, async (request) => endChat(s, await visitorChat(s, request.params.id, tokenOf(request)), 'visitor', null));
+
+  r.get('/api/v1/chats/:id/transcript', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'The conversation as plain text (X-Chat-Token)', params: IdParams, querystring: TimeZoneQuery },
+  }, async (request, reply) => {
+    const chat = await visitorChat(s, request.params.id, tokenOf(request));
+    const text = await transcriptOf(s, chat, timeZone(request.query.tz));
+    return reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="chat-${chat.id}.txt"`).send(text);
+  });
+
+  r.post('/api/v1/chats/:id/transcript/email', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'Send the transcript to the e-mail given at the start, once the chat is over (once)', params: IdParams, querystring: TimeZoneQuery },
+  }, async (request, reply) => {
+    const chat = await visitorChat(s, request.params.id, tokenOf(request));
+    return reply.code(202).send(await mailTranscript(s, chat, timeZone(request.query.tz)));
+  });
+
+  // The visitor's live page: the first message must be { type: 'hello', token }; then lines and
+  // changes are pushed, and the page may say { type: 'typing' } (told to the agent, at most every 2 s).
+  app.get('/api/v1/chats/:id/stream', { websocket: true, config: { auth: PUBLIC }, schema: { tags, hide: true } }, (socket, request) => {
+    const id = (request.params as { id: string }).id;
+    let leave: (() => void) | null = null;
+    let lastTyping = 0;
+    const hello = setTimeout(() => socket.close(4401, 'say hello with the chat token'), 10_000);
+    hello.unref();
+    socket.on('message', (raw) => {
+      let m: { type?: unknown; token?: unknown };
+      try {
+        m = JSON.parse(String(raw)) as typeof m;
+      } catch {
+        return socket.close(4400, 'not JSON');
+      }
+      if (!leave && m.type === 'hello' && typeof m.token === 'string') {
+        const token = m.token;
+        visitorChat(s, id, token).then(() => {
+          clearTimeout(hello);
+          if (socket.readyState !== 1) return;
+          leave = s.chats.join(id, socket);
+          if (!leave) return socket.close(4429, 'too many pages open for this chat');
+          socket.send(JSON.stringify({ type: 'hello' }));
+        }, () => socket.close(4404, 'no such chat'));
+      } else if (leave && m.type === 'typing' && Date.now() - lastTyping > 2_000) {
+        lastTyping = Date.now();
+        void taskOfChat(s.db, id).then((t) => t?.assignee_id && t.state === 'assigned' && s.chats.typing(t.id, t.assignee_id), () => {});
+      }
+    });
+    const ping = setInterval(() => socket.readyState === 1 && socket.ping(), 25_000);
+    ping.unref();
+    socket.on('close', () => {
+      clearInterval(ping);
+      clearTimeout(hello);
+      leave?.();
+    });
+  });
+
+  // The agent's side: the chat of a task they may see, and, holding it, write and end it.
+  r.get('/api/v1/tasks/:id/chat', {
+    config: { auth: { roles: [...TASK_READERS.roles], scopes: [...TASK_READERS.scopes] } },
+    schema: { tags, summary: "A chat task's conversation, with the visitor's e-mail", params: IdParams },
+  }, async (request) => {
+    const t = await loadTask(s.db, request.params.id);
+    await assertVisible(s, request.principal, t);
+    const chat = await chatOfTask(s, t);
+    return { ...(await viewOf(s, chat, t)), taskId: t.id, visitorEmail: chat.visitor_email, visitorOnline: s.chats.following(chat.id) > 0 };
+  });
+
+  r.post('/api/v1/tasks/:id/chat/messages', {
+    config: { auth: WORKERS },
+    schema: { tags, summary: 'Write in the chat of a task you hold', params: IdParams, body: Body },
+  }, async (request, reply) => {
+    const u = requireUser(request);
+    const t = await loadForWork(s, requirePrincipal(request), request.params.id, 'write in the chat of');
+    const chat = await chatOfTask(s, t);
+    return reply.code(201).send(await say(s, chat, 'agent', request.body.body, { id: u.id, name: u.name }));
+  });
+
+  r.post('/api/v1/tasks/:id/chat/end', {
+    config: { auth: WORKERS },
+    schema: { tags, summary: 'End the chat of a task you hold (the task stays yours to wrap up)', params: IdParams },
+  }, async (request) => {
+    const u = requireUser(request);
+    const t = await loadForWork(s, requirePrincipal(request), request.params.id, 'end the chat of');
+    return endChat(s, await chatOfTask(s, t), 'agent', { id: u.id, name: u.name });
+  });
+
+  r.get('/api/v1/tasks/:id/responses', {
+    config: { auth: WORKERS },
+    schema: {
+      tags,
+      summary: "Standard responses for the task's queue that match `q`, names filled in",
+      params: IdParams,
+      querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) }, strict),
+    },
+  }, async (request) => {
+    const u = requireUser(request);
+    const t = await loadForWork(s, requirePrincipal(request), request.params.id, 'answer');
+    const visitor = t.source === 'chat' && t.external_id ? ((await s.db.selectFrom('chats').select('visitor_name').where('id', '=', t.external_id).executeTakeFirst())?.visitor_name ?? '') : (String((t.attributes as Record<string, unknown> | null)?.fromName ?? '') || 'there');
+    const found = suggestResponses(s.config.snapshot.responses, t.queue_id, request.query.q ?? '');
+    return { items: found.map((x) => ({ id: x.id, name: x.name, text: fillResponse(x.text, { visitor, agent: u.name }) })) };
+  });
+}

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { BACKENDS, Client, Stream, applyConfig, counts, startHarness, type Harness } from './harness.js';
+
+// Web chat: a visitor's request waits and is pushed like work (media type chat); once an agent
+// holds it, both sides talk live; either side ends it; the visitor keeps a transcript.
+// Nine starts per address (this file makes nine), then one a minute: the tenth is refused.
+process.env.WORKLANE_CHAT_BURST = '9';
+process.env.WORKLANE_CHAT_PER_MINUTE = '1';
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const IN_TWO_DAYS = new Date(Date.now() + 2 * 86_400_000);
+const OPENS_AT = `${IN_TWO_DAYS.toISOString().slice(0, 10)}T10:00:00.000Z`;
+const CONFIG = {
+  version: 1,
+  teams: [{ id: 'ch-team', name: 'Chat team' }, { id: 'ch-other', name: 'Other team' }],
+  users: [
+    { email: 'ch-ann@test.local', name: 'Ann Chatter', password: 'secret1', roles: ['agent'], teams: ['ch-team'], capacity: { chat: 1 } },
+    { email: 'ch-eve@test.local', name: 'Eve Elsewhere', password: 'secret1', roles: ['agent'], teams: ['ch-other'], capacity: { chat: 1 } },
+  ],
+  queues: [{ id: 'ch-q', name: 'Chat queue', members: { teams: ['ch-team'] }, offerTimeoutSeconds: 60 }],
+  calendars: [{ id: 'ch-never', name: 'Open in two days only', timeZone: 'UTC', week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [], [DAYS[IN_TWO_DAYS.getUTCDay()]!]: [{ from: '10:00', to: '11:00' }] } }],
+  worktypes: [
+    { id: 'ch-topic', name: 'Orders', mediaType: 'chat', defaultQueue: 'ch-q', wrapUpCodes: ['ch-done'], chat: { welcome: 'Welcome to Orders chat.', maxWaitSeconds: 300 } },
+    { id: 'ch-closed', name: 'Night desk', mediaType: 'chat', defaultQueue: 'ch-q', chat: { calendar: 'ch-never', closedMessage: 'We are closed.' } },
+    { id: 'ch-plain', name: 'Not a topic', defaultQueue: 'ch-q' },
+  ],
+  wrapUpCodes: [{ code: 'ch-done', label: 'Done' }],
+  responses: [{ id: 'ch-hello', name: 'Greeting', text: 'Hello {{visitor}}, this is {{agent}}.', queues: ['ch-q'] }],
+};
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The visitor's page: its live socket, after the hello with the token. */
+async function visitorPage(base: string, chatId: string, token: string): Promise<Stream> {
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/chats/${chatId}/stream`);
+  const s = new Stream(ws);
+  await new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
+  ws.send(JSON.stringify({ type: 'hello', token }));
+  await s.next((m) => m.type === 'hello');
+  return s;
+}
+
+describe.each(BACKENDS)('web chat on $backend', ({ backend, skip }) => {
+  let h: Harness;
+  let admin: Client;
+  let ann: Client;
+  let eve: Client;
+  const visitor = new Client('');
+  const as = (token: string) => ({ 'x-chat-token': token });
+  const start = (body: object) => visitor.req('POST', '/api/v1/chats', body);
+
+  beforeAll(async () => {
+    if (skip) return;
+    h = await startHarness(backend);
+    admin = await applyConfig(h, CONFIG);
+    (visitor as { base: string }).base = h.base;
+    ann = await Client.login(h.base, 'ch-ann@test.local', 'secret1');
+    eve = await Client.login(h.base, 'ch-eve@test.local', 'secret1');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it.skipIf(skip)('refuses what cannot be answered or is malformed, and creates nothing', async () => {
+    const chats = async () => Number((await h.db.store.db.selectFrom('chats').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    let before = await counts(h.db.store);
+    const topics = (await visitor.req('GET', '/api/v1/chat/topics')).json.items as Json[];
+    expect(topics.find((t) => t.id === 'ch-topic')).toMatchObject({ name: 'Orders', open: false, reason: 'nobody' });
+    expect(topics.find((t) => t.id === 'ch-closed')).toMatchObject({ open: false, reason: 'closed', message: 'We are closed.', opensAt: OPENS_AT });
+    expect(topics.some((t) => t.id === 'ch-plain')).toBe(false);
+    const nobody = await start({ topic: 'ch-topic', name: 'Jane', message: 'Hi' });
+    expect(nobody.status).toBe(409);
+    expect(nobody.json).toMatchObject({ reason: 'nobody' });
+    expect(await counts(h.db.store)).toEqual(before);
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    before = await counts(h.db.store);
+    expect((await start({ topic: 'ch-closed', name: 'Jane', message: 'Hi' })).json).toMatchObject({ status: 409, reason: 'closed', detail: 'We are closed.' });
+    const noName = await start({ topic: 'ch-topic', message: 'Hi' });
+    expect(noName.status).toBe(400);
+    expect(JSON.stringify(noName.json.errors)).toContain('/name');
+    expect((await start({ topic: 'ch-topic', name: '   ', message: 'Hi' })).json.errors[0].pointer).toBe('/name');
+    expect((await start({ topic: 'ch-topic', name: 'Jane', message: 'Hi', email: 'not-mail' })).json.errors[0].pointer).toBe('/email');
+    expect((await start({ topic: 'ch-plain', name: 'Jane', message: 'Hi' })).json).toMatchObject({ status: 422, errors: [{ pointer: '/topic' }] });
+    expect(await counts(h.db.store)).toEqual(before);
+    expect(await chats()).toBe(0);
+    // The configuration refuses a topic that is not of media type chat, an unknown calendar, a response for an unknown queue.
+    const bad = await admin.req('POST', '/api/v1/config/import', {
+      version: 1,
+      worktypes: [{ id: 'x-chat', name: 'X', defaultQueue: 'ch-q', chat: { calendar: 'nope' } }],
+      calendars: [],
+      queues: [{ id: 'ch-q', name: 'Chat queue' }],
+      responses: [{ id: 'x', name: 'X', text: 'x', queues: ['nope'] }],
+    });
+    expect(bad.json.errors.map((e: Json) => e.pointer).sort()).toEqual(['/responses/0/queues/0', '/worktypes/0/chat/calendar', '/worktypes/0/mediaType']);
+  });
+
+  it.skipIf(skip)('waits, is offered like work, and both sides talk live until the agent ends it; the visitor keeps a transcript', async () => {
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
+    const annStream = await ann.stream();
+    const started = await start({ topic: 'ch-topic', name: 'Jane Doe', email: 'Jane@Example.com', message: 'Where is my order 42?' });
+    expect(started.status, JSON.stringify(started.json)).toBe(201);
+    const { chat, token } = started.json;
+    expect(chat).toMatchObject({ topic: { id: 'ch-topic', name: 'Orders' }, phase: 'waiting', position: 1, agent: null, visitor: { name: 'Jane Doe' } });
+    expect(chat.messages.map((m: Json) => [m.sender, m.body])).toEqual([['visitor', 'Where is my order 42?'], ['system', 'Welcome to Orders chat.']]);
+    // Only the token opens it.
+    expect((await visitor.req('GET', `/api/v1/chats/${chat.id}`)).status).toBe(404);
+    expect((await visitor.req('GET', `/api/v1/chats/${chat.id}`, undefined, as('x'.repeat(43)))).status).toBe(404);
+    const wrong = new WebSocket(`${h.base.replace('http', 'ws')}/api/v1/chats/${chat.id}/stream`);
+    await new Promise<void>((r) => wrong.once('open', () => r()));
+    wrong.send(JSON.stringify({ type: 'hello', token: 'nope' }));
+    expect(await new Promise((r) => wrong.once('close', (code) => r(code)))).toBe(4404);
+    const page = await visitorPage(h.base, chat.id, token);
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/messages`, { body: 'Still there?' }, as(token))).status).toBe(201);
+
+    // Ann becomes available: offered as work of media type chat; she accepts and the visitor hears it.
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    const { offer } = await annStream.next((m) => m.type === 'offer.created', 5_000);
+    expect(offer).toMatchObject({ task: { mediaType: 'chat', source: 'chat', externalId: chat.id, title: 'Chat with Jane Doe', attributes: { visitor: 'Jane Doe', email: 'jane@example.com', topic: 'ch-topic' } } });
+    const taskId = offer.taskId as string;
+    expect((await ann.req('POST', `/api/v1/offers/${offer.id}/accept`)).status).toBe(200);
+    await page.next((m) => m.type === 'chat.changed');
+    const connected = (await visitor.req('GET', `/api/v1/chats/${chat.id}`, undefined, as(token))).json;
+    expect(connected).toMatchObject({ phase: 'connected', agent: { name: 'Ann Chatter' }, position: null });
+
+    // The agent's view of it, and the lines both ways, live.
+    const seen = (await ann.req('GET', `/api/v1/tasks/${taskId}/chat`)).json;
+    expect(seen).toMatchObject({ taskId, visitorEmail: 'jane@example.com', visitorOnline: true, phase: 'connected' });
+    expect(seen.messages.map((m: Json) => m.body)).toEqual(['Where is my order 42?', 'Welcome to Orders chat.', 'Still there?']);
+    const reply = await ann.req('POST', `/api/v1/tasks/${taskId}/chat/messages`, { body: '  Let me look.  ' });
+    expect(reply.json).toMatchObject({ sender: 'agent', name: 'Ann Chatter', body: 'Let me look.' });
+    expect((await page.next((m) => m.type === 'chat.message' && m.message.sender === 'agent')).message.body).toBe('Let me look.');
+    await visitor.req('POST', `/api/v1/chats/${chat.id}/messages`, { body: 'Thanks!' }, as(token));
+    expect(await annStream.next((m) => m.type === 'chat.message' && m.message.body === 'Thanks!')).toMatchObject({ taskId, message: { sender: 'visitor', name: 'Jane Doe' } });
+    page.ws.send(JSON.stringify({ type: 'typing' }));
+    expect(await annStream.next((m) => m.type === 'chat.typing')).toEqual({ type: 'chat.typing', taskId });
+    // Standard responses of the task's queue, names filled in; blank lines and outsiders are refused.
+    expect((await ann.req('GET', `/api/v1/tasks/${taskId}/responses?q=greet`)).json.items).toContainEqual({ id: 'ch-hello', name: 'Greeting', text: 'Hello Jane, this is Ann.' });
+    expect((await ann.req('GET', `/api/v1/tasks/${taskId}/responses?q=greet+xyz`)).json.items).toEqual([]);
+    expect((await ann.req('POST', `/api/v1/tasks/${taskId}/chat/messages`, { body: '   ' })).json).toMatchObject({ status: 422, errors: [{ pointer: '/body' }] });
+    expect((await eve.req('POST', `/api/v1/tasks/${taskId}/chat/messages`, { body: 'Hi' })).status).toBe(403);
+    expect((await eve.req('GET', `/api/v1/tasks/${taskId}/chat`)).status).toBe(404);
+
+    // Ann ends it: the visitor is told, writes no more; the task stays hers to wrap up.
+    const ended = await ann.req('POST', `/api/v1/tasks/${taskId}/chat/end`);
+    expect(ended.json).toMatchObject({ phase: 'ended', endedBy: 'agent' });
+    await page.next((m) => m.type === 'chat.changed' && page.messages.filter((x) => x.type === 'chat.changed').length >= 2);
+    expect((await visitor.req('GET', `/api/v1/chats/${chat.id}`, undefined, as(token))).json).toMatchObject({ phase: 'ended', endedBy: 'agent' });
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/messages`, { body: 'One more' }, as(token))).status).toBe(409);
+    expect((await ann.req('GET', `/api/v1/tasks/${taskId}`)).json.state).toBe('assigned');
+    expect((await ann.req('POST', `/api/v1/tasks/${taskId}/complete`, { wrapUpCode: 'ch-done' })).status).toBe(200);
+    const events = ((await admin.req('GET', `/api/v1/tasks/${taskId}/events`)).json.items as Json[]).map((e) => e.type);
+    expect(events).toContain('chat.ended');
+
+    // The transcript: as text in the visitor's zone, and once by e-mail through the outbox.
+    const text = await visitor.req('GET', `/api/v1/chats/${chat.id}/transcript?tz=Europe/Brussels`, undefined, as(token));
+    expect(text.headers.get('content-type')).toContain('text/plain');
+    expect(text.json).toMatch(/^Chat about Orders, .* \(Europe\/Brussels\)\n/);
+    expect(text.json).toContain('] Ann Chatter: Let me look.');
+    expect(text.json).toContain('] Ann Chatter ended the chat.');
+    expect((await visitor.req('GET', `/api/v1/chats/${chat.id}/transcript?tz=Mars/Olympus`, undefined, as(token))).json.errors[0].pointer).toBe('/tz');
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/transcript/email`, undefined, as(token))).json).toEqual({ to: 'jane@example.com' });
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/transcript/email`, undefined, as(token))).status).toBe(409);
+    const mail = await h.db.store.db.selectFrom('notifications').select(['recipient', 'subject', 'body']).where('event_type', '=', 'chat.transcript').executeTakeFirstOrThrow();
+    expect(mail).toMatchObject({ recipient: 'jane@example.com', subject: 'Your chat about Orders' });
+    expect(mail.body).toContain('Jane Doe: Thanks!');
+    page.close();
+    annStream.close();
+  });
+
+  it.skipIf(skip)('a visitor who leaves while waiting withdraws the request; one nobody takes in time ends and says so', async () => {
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' }); // signed in: chat is offered, nobody takes it
+    const left = (await start({ topic: 'ch-topic', name: 'Tom', message: 'Hello?' })).json;
+    const gone = await visitor.req('POST', `/api/v1/chats/${left.chat.id}/end`, undefined, as(left.token));
+    expect(gone.json).toMatchObject({ phase: 'ended', endedBy: 'visitor' });
+    expect(gone.json.messages.at(-1)).toMatchObject({ sender: 'system', body: 'Tom left the chat.' });
+    const canceled = (await h.db.store.db.selectFrom('tasks').select(['state', 'id']).where('external_id', '=', left.chat.id).executeTakeFirstOrThrow());
+    expect(canceled.state).toBe('canceled');
+    const why = ((await admin.req('GET', `/api/v1/tasks/${canceled.id}/events`)).json.items as Json[]).find((e) => e.type === 'task.canceled');
+    expect(why.data.reason).toBe('visitor left');
+    expect((await visitor.req('POST', `/api/v1/chats/${left.chat.id}/end`, undefined, as(left.token))).json.endedBy).toBe('visitor'); // again: the same answer
+    expect((await visitor.req('POST', `/api/v1/chats/${left.chat.id}/transcript/email`, undefined, as(left.token))).json.errors[0].pointer).toBe('/email');
+
+    const late = (await start({ topic: 'ch-topic', name: 'Uma', message: 'Anyone?' })).json;
+    const page = await visitorPage(h.base, late.chat.id, late.token);
+    // Its longest wait is up (moved forward here rather than waited for): the expiry ends it.
+    await h.db.store.db.updateTable('tasks').set({ expires_at: new Date(Date.now() - 1000) }).where('external_id', '=', late.chat.id).execute();
+    h.app.services.expiry.arm(new Date(Date.now() - 1000));
+    await page.next((m) => m.type === 'chat.changed', 5_000);
+    expect((await visitor.req('GET', `/api/v1/chats/${late.chat.id}`, undefined, as(late.token))).json).toMatchObject({ phase: 'ended', endedBy: 'expired' });
+    page.close();
+    // A flood of starts from one address is held back, before anything is read or written.
+    const flood = await start({ topic: 'ch-topic', name: 'Bot', message: 'spam' });
+    expect(flood.status).toBe(429);
+    expect(Number(flood.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
