@@ -1,11 +1,13 @@
-// Inbound e-mail in a real browser: mail sent over SMTP to the server's intake shows on the admin's
-// Inbound e-mail tab with what it became; an unrouted one is retried after the configuration is fixed.
-// Screenshot in test-results/mail-inbound.png.
+// Digital channels in a real browser. Inbound e-mail: mail sent over SMTP to the server's intake
+// shows on the admin's Inbound e-mail tab with what it became; an unrouted one is retried after the
+// configuration is fixed; the agent answers from the task view. Web chat: a visitor on /chat talks
+// with the agent who accepts it, and gets the transcript by e-mail (the same real SMTP capture).
+// Screenshots in test-results/mail-*.png and chat-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { Mailbox } from './mailbox.js';
 import { ROOT, freePort, startServerProcess, type ServerProcess } from './server.js';
@@ -91,5 +93,66 @@ describe('inbound e-mail in a real browser', () => {
     await alice.getByRole('region', { name: 'History' }).getByText('Answered by e-mail').waitFor();
     await alice.screenshot({ path: join(SHOTS, 'mail-reply.png'), fullPage: true });
     await context.close();
+  });
+
+  it('web chat: the visitor waits, the agent accepts and answers with a standard response, both see each line live; the transcript arrives by e-mail', async () => {
+    // The mail still waiting from above would be offered to Alice first: out of the way.
+    for (const t of (await admin('GET', '/tasks?worktype=support-mail&state=open')).items as { id: string; state: string }[])
+      if (t.state === 'queued' || t.state === 'offered') await admin('POST', `/tasks/${t.id}/cancel`, { reason: 'not part of the chat test' });
+    const staff = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const alice: Page = await staff.newPage();
+    await alice.goto(server.base + '/login');
+    await alice.getByLabel('Email').fill('alice@worklane.local');
+    await alice.getByLabel('Password').fill('alice123');
+    await alice.getByRole('button', { name: 'Sign in' }).click();
+    await alice.waitForURL(/\/agent/);
+    await alice.getByLabel('Presence').click();
+    await alice.getByRole('option', { name: 'Available', exact: true }).click();
+    await alice.getByLabel(/^Current status: Available/).waitFor();
+
+    const visitor = await (await browser.newContext({ viewport: { width: 800, height: 900 } })).newPage();
+    await visitor.goto(server.base + '/chat');
+    const form = visitor.getByRole('form', { name: 'Start a chat' });
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    await form.getByText('Tell us your name').waitFor(); // nothing sent without a name
+    await form.getByLabel('Your name').fill('Jane Doe');
+    await form.getByLabel('E-mail').fill('jane@customer.test');
+    await form.getByLabel('How can we help?').fill('Where is my refund for order 42?');
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    await visitor.getByRole('heading', { name: 'Chat about Orders and billing' }).waitFor();
+
+    const offer = alice.getByRole('dialog', { name: 'New task offered' });
+    await offer.getByText('Chat with Jane Doe').waitFor({ timeout: 10_000 });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const panel = alice.getByRole('region', { name: 'Chat with Jane Doe' });
+    await panel.getByText('Where is my refund for order 42?').waitFor();
+    await visitor.getByText('You are chatting with Alice Advisor').waitFor({ timeout: 10_000 });
+
+    // A standard response, found by typing, names filled in, sent with Enter.
+    await panel.getByRole('button', { name: 'Responses' }).click();
+    await alice.getByLabel('Search standard responses').fill('greet');
+    await alice.getByLabel('Standard responses').getByText('Greeting').waitFor();
+    await alice.getByLabel('Search standard responses').press('Enter');
+    const answer = panel.getByLabel('Your answer');
+    expect(await answer.inputValue()).toBe('Hello Jane, this is Alice. How can I help you today?');
+    await answer.press('Enter');
+    await visitor.getByRole('log', { name: 'Conversation' }).getByText('Hello Jane, this is Alice. How can I help you today?').waitFor();
+
+    await visitor.getByLabel('Your message').fill('It was due last week.');
+    await visitor.getByLabel('Your message').press('Enter');
+    await panel.getByRole('log', { name: 'Conversation' }).getByText('It was due last week.').waitFor();
+    await visitor.screenshot({ path: join(SHOTS, 'chat-visitor.png'), fullPage: true });
+    await alice.screenshot({ path: join(SHOTS, 'chat-agent.png'), fullPage: true });
+
+    // The visitor leaves; the agent sees it is over; the transcript goes out by e-mail.
+    await visitor.getByRole('button', { name: 'End chat' }).click();
+    await visitor.getByText('You left the chat.', { exact: true }).waitFor();
+    await panel.getByText('Ended', { exact: true }).waitFor();
+    await visitor.getByRole('button', { name: 'E-mail me the transcript' }).click();
+    await visitor.getByText('The transcript is on its way to jane@customer.test.').waitFor();
+    const mail = await outbox.waitFor('jane@customer.test', /^Your chat about Orders and billing$/);
+    expect(mail.text).toContain('Alice Advisor: Hello Jane, this is Alice.');
+    expect(mail.text).toContain('Jane Doe: It was due last week.');
+    await staff.close();
   });
 });

@@ -18,6 +18,7 @@ import { NewCasePage } from './cases/NewCasePage';
 import { CustomerPage, CustomersPage } from './customers/CustomersPage';
 import { PublicFormPage } from './public/PublicFormPage';
 import { PortalCasePage, PortalHome } from './portal/PortalPages';
+import { VisitorChatPage } from './chat/VisitorChatPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
 const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats'], ['cases'], ['case'], ['caseSla'], ['caseTimeline'], ['caseComments']];
@@ -48,6 +49,7 @@ export function App() {
         {/* Customers: no staff session, no shell. */}
         <Route path="/public/forms/:caseType" element={<PublicFormPage />} />
         <Route path="/portal" element={<PortalHome />} />
+        <Route path="/chat" element={<VisitorChatPage />} />
         <Route path="/portal/cases/:id" element={<PortalCasePage />} />
         <Route element={<RequireAuth />}>
           <Route element={<Shell />}>

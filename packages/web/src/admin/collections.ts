@@ -13,7 +13,7 @@ export interface CollectionInfo {
 }
 
 export const COLLECTIONS: CollectionInfo[] = [
-  { value: 'worktypes', label: 'Worktypes', keys: ['mediaType', 'defaultQueue', 'priority', 'wrapUpCodes', 'mailbox'], key: 'id', readOnly: [], template: { id: '', name: '', defaultQueue: '', wrapUpCodes: [] } },
+  { value: 'worktypes', label: 'Worktypes', keys: ['mediaType', 'defaultQueue', 'priority', 'wrapUpCodes', 'mailbox', 'chat'], key: 'id', readOnly: [], template: { id: '', name: '', defaultQueue: '', wrapUpCodes: [] } },
   { value: 'queues', label: 'Queues', keys: ['distribution', 'offerTimeoutSeconds'], key: 'id', readOnly: ['allMembers'], template: { id: '', name: '', members: { teams: [] }, targetSteps: [{ name: 'primary', afterSeconds: 0, minLevel: 0 }] } },
   { value: 'rules', label: 'Rules', keys: ['when', 'enabled'], key: 'id', readOnly: [], template: { id: '', name: '', when: 'task.worktype == ""', set: { priority: 50 } } },
   { value: 'skills', label: 'Skills', keys: [], key: 'id', readOnly: [], template: { id: '', name: '' } },
@@ -21,6 +21,7 @@ export const COLLECTIONS: CollectionInfo[] = [
   { value: 'users', label: 'Users', keys: ['email', 'roles', 'teams'], key: null, readOnly: ['id', 'createdAt', 'ssoLinked'], template: { email: '', name: '', roles: ['agent'], password: '', teams: [], skills: {} } },
   { value: 'case-types', label: 'Case types', keys: ['titleField'], key: 'id', readOnly: [], template: { id: '', name: '', titleField: 'subject', form: { fields: [{ name: 'subject', label: 'Subject', type: 'text', required: true }] } } },
   { value: 'calendars', label: 'Calendars', keys: ['timeZone'], key: 'id', readOnly: [], template: { id: '', name: '', timeZone: 'Europe/Brussels', week: { mon: [{ from: '09:00', to: '17:00' }] } } },
+  { value: 'responses', label: 'Standard responses', keys: ['text', 'queues'], key: 'id', readOnly: [], template: { id: '', name: '', text: 'Hello {{visitor}}, this is {{agent}}.', queues: [] } },
   { value: 'wrap-up-codes', label: 'Wrap-up codes', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
   { value: 'presence-reasons', label: 'Not-ready reasons', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
 ];

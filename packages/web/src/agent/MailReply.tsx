@@ -6,6 +6,7 @@ import type { List, Task } from '../api/types';
 import { formatDateTime } from '../lib/time';
 import { taskEventsKey } from './data';
 import { NOTIFICATION_STATE } from '../cases/Notifications';
+import { ResponsePicker } from './ResponsePicker';
 
 interface Reply {
   id: number;
@@ -88,7 +89,8 @@ export function MailReply({ task }: { task: Task }) {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
         }}
       />
-      <Group justify="flex-end" mt="xs">
+      <Group justify="space-between" mt="xs">
+        <ResponsePicker taskId={task.id} onPick={(t) => setBody((old) => (old.trim() ? `${old.trimEnd()}\n\n${t}` : t))} />
         <Button size="xs" onClick={submit} loading={send.isPending} disabled={!body.trim()} rightSection={<Kbd size="xs">Ctrl+Enter</Kbd>}>
           Send reply
         </Button>

@@ -7,6 +7,7 @@ import { TaskHistory } from './TaskHistory';
 import { WrapUp } from './WrapUp';
 import { TaskActions } from './TaskActions';
 import { MailReply } from './MailReply';
+import { ChatPanel } from './ChatPanel';
 import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
 import { CaseSummary } from '../cases/CaseSummary';
@@ -86,6 +87,8 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
         <TaskActions task={task} onLeft={onDone} />
       </Paper>
 
+      {/* A chat is the work itself: the conversation comes first. */}
+      {task.source === 'chat' && task.externalId && <ChatPanel task={task} />}
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
       {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}

@@ -21,6 +21,7 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.pulled-back': 'Pulled back',
   'task.overdue': 'Past its due time',
   'task.replied': 'Answered by e-mail',
+  'chat.ended': 'Chat ended',
   'task.exception': 'Exception rule fired',
 };
 
@@ -58,6 +59,7 @@ export function actorText(actor: string | null, names: Names): string | null {
   const ref = rest.join(':');
   if (kind === 'user') return names.user(ref);
   if (kind === 'api-key') return `API key ${ref}`;
+  if (actor === 'chat:visitor') return 'The chat visitor';
   return actor;
 }
 

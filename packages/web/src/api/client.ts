@@ -43,6 +43,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not trigger the "go to login" handler on 401 (used by sign-in and the session probe). */
   quietUnauthorized?: boolean;
+  /** More request headers (a chat visitor's token). */
+  headers?: Record<string, string>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -75,7 +77,7 @@ async function toApiError(res: Response): Promise<ApiError> {
 /** Calls `/api/v1{path}` and returns the parsed JSON body (undefined for 204). Throws ApiError. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, raw, signal, quietUnauthorized = false } = options;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (raw) headers['Content-Type'] = raw.contentType;
   let res: Response;

@@ -239,6 +239,9 @@ export type StreamMessage =
   | { type: 'offer.created'; offer: Offer }
   | { type: 'offer.closed'; offerId: string; outcome: string }
   | { type: 'task.updated'; task: Task }
+  | { type: 'chat.message'; taskId: string; message: ChatMessage }
+  | { type: 'chat.changed'; taskId: string }
+  | { type: 'chat.typing'; taskId: string }
   | { type: 'presence.changed'; presence: Presence }
   | { type: 'stats.changed' }
   | { type: 'workbin.changed'; bins: string[] }
@@ -494,4 +497,51 @@ export interface PortalCaseDetail extends PortalCase {
   waitingForYou: boolean;
   attachments: PortalAttachment[];
   timeline: PortalTimelineItem[];
+}
+
+// ——— Web chat ———
+
+export interface ChatMessage {
+  id: string;
+  sender: 'visitor' | 'agent' | 'system';
+  name: string;
+  body: string;
+  at: string;
+}
+
+export type ChatPhase = 'waiting' | 'connected' | 'ended';
+
+export interface ChatView {
+  id: string;
+  topic: { id: string; name: string };
+  phase: ChatPhase;
+  endedBy: 'visitor' | 'agent' | 'expired' | 'canceled' | null;
+  visitor: { name: string };
+  agent: { name: string } | null;
+  position: number | null;
+  startedAt: string;
+  messages: ChatMessage[];
+}
+
+/** The agent's view of a chat task's conversation. */
+export interface TaskChat extends ChatView {
+  taskId: string;
+  visitorEmail: string | null;
+  visitorOnline: boolean;
+}
+
+export interface ChatTopic {
+  id: string;
+  name: string;
+  open: boolean;
+  reason?: 'closed' | 'nobody';
+  message?: string;
+  opensAt?: string | null;
+}
+
+/** A standard response, names filled in for the task at hand. */
+export interface SuggestedResponse {
+  id: string;
+  name: string;
+  text: string;
 }

@@ -1,0 +1,142 @@
+import { useEffect, useRef, useState } from 'react';
+import { Alert, Badge, Button, Group, Kbd, Paper, Skeleton, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, errorMessage } from '../api/client';
+import { useStreamMessage } from '../api/stream';
+import type { ChatMessage, ChatView, Task, TaskChat } from '../api/types';
+import { ChatLines, withLine } from '../chat/ChatLines';
+import { taskEventsKey } from './data';
+import { ResponsePicker } from './ResponsePicker';
+
+const TYPING_SHOWN_MS = 4_000;
+
+/** A chat task's conversation: the visitor's lines live, the agent's answers (standard responses at hand), and ending it. */
+export function ChatPanel({ task }: { task: Task }) {
+  const qc = useQueryClient();
+  const key = ['taskChat', task.id];
+  const chat = useQuery({ queryKey: key, queryFn: () => api<TaskChat>(`/tasks/${encodeURIComponent(task.id)}/chat`) });
+  const [text, setText] = useState('');
+  const [typingAt, setTypingAt] = useState(0);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useStreamMessage('chat.message', (m) => {
+    if (m.taskId !== task.id) return;
+    if (m.message.sender === 'visitor') setTypingAt(0);
+    qc.setQueryData<TaskChat>(key, (c) => c && { ...c, messages: withLine(c.messages, m.message) });
+  });
+  useStreamMessage('chat.changed', (m) => m.taskId === task.id && void qc.invalidateQueries({ queryKey: key }));
+  useStreamMessage('chat.typing', (m) => m.taskId === task.id && setTypingAt(Date.now()));
+  // Refresh when the task itself moves (accepted, transferred): the chat's phase follows it.
+  useEffect(() => void qc.invalidateQueries({ queryKey: ['taskChat', task.id] }), [task.state, task.id, qc]);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!typingAt) return;
+    const t = setTimeout(() => tick((n) => n + 1), TYPING_SHOWN_MS);
+    return () => clearTimeout(t);
+  }, [typingAt]);
+
+  const send = useMutation({
+    mutationFn: (body: string) => api<ChatMessage>(`/tasks/${encodeURIComponent(task.id)}/chat/messages`, { method: 'POST', body: { body } }),
+    onSuccess: (m) => {
+      setText('');
+      qc.setQueryData<TaskChat>(key, (c) => c && { ...c, messages: withLine(c.messages, m) });
+    },
+  });
+  const end = useMutation({
+    mutationFn: () => api<ChatView>(`/tasks/${encodeURIComponent(task.id)}/chat/end`, { method: 'POST' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: key });
+      void qc.invalidateQueries({ queryKey: taskEventsKey(task.id) });
+    },
+  });
+
+  if (chat.isPending) return <Skeleton h={300} aria-label="Loading the chat" />;
+  if (chat.isError)
+    return (
+      <Alert color="gray" title="No conversation">
+        {errorMessage(chat.error)}
+      </Alert>
+    );
+  const c = chat.data;
+  const mine = task.state === 'assigned' || task.state === 'paused';
+  const open = c.phase === 'connected' && mine;
+  const typing = typingAt && Date.now() - typingAt < TYPING_SHOWN_MS && c.phase !== 'ended' ? `${c.visitor.name} is typing…` : null;
+  const submit = () => text.trim() && !send.isPending && send.mutate(text.trim());
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="chat-panel-title">
+      <Group justify="space-between" mb="xs">
+        <Group gap="xs">
+          <Title order={3} size="h5" id="chat-panel-title">
+            Chat with {c.visitor.name}
+          </Title>
+          {c.phase === 'ended' ? (
+            <Badge color="gray">Ended</Badge>
+          ) : (
+            <Badge color={c.visitorOnline ? 'green' : 'gray'} variant="light">
+              {c.visitorOnline ? 'Visitor online' : 'Visitor away'}
+            </Badge>
+          )}
+        </Group>
+        {open && (
+          <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate()} loading={end.isPending}>
+            End chat
+          </Button>
+        )}
+      </Group>
+      {c.visitorEmail && (
+        <Text size="xs" c="dimmed" mb="xs">
+          {c.visitorEmail} · about {c.topic.name}
+        </Text>
+      )}
+      <Paper withBorder p={4}>
+        <ChatLines messages={c.messages} mine="agent" height={320} typing={typing} />
+      </Paper>
+      {open ? (
+        <Stack gap={4} mt="sm">
+          <Textarea
+            ref={input}
+            aria-label="Your answer"
+            placeholder="Type your answer"
+            autosize
+            minRows={2}
+            maxRows={6}
+            maxLength={4000}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                submit();
+              }
+            }}
+          />
+          <Group justify="space-between">
+            <ResponsePicker
+              taskId={task.id}
+              onPick={(t) => {
+                setText((old) => (old.trim() ? `${old.trimEnd()} ${t}` : t));
+                input.current?.focus();
+              }}
+            />
+            <Group gap="xs">
+              <Text size="xs" c="dimmed">
+                <Kbd size="xs">Enter</Kbd> sends
+              </Text>
+              <Button size="xs" onClick={submit} loading={send.isPending} disabled={!text.trim()}>
+                Send
+              </Button>
+            </Group>
+          </Group>
+          {(send.isError || end.isError) && (
+            <Text size="sm" c="red" role="alert">
+              {errorMessage(send.error ?? end.error)}
+            </Text>
+          )}
+        </Stack>
+      ) : (
+        <Text size="sm" c="dimmed" mt="xs">
+          {c.phase === 'ended' ? 'The chat is over: wrap the task up with its outcome.' : c.phase === 'waiting' ? 'The visitor is waiting: accept the chat to answer.' : 'Only the agent holding this chat can write in it.'}
+        </Text>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,308 @@
+import { useState } from 'react';
+import { Alert, Badge, Box, Button, Center, Container, Group, Kbd, Loader, Paper, Select, Skeleton, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { IconMessageCircle } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, errorMessage, formErrors } from '../api/client';
+import type { ChatMessage, ChatTopic, ChatView, List } from '../api/types';
+import { formatDateTime } from '../lib/time';
+import { ChatLines, withLine } from './ChatLines';
+import { chatHeaders, downloadTranscript, savedSession, saveSession, useVisitorChat, visitorChatKey, type ChatSession } from './visitor';
+
+/**
+ * /chat — the website's chat: pick a topic, say who you are and what you need, and talk to the
+ * advisor who takes it. No sign-in; the chat lives in this tab (a reload resumes it).
+ */
+export function VisitorChatPage() {
+  const [session, setSession] = useState<ChatSession | null>(savedSession);
+  const use = (s: ChatSession | null) => {
+    saveSession(s);
+    setSession(s);
+  };
+  return (
+    <Box bg="gray.0" mih="100vh" py="xl">
+      <Container size="sm">
+        {session ? <Conversation key={session.id} session={session} onNew={() => use(null)} /> : <StartChat onStarted={use} />}
+        <Center mt="lg">
+          <Text size="xs" c="dimmed">
+            Powered by Worklane
+          </Text>
+        </Center>
+      </Container>
+    </Box>
+  );
+}
+
+const FIELDS = ['topic', 'name', 'email', 'message'];
+
+function StartChat({ onStarted }: { onStarted: (s: ChatSession) => void }) {
+  const qc = useQueryClient();
+  const topics = useQuery({
+    queryKey: ['chatTopics'],
+    queryFn: () => api<List<ChatTopic>>('/chat/topics', { quietUnauthorized: true }),
+    select: (d) => d.items,
+    refetchInterval: 30_000, // opening hours and who is signed in change while the page is open
+  });
+  const [topic, setTopic] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [message, setMessage] = useState('');
+  const [missing, setMissing] = useState<Record<string, string>>({});
+  const start = useMutation({
+    mutationFn: (body: { topic: string; name: string; email?: string; message: string }) =>
+      api<{ chat: ChatView; token: string }>('/chats', { method: 'POST', body, quietUnauthorized: true }),
+    onSuccess: (r, body) => {
+      qc.setQueryData(visitorChatKey(r.chat.id), r.chat);
+      onStarted({ id: r.chat.id, token: r.token, email: !!body.email });
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && err.status === 409) void topics.refetch();
+    },
+  });
+
+  if (topics.isPending)
+    return (
+      <Paper withBorder p="lg" aria-label="Loading the chat">
+        <Skeleton h={30} w="50%" mb="lg" />
+        <Skeleton h={36} mb="sm" />
+        <Skeleton h={90} />
+      </Paper>
+    );
+  if (topics.isError)
+    return (
+      <Alert color="red" title="Chat is not available">
+        {errorMessage(topics.error)}
+        <Button size="xs" variant="light" color="red" mt="xs" display="block" onClick={() => void topics.refetch()}>
+          Try again
+        </Button>
+      </Alert>
+    );
+  const all = topics.data;
+  const open = all.filter((t) => t.open);
+  const chosen = all.find((t) => t.id === (topic ?? open[0]?.id)) ?? null;
+  const server = formErrors(start.error, FIELDS);
+  const errors = { ...server.fields, ...missing };
+
+  if (!all.length)
+    return (
+      <Alert color="gray" title="No chat here">
+        This site offers no chat. Use the contact form or write to us.
+      </Alert>
+    );
+
+  return (
+    <Paper withBorder p="lg" component="main">
+      <Group gap="xs" mb={4}>
+        <IconMessageCircle size={26} aria-hidden />
+        <Title order={1} size="h2">
+          Chat with us
+        </Title>
+      </Group>
+      <Text c="dimmed" mb="md">
+        An advisor answers you here, live.
+      </Text>
+      {!open.length ? (
+        <Alert color="yellow" title="Chat is closed" role="status">
+          {all[0]!.message}
+          {all[0]!.opensAt && <Text size="sm" mt={4}>We open again {formatDateTime(all[0]!.opensAt)}.</Text>}
+        </Alert>
+      ) : (
+        <form
+          noValidate
+          aria-label="Start a chat"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const need: Record<string, string> = {};
+            if (!name.trim()) need.name = 'Tell us your name';
+            if (!message.trim()) need.message = 'Tell us what it is about';
+            setMissing(need);
+            if (Object.keys(need).length || !chosen || start.isPending) return;
+            start.mutate({ topic: chosen.id, name: name.trim(), ...(email.trim() ? { email: email.trim() } : {}), message: message.trim() });
+          }}
+        >
+          <Stack gap="sm">
+            {all.length > 1 && (
+              <Select
+                label="About"
+                data={all.map((t) => ({ value: t.id, label: t.open ? t.name : `${t.name} (closed)`, disabled: !t.open }))}
+                value={chosen?.id ?? null}
+                onChange={setTopic}
+                allowDeselect={false}
+                error={errors.topic}
+              />
+            )}
+            <TextInput label="Your name" required autoComplete="name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} maxLength={200} data-autofocus />
+            <TextInput
+              label="E-mail"
+              description="Optional: to receive the transcript afterwards"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+              error={errors.email}
+              maxLength={320}
+            />
+            <Textarea label="How can we help?" required autosize minRows={3} maxLength={4000} value={message} onChange={(e) => setMessage(e.currentTarget.value)} error={errors.message} />
+            {server.general && (
+              <Alert color={start.error instanceof ApiError && start.error.status === 409 ? 'yellow' : 'red'} role="alert" title="The chat could not start">
+                {server.general}
+              </Alert>
+            )}
+            <Group>
+              <Button type="submit" loading={start.isPending}>
+                Start chat
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Paper>
+  );
+}
+
+const ENDED: Record<NonNullable<ChatView['endedBy']>, (v: ChatView) => string> = {
+  visitor: () => 'You left the chat.',
+  agent: (v) => `${v.agent?.name ?? 'The advisor'} ended the chat.`,
+  expired: () => 'Sorry, nobody could answer in time. Please try again later, or write to us.',
+  canceled: () => 'This chat was closed.',
+};
+
+function Status({ view, live }: { view: ChatView; live: boolean }) {
+  if (view.phase === 'ended')
+    return (
+      <Text size="sm" role="status">
+        {ENDED[view.endedBy ?? 'canceled'](view)}
+      </Text>
+    );
+  return (
+    <Group gap="xs" role="status">
+      {view.phase === 'waiting' ? (
+        <>
+          <Loader size="xs" />
+          <Text size="sm">Waiting for an advisor{view.position ? ` — you are number ${view.position} in line` : ''}…</Text>
+        </>
+      ) : (
+        <>
+          <Badge color="green" variant="light">
+            Connected
+          </Badge>
+          <Text size="sm">You are chatting with {view.agent?.name ?? 'an advisor'}</Text>
+        </>
+      )}
+      {!live && (
+        <Text size="xs" c="orange">
+          Reconnecting…
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+function Conversation({ session, onNew }: { session: ChatSession; onNew: () => void }) {
+  const qc = useQueryClient();
+  const { view, live, typing } = useVisitorChat(session);
+  const [text, setText] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const key = visitorChatKey(session.id);
+  const send = useMutation({
+    mutationFn: (body: string) => api<ChatMessage>(`/chats/${encodeURIComponent(session.id)}/messages`, { method: 'POST', body: { body }, headers: chatHeaders(session), quietUnauthorized: true }),
+    onSuccess: (m) => {
+      setText('');
+      qc.setQueryData<ChatView>(key, (v) => v && { ...v, messages: withLine(v.messages, m) });
+    },
+    onError: () => void qc.invalidateQueries({ queryKey: key }),
+  });
+  const end = useMutation({
+    mutationFn: () => api<ChatView>(`/chats/${encodeURIComponent(session.id)}/end`, { method: 'POST', headers: chatHeaders(session), quietUnauthorized: true }),
+    onSuccess: (v) => qc.setQueryData(key, v),
+  });
+  const mail = useMutation({
+    mutationFn: () =>
+      api<{ to: string }>(`/chats/${encodeURIComponent(session.id)}/transcript/email?tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}`, { method: 'POST', headers: chatHeaders(session), quietUnauthorized: true }),
+    onSuccess: (r) => setNotice(`The transcript is on its way to ${r.to}.`),
+  });
+
+  if (view.isPending) return <Skeleton h={420} aria-label="Loading the chat" />;
+  if (view.isError)
+    return (
+      <Alert color="gray" title="This chat is no longer available">
+        <Button size="xs" mt="xs" onClick={onNew}>
+          Start a new chat
+        </Button>
+      </Alert>
+    );
+  const v = view.data;
+  const submit = () => text.trim() && !send.isPending && send.mutate(text.trim());
+  return (
+    <Paper withBorder p="lg" component="main" aria-labelledby="chat-title">
+      <Group justify="space-between" align="flex-start" mb="xs">
+        <Title order={1} size="h3" id="chat-title">
+          Chat about {v.topic.name}
+        </Title>
+        {v.phase !== 'ended' && (
+          <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate()} loading={end.isPending}>
+            End chat
+          </Button>
+        )}
+      </Group>
+      <Status view={v} live={live} />
+      <Paper withBorder mt="sm" p={4} bg="white">
+        <ChatLines messages={v.messages} mine="visitor" height={380} />
+      </Paper>
+      {v.phase !== 'ended' ? (
+        <Stack gap={4} mt="sm">
+          <Textarea
+            aria-label="Your message"
+            placeholder="Type your message"
+            autosize
+            minRows={2}
+            maxRows={6}
+            maxLength={4000}
+            value={text}
+            onChange={(e) => {
+              setText(e.currentTarget.value);
+              typing();
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                submit();
+              }
+            }}
+          />
+          <Group justify="space-between">
+            <Text size="xs" c="dimmed">
+              <Kbd size="xs">Enter</Kbd> sends, <Kbd size="xs">Shift+Enter</Kbd> starts a new line
+            </Text>
+            <Button size="xs" onClick={submit} loading={send.isPending} disabled={!text.trim()}>
+              Send
+            </Button>
+          </Group>
+          {send.isError && (
+            <Text size="sm" c="red" role="alert">
+              {errorMessage(send.error)}
+            </Text>
+          )}
+        </Stack>
+      ) : (
+        <Group mt="md" gap="xs">
+          <Button size="xs" variant="light" onClick={() => void downloadTranscript(session).catch((e: unknown) => setNotice(errorMessage(e)))}>
+            Download transcript
+          </Button>
+          {session.email && (
+            <Button size="xs" variant="light" onClick={() => mail.mutate()} loading={mail.isPending} disabled={mail.isSuccess}>
+              E-mail me the transcript
+            </Button>
+          )}
+          <Button size="xs" onClick={onNew}>
+            Start a new chat
+          </Button>
+        </Group>
+      )}
+      {(notice || mail.isError) && (
+        <Text size="sm" mt="xs" c={mail.isError ? 'red' : undefined} role="status">
+          {mail.isError ? errorMessage(mail.error) : notice}
+        </Text>
+      )}
+    </Paper>
+  );
+}
