@@ -2,7 +2,8 @@
 // shows on the admin's Inbound e-mail tab with what it became; an unrouted one is retried after the
 // configuration is fixed; the agent answers from the task view. Web chat: a visitor on /chat talks
 // with the agent who accepts it, and gets the transcript by e-mail (the same real SMTP capture).
-// Screenshots in test-results/mail-*.png and chat-*.png.
+// Callback: a visitor asks on /callback, the agent calls and records that nobody answered.
+// Screenshots in test-results/mail-*.png, chat-*.png and callback-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,6 +154,59 @@ describe('inbound e-mail in a real browser', () => {
     const mail = await outbox.waitFor('jane@customer.test', /^Your chat about Orders and billing$/);
     expect(mail.text).toContain('Alice Advisor: Hello Jane, this is Alice.');
     expect(mail.text).toContain('Jane Doe: It was due last week.');
+    await staff.close();
+  });
+
+  it('callback: the visitor asks for a call (now, or a slot in office hours); the agent calls, nobody answers, it comes back later', async () => {
+    // A topic without a calendar, so "as soon as possible" is offered whenever this runs.
+    await admin('POST', '/worktypes', { id: 'quick-callback', name: 'Quick callback', mediaType: 'callback', defaultQueue: 'callbacks', callback: { maxAttempts: 2, retryMinutes: 30 } });
+    const visitor = await (await browser.newContext({ viewport: { width: 800, height: 1000 } })).newPage();
+    await visitor.goto(server.base + '/callback');
+    const form = visitor.getByRole('form', { name: 'Ask for a callback' });
+    // The demo's topic follows office hours: slots to pick from, by day.
+    await form.getByRole('combobox', { name: 'About' }).click();
+    await visitor.getByRole('option', { name: 'Call me back' }).click();
+    await form.getByLabel('At a time I choose').check();
+    await form.getByLabel('Time').getByRole('radio').first().waitFor({ state: 'attached' });
+    await visitor.screenshot({ path: join(SHOTS, 'callback-form.png'), fullPage: true });
+    await form.getByRole('combobox', { name: 'About' }).click();
+    await visitor.getByRole('option', { name: 'Quick callback' }).click();
+    await form.getByLabel('As soon as possible').check();
+    await form.getByLabel('Your name').fill('Jane Doe');
+    await form.getByLabel('Phone number').fill('not a number');
+    await form.getByRole('button', { name: 'Call me back' }).click();
+    await form.getByText('is not a phone number we can call', { exact: false }).waitFor();
+    await form.getByLabel('Phone number').fill('+32 2 555 12 34');
+    await form.getByRole('button', { name: 'Call me back' }).click();
+    await visitor.getByRole('heading', { name: 'We will call you' }).waitFor();
+    await visitor.getByText('+3225551234').waitFor();
+
+    const staff = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const alice = await staff.newPage();
+    await alice.goto(server.base + '/login');
+    await alice.getByLabel('Email').fill('alice@worklane.local');
+    await alice.getByLabel('Password').fill('alice123');
+    await alice.getByRole('button', { name: 'Sign in' }).click();
+    await alice.waitForURL(/\/agent/);
+    const status = alice.getByLabel(/^Current status: /);
+    if (!/Available/.test((await status.getAttribute('aria-label')) ?? '')) {
+      await alice.getByLabel('Presence').click();
+      await alice.getByRole('option', { name: 'Available', exact: true }).click();
+    }
+    const offer = alice.getByRole('dialog', { name: 'New task offered' });
+    await offer.getByText('Call back Jane Doe').waitFor({ timeout: 15_000 });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const panel = alice.getByRole('region', { name: 'Call back Jane Doe' });
+    await panel.getByRole('link', { name: 'Call +3225551234' }).waitFor();
+    expect(await panel.getByRole('link', { name: 'Call +3225551234' }).getAttribute('href')).toBe('tel:+3225551234');
+    await alice.screenshot({ path: join(SHOTS, 'callback-agent.png'), fullPage: true });
+    await panel.getByLabel('Note (optional)').fill('voicemail');
+    await panel.getByRole('button', { name: 'No answer' }).click();
+    await alice.getByText('No task selected').waitFor();
+    const tasks = await admin('GET', '/tasks?worktype=quick-callback');
+    expect(tasks.items[0]).toMatchObject({ state: 'scheduled', title: 'Call back Jane Doe' });
+    const events = await admin('GET', `/tasks/${tasks.items[0].id}/events`);
+    expect(events.items.map((e: { type: string }) => e.type)).toContain('callback.attempted');
     await staff.close();
   });
 });

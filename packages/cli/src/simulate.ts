@@ -113,11 +113,11 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
   }
   if (!agents.length) throw new Error('no agents to play: give at least one --agent email:password');
   const listed = await agents[0]!.api.req('GET', '/worktypes');
-  // Case procedures' steps create their own tasks, and chats are started by visitors (chat topics):
+  // Case procedures' steps create their own tasks, and chats and callbacks are asked for by visitors:
   // by default, only the work source systems send.
   const caseTypes = ((await agents[0]!.api.req('GET', '/case-types')).json?.items ?? []) as Json[];
   const ofCases = new Set(caseTypes.flatMap((c) => (((c.procedure as Json | undefined)?.steps ?? []) as Json[]).map((st) => String(st.worktype))));
-  const worktypes = ((listed.json?.items ?? []) as Json[]).filter((w) => (o.worktypes.length ? o.worktypes.includes(String(w.id)) : !ofCases.has(String(w.id)) && !w.chat));
+  const worktypes = ((listed.json?.items ?? []) as Json[]).filter((w) => (o.worktypes.length ? o.worktypes.includes(String(w.id)) : !ofCases.has(String(w.id)) && !w.chat && !w.callback));
   if (!worktypes.length) throw new Error(o.worktypes.length ? `no worktype among ${o.worktypes.join(', ')}` : 'the server has no worktypes');
   const source = new Api(o.url, { authorization: `Bearer ${o.key}` });
   out(`Simulating ${o.durationSeconds} s against ${o.url}: ${o.ratePerMinute} tasks/min of ${worktypes.map((w) => w.id).join(', ')}; agents ${agents.map((a) => a.email).join(', ')}`);

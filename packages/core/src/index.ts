@@ -26,3 +26,4 @@ export * from './kpi/index.js';
 export * from './random.js';
 export * from './mail/inbound.js';
 export * from './chat/index.js';
+export * from './callback/index.js';

@@ -19,6 +19,7 @@ import { CustomerPage, CustomersPage } from './customers/CustomersPage';
 import { PublicFormPage } from './public/PublicFormPage';
 import { PortalCasePage, PortalHome } from './portal/PortalPages';
 import { VisitorChatPage } from './chat/VisitorChatPage';
+import { CallbackPage } from './callback/CallbackPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
 const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats'], ['cases'], ['case'], ['caseSla'], ['caseTimeline'], ['caseComments']];
@@ -50,6 +51,7 @@ export function App() {
         <Route path="/public/forms/:caseType" element={<PublicFormPage />} />
         <Route path="/portal" element={<PortalHome />} />
         <Route path="/chat" element={<VisitorChatPage />} />
+        <Route path="/callback" element={<CallbackPage />} />
         <Route path="/portal/cases/:id" element={<PortalCasePage />} />
         <Route element={<RequireAuth />}>
           <Route element={<Shell />}>

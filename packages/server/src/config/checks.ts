@@ -72,6 +72,12 @@ export function checkWorktype(w: WorktypeItem, k: Known, at = ''): FieldError[] 
     const cal = w.chat.calendar;
     if (cal !== undefined && k.calendars && !k.calendars.has(cal)) out.push({ pointer: `${at}/chat/calendar`, message: `unknown calendar "${cal}"` });
   }
+  if (w.callback) {
+    if ((w.mediaType ?? 'workitem') !== 'callback') out.push({ pointer: `${at}/mediaType`, message: 'a callback topic must have mediaType "callback"' });
+    const cal = w.callback.calendar;
+    if (cal !== undefined && k.calendars && !k.calendars.has(cal)) out.push({ pointer: `${at}/callback/calendar`, message: `unknown calendar "${cal}"` });
+  }
+  if (w.chat && w.callback) out.push({ pointer: `${at}/callback`, message: 'a worktype is a chat topic or a callback topic, not both' });
   return out;
 }
 

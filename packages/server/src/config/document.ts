@@ -118,6 +118,18 @@ export const ChatSettingsT = Type.Object(
   { additionalProperties: false },
 );
 
+/** A callback topic (core `CallbackSettings`): visitors may ask to be called back about it. */
+export const CallbackSettingsT = Type.Object(
+  {
+    calendar: Type.Optional(Id),
+    slotMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 480, description: 'length of the slots offered (default 30)' })),
+    daysAhead: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'how many days ahead slots are offered (default 5)' })),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'calls before the request is given up (default 3)' })),
+    retryMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'until a call nobody answered is tried again (default 15)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ResponseItem = Type.Object(
   {
     id: Id,
@@ -145,6 +157,7 @@ export const WorktypeItem = Type.Object(
     screenPop: Type.Optional(oneOf(['frame', 'tab'] as const)),
     mailbox: Type.Optional(Type.String({ format: 'email', maxLength: 320, description: 'e-mail to this address (inbound SMTP or POST /inbound/email) becomes a task of this worktype' })),
     chat: Type.Optional(ChatSettingsT),
+    callback: Type.Optional(CallbackSettingsT),
   },
   { additionalProperties: false },
 );

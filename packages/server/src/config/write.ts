@@ -32,6 +32,7 @@ export function worktypeSettings(w: WorktypeItem): WorktypeSettings {
     ...(w.screenPop ? { screenPop: w.screenPop } : {}),
     ...(w.mailbox ? { mailbox: w.mailbox.trim().toLowerCase() } : {}),
     ...(w.chat ? { chat: w.chat } : {}),
+    ...(w.callback ? { callback: w.callback } : {}),
   };
 }
 

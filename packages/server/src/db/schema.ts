@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
-import type { ChatSettings, ClockPolicy } from '@worklane/core';
+import type { CallbackSettings, ChatSettings, ClockPolicy } from '@worklane/core';
 import type { CaseTypeSettings } from '../cases/settings.js';
 import type { CalendarSettings } from '../calendars/item.js';
 
@@ -534,6 +534,8 @@ export interface WorktypeSettings {
   mailbox?: string;
   /** A web chat topic: visitors may start a chat of this worktype (see chat/). */
   chat?: ChatSettings;
+  /** A callback topic: visitors may ask to be called back (see callback/). */
+  callback?: CallbackSettings;
 }
 
 /** Global routing settings (the `settings` table, key 'routing'). */

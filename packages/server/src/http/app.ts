@@ -28,6 +28,7 @@ import { mailInOptionsFromEnv, type MailInOptions } from '../mail-in/options.js'
 import { mailInRoutes } from '../mail-in/routes.js';
 import { ChatRooms } from '../chat/live.js';
 import { chatRoutes } from '../chat/routes.js';
+import { callbackRoutes } from '../callback/routes.js';
 import { ssoOptionsFromEnv, type SsoOptions } from '../auth/sso/options.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { lifecycleRoutes } from '../tasks/lifecycle-routes.js';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await ssoRoutes(app, services, opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso);
   await mailInRoutes(app, services);
   await chatRoutes(app, services);
+  await callbackRoutes(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);

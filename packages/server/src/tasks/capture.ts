@@ -30,6 +30,8 @@ export interface CaptureInput {
   url?: string;
   customerId?: string;
   caseId?: string;
+  /** Not before this time (a callback slot): captured scheduled, entering the queue then. */
+  wakeAt?: string;
 }
 
 export interface CaptureResult {
@@ -134,6 +136,7 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
   assertExpiresLater(input.expiresAt, now);
   const r = route(config, input, now);
   const url = input.url ?? (r.wt.urlTemplate ? renderUrlTemplate(r.wt.urlTemplate, { ...r.facts, id: '' }) : null);
+  const wake = input.wakeAt && new Date(input.wakeAt).getTime() > now.getTime() ? new Date(input.wakeAt) : null;
   return {
     id: newId(),
     worktype: r.wt.id,
@@ -149,7 +152,7 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
     language: r.language,
     queue_id: r.queue,
     media_type: r.wt.mediaType,
-    state: 'queued',
+    state: wake ? 'scheduled' : 'queued',
     assignee_id: null,
     wrap_up_code: null,
     note: null,
@@ -157,11 +160,11 @@ export function prepareTask(config: ConfigCache, input: CaptureInput, now: Date)
     customer_id: input.customerId ?? null,
     case_id: input.caseId ?? null,
     classification: r.classification,
-    entered_queue_at: now,
+    entered_queue_at: wake ?? now, // a later start waits from then, not from the request
     updated_at: now,
     completed_at: null,
     version: 0,
-    wake_at: null,
+    wake_at: wake,
     paused_reason: null,
     target_agent_id: null,
     team_bin: null,
@@ -211,7 +214,9 @@ export async function captureTask(
       if (ctx.idempotency) await trx.insertInto('idempotency_keys').values({ ...ctx.idempotency, task_id: t.id }).execute();
       await appendEvents(trx, [
         { type: 'task.created', actor: ctx.actor, taskId: t.id, data: { worktype: t.worktype, source: t.source, externalId: t.external_id, priority: t.priority } },
-        { type: 'task.queued', actor: ctx.actor, taskId: t.id, data: { queue: t.queue_id, classification: row.classification } },
+        t.state === 'scheduled'
+          ? { type: 'task.rescheduled', actor: ctx.actor, taskId: t.id, data: { until: t.wake_at!.toISOString(), reason: 'asked for this time' } }
+          : { type: 'task.queued', actor: ctx.actor, taskId: t.id, data: { queue: t.queue_id, classification: row.classification } },
       ]);
       return t;
     });

@@ -49,6 +49,8 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
       // Web chat: visitors are not signed in; each chat checks its own token (X-Chat-Token).
       'GET /api/v1/chat/topics', 'POST /api/v1/chats', 'GET /api/v1/chats/:id', 'POST /api/v1/chats/:id/messages', 'POST /api/v1/chats/:id/end',
       'GET /api/v1/chats/:id/transcript', 'POST /api/v1/chats/:id/transcript/email', 'GET /api/v1/chats/:id/stream',
+      // Digital callback: the visitor's request.
+      'GET /api/v1/callback/topics', 'POST /api/v1/callbacks',
     ].sort());
     // Portal routes are open to the staff guard but check the customer's own signed session.
     const customerOnly = ['GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id', 'POST /api/v1/portal/cases/:id/comments', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/session'];

@@ -167,6 +167,11 @@ const EXPECTED: Record<string, Rule> = {
   'POST /api/v1/tasks/:id/chat/messages': staff(['admin', 'supervisor', 'agent']),
   'POST /api/v1/tasks/:id/chat/end': staff(['admin', 'supervisor', 'agent']),
   'GET /api/v1/tasks/:id/responses': staff(['admin', 'supervisor', 'agent']),
+  // Digital callback: visitors ask anonymously; the agent's side is the task's.
+  'GET /api/v1/callback/topics': PUBLIC,
+  'POST /api/v1/callbacks': PUBLIC,
+  'GET /api/v1/tasks/:id/callback': TASK_READ,
+  'POST /api/v1/tasks/:id/callback/attempts': TASK_WORK,
   'GET /api/v1/responses': CONFIG_READ,
   'GET /api/v1/responses/:id': CONFIG_READ,
   'POST /api/v1/responses': ADMIN,

@@ -8,6 +8,7 @@ import { WrapUp } from './WrapUp';
 import { TaskActions } from './TaskActions';
 import { MailReply } from './MailReply';
 import { ChatPanel } from './ChatPanel';
+import { CallbackPanel } from './CallbackPanel';
 import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
 import { CaseSummary } from '../cases/CaseSummary';
@@ -89,6 +90,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
 
       {/* A chat is the work itself: the conversation comes first. */}
       {task.source === 'chat' && task.externalId && <ChatPanel task={task} />}
+      {task.source === 'callback' && <CallbackPanel task={task} onLeft={onDone} />}
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
       {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}

@@ -22,6 +22,7 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.overdue': 'Past its due time',
   'task.replied': 'Answered by e-mail',
   'chat.ended': 'Chat ended',
+  'callback.attempted': 'Called, not reached',
   'task.exception': 'Exception rule fired',
 };
 
@@ -30,6 +31,8 @@ const KEYS: [string, string][] = [
   ['wrapUpCode', 'Wrap-up'],
   ['note', 'Note'],
   ['reason', 'Reason'],
+  ['outcome', 'Outcome'],
+  ['attempt', 'Call'],
   ['agent', 'Agent'],
   ['by', 'By'],
   ['queue', 'Queue'],
@@ -60,6 +63,7 @@ export function actorText(actor: string | null, names: Names): string | null {
   if (kind === 'user') return names.user(ref);
   if (kind === 'api-key') return `API key ${ref}`;
   if (actor === 'chat:visitor') return 'The chat visitor';
+  if (actor === 'callback:visitor') return 'The website visitor';
   return actor;
 }
 

@@ -545,3 +545,33 @@ export interface SuggestedResponse {
   name: string;
   text: string;
 }
+
+// ——— Digital callback ———
+
+export interface CallbackTopic {
+  id: string;
+  name: string;
+  asap: boolean;
+  slots: { start: string; end: string }[];
+}
+
+export interface CallbackAnswer {
+  id: string;
+  topic: { id: string; name: string };
+  phone: string;
+  slot: { start: string; end: string } | null;
+  message: string;
+}
+
+export type CallbackOutcome = 'no-answer' | 'busy' | 'wrong-number';
+
+export interface CallbackInfo {
+  taskId: string;
+  phone: string;
+  name: string;
+  requested: string;
+  /** The end of the slot asked for (when it is given up if nobody took it). */
+  until: string | null;
+  maxAttempts: number;
+  attempts: { at: string; outcome: CallbackOutcome; agent: string | null; note: string | null }[];
+}

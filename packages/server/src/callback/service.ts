@@ -1,0 +1,158 @@
+import { afterAttempt, callbackAsap, callbackSlots, isFinal, normalizePhone, type AttemptOutcome, type Calendar, type Slot, type TaskState } from '@worklane/core';
+import type { Services } from '../services.js';
+import type { TaskRow } from '../db/schema.js';
+import type { Worktype } from '../config/cache.js';
+import { newId } from '../db/ids.js';
+import { conflict, notFound, unprocessable } from '../http/problems.js';
+import { captureTask } from '../tasks/capture.js';
+import { changeTask, type Change } from '../tasks/change.js';
+import { findByEmail } from '../customers/store.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+
+export const CALLBACK_SOURCE = 'callback';
+const ACTOR = 'callback:visitor';
+
+export interface CallbackTopic {
+  id: string;
+  name: string;
+  /** "As soon as possible" is offered (the calendar is open now). */
+  asap: boolean;
+  slots: { start: string; end: string }[];
+}
+
+const calendarOf = (s: Services, w: Worktype): Calendar | null => (w.callback?.calendar ? (s.config.snapshot.calendars.get(w.callback.calendar) ?? null) : null);
+const iso = (x: Slot) => ({ start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString() });
+
+export function callbackTopics(s: Services, now = Date.now()): CallbackTopic[] {
+  return [...s.config.snapshot.worktypes.values()]
+    .filter((w) => w.callback)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((w) => ({ id: w.id, name: w.name, asap: callbackAsap(calendarOf(s, w), now), slots: callbackSlots(w.callback!, calendarOf(s, w), now).map(iso) }));
+}
+
+export interface CallbackRequest {
+  topic: string;
+  name: string;
+  phone: string;
+  /** 'asap', or the start of one of the topic's slots. */
+  when: string;
+  email?: string;
+  note?: string;
+}
+
+export interface CallbackAnswer {
+  id: string;
+  topic: { id: string; name: string };
+  phone: string;
+  /** null: as soon as possible */
+  slot: { start: string; end: string } | null;
+  message: string;
+}
+
+/**
+ * A visitor asks to be called back: a task of media type callback, waiting at once (as soon as
+ * possible) or scheduled for the start of the slot they picked and expiring at its end. What the
+ * slot or phone number is not, is a 422 naming the field.
+ */
+export async function requestCallback(s: Services, r: CallbackRequest, now = Date.now()): Promise<CallbackAnswer> {
+  const w = s.config.snapshot.worktypes.get(r.topic);
+  if (!w?.callback) throw unprocessable('/topic', `there is no callback topic "${r.topic}"`);
+  const phone = normalizePhone(r.phone);
+  if (!phone) throw unprocessable('/phone', 'is not a phone number we can call (6 to 15 digits, optionally after +)');
+  const cal = calendarOf(s, w);
+  let slot: Slot | null = null;
+  if (r.when === 'asap') {
+    if (!callbackAsap(cal, now)) throw unprocessable('/when', 'we are closed now: pick a time');
+  } else {
+    slot = callbackSlots(w.callback, cal, now).find((x) => x.start === Date.parse(r.when)) ?? null;
+    if (!slot) throw unprocessable('/when', 'is not one of the times offered (they may have changed: look again)');
+  }
+  const id = newId();
+  const name = r.name.trim();
+  const email = r.email?.trim().toLowerCase();
+  const customer = email ? await findByEmail(s.db, email) : undefined;
+  const { task } = await captureTask(s.db, s.config, {
+    worktype: w.id,
+    source: CALLBACK_SOURCE,
+    externalId: id,
+    title: `Call back ${name}`.slice(0, 500),
+    ...(r.note?.trim() ? { description: r.note.trim() } : {}),
+    attributes: { phone, name, ...(email ? { email } : {}), requested: slot ? new Date(slot.start).toISOString() : 'asap' },
+    ...(slot ? { wakeAt: new Date(slot.start).toISOString(), expiresAt: new Date(slot.end).toISOString() } : {}),
+    ...(customer ? { customerId: customer.id } : {}),
+  }, { actor: ACTOR, idempotency: null });
+  s.dispatcher.track(task);
+  if (task.wake_at) void s.dispatcher.armWake(task.wake_at);
+  s.expiry.arm(task.expires_at);
+  s.metrics.tasksCaptured.inc({ created: 'true' });
+  const when = slot ? `between ${new Date(slot.start).toISOString()} and ${new Date(slot.end).toISOString()}` : 'as soon as an advisor is free';
+  return { id, topic: { id: w.id, name: w.name }, phone, slot: slot && iso(slot), message: `We will call you on ${phone} ${when}.` };
+}
+
+export interface Attempt {
+  at: string;
+  outcome: AttemptOutcome;
+  agent: string | null;
+  note: string | null;
+}
+
+export interface CallbackView {
+  taskId: string;
+  phone: string;
+  name: string;
+  requested: string;
+  /** The end of the slot asked for: the request expires then if nobody took it. */
+  until: string | null;
+  maxAttempts: number;
+  attempts: Attempt[];
+}
+
+function assertCallback(t: TaskRow): { phone: string; name: string; requested: string } {
+  const a = (t.attributes ?? {}) as Record<string, unknown>;
+  if (t.source !== CALLBACK_SOURCE || typeof a.phone !== 'string') throw notFound(`A callback for task ${t.id}`);
+  return { phone: a.phone, name: String(a.name ?? ''), requested: String(a.requested ?? 'asap') };
+}
+
+export async function callbackView(s: Services, t: TaskRow): Promise<CallbackView> {
+  const c = assertCallback(t);
+  const rows = await s.db.selectFrom('events').leftJoin('users', 'users.id', 'events.user_id').select(['events.at', 'events.data', 'users.name']).where('task_id', '=', t.id).where('type', '=', 'callback.attempted').orderBy('events.id').execute();
+  const w = s.config.snapshot.worktypes.get(t.worktype);
+  return {
+    taskId: t.id,
+    ...c,
+    until: t.expires_at ? new Date(t.expires_at).toISOString() : null,
+    maxAttempts: w?.callback?.maxAttempts ?? 3,
+    attempts: rows.map((r) => {
+      const d = r.data as { outcome: AttemptOutcome; note?: string | null };
+      return { at: new Date(r.at).toISOString(), outcome: d.outcome, agent: r.name ?? null, note: d.note ?? null };
+    }),
+  };
+}
+
+/**
+ * The agent called and did not reach the customer: the attempt is recorded, then the request comes
+ * back after the topic's retry time (to whoever is free then), or is given up after the last
+ * attempt (canceled, with the reason). Reaching the customer is simply completing the task.
+ */
+export async function recordAttempt(s: Services, p: Principal, t: TaskRow, outcome: AttemptOutcome, note: string | null, now = Date.now()): Promise<{ change: Change; decision: ReturnType<typeof afterAttempt> }> {
+  assertCallback(t);
+  if (t.state !== 'assigned') throw conflict(`Only a callback in someone's hands can be tried; this one is ${t.state}`, { state: t.state });
+  if (isFinal(t.state as TaskState)) throw conflict(`This callback is ${t.state}`, { state: t.state });
+  const w = s.config.snapshot.worktypes.get(t.worktype);
+  const settings = w?.callback ?? {};
+  const done = (await s.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', t.id).where('type', '=', 'callback.attempted').executeTakeFirstOrThrow()).n;
+  const attempts = Number(done) + 1;
+  const decision = afterAttempt(outcome, attempts, settings, w ? calendarOf(s, w) : null, now);
+  const attempted = { type: 'callback.attempted', actor: actorOf(p), userId: t.assignee_id, data: { outcome, attempt: attempts, note, agent: t.assignee_id } };
+  const change =
+    decision.kind === 'retry'
+      ? await changeTask(s.db, t, 'reschedule', {
+          set: { state: 'scheduled', wake_at: new Date(decision.at), assignee_id: null, target_agent_id: null, paused_reason: null },
+          events: [attempted, { type: 'task.rescheduled', actor: actorOf(p), userId: t.assignee_id, data: { until: new Date(decision.at).toISOString(), reason: `callback attempt ${attempts}: ${outcome}`, agent: t.assignee_id } }],
+        })
+      : await changeTask(s.db, t, 'cancel', {
+          set: { state: 'canceled', completed_at: new Date(now), wake_at: null },
+          events: [attempted, { type: 'task.canceled', actor: actorOf(p), userId: t.assignee_id, data: { reason: decision.reason, agent: t.assignee_id } }],
+        });
+  return { change, decision };
+}
