@@ -18,3 +18,16 @@ const STATEMENTS = [
 export async function chatMigration(db: Kysely<unknown>): Promise<void> {
   for (const s of STATEMENTS) await sql.raw(s).execute(db);
 }
+
+// Migration 0023_sms: SMS conversations are chats too (channel 'sms', the customer's number), and
+// a carrier's message id is taken once (carriers retry their webhooks).
+const SMS = [
+  `alter table chats add column channel text not null default 'web', add column visitor_phone text`,
+  `create index chats_open_sms on chats (visitor_phone, worktype) where channel = 'sms' and ended_at is null`,
+  `alter table chat_messages add column external_id text`,
+  `create unique index chat_messages_external on chat_messages (external_id) where external_id is not null`,
+];
+
+export async function smsMigration(db: Kysely<unknown>): Promise<void> {
+  for (const s of SMS) await sql.raw(s).execute(db);
+}

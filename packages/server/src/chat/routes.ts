@@ -12,6 +12,7 @@ import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
 import { chatOfTask, endChat, mailTranscript, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
 import { taskOfChat } from './store.js';
+import { receiveSms } from './sms.js';
 
 // Visitors are not signed in: each chat has its own token (header X-Chat-Token), given once when
 // the chat starts. It is not a cookie, so another site cannot act for a visitor (no CSRF).
@@ -142,7 +143,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
         }, () => socket.close(4404, 'no such chat'));
       } else if (leave && m.type === 'typing' && Date.now() - lastTyping > 2_000) {
         lastTyping = Date.now();
-        void taskOfChat(s.db, id).then((t) => t?.assignee_id && t.state === 'assigned' && s.chats.typing(t.id, t.assignee_id), () => {});
+        void taskOfChat(s.db, { id, channel: 'web' }).then((t) => t?.assignee_id && t.state === 'assigned' && s.chats.typing(t.id, t.assignee_id), () => {});
       }
     });
     const ping = setInterval(() => socket.readyState === 1 && socket.ping(), 25_000);
@@ -154,6 +155,24 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
     });
   });
 
+  // SMS: the carrier posts each text it receives for our numbers (an admin, or a key with tasks:write).
+  r.post('/api/v1/inbound/sms', {
+    config: { auth: { roles: ['admin'], scopes: ['tasks:write'] } },
+    schema: {
+      tags,
+      summary: "Receive one SMS: it joins the customer's open conversation on that number, or starts one (a task of media type sms)",
+      body: Type.Object({
+        from: Type.String({ minLength: 1, maxLength: 40 }),
+        to: Type.String({ minLength: 1, maxLength: 40 }),
+        text: Type.String({ minLength: 1, maxLength: 4000 }),
+        id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "the carrier's message id: a retry is taken once" })),
+      }, strict),
+    },
+  }, async (request, reply) => {
+    const r = await receiveSms(s, request.body);
+    return reply.code(r.started ? 201 : 200).send(r);
+  });
+
   // The agent's side: the chat of a task they may see, and, holding it, write and end it.
   r.get('/api/v1/tasks/:id/chat', {
     config: { auth: { roles: [...TASK_READERS.roles], scopes: [...TASK_READERS.scopes] } },
@@ -162,7 +181,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
     const t = await loadTask(s.db, request.params.id);
     await assertVisible(s, request.principal, t);
     const chat = await chatOfTask(s, t);
-    return { ...(await viewOf(s, chat, t)), taskId: t.id, visitorEmail: chat.visitor_email, visitorOnline: s.chats.following(chat.id) > 0 };
+    return { ...(await viewOf(s, chat, t)), taskId: t.id, visitorEmail: chat.visitor_email, visitorPhone: chat.visitor_phone, visitorOnline: s.chats.following(chat.id) > 0 };
   });
 
   r.post('/api/v1/tasks/:id/chat/messages', {
@@ -195,7 +214,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   }, async (request) => {
     const u = requireUser(request);
     const t = await loadForWork(s, requirePrincipal(request), request.params.id, 'answer');
-    const visitor = t.source === 'chat' && t.external_id ? ((await s.db.selectFrom('chats').select('visitor_name').where('id', '=', t.external_id).executeTakeFirst())?.visitor_name ?? '') : (String((t.attributes as Record<string, unknown> | null)?.fromName ?? '') || 'there');
+    const visitor = (t.source === 'chat' || t.source === 'sms') && t.external_id ? ((await s.db.selectFrom('chats').select('visitor_name').where('id', '=', t.external_id).executeTakeFirst())?.visitor_name ?? '') : (String((t.attributes as Record<string, unknown> | null)?.fromName ?? '') || 'there');
     const found = suggestResponses(s.config.snapshot.responses, t.queue_id, request.query.q ?? '');
     return { items: found.map((x) => ({ id: x.id, name: x.name, text: fillResponse(x.text, { visitor, agent: u.name }) })) };
   });

@@ -11,9 +11,13 @@ import { captureTask } from '../tasks/capture.js';
 import { changeTask } from '../tasks/change.js';
 import { afterChange } from '../tasks/after.js';
 import { findByEmail } from '../customers/store.js';
-import { asLines, chatById, chatLines, chatView, messageDto, taskOfChat, type ChatMessage, type ChatRow, type ChatView } from './store.js';
+import { CHAT_SOURCE, SMS_SOURCE, asLines, chatById, chatLines, chatView, messageDto, taskOfChat, type ChatMessage, type ChatRow, type ChatView } from './store.js';
 
 export const CHAT_ACTOR = 'chat:visitor';
+
+/** An SMS to `to` through the notifications outbox. */
+export const smsOut = (to: string, body: string, caseId: string | null) =>
+  ({ event_id: null, event_type: 'chat.sms', case_id: caseId, channel: 'sms', recipient_kind: 'address', recipient: to, recipient_user_id: null, template_id: null, subject: null, body, last_error: null, provider_id: null, sent_at: null }) as const;
 
 export interface Topic {
   id: string;
@@ -97,12 +101,14 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
 export async function visitorChat(s: Services, id: string, token: string | undefined): Promise<ChatRow> {
   const chat = await s.db.selectFrom('chats').selectAll().where('id', '=', id).executeTakeFirst();
   const given = Buffer.from(sha256(token ?? ''));
-  if (!chat || !token || !timingSafeEqual(given, Buffer.from(chat.token_hash))) throw notFound(`Chat ${id}`);
+  const kept = Buffer.from(chat?.token_hash ?? '');
+  // SMS conversations have no token: their "visitor" is a phone.
+  if (!chat || chat.channel !== 'web' || !token || given.length !== kept.length || !timingSafeEqual(given, kept)) throw notFound(`Chat ${id}`);
   return chat;
 }
 
 export async function viewOf(s: Services, chat: ChatRow, task?: TaskRow): Promise<ChatView> {
-  const t = task ?? (await taskOfChat(s.db, chat.id));
+  const t = task ?? (await taskOfChat(s.db, chat));
   const position = t && (t.state === 'queued' || t.state === 'offered') ? (s.dispatcher.explain(t.id)?.position ?? null) : null;
   return chatView(s.db, chat, t, position, s.config.snapshot.worktypes.get(chat.worktype)?.name ?? chat.worktype);
 }
@@ -113,11 +119,18 @@ const phaseOf = (chat: ChatRow, t: TaskRow | undefined) => (t ? chatPhase(t.stat
 export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender, 'system'>, body: string, user: { id: string; name: string } | null): Promise<ChatMessage> {
   const text = body.trim();
   if (!text) throw unprocessable('/body', 'a message needs some text');
-  const t = await taskOfChat(s.db, chat.id);
+  const t = await taskOfChat(s.db, chat);
   const phase = phaseOf(chat, t);
   if (phase === 'ended') throw conflict('This chat has ended', { phase });
   if (sender === 'agent' && phase !== 'connected') throw conflict('Accept the chat before you write in it', { phase });
-  const row = await s.db.insertInto('chat_messages').values({ chat_id: chat.id, sender, user_id: user?.id ?? null, body: text }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+  // An agent's line in an SMS conversation is also an SMS, through the outbox (retried, logged), committed with it.
+  const bySms = chat.channel === 'sms' && sender === 'agent' && chat.visitor_phone;
+  const row = await s.db.transaction().execute(async (trx) => {
+    const r = await trx.insertInto('chat_messages').values({ chat_id: chat.id, sender, user_id: user?.id ?? null, body: text }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+    if (bySms) await trx.insertInto('notifications').values(smsOut(chat.visitor_phone!, text, t?.case_id ?? null)).execute();
+    return r;
+  });
+  if (bySms) s.notifications.kick();
   const message = messageDto(row.id, sender, sender === 'visitor' ? chat.visitor_name : (user?.name ?? 'Agent'), text, row.created_at);
   s.chats.said(chat.id, t?.id ?? null, holderOf(t), message);
   return message;
@@ -128,9 +141,10 @@ export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender
  * ("visitor left"); one in an agent's hands stays theirs to wrap up with a code.
  */
 export async function endChat(s: Services, chat: ChatRow, by: 'visitor' | 'agent', user: { id: string; name: string } | null): Promise<ChatView> {
-  const t = await taskOfChat(s.db, chat.id);
+  const t = await taskOfChat(s.db, chat);
   if (phaseOf(chat, t) === 'ended') return viewOf(s, chat, t);
-  const line = by === 'visitor' ? `${chat.visitor_name} left the chat.` : `${user?.name ?? 'The agent'} ended the chat.`;
+  const what = chat.channel === 'sms' ? 'conversation' : 'chat';
+  const line = by === 'visitor' ? `${chat.visitor_name} left the ${what}.` : `${user?.name ?? 'The agent'} ended the ${what}.`;
   const ended = await s.db.transaction().execute(async (trx) => {
     const c = await trx.updateTable('chats').set({ ended_at: new Date(), ended_by: by }).where('id', '=', chat.id).where('ended_at', 'is', null).returningAll().executeTakeFirst();
     if (!c) return undefined; // the other side was first
@@ -149,7 +163,7 @@ export async function endChat(s: Services, chat: ChatRow, by: 'visitor' | 'agent
       task = c.after;
     } catch (err) {
       if (!(err instanceof Problem)) throw err; // taken meanwhile: it is the agent's to wrap up
-      task = await taskOfChat(s.db, chat.id);
+      task = await taskOfChat(s.db, chat);
     }
   }
   const after = ended ?? (await chatById(s.db, chat.id));
@@ -159,7 +173,7 @@ export async function endChat(s: Services, chat: ChatRow, by: 'visitor' | 'agent
 
 /** The chat's task as a staff member sees it: it must be a chat. */
 export async function chatOfTask(s: Services, t: TaskRow): Promise<ChatRow> {
-  if (t.source !== 'chat' || !t.external_id) throw notFound(`A chat for task ${t.id}`);
+  if ((t.source !== CHAT_SOURCE && t.source !== SMS_SOURCE) || !t.external_id) throw notFound(`A chat for task ${t.id}`);
   return chatById(s.db, t.external_id);
 }
 
@@ -171,7 +185,7 @@ export async function transcriptOf(s: Services, chat: ChatRow, timeZone: string)
 /** The transcript to the visitor's e-mail, once the chat is over, through the notifications outbox (retried, logged). */
 export async function mailTranscript(s: Services, chat: ChatRow, timeZone: string): Promise<{ to: string }> {
   if (!chat.visitor_email) throw unprocessable('/email', 'no e-mail address was given for this chat');
-  const t = await taskOfChat(s.db, chat.id);
+  const t = await taskOfChat(s.db, chat);
   if (phaseOf(chat, t) !== 'ended') throw conflict('The transcript is sent once the chat is over', { phase: phaseOf(chat, t) });
   const body = await transcriptOf(s, chat, timeZone);
   const topic = s.config.snapshot.worktypes.get(chat.worktype)?.name ?? chat.worktype;

@@ -5,8 +5,10 @@ import { notFound } from '../http/problems.js';
 
 export type ChatRow = Selectable<ChatsTable>;
 
-/** Source of the tasks chats wait as: the chat's id is the task's external id. */
+/** Source of the tasks chats wait as (web chat, SMS): the chat's id is the task's external id. */
 export const CHAT_SOURCE = 'chat';
+export const SMS_SOURCE = 'sms';
+export const sourceOf = (chat: Pick<ChatRow, 'channel'>) => (chat.channel === 'sms' ? SMS_SOURCE : CHAT_SOURCE);
 
 export interface ChatMessage {
   id: string;
@@ -23,6 +25,8 @@ export type ChatEnd = 'visitor' | 'agent' | 'expired' | 'canceled' | null;
 /** The conversation as either side sees it (the staff's view adds the visitor's e-mail and the task). */
 export interface ChatView {
   id: string;
+  /** web: the visitor's page; sms: text messages to and from `visitor.phone`. */
+  channel: 'web' | 'sms';
   topic: { id: string; name: string };
   phase: ChatPhase;
   endedBy: ChatEnd;
@@ -41,8 +45,8 @@ export async function chatById(db: Kysely<DB>, id: string): Promise<ChatRow> {
 }
 
 /** The task a chat waits or is talked in as (by the unique source + external id index). */
-export async function taskOfChat(db: Kysely<DB>, chatId: string): Promise<TaskRow | undefined> {
-  return db.selectFrom('tasks').selectAll().where(sql<string>`coalesce(source, '')`, '=', CHAT_SOURCE).where('external_id', '=', chatId).executeTakeFirst();
+export async function taskOfChat(db: Kysely<DB>, chat: Pick<ChatRow, 'id' | 'channel'>): Promise<TaskRow | undefined> {
+  return db.selectFrom('tasks').selectAll().where(sql<string>`coalesce(source, '')`, '=', sourceOf(chat)).where('external_id', '=', chat.id).executeTakeFirst();
 }
 
 export async function chatLines(db: Kysely<DB>, chat: ChatRow): Promise<ChatMessage[]> {
@@ -81,6 +85,7 @@ export async function chatView(db: Kysely<DB>, chat: ChatRow, task: TaskRow | un
   const agent = task?.assignee_id && phase !== 'waiting' ? await db.selectFrom('users').select('name').where('id', '=', task.assignee_id).executeTakeFirst() : undefined;
   return {
     id: chat.id,
+    channel: chat.channel === 'sms' ? 'sms' : 'web',
     topic: { id: chat.worktype, name: topicName },
     phase,
     endedBy: phase === 'ended' ? endOf(chat, task) : null,

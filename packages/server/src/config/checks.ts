@@ -77,6 +77,7 @@ export function checkWorktype(w: WorktypeItem, k: Known, at = ''): FieldError[] 
     const cal = w.callback.calendar;
     if (cal !== undefined && k.calendars && !k.calendars.has(cal)) out.push({ pointer: `${at}/callback/calendar`, message: `unknown calendar "${cal}"` });
   }
+  if (w.sms && (w.mediaType ?? 'workitem') !== 'sms') out.push({ pointer: `${at}/mediaType`, message: 'an SMS number takes work of mediaType "sms"' });
   if (w.chat && w.callback) out.push({ pointer: `${at}/callback`, message: 'a worktype is a chat topic or a callback topic, not both' });
   return out;
 }
@@ -147,6 +148,9 @@ export function checkDocument(doc: unknown): FieldError[] {
     // One worktype per mailbox: otherwise which one a message becomes would be arbitrary.
     ...(d.worktypes ?? []).flatMap((w, i, all) =>
       w.mailbox && all.findIndex((o) => o.mailbox?.toLowerCase() === w.mailbox!.toLowerCase()) < i ? [{ pointer: `/worktypes/${i}/mailbox`, message: `duplicate mailbox "${w.mailbox}"` }] : []),
+    // One worktype per SMS number, as per mailbox.
+    ...(d.worktypes ?? []).flatMap((w, i, all) =>
+      w.sms && all.findIndex((o) => o.sms?.number === w.sms!.number) < i ? [{ pointer: `/worktypes/${i}/sms/number`, message: `duplicate SMS number "${w.sms.number}"` }] : []),
     ...duplicates(d.rules, 'id', '/rules'),
     ...duplicates(d.apiKeys, 'name', '/apiKeys'),
     ...duplicates(d.calendars, 'id', '/calendars'),

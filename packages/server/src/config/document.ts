@@ -158,6 +158,10 @@ export const WorktypeItem = Type.Object(
     mailbox: Type.Optional(Type.String({ format: 'email', maxLength: 320, description: 'e-mail to this address (inbound SMTP or POST /inbound/email) becomes a task of this worktype' })),
     chat: Type.Optional(ChatSettingsT),
     callback: Type.Optional(CallbackSettingsT),
+    sms: Type.Optional(Type.Object({
+      number: Type.String({ minLength: 3, maxLength: 20, pattern: '^\\+?[0-9]{3,15}$', description: 'the short or long code customers text (digits, optionally after +)' }),
+      acknowledgement: Type.Optional(Type.String({ minLength: 1, maxLength: 480, description: 'sent back when a conversation starts' })),
+    }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

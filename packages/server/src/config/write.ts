@@ -33,6 +33,7 @@ export function worktypeSettings(w: WorktypeItem): WorktypeSettings {
     ...(w.mailbox ? { mailbox: w.mailbox.trim().toLowerCase() } : {}),
     ...(w.chat ? { chat: w.chat } : {}),
     ...(w.callback ? { callback: w.callback } : {}),
+    ...(w.sms ? { sms: w.sms } : {}),
   };
 }
 

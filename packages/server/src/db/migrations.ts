@@ -151,6 +151,8 @@ const migrations: Record<string, Migration> = {
   },
   // Web chat: conversations, their lines, and the standard responses (chat/).
   '0022_chat': { up: (db) => import('../chat/migration.js').then((m) => m.chatMigration(db)) },
+  // SMS conversations as chats (channel, the customer's number) and carriers' message ids taken once.
+  '0023_sms': { up: (db) => import('../chat/migration.js').then((m) => m.smsMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

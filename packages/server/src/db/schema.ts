@@ -62,6 +62,10 @@ export interface ChatsTable {
   /** visitor | agent */
   ended_by: string | null;
   transcript_sent_at: Timestamp | null;
+  /** web | sms */
+  channel: Generated<string>;
+  /** sms: the customer's number (normalized). */
+  visitor_phone: string | null;
 }
 export interface ChatMessagesTable {
   id: Generated<string>;
@@ -71,6 +75,8 @@ export interface ChatMessagesTable {
   user_id: string | null;
   body: string;
   created_at: CreatedAt;
+  /** An inbound SMS: the carrier's message id (taken once). */
+  external_id: string | null;
 }
 export interface ResponsesTable {
   id: string;
@@ -536,6 +542,8 @@ export interface WorktypeSettings {
   chat?: ChatSettings;
   /** A callback topic: visitors may ask to be called back (see callback/). */
   callback?: CallbackSettings;
+  /** SMS to this number become conversations of this worktype (see chat/sms.ts). */
+  sms?: { number: string; acknowledgement?: string };
 }
 
 /** Global routing settings (the `settings` table, key 'routing'). */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
-import { BACKENDS, Client, Stream, applyConfig, counts, startHarness, type Harness } from './harness.js';
+import { BACKENDS, Client, DEMO_KEY, Stream, applyConfig, counts, startHarness, type Harness } from './harness.js';
 
 // Web chat: a visitor's request waits and is pushed like work (media type chat); once an agent
 // holds it, both sides talk live; either side ends it; the visitor keeps a transcript.
@@ -15,7 +16,7 @@ const CONFIG = {
   version: 1,
   teams: [{ id: 'ch-team', name: 'Chat team' }, { id: 'ch-other', name: 'Other team' }],
   users: [
-    { email: 'ch-ann@test.local', name: 'Ann Chatter', password: 'secret1', roles: ['agent'], teams: ['ch-team'], capacity: { chat: 1 } },
+    { email: 'ch-ann@test.local', name: 'Ann Chatter', password: 'secret1', roles: ['agent'], teams: ['ch-team'], capacity: { chat: 1, sms: 1 } },
     { email: 'ch-eve@test.local', name: 'Eve Elsewhere', password: 'secret1', roles: ['agent'], teams: ['ch-other'], capacity: { chat: 1 } },
   ],
   queues: [{ id: 'ch-q', name: 'Chat queue', members: { teams: ['ch-team'] }, offerTimeoutSeconds: 60 }],
@@ -24,6 +25,7 @@ const CONFIG = {
     { id: 'ch-topic', name: 'Orders', mediaType: 'chat', defaultQueue: 'ch-q', wrapUpCodes: ['ch-done'], chat: { welcome: 'Welcome to Orders chat.', maxWaitSeconds: 300 } },
     { id: 'ch-closed', name: 'Night desk', mediaType: 'chat', defaultQueue: 'ch-q', chat: { calendar: 'ch-never', closedMessage: 'We are closed.' } },
     { id: 'ch-plain', name: 'Not a topic', defaultQueue: 'ch-q' },
+    { id: 'ch-sms', name: 'Text us', mediaType: 'sms', defaultQueue: 'ch-q', wrapUpCodes: ['ch-done'], sms: { number: '+32470000000', acknowledgement: 'Thanks, we will text you back soon.' } },
   ],
   wrapUpCodes: [{ code: 'ch-done', label: 'Done' }],
   responses: [{ id: 'ch-hello', name: 'Greeting', text: 'Hello {{visitor}}, this is {{agent}}.', queues: ['ch-q'] }],
@@ -41,8 +43,40 @@ async function visitorPage(base: string, chatId: string, token: string): Promise
   return s;
 }
 
-describe.each(BACKENDS)('web chat on $backend', ({ backend, skip }) => {
+/** The SMS carrier's sending side, as the notifications channel speaks to it: POST {to, text}. */
+class Carrier {
+  readonly sent: { to: string; text: string }[] = [];
+  private server: Server | undefined;
+  url = '';
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c));
+      req.on('end', () => {
+        this.sent.push(JSON.parse(b) as { to: string; text: string });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: `sms-${this.sent.length}` }));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/sms`;
+  }
+  async waitFor(pred: (m: { to: string; text: string }) => boolean): Promise<{ to: string; text: string }> {
+    for (let i = 0; i < 250; i++) {
+      const m = this.sent.find(pred);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no such SMS sent; sent: ${JSON.stringify(this.sent)}`);
+  }
+  close(): void {
+    this.server?.close();
+  }
+}
+
+describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
   let h: Harness;
+  const carrier = new Carrier();
   let admin: Client;
   let ann: Client;
   let eve: Client;
@@ -52,7 +86,12 @@ describe.each(BACKENDS)('web chat on $backend', ({ backend, skip }) => {
 
   beforeAll(async () => {
     if (skip) return;
+    await carrier.start();
+    process.env.WORKLANE_SMS_URL = carrier.url;
+    process.env.WORKLANE_NOTIFY_POLL_MS = '100';
     h = await startHarness(backend);
+    delete process.env.WORKLANE_SMS_URL;
+    delete process.env.WORKLANE_NOTIFY_POLL_MS;
     admin = await applyConfig(h, CONFIG);
     (visitor as { base: string }).base = h.base;
     ann = await Client.login(h.base, 'ch-ann@test.local', 'secret1');
@@ -60,6 +99,7 @@ describe.each(BACKENDS)('web chat on $backend', ({ backend, skip }) => {
   });
   afterAll(async () => {
     await h?.close();
+    carrier.close();
   });
 
   it.skipIf(skip)('refuses what cannot be answered or is malformed, and creates nothing', async () => {
@@ -193,5 +233,49 @@ describe.each(BACKENDS)('web chat on $backend', ({ backend, skip }) => {
     const flood = await start({ topic: 'ch-topic', name: 'Bot', message: 'spam' });
     expect(flood.status).toBe(429);
     expect(Number(flood.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it.skipIf(skip)('SMS: a text starts a conversation (receipt sent back), the next ones join it, the agent answers by SMS; a carrier retry is taken once', async () => {
+    const carrierIn = new Client(h.base, DEMO_KEY); // the carrier's webhook, with a capture key
+    await admin.req('POST', '/api/v1/customers', { name: 'Jane Texter', phone: '0470/11.22.33' });
+    const bad = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470 11 22 33', to: '+1 555 0000', text: 'Hi' });
+    expect(bad.json).toMatchObject({ status: 422, errors: [{ pointer: '/to' }] });
+    expect((await carrierIn.req('POST', '/api/v1/inbound/sms', { from: 'me', to: '+32 470 00 00 00', text: 'Hi' })).json.errors[0].pointer).toBe('/from');
+    expect((await visitor.req('POST', '/api/v1/inbound/sms', { from: '0470112233', to: '+32470000000', text: 'Hi' })).status).toBe(401);
+
+    const first = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470 11 22 33', to: '+32 470 00 00 00', text: 'My card was charged twice', id: 'carrier-1' });
+    expect(first.status, JSON.stringify(first.json)).toBe(201);
+    expect(first.json).toMatchObject({ started: true, duplicate: false });
+    const again = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470 11 22 33', to: '+32 470 00 00 00', text: 'My card was charged twice', id: 'carrier-1' });
+    expect(again.json).toEqual({ ...first.json, duplicate: true, started: false });
+    expect(await carrier.waitFor((m) => m.to === '0470112233')).toEqual({ to: '0470112233', text: 'Thanks, we will text you back soon.' });
+    const taskId = first.json.taskId as string;
+    const task = (await admin.req('GET', `/api/v1/tasks/${taskId}`)).json;
+    expect(task).toMatchObject({ mediaType: 'sms', source: 'sms', title: 'SMS from Jane Texter', description: 'My card was charged twice', attributes: { phone: '0470112233' } });
+    expect(task.customerId).toBeTruthy();
+
+    // Ann takes it; the customer's next text joins the same conversation, live on her stream.
+    await ann.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    const annStream = await ann.stream();
+    await h.app.services.dispatcher.idle();
+    const offer = (await ann.req('GET', '/api/v1/me/offers')).json.items.find((o: Json) => o.taskId === taskId);
+    expect((await ann.req('POST', `/api/v1/offers/${offer.id}/accept`)).status).toBe(200);
+    const next = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470 11 22 33', to: '+32470000000', text: 'It was on the 3rd', id: 'carrier-2' });
+    expect(next.json).toMatchObject({ chatId: first.json.chatId, taskId, started: false });
+    expect(await annStream.next((m) => m.type === 'chat.message' && m.message.body === 'It was on the 3rd')).toMatchObject({ taskId, message: { sender: 'visitor', name: 'Jane Texter' } });
+    const view = (await ann.req('GET', `/api/v1/tasks/${taskId}/chat`)).json;
+    expect(view).toMatchObject({ channel: 'sms', visitorPhone: '0470112233', phase: 'connected' });
+    expect(view.messages.map((m: Json) => m.body)).toEqual(['My card was charged twice', 'Thanks, we will text you back soon.', 'It was on the 3rd']);
+    expect((await visitor.req('GET', `/api/v1/chats/${first.json.chatId}`, undefined, { 'x-chat-token': '' })).status).toBe(404); // no web page for an SMS
+
+    // Her answer goes out as an SMS; once she ends it and wraps up, the next text starts anew.
+    expect((await ann.req('POST', `/api/v1/tasks/${taskId}/chat/messages`, { body: 'We refunded the second charge.' })).status).toBe(201);
+    expect(await carrier.waitFor((m) => m.text === 'We refunded the second charge.')).toEqual({ to: '0470112233', text: 'We refunded the second charge.' });
+    await ann.req('POST', `/api/v1/tasks/${taskId}/chat/end`);
+    await ann.req('POST', `/api/v1/tasks/${taskId}/complete`, { wrapUpCode: 'ch-done' });
+    const later = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470112233', to: '+32470000000', text: 'Thanks!' });
+    expect(later.json).toMatchObject({ started: true });
+    expect(later.json.chatId).not.toBe(first.json.chatId);
+    annStream.close();
   });
 });

@@ -156,6 +156,8 @@ const EXPECTED: Record<string, Rule> = {
   'POST /api/v1/inbound-mail/:id/retry': ADMIN,
   // Web chat: visitors are anonymous (each chat checks its own token); the agent's side is the task's.
   'GET /api/v1/chat/topics': PUBLIC,
+  // SMS: the carrier's webhook, with a capture key (as inbound e-mail).
+  'POST /api/v1/inbound/sms': staff(['admin'], ['admin', 'tasks:write']),
   'POST /api/v1/chats': PUBLIC,
   'GET /api/v1/chats/:id': PUBLIC,
   'POST /api/v1/chats/:id/messages': PUBLIC,

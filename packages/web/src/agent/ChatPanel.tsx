@@ -57,6 +57,7 @@ export function ChatPanel({ task }: { task: Task }) {
       </Alert>
     );
   const c = chat.data;
+  const sms = c.channel === 'sms';
   const mine = task.state === 'assigned' || task.state === 'paused';
   const open = c.phase === 'connected' && mine;
   const typing = typingAt && Date.now() - typingAt < TYPING_SHOWN_MS && c.phase !== 'ended' ? `${c.visitor.name} is typing…` : null;
@@ -66,10 +67,14 @@ export function ChatPanel({ task }: { task: Task }) {
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
           <Title order={3} size="h5" id="chat-panel-title">
-            Chat with {c.visitor.name}
+            {sms ? 'SMS with' : 'Chat with'} {c.visitor.name}
           </Title>
           {c.phase === 'ended' ? (
             <Badge color="gray">Ended</Badge>
+          ) : sms ? (
+            <Badge color="grape" variant="light">
+              By SMS
+            </Badge>
           ) : (
             <Badge color={c.visitorOnline ? 'green' : 'gray'} variant="light">
               {c.visitorOnline ? 'Visitor online' : 'Visitor away'}
@@ -78,13 +83,13 @@ export function ChatPanel({ task }: { task: Task }) {
         </Group>
         {open && (
           <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate()} loading={end.isPending}>
-            End chat
+            {sms ? 'End conversation' : 'End chat'}
           </Button>
         )}
       </Group>
-      {c.visitorEmail && (
+      {(c.visitorEmail || c.visitorPhone) && (
         <Text size="xs" c="dimmed" mb="xs">
-          {c.visitorEmail} · about {c.topic.name}
+          {c.visitorPhone ?? c.visitorEmail} · {sms ? `to ${c.topic.name}: your answers go out as text messages` : `about ${c.topic.name}`}
         </Text>
       )}
       <Paper withBorder p={4}>

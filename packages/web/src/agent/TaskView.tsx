@@ -89,7 +89,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
       </Paper>
 
       {/* A chat is the work itself: the conversation comes first. */}
-      {task.source === 'chat' && task.externalId && <ChatPanel task={task} />}
+      {(task.source === 'chat' || task.source === 'sms') && task.externalId && <ChatPanel task={task} />}
       {task.source === 'callback' && <CallbackPanel task={task} onLeft={onDone} />}
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 

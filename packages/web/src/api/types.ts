@@ -513,6 +513,7 @@ export type ChatPhase = 'waiting' | 'connected' | 'ended';
 
 export interface ChatView {
   id: string;
+  channel: 'web' | 'sms';
   topic: { id: string; name: string };
   phase: ChatPhase;
   endedBy: 'visitor' | 'agent' | 'expired' | 'canceled' | null;
@@ -527,6 +528,7 @@ export interface ChatView {
 export interface TaskChat extends ChatView {
   taskId: string;
   visitorEmail: string | null;
+  visitorPhone: string | null;
   visitorOnline: boolean;
 }
 
