@@ -149,6 +149,12 @@ describe('inbound e-mail in a real browser', () => {
     await visitor.getByRole('button', { name: 'End chat' }).click();
     await visitor.getByText('You left the chat.', { exact: true }).waitFor();
     await panel.getByText('Ended', { exact: true }).waitFor();
+    const rating = visitor.getByRole('form', { name: 'Rate this chat' });
+    await rating.getByRole('radio', { name: '5: Very happy' }).click();
+    await rating.getByLabel('Comment (optional)').fill('Very helpful');
+    await visitor.screenshot({ path: join(SHOTS, 'chat-visitor-ended.png'), fullPage: true });
+    await rating.getByRole('button', { name: 'Send rating' }).click();
+    await visitor.getByText('Thank you for your rating (5 of 5).').waitFor();
     await visitor.getByRole('button', { name: 'E-mail me the transcript' }).click();
     await visitor.getByText('The transcript is on its way to jane@customer.test.').waitFor();
     const mail = await outbox.waitFor('jane@customer.test', /^Your chat about Orders and billing$/);

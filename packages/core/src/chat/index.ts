@@ -126,3 +126,8 @@ export function fillResponse(text: string, names: { visitor: string; agent: stri
   const first = (n: string) => n.trim().split(/\s+/)[0] ?? n;
   return text.replace(/\{\{\s*(visitor|agent)\s*\}\}/g, (_m, k: 'visitor' | 'agent') => first(names[k]));
 }
+
+/** A chat's rating by its visitor: 1 (very unhappy) to 5 (very happy); 4 and 5 count as satisfied. */
+export const RATING_MIN = 1;
+export const RATING_MAX = 5;
+export const isSatisfied = (score: number): boolean => score >= 4;

@@ -147,6 +147,22 @@ export const REPORTS: readonly ReportDefinition[] = [
     },
   },
   {
+    name: 'satisfaction',
+    title: 'Customer satisfaction',
+    description: 'Per agent and queue: chats rated by their visitors, the average score (1 to 5), the share satisfied (4 or 5) and how the scores spread.',
+    filters: ['queue', 'team', 'agent'],
+    intervals: ALL,
+    grain: 'wrapup',
+    metrics: ['rated'],
+    groupBy: ['agent', 'queue'],
+    columns: [count('rated', 'Rated', true), { key: 'averageScore', label: 'Average score', kind: 'text' }, pct('satisfiedPercent', 'Satisfied (4-5)', true), { key: 'scores', label: 'Scores', kind: 'text' }],
+    values: (m) => {
+      const r = m.get('rated');
+      const scores = m.codes('rated').filter((c) => c.agg.n > 0).sort((a, b) => b.code.localeCompare(a.code)).map((c) => `${c.code}: ${c.agg.n}`).join('; ');
+      return { rated: r.n, averageScore: r.n ? (r.total / r.n).toFixed(2) : null, satisfiedPercent: percent(r.within, r.n), scores };
+    },
+  },
+  {
     name: 'case-volumes',
     title: 'Case volumes',
     description: 'Per case type: cases opened, resolved, closed, escalated and reopened.',

@@ -31,3 +31,8 @@ const SMS = [
 export async function smsMigration(db: Kysely<unknown>): Promise<void> {
   for (const s of SMS) await sql.raw(s).execute(db);
 }
+
+// Migration 0024_chat_rating: the visitor's rating of a chat, once (the event chat.rated feeds the reports).
+export async function chatRatingMigration(db: Kysely<unknown>): Promise<void> {
+  await sql.raw(`alter table chats add column rating int, add column rating_comment text, add column rated_at timestamptz`).execute(db);
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CHAT_MESSAGE_MAX, fillResponse, suggestResponses } from '@worklane/core';
+import { CHAT_MESSAGE_MAX, RATING_MAX, RATING_MIN, fillResponse, suggestResponses } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { Problem, badRequest } from '../http/problems.js';
@@ -10,7 +10,7 @@ import { TokenBuckets } from '../cases/rate-limit.js';
 import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
-import { chatOfTask, endChat, mailTranscript, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
+import { chatOfTask, endChat, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
 import { taskOfChat } from './store.js';
 import { receiveSms } from './sms.js';
 
@@ -115,6 +115,19 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   }, async (request, reply) => {
     const chat = await visitorChat(s, request.params.id, tokenOf(request));
     return reply.code(202).send(await mailTranscript(s, chat, timeZone(request.query.tz)));
+  });
+
+  r.post('/api/v1/chats/:id/rating', {
+    config: { auth: PUBLIC },
+    schema: {
+      tags,
+      summary: 'The visitor rates the chat once it is over (X-Chat-Token): 1 to 5, and a comment',
+      params: IdParams,
+      body: Type.Object({ score: Type.Integer({ minimum: RATING_MIN, maximum: RATING_MAX }), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, strict),
+    },
+  }, async (request, reply) => {
+    const chat = await visitorChat(s, request.params.id, tokenOf(request));
+    return reply.code(201).send(await rateChat(s, chat, request.body.score, request.body.comment?.trim() || null));
   });
 
   // The visitor's live page: the first message must be { type: 'hello', token }; then lines and

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { chatAvailability, chatPhase, DEFAULT_CHAT_WAIT_SECONDS, transcriptText, type ChatAvailability, type ChatSender, type TaskState } from '@worklane/core';
+import { chatAvailability, chatPhase, DEFAULT_CHAT_WAIT_SECONDS, isSatisfied, transcriptText, type ChatAvailability, type ChatSender, type TaskState } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
@@ -201,4 +201,22 @@ export async function mailTranscript(s: Services, chat: ChatRow, timeZone: strin
   if (!sent) throw conflict('The transcript of this chat was sent already');
   s.notifications.kick();
   return { to: chat.visitor_email };
+}
+
+/**
+ * The visitor rates the chat once it is over and an agent talked in it: stored with the chat, and a
+ * `chat.rated` event (score, agent, queue) for the satisfaction report.
+ */
+export async function rateChat(s: Services, chat: ChatRow, score: number, comment: string | null): Promise<{ score: number }> {
+  const t = await taskOfChat(s.db, chat);
+  if (phaseOf(chat, t) !== 'ended') throw conflict('A chat is rated once it is over', { phase: phaseOf(chat, t) });
+  if (!t?.assignee_id) throw conflict('Nobody answered this chat: there is nothing to rate');
+  const done = await s.db.transaction().execute(async (trx) => {
+    const c = await trx.updateTable('chats').set({ rating: score, rating_comment: comment, rated_at: new Date() }).where('id', '=', chat.id).where('rated_at', 'is', null).returning('id').executeTakeFirst();
+    if (!c) return false;
+    await appendEvents(trx, [{ type: 'chat.rated', actor: CHAT_ACTOR, taskId: t.id, userId: t.assignee_id, data: { chatId: chat.id, score, satisfied: isSatisfied(score), comment, agent: t.assignee_id, queue: t.queue_id } }]);
+    return true;
+  });
+  if (!done) throw conflict('This chat was rated already');
+  return { score };
 }

@@ -35,6 +35,8 @@ export interface ChatView {
   /** 1-based place in line while waiting (null otherwise). */
   position: number | null;
   startedAt: string;
+  /** The visitor's rating once given (1 to 5). */
+  rating: number | null;
   messages: ChatMessage[];
 }
 
@@ -93,6 +95,7 @@ export async function chatView(db: Kysely<DB>, chat: ChatRow, task: TaskRow | un
     agent: agent ? { name: agent.name } : null,
     position: phase === 'waiting' ? position : null,
     startedAt: new Date(chat.created_at).toISOString(),
+    rating: chat.rating,
     messages: await chatLines(db, chat),
   };
 }

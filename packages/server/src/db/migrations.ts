@@ -153,6 +153,8 @@ const migrations: Record<string, Migration> = {
   '0022_chat': { up: (db) => import('../chat/migration.js').then((m) => m.chatMigration(db)) },
   // SMS conversations as chats (channel, the customer's number) and carriers' message ids taken once.
   '0023_sms': { up: (db) => import('../chat/migration.js').then((m) => m.smsMigration(db)) },
+  // The visitor's rating of a chat (customer satisfaction).
+  '0024_chat_rating': { up: (db) => import('../chat/migration.js').then((m) => m.chatRatingMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -66,6 +66,10 @@ export interface ChatsTable {
   channel: Generated<string>;
   /** sms: the customer's number (normalized). */
   visitor_phone: string | null;
+  /** The visitor's rating, 1 to 5, given once after the chat. */
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: Timestamp | null;
 }
 export interface ChatMessagesTable {
   id: Generated<string>;

@@ -5,7 +5,7 @@ import type { Grain } from '@worklane/core';
 export const REPORT_EVENT_TYPES = [
   'task.created', 'task.offered', 'task.assigned', 'task.completed', 'task.canceled', 'task.declined', 'task.rona',
   'presence.changed', 'case.created', 'case.resolved', 'case.closed', 'case.escalated', 'case.reopened',
-  'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached',
+  'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached', 'chat.rated',
 ];
 
 /** Metrics kept per grain (see the migration). */
@@ -46,22 +46,24 @@ one as (
   select tev.id, date_trunc('hour', tev.at) as hour,
     case tev.type when 'task.created' then 'created' when 'task.offered' then 'offered' when 'task.assigned' then 'assigned'
       when 'task.completed' then 'completed' when 'task.canceled' then 'canceled' when 'task.declined' then 'declined'
-      when 'task.rona' then 'rona' when 'case.resolved' then 'case.closed' else tev.type end as metric,
-    coalesce(case when tev.type in ('task.completed', 'ola.warning', 'ola.breached') then tev.data->>'queue' end, tev.queue_id, '') as queue,
-    coalesce(case when tev.type like 'task.%' then coalesce(tev.data->>'agent', tev.user_id)
+      when 'task.rona' then 'rona' when 'case.resolved' then 'case.closed' when 'chat.rated' then 'rated' else tev.type end as metric,
+    coalesce(case when tev.type in ('task.completed', 'ola.warning', 'ola.breached', 'chat.rated') then tev.data->>'queue' end, tev.queue_id, '') as queue,
+    coalesce(case when tev.type like 'task.%' or tev.type = 'chat.rated' then coalesce(tev.data->>'agent', tev.user_id)
       when tev.type in ('case.resolved', 'case.closed', 'case.escalated') and tev.actor like 'user:%' then substr(tev.actor, 6) end, '') as agent,
     coalesce(tev.data->>'caseType', tev.task_case_type, '') as case_type,
     case tev.type
       when 'task.completed' then coalesce(tev.data->>'wrapUpCode', '')
       when 'task.canceled' then case when tev.data->>'agent' is null then 'abandoned' else 'canceled' end
       when 'case.resolved' then 'resolved' when 'case.closed' then 'closed'
-      when 'case.escalated' then case when (tev.data->>'automatic')::boolean then 'automatic' else 'manual' end else '' end as code,
+      when 'case.escalated' then case when (tev.data->>'automatic')::boolean then 'automatic' else 'manual' end
+      when 'chat.rated' then tev.data->>'score' else '' end as code,
     case tev.type
       when 'task.assigned' then extract(epoch from tev.at - tev.entered)::float8
       when 'task.canceled' then case when tev.data->>'agent' is null then extract(epoch from tev.at - tev.entered)::float8 end
       when 'task.completed' then extract(epoch from tev.at - (select max(a.at) from events a where a.task_id = tev.task_id and a.type = 'task.assigned' and a.id < tev.id))::float8
       when 'case.resolved' then extract(epoch from tev.at - (select k.created_at from cases k where k.id = tev.case_id))::float8
       when 'case.closed' then extract(epoch from tev.at - (select k.created_at from cases k where k.id = tev.case_id))::float8
+      when 'chat.rated' then (tev.data->>'score')::float8
     end as secs,
     tev.type, tev.threshold, tev.task_id, tev.task_case, tev.case_id
   from tev where tev.type <> 'presence.changed'),
@@ -74,6 +76,7 @@ facts as (
         else (not exists (select 1 from events b where b.task_id = one.task_id and b.type = 'ola.breached' and b.id < one.id))::int end
       when type in ('case.resolved', 'case.closed') then
         (not exists (select 1 from events b where b.case_id = one.case_id and b.type = 'sla.breached' and b.id < one.id))::int
+      when type = 'chat.rated' then (secs >= 4)::int
       else 0 end as within
   from one
   union all
@@ -89,7 +92,8 @@ facts as (
 
 /**
  * Facts projected onto a grain: what the rollup stores and what a report adds from the tail.
- * `agent` has no queue (one agent's day is a few rows); `wrapup` keeps queue, agent and code of completions;
+ * `agent` has no queue (one agent's day is a few rows); `wrapup` keeps queue, agent and code of completions
+ * (and of chat ratings, the score as the code);
  * `advisor` keeps the person who closed or escalated a case (its actor), with the case type.
  */
 export function grainSelect(grain: Grain): RawBuilder<unknown> {
@@ -102,7 +106,7 @@ export function grainSelect(grain: Grain): RawBuilder<unknown> {
   if (grain === 'advisor')
     return sql`select hour, metric, '' as queue, agent, case_type, code, n, secs, within
           from facts where agent <> '' and metric in (${sql.join(ADVISOR_METRICS.map((m) => sql.lit(m)))})`;
-  return sql`select hour, metric, queue, agent, '' as case_type, code, n, secs, within from facts where agent <> '' and metric = 'completed'`;
+  return sql`select hour, metric, queue, agent, '' as case_type, code, n, secs, within from facts where agent <> '' and metric in ('completed', 'rated')`;
 }
 
 export const GRAINS: readonly Grain[] = ['queue', 'agent', 'wrapup', 'advisor'];

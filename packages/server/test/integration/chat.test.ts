@@ -204,6 +204,16 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     const mail = await h.db.store.db.selectFrom('notifications').select(['recipient', 'subject', 'body']).where('event_type', '=', 'chat.transcript').executeTakeFirstOrThrow();
     expect(mail).toMatchObject({ recipient: 'jane@example.com', subject: 'Your chat about Orders' });
     expect(mail.body).toContain('Jane Doe: Thanks!');
+
+    // She rates it (once); the satisfaction report counts it for Ann and the queue.
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/rating`, { score: 6 }, as(token))).json.errors[0].pointer).toBe('/score');
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/rating`, { score: 4, comment: 'Quick, thanks' }, as(token))).status).toBe(201);
+    expect((await visitor.req('POST', `/api/v1/chats/${chat.id}/rating`, { score: 1 }, as(token))).status).toBe(409);
+    expect((await visitor.req('GET', `/api/v1/chats/${chat.id}`, undefined, as(token))).json.rating).toBe(4);
+    const now = new Date();
+    const range = `from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 3_600_000).toISOString()}&interval=total`;
+    const rows = (await admin.req('GET', `/api/v1/reports/satisfaction?${range}`)).json.rows;
+    expect(rows).toEqual([expect.objectContaining({ agentName: 'Ann Chatter', queue: 'ch-q', rated: 1, averageScore: '4.00', satisfiedPercent: 100, scores: '4: 1' })]);
     page.close();
     annStream.close();
   });
@@ -220,6 +230,7 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     expect(why.data.reason).toBe('visitor left');
     expect((await visitor.req('POST', `/api/v1/chats/${left.chat.id}/end`, undefined, as(left.token))).json.endedBy).toBe('visitor'); // again: the same answer
     expect((await visitor.req('POST', `/api/v1/chats/${left.chat.id}/transcript/email`, undefined, as(left.token))).json.errors[0].pointer).toBe('/email');
+    expect((await visitor.req('POST', `/api/v1/chats/${left.chat.id}/rating`, { score: 5 }, as(left.token))).json.detail).toBe('Nobody answered this chat: there is nothing to rate');
 
     const late = (await start({ topic: 'ch-topic', name: 'Uma', message: 'Anyone?' })).json;
     const page = await visitorPage(h.base, late.chat.id, late.token);

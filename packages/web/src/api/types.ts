@@ -521,6 +521,7 @@ export interface ChatView {
   agent: { name: string } | null;
   position: number | null;
   startedAt: string;
+  rating: number | null;
   messages: ChatMessage[];
 }
 

@@ -284,6 +284,8 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
           )}
         </Stack>
       ) : (
+        <>
+        {v.agent && <Rating session={session} given={v.rating} />}
         <Group mt="md" gap="xs">
           <Button size="xs" variant="light" onClick={() => void downloadTranscript(session).catch((e: unknown) => setNotice(errorMessage(e)))}>
             Download transcript
@@ -297,10 +299,58 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
             Start a new chat
           </Button>
         </Group>
+        </>
       )}
       {(notice || mail.isError) && (
         <Text size="sm" mt="xs" c={mail.isError ? 'red' : undefined} role="status">
           {mail.isError ? errorMessage(mail.error) : notice}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+const FACES = ['Very unhappy', 'Unhappy', 'Neutral', 'Happy', 'Very happy'];
+
+/** "How was your chat?": 1 to 5 and a comment, once; the satisfaction report counts it. */
+function Rating({ session, given }: { session: ChatSession; given: number | null }) {
+  const qc = useQueryClient();
+  const [score, setScore] = useState<number | null>(null);
+  const [comment, setComment] = useState('');
+  const rate = useMutation({
+    mutationFn: () => api(`/chats/${encodeURIComponent(session.id)}/rating`, { method: 'POST', body: { score, ...(comment.trim() ? { comment: comment.trim() } : {}) }, headers: chatHeaders(session), quietUnauthorized: true }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: visitorChatKey(session.id) }),
+  });
+  if (given !== null)
+    return (
+      <Text size="sm" mt="md" role="status">
+        Thank you for your rating ({given} of 5).
+      </Text>
+    );
+  return (
+    <Paper withBorder p="sm" mt="md" component="form" aria-label="Rate this chat" onSubmit={(e: React.FormEvent) => { e.preventDefault(); if (score) rate.mutate(); }}>
+      <Text size="sm" fw={500} mb={6}>
+        How was your chat?
+      </Text>
+      <Group gap={6} role="radiogroup" aria-label="Your rating">
+        {FACES.map((label, i) => (
+          <Button key={label} size="xs" variant={score === i + 1 ? 'filled' : 'default'} role="radio" aria-checked={score === i + 1} aria-label={`${i + 1}: ${label}`} onClick={() => setScore(i + 1)}>
+            {i + 1}
+          </Button>
+        ))}
+        <Text size="xs" c="dimmed">
+          {score ? FACES[score - 1] : '1 = very unhappy, 5 = very happy'}
+        </Text>
+      </Group>
+      <Group mt="xs" gap="xs" align="flex-end">
+        <TextInput size="xs" aria-label="Comment (optional)" placeholder="Anything to add? (optional)" value={comment} onChange={(e) => setComment(e.currentTarget.value)} maxLength={2000} style={{ flex: 1 }} />
+        <Button size="xs" type="submit" disabled={!score} loading={rate.isPending}>
+          Send rating
+        </Button>
+      </Group>
+      {rate.isError && (
+        <Text size="sm" c="red" role="alert">
+          {errorMessage(rate.error)}
         </Text>
       )}
     </Paper>
