@@ -30,6 +30,10 @@ const PLANS: QueuePlan[] = [
 ];
 /** Seconds an agent usually takes per task. */
 const HANDLE: Record<string, number> = { alice: 240, bob: 780, carol: 300, dave: 330 };
+/** Web chats a day, who answers them, and how visitors rate each agent (weights of scores 1..5). */
+const CHATS_PER_DAY = 20;
+const CHAT_AGENTS = ['alice', 'bob'];
+const SCORES: Record<string, number[]> = { alice: [1, 1, 4, 30, 64], bob: [4, 8, 20, 40, 28] };
 /** Finance's bad day, in weekdays back: waits ten times as long, more callers give up. */
 const BAD_DAY = 3;
 
@@ -46,6 +50,7 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
   const plans = PLANS.filter((p) => queues.has(p.queue) && p.agents.every((a) => id.has(a)));
   if (!plans.length) return 0;
   const random = seededRandom(20261205);
+  const chatRandom = seededRandom(20261206); // its own sequence: the other queues' history stays as it was
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
   const exp = (mean: number) => -Math.log(1 - random()) * mean;
   const tasks: TaskRow[] = [];
@@ -85,12 +90,41 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
         tasks.push({ ...base, state: 'completed', assignee_id: agentId, wrap_up_code: code, updated_at: new Date(done), completed_at: new Date(done) });
       }
     }
+    if (queues.has('web-chat') && CHAT_AGENTS.every((a) => id.has(a))) chatDay(day, id, chatRandom, tasks, events);
   }
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < tasks.length; i += 500) await trx.insertInto('tasks').values(tasks.slice(i, i + 500)).execute();
     for (let i = 0; i < events.length; i += 1000) await trx.insertInto('events').values(events.slice(i, i + 1000)).execute();
   });
   return tasks.length;
+}
+
+/** A day of web chats: answered within a minute, some rated by their visitors afterwards. */
+function chatDay(day: number, id: Map<string, string>, random: () => number, tasks: TaskRow[], events: EventRow[]): void {
+  const pick = (weights: number[]) => {
+    let r = random() * weights.reduce((a, b) => a + b, 0);
+    return weights.findIndex((w) => (r -= w) < 0) + 1 || weights.length;
+  };
+  for (let n = 0; n < CHATS_PER_DAY; n++) {
+    const taskId = randomUUID();
+    const created = day + 8.5 * H + random() * 8 * H;
+    const agent = CHAT_AGENTS[Math.floor(random() * CHAT_AGENTS.length)]!;
+    const agentId = id.get(agent)!;
+    const assigned = created + (5 + random() * 40) * 1000;
+    const done = assigned + HANDLE[agent]! * (0.8 + random() * 0.8) * 1000;
+    const ev = (type: string, at: number, data: Record<string, unknown>, user: string | null = agentId): EventRow => ({ type, at: new Date(at), actor: 'system:demo', task_id: taskId, user_id: user, data: json(data) });
+    events.push(
+      ev('task.created', created, { queue: 'web-chat', worktype: 'web-chat' }, null),
+      ev('task.offered', assigned - 1_000, { agent: agentId }),
+      ev('task.assigned', assigned, { agent: agentId }),
+      ev('task.completed', done, { queue: 'web-chat', agent: agentId, wrapUpCode: 'processed' }),
+    );
+    if (random() < 0.6) {
+      const score = pick(SCORES[agent]!);
+      events.push(ev('chat.rated', done + 30_000, { score, satisfied: score >= 4, agent: agentId, queue: 'web-chat' }));
+    }
+    tasks.push({ ...BLANK, id: taskId, worktype: 'web-chat', source: 'demo-history', title: `Chat C-${10_000 + tasks.length}`, queue_id: 'web-chat', media_type: 'chat', created_at: new Date(created), entered_queue_at: new Date(created), state: 'completed', assignee_id: agentId, wrap_up_code: 'processed', updated_at: new Date(done), completed_at: new Date(done) });
+  }
 }
 
 /** Signed in at 8, lunch from 12:00 for 45 min (2.5 h on a long-break day), signed out at 17. */

@@ -24,7 +24,7 @@ describe.each(BACKENDS)('demo history on $backend', ({ backend, skip }) => {
 
   it.skipIf(skip)('fills ten weekdays before today, and Insights finds the bad day and the slow agent', async () => {
     const n = await seedDemoHistory(h.db.store.db, NOW);
-    expect(n).toBe(10 * 75);
+    expect(n).toBe(10 * (75 + 20)); // 75 tasks and 20 web chats a weekday
     const days = (await h.db.store.db.selectFrom('tasks').select('created_at').where('source', '=', 'demo-history').execute()).map((t) => new Date(t.created_at as Date).toISOString().slice(0, 10));
     const distinct = [...new Set(days)].sort();
     expect(distinct).toEqual(['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04', '2026-06-05', '2026-06-08', '2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12']);
@@ -39,5 +39,11 @@ describe.each(BACKENDS)('demo history on $backend', ({ backend, skip }) => {
     expect(x.findings.map((f: Json) => f.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^Average handle time of Bob Banker: \d+ min, against \d+ min usual among agents$/)]));
     // Weekends have no work: not measured, not unusual.
     expect(fin.kpis.serviceLevelPercent.series[5]).toBeNull();
+
+    // Visitors rated some chats: Alice's are happier than Bob's.
+    const sat = (await ann.req('GET', '/api/v1/reports/satisfaction?from=2026-06-01&to=2026-06-15&interval=total')).json.rows as Json[];
+    const score = (name: string) => Number(sat.find((r) => r.agentName.startsWith(name))!.averageScore);
+    expect(sat.every((r) => r.queue === 'web-chat' && r.rated > 40)).toBe(true);
+    expect(score('Alice')).toBeGreaterThan(score('Bob'));
   });
 });
