@@ -22,4 +22,6 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
+  // The website widget: plain browser script, loaded by other sites' pages.
+  { files: ['packages/web/public/**/*.js'], languageOptions: { sourceType: 'script', globals: { ...globals.browser } } },
 );

@@ -6,6 +6,7 @@
 // Screenshots in test-results/mail-*.png, chat-*.png and callback-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
@@ -214,5 +215,29 @@ describe('inbound e-mail in a real browser', () => {
     const events = await admin('GET', `/tasks/${tasks.items[0].id}/events`);
     expect(events.items.map((e: { type: string }) => e.type)).toContain('callback.attempted');
     await staff.close();
+  });
+
+  it('the website widget: a button on another site opens the chat in a panel, while chat is open', async () => {
+    // The organization's website, on another origin, with the one-line snippet.
+    const site = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><title>Acme</title><h1>Acme shop</h1><script src="${server.base}/widget.js" data-page="chat" async></script>`);
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    const siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
+    // Somebody of the chat queue is signed in (Bob, over the API): the button shows.
+    const bob = await fetch(server.base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bob@worklane.local', password: 'bob123' }) });
+    const bobCookie = bob.headers.get('set-cookie')!.split(';')[0]!;
+    await fetch(server.base + '/api/v1/me/presence', { method: 'PUT', headers: { cookie: bobCookie, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'available' }) });
+
+    const page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
+    await page.goto(siteUrl);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    const frame = page.frameLocator('iframe[title="Chat with us"]');
+    await frame.getByRole('form', { name: 'Start a chat' }).getByLabel('Your name').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, 'chat-widget.png') });
+    await page.keyboard.press('Escape');
+    await page.locator('iframe').waitFor({ state: 'detached' });
+    site.close();
   });
 });

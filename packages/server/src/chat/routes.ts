@@ -54,14 +54,18 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   r.get('/api/v1/chat/topics', {
     config: { auth: PUBLIC },
     schema: { tags, summary: 'Chat topics and whether each takes a chat now (open hours, somebody signed in)' },
-  }, async () => ({
-    items: topics(s).map((t) => ({
-      id: t.id,
-      name: t.name,
-      open: t.availability.open,
-      ...(t.availability.open ? {} : { reason: t.availability.reason, message: t.availability.message, opensAt: t.availability.opensAt ? new Date(t.availability.opensAt).toISOString() : null }),
-    })),
-  }));
+  }, async (_request, reply) => {
+    // Read by the website's widget (widget.js) from the organization's own pages: no credentials, so any origin.
+    reply.header('access-control-allow-origin', '*');
+    return {
+      items: topics(s).map((t) => ({
+        id: t.id,
+        name: t.name,
+        open: t.availability.open,
+        ...(t.availability.open ? {} : { reason: t.availability.reason, message: t.availability.message, opensAt: t.availability.opensAt ? new Date(t.availability.opensAt).toISOString() : null }),
+      })),
+    };
+  });
 
   r.post('/api/v1/chats', {
     config: { auth: PUBLIC },

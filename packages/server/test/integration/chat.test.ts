@@ -105,7 +105,9 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
   it.skipIf(skip)('refuses what cannot be answered or is malformed, and creates nothing', async () => {
     const chats = async () => Number((await h.db.store.db.selectFrom('chats').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     let before = await counts(h.db.store);
-    const topics = (await visitor.req('GET', '/api/v1/chat/topics')).json.items as Json[];
+    const listed = await visitor.req('GET', '/api/v1/chat/topics');
+    expect(listed.headers.get('access-control-allow-origin')).toBe('*'); // the website's widget reads it
+    const topics = listed.json.items as Json[];
     expect(topics.find((t) => t.id === 'ch-topic')).toMatchObject({ name: 'Orders', open: false, reason: 'nobody' });
     expect(topics.find((t) => t.id === 'ch-closed')).toMatchObject({ open: false, reason: 'closed', message: 'We are closed.', opensAt: OPENS_AT });
     expect(topics.some((t) => t.id === 'ch-plain')).toBe(false);
