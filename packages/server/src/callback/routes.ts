@@ -4,9 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ATTEMPT_OUTCOMES, type AttemptOutcome } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
-import { Problem } from '../http/problems.js';
 import { requirePrincipal } from '../auth/guard.js';
-import { TokenBuckets } from '../cases/rate-limit.js';
+import { TokenBuckets, rateLimited } from '../cases/rate-limit.js';
 import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { afterChange } from '../tasks/after.js';
@@ -29,13 +28,7 @@ export async function callbackRoutes(app: FastifyInstance, s: Services): Promise
 
   r.post('/api/v1/callbacks', {
     config: { auth: PUBLIC },
-    onRequest: async (request, reply) => {
-      const t = requests.take(request.ip);
-      if (t.ok) return;
-      const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
-      reply.header('retry-after', String(seconds));
-      throw new Problem(429, 'Too Many Requests', `Too many callback requests from your address; try again in ${seconds} s`);
-    },
+    onRequest: rateLimited(requests, 'callback requests from your address'),
     schema: {
       tags,
       summary: 'Ask to be called back, as soon as possible or in one of the offered slots',

@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { coerceFormValues } from '@worklane/core';
 import type { Services } from '../services.js';
-import { Problem, notFound } from '../http/problems.js';
+import { notFound } from '../http/problems.js';
 import { attachmentsDir, discard, type StagedFile } from '../attachments/files.js';
 import { readParts } from '../attachments/multipart.js';
 import { createCase } from './create.js';
 import { Fields } from './schemas.js';
 import { maxUploadBytes } from './routes.js';
-import { TokenBuckets } from './rate-limit.js';
+import { TokenBuckets, rateLimited } from './rate-limit.js';
 import type { CaseType } from './settings.js';
 
 const PUBLIC = { public: true } as const;
@@ -46,14 +46,7 @@ export async function publicFormRoutes(app: FastifyInstance, s: Services): Promi
       params: Params,
       body: Type.Object({ fields: Fields }, { additionalProperties: false }),
     },
-    // Before the body is read: a flood costs no parsing and no disk.
-    onRequest: async (request, reply) => {
-      const t = limiter.take(request.ip);
-      if (t.ok) return;
-      const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
-      reply.header('retry-after', String(seconds));
-      throw new Problem(429, 'Too Many Requests', `Too many submissions from your address; try again in ${seconds} s`);
-    },
+    onRequest: rateLimited(limiter, 'submissions from your address'),
     preValidation: async (request) => {
       const ct = publicType((request.params as { caseType: string }).caseType);
       if (!request.isMultipart()) return;

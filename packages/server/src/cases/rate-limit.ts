@@ -1,3 +1,6 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Problem } from '../http/problems.js';
+
 /**
  * A small in-memory token bucket per key (the public form, per IP): `burst` requests at once,
  * refilled at `perMinute`. In one process only; several processes each allow their own share.
@@ -34,4 +37,19 @@ export class TokenBuckets {
     }
     this.buckets.set(key, b);
   }
+}
+
+/**
+ * An onRequest hook for a public entry point (the case form, chats, callbacks): a token per
+ * `keyOf(request)` (default: the address), and when none is left a 429 with Retry-After, before
+ * the body is even read (a flood costs no parsing and no disk).
+ */
+export function rateLimited(buckets: TokenBuckets, what: string, keyOf: (request: FastifyRequest) => string = (request) => request.ip) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const t = buckets.take(keyOf(request));
+    if (t.ok) return;
+    const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
+    reply.header('retry-after', String(seconds));
+    throw new Problem(429, 'Too Many Requests', `Too many ${what}; try again in ${seconds} s`);
+  };
 }

@@ -4,9 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CHAT_MESSAGE_MAX, RATING_MAX, RATING_MIN, fillResponse, suggestResponses } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
-import { Problem, badRequest } from '../http/problems.js';
+import { badRequest } from '../http/problems.js';
 import { requirePrincipal, requireUser } from '../auth/guard.js';
-import { TokenBuckets } from '../cases/rate-limit.js';
+import { TokenBuckets, rateLimited } from '../cases/rate-limit.js';
 import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
@@ -43,13 +43,6 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const starts = new TokenBuckets(Number(process.env.WORKLANE_CHAT_BURST ?? 5), Number(process.env.WORKLANE_CHAT_PER_MINUTE ?? 5));
   const lines = new TokenBuckets(30, 60);
-  const limit = (buckets: TokenBuckets, key: string, what: string) => async (request: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
-    const t = buckets.take(`${request.ip}|${key === 'chat' ? (request.params as { id?: string }).id : ''}`);
-    if (t.ok) return;
-    const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
-    reply.header('retry-after', String(seconds));
-    throw new Problem(429, 'Too Many Requests', `Too many ${what}; try again in ${seconds} s`);
-  };
 
   r.get('/api/v1/chat/topics', {
     config: { auth: PUBLIC },
@@ -69,7 +62,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
 
   r.post('/api/v1/chats', {
     config: { auth: PUBLIC },
-    onRequest: limit(starts, 'ip', 'chats started from your address'),
+    onRequest: rateLimited(starts, 'chats started from your address'),
     schema: {
       tags,
       summary: 'Start a chat (answers the conversation and its token, once); 409 when the topic takes no chat now',
@@ -92,7 +85,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
 
   r.post('/api/v1/chats/:id/messages', {
     config: { auth: PUBLIC },
-    onRequest: limit(lines, 'chat', 'messages'),
+    onRequest: rateLimited(lines, 'messages', (request) => `${request.ip}|${(request.params as { id: string }).id}`),
     schema: { tags, summary: 'The visitor writes (X-Chat-Token)', params: IdParams, body: Body },
   }, async (request, reply) => {
     const chat = await visitorChat(s, request.params.id, tokenOf(request));

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Button, Group, Kbd, Paper, Skeleton, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Skeleton, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api/client';
 import { useStreamMessage } from '../api/stream';
 import type { ChatMessage, ChatView, Task, TaskChat } from '../api/types';
 import { ChatLines, withLine } from '../chat/ChatLines';
+import { ChatComposer } from '../chat/ChatComposer';
 import { taskEventsKey } from './data';
 import { ResponsePicker } from './ResponsePicker';
 
@@ -61,7 +62,6 @@ export function ChatPanel({ task }: { task: Task }) {
   const mine = task.state === 'assigned' || task.state === 'paused';
   const open = c.phase === 'connected' && mine;
   const typing = typingAt && Date.now() - typingAt < TYPING_SHOWN_MS && c.phase !== 'ended' ? `${c.visitor.name} is typing…` : null;
-  const submit = () => text.trim() && !send.isPending && send.mutate(text.trim());
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="chat-panel-title">
       <Group justify="space-between" mb="xs">
@@ -96,25 +96,16 @@ export function ChatPanel({ task }: { task: Task }) {
         <ChatLines messages={c.messages} mine="agent" height={320} typing={typing} />
       </Paper>
       {open ? (
-        <Stack gap={4} mt="sm">
-          <Textarea
-            ref={input}
-            aria-label="Your answer"
-            placeholder="Type your answer"
-            autosize
-            minRows={2}
-            maxRows={6}
-            maxLength={4000}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey) {
-                e.preventDefault();
-                submit();
-              }
-            }}
-          />
-          <Group justify="space-between">
+        <ChatComposer
+          ref={input}
+          label="Your answer"
+          placeholder="Type your answer"
+          value={text}
+          onChange={setText}
+          onSend={(t) => send.mutate(t)}
+          sending={send.isPending}
+          error={send.error ?? end.error}
+          extra={
             <ResponsePicker
               taskId={task.id}
               onPick={(t) => {
@@ -122,21 +113,8 @@ export function ChatPanel({ task }: { task: Task }) {
                 input.current?.focus();
               }}
             />
-            <Group gap="xs">
-              <Text size="xs" c="dimmed">
-                <Kbd size="xs">Enter</Kbd> sends
-              </Text>
-              <Button size="xs" onClick={submit} loading={send.isPending} disabled={!text.trim()}>
-                Send
-              </Button>
-            </Group>
-          </Group>
-          {(send.isError || end.isError) && (
-            <Text size="sm" c="red" role="alert">
-              {errorMessage(send.error ?? end.error)}
-            </Text>
-          )}
-        </Stack>
+          }
+        />
       ) : (
         <Text size="sm" c="dimmed" mt="xs">
           {c.phase === 'ended' ? 'The chat is over: wrap the task up with its outcome.' : c.phase === 'waiting' ? 'The visitor is waiting: accept the chat to answer.' : 'Only the agent holding this chat can write in it.'}

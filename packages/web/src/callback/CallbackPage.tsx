@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
-import { Alert, Box, Button, Center, Chip, Container, Group, Paper, Radio, Select, Skeleton, Stack, Text, TextInput, Textarea, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Button, Chip, Group, Paper, Radio, Select, Skeleton, Stack, Text, TextInput, Textarea, ThemeIcon, Title } from '@mantine/core';
 import { IconCircleCheck, IconPhoneCall } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, errorMessage, formErrors } from '../api/client';
 import type { CallbackAnswer, CallbackTopic, List } from '../api/types';
+import { PublicHeading, PublicPage } from '../lib/PublicPage';
 
 const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 const hour = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -27,27 +28,20 @@ export function CallbackPage() {
   });
   const [done, setDone] = useState<CallbackAnswer | null>(null);
   return (
-    <Box bg="gray.0" mih="100vh" py="xl">
-      <Container size="sm">
-        {topics.isPending && <Skeleton h={360} aria-label="Loading" />}
-        {topics.isError && (
-          <Alert color="red" title="Callbacks are not available">
-            {errorMessage(topics.error)}
-          </Alert>
-        )}
-        {topics.data && !topics.data.length && (
-          <Alert color="gray" title="No callbacks here">
-            This site offers no callback. Use the contact form or write to us.
-          </Alert>
-        )}
-        {topics.data && topics.data.length > 0 && (done ? <Confirmation answer={done} onAgain={() => setDone(null)} /> : <RequestForm topics={topics.data} onDone={setDone} onStale={() => void topics.refetch()} />)}
-        <Center mt="lg">
-          <Text size="xs" c="dimmed">
-            Powered by Worklane
-          </Text>
-        </Center>
-      </Container>
-    </Box>
+    <PublicPage>
+      {topics.isPending && <Skeleton h={360} aria-label="Loading" />}
+      {topics.isError && (
+        <Alert color="red" title="Callbacks are not available">
+          {errorMessage(topics.error)}
+        </Alert>
+      )}
+      {topics.data && !topics.data.length && (
+        <Alert color="gray" title="No callbacks here">
+          This site offers no callback. Use the contact form or write to us.
+        </Alert>
+      )}
+      {topics.data && topics.data.length > 0 && (done ? <Confirmation answer={done} onAgain={() => setDone(null)} /> : <RequestForm topics={topics.data} onDone={setDone} onStale={() => void topics.refetch()} />)}
+    </PublicPage>
   );
 }
 
@@ -77,15 +71,7 @@ function RequestForm({ topics, onDone, onStale }: { topics: CallbackTopic[]; onD
 
   return (
     <Paper withBorder p="lg" component="main">
-      <Group gap="xs" mb={4}>
-        <IconPhoneCall size={26} aria-hidden />
-        <Title order={1} size="h2">
-          Call me back
-        </Title>
-      </Group>
-      <Text c="dimmed" mb="md">
-        Leave your number and we call you: as soon as possible, or when it suits you.
-      </Text>
+      <PublicHeading icon={<IconPhoneCall size={26} aria-hidden />} title="Call me back" lead="Leave your number and we call you: as soon as possible, or when it suits you." />
       <form
         noValidate
         aria-label="Ask for a callback"

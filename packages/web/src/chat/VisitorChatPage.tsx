@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { Alert, Badge, Box, Button, Center, Container, Group, Kbd, Loader, Paper, Select, Skeleton, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Paper, Select, Skeleton, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconMessageCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, errorMessage, formErrors } from '../api/client';
 import type { ChatMessage, ChatTopic, ChatView, List } from '../api/types';
 import { formatDateTime } from '../lib/time';
+import { PublicHeading, PublicPage } from '../lib/PublicPage';
 import { ChatLines, withLine } from './ChatLines';
+import { ChatComposer } from './ChatComposer';
 import { chatHeaders, downloadTranscript, savedSession, saveSession, useVisitorChat, visitorChatKey, type ChatSession } from './visitor';
 
 /**
@@ -19,16 +21,7 @@ export function VisitorChatPage() {
     setSession(s);
   };
   return (
-    <Box bg="gray.0" mih="100vh" py="xl">
-      <Container size="sm">
-        {session ? <Conversation key={session.id} session={session} onNew={() => use(null)} /> : <StartChat onStarted={use} />}
-        <Center mt="lg">
-          <Text size="xs" c="dimmed">
-            Powered by Worklane
-          </Text>
-        </Center>
-      </Container>
-    </Box>
+    <PublicPage>{session ? <Conversation key={session.id} session={session} onNew={() => use(null)} /> : <StartChat onStarted={use} />}</PublicPage>
   );
 }
 
@@ -91,15 +84,7 @@ function StartChat({ onStarted }: { onStarted: (s: ChatSession) => void }) {
 
   return (
     <Paper withBorder p="lg" component="main">
-      <Group gap="xs" mb={4}>
-        <IconMessageCircle size={26} aria-hidden />
-        <Title order={1} size="h2">
-          Chat with us
-        </Title>
-      </Group>
-      <Text c="dimmed" mb="md">
-        An advisor answers you here, live.
-      </Text>
+      <PublicHeading icon={<IconMessageCircle size={26} aria-hidden />} title="Chat with us" lead="An advisor answers you here, live." />
       {!open.length ? (
         <Alert color="yellow" title="Chat is closed" role="status">
           {all[0]!.message}
@@ -231,7 +216,6 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
       </Alert>
     );
   const v = view.data;
-  const submit = () => text.trim() && !send.isPending && send.mutate(text.trim());
   return (
     <Paper withBorder p="lg" component="main" aria-labelledby="chat-title">
       <Group justify="space-between" align="flex-start" mb="xs">
@@ -249,40 +233,18 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
         <ChatLines messages={v.messages} mine="visitor" height={380} />
       </Paper>
       {v.phase !== 'ended' ? (
-        <Stack gap={4} mt="sm">
-          <Textarea
-            aria-label="Your message"
-            placeholder="Type your message"
-            autosize
-            minRows={2}
-            maxRows={6}
-            maxLength={4000}
-            value={text}
-            onChange={(e) => {
-              setText(e.currentTarget.value);
-              typing();
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey) {
-                e.preventDefault();
-                submit();
-              }
-            }}
-          />
-          <Group justify="space-between">
-            <Text size="xs" c="dimmed">
-              <Kbd size="xs">Enter</Kbd> sends, <Kbd size="xs">Shift+Enter</Kbd> starts a new line
-            </Text>
-            <Button size="xs" onClick={submit} loading={send.isPending} disabled={!text.trim()}>
-              Send
-            </Button>
-          </Group>
-          {send.isError && (
-            <Text size="sm" c="red" role="alert">
-              {errorMessage(send.error)}
-            </Text>
-          )}
-        </Stack>
+        <ChatComposer
+          label="Your message"
+          placeholder="Type your message"
+          value={text}
+          onChange={(t) => {
+            setText(t);
+            typing();
+          }}
+          onSend={(t) => send.mutate(t)}
+          sending={send.isPending}
+          error={send.error}
+        />
       ) : (
         <>
         {v.agent && <Rating session={session} given={v.rating} />}
