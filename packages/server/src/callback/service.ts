@@ -1,4 +1,4 @@
-import { afterAttempt, callbackAsap, callbackSlots, isFinal, normalizePhone, type AttemptOutcome, type Calendar, type Slot, type TaskState } from '@worklane/core';
+import { afterAttempt, callbackAsap, callbackSlots, normalizePhone, type AttemptOutcome, type Calendar, type Slot } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
@@ -137,7 +137,6 @@ export async function callbackView(s: Services, t: TaskRow): Promise<CallbackVie
 export async function recordAttempt(s: Services, p: Principal, t: TaskRow, outcome: AttemptOutcome, note: string | null, now = Date.now()): Promise<{ change: Change; decision: ReturnType<typeof afterAttempt> }> {
   assertCallback(t);
   if (t.state !== 'assigned') throw conflict(`Only a callback in someone's hands can be tried; this one is ${t.state}`, { state: t.state });
-  if (isFinal(t.state as TaskState)) throw conflict(`This callback is ${t.state}`, { state: t.state });
   const w = s.config.snapshot.worktypes.get(t.worktype);
   const settings = w?.callback ?? {};
   const done = (await s.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', t.id).where('type', '=', 'callback.attempted').executeTakeFirstOrThrow()).n;

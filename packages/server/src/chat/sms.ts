@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { normalizePhone, type TaskState, isFinal } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
+import type { Worktype } from '../config/cache.js';
 import { newId } from '../db/ids.js';
 import { unprocessable } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
@@ -47,14 +48,27 @@ export async function receiveSms(s: Services, m: InboundSms): Promise<SmsReceive
   const text = m.text.replace(/\0/g, '').trim();
   if (!text) throw unprocessable('/text', 'an SMS needs some text');
 
-  if (m.id) {
-    const seen = await s.db.selectFrom('chat_messages as cm').innerJoin('chats as c', 'c.id', 'cm.chat_id').select(['c.id as chat_id']).where('cm.external_id', '=', m.id).executeTakeFirst();
-    if (seen) {
-      const t = await s.db.selectFrom('tasks').select('id').where(sql<string>`coalesce(source, '')`, '=', SMS_SOURCE).where('external_id', '=', seen.chat_id).executeTakeFirst();
-      return { chatId: seen.chat_id, taskId: t?.id ?? '', started: false, duplicate: true };
-    }
+  const seen = m.id ? await taken(s, m.id) : null;
+  if (seen) return seen;
+  try {
+    return await take(s, m, { ...w, sms: w.sms }, from, text);
+  } catch (err) {
+    // The same message posted twice at once: the unique message id let one in; the other is it.
+    const first = m.id && (err as { code?: string }).code === '23505' ? await taken(s, m.id) : null;
+    if (first) return first;
+    throw err;
   }
+}
 
+/** The answer for a carrier message id already taken (null: not yet). */
+async function taken(s: Services, id: string): Promise<SmsReceived | null> {
+  const seen = await s.db.selectFrom('chat_messages').select('chat_id').where('external_id', '=', id).executeTakeFirst();
+  if (!seen) return null;
+  const t = await s.db.selectFrom('tasks').select('id').where(sql<string>`coalesce(source, '')`, '=', SMS_SOURCE).where('external_id', '=', seen.chat_id).executeTakeFirst();
+  return { chatId: seen.chat_id, taskId: t?.id ?? '', started: false, duplicate: true };
+}
+
+async function take(s: Services, m: InboundSms, w: Worktype & { sms: NonNullable<Worktype['sms']> }, from: string, text: string): Promise<SmsReceived> {
   const open = await openConversation(s, from, w.id);
   if (open) {
     const row = await s.db.insertInto('chat_messages').values({ chat_id: open.chat.id, sender: 'visitor', user_id: null, body: text, external_id: m.id ?? null }).returning(['id', 'created_at']).executeTakeFirstOrThrow();

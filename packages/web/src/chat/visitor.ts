@@ -40,6 +40,8 @@ export function useVisitorChat(session: ChatSession) {
   const view = useQuery({
     queryKey: key,
     queryFn: () => api<ChatView>(`/chats/${encodeURIComponent(session.id)}`, { headers: chatHeaders(session), quietUnauthorized: true }),
+    // Lines and changes are pushed; only the place in line moves without a word to this chat.
+    refetchInterval: (q) => (q.state.data?.phase === 'waiting' ? 10_000 : false),
   });
   const [live, setLive] = useState(false);
   const socket = useRef<WebSocket | null>(null);
