@@ -12,6 +12,7 @@ import type { ReportRollup } from './reports/rollup.js';
 import type { MailIntake } from './mail-in/intake.js';
 import type { OverdueWatch } from './tasks/overdue.js';
 import type { ChatRooms } from './chat/live.js';
+import type { WaitEstimates } from './reports/wait-estimate.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -36,4 +37,6 @@ export interface Services {
   mailIn: MailIntake;
   /** Web chat: the visitors' live pages and the pushes to both sides. */
   chats: ChatRooms;
+  /** The usual wait per queue (last hour, read once a minute), for the public pages. */
+  waits: WaitEstimates;
 }

@@ -24,7 +24,7 @@ export async function callbackRoutes(app: FastifyInstance, s: Services): Promise
   r.get('/api/v1/callback/topics', {
     config: { auth: PUBLIC },
     schema: { tags, summary: 'Callback topics, whether "as soon as possible" is offered now, and the time slots to pick from' },
-  }, async () => ({ items: callbackTopics(s) }));
+  }, async () => ({ items: await callbackTopics(s) }));
 
   r.post('/api/v1/callbacks', {
     config: { auth: PUBLIC },

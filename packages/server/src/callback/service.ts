@@ -17,17 +17,23 @@ export interface CallbackTopic {
   name: string;
   /** "As soon as possible" is offered (the calendar is open now). */
   asap: boolean;
+  /** The usual wait of its queue over the last hour (null: nobody was called). */
+  waitSeconds: number | null;
   slots: { start: string; end: string }[];
 }
 
 const calendarOf = (s: Services, w: Worktype): Calendar | null => (w.callback?.calendar ? (s.config.snapshot.calendars.get(w.callback.calendar) ?? null) : null);
 const iso = (x: Slot) => ({ start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString() });
 
-export function callbackTopics(s: Services, now = Date.now()): CallbackTopic[] {
-  return [...s.config.snapshot.worktypes.values()]
-    .filter((w) => w.callback)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((w) => ({ id: w.id, name: w.name, asap: callbackAsap(calendarOf(s, w), now), slots: callbackSlots(w.callback!, calendarOf(s, w), now).map(iso) }));
+export async function callbackTopics(s: Services, now = Date.now()): Promise<CallbackTopic[]> {
+  const ws = [...s.config.snapshot.worktypes.values()].filter((w) => w.callback).sort((a, b) => a.name.localeCompare(b.name));
+  return Promise.all(ws.map(async (w) => ({
+    id: w.id,
+    name: w.name,
+    asap: callbackAsap(calendarOf(s, w), now),
+    waitSeconds: await s.waits.of(w.defaultQueue),
+    slots: callbackSlots(w.callback!, calendarOf(s, w), now).map(iso),
+  })));
 }
 
 export interface CallbackRequest {

@@ -51,12 +51,14 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
     // Read by the website's widget (widget.js) from the organization's own pages: no credentials, so any origin.
     reply.header('access-control-allow-origin', '*');
     return {
-      items: topics(s).map((t) => ({
+      items: await Promise.all(topics(s).map(async (t) => ({
         id: t.id,
         name: t.name,
         open: t.availability.open,
+        /** The usual wait of the topic's queue over the last hour (null: nobody was answered). */
+        waitSeconds: await s.waits.of(t.queue),
         ...(t.availability.open ? {} : { reason: t.availability.reason, message: t.availability.message, opensAt: t.availability.opensAt ? new Date(t.availability.opensAt).toISOString() : null }),
-      })),
+      }))),
     };
   });
 

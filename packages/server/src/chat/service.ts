@@ -22,6 +22,8 @@ export const smsOut = (to: string, body: string, caseId: string | null) =>
 export interface Topic {
   id: string;
   name: string;
+  /** Its default queue (where its chats wait, unless rules say otherwise). */
+  queue: string;
   availability: ChatAvailability;
 }
 
@@ -30,7 +32,7 @@ export function topics(s: Services, now = Date.now()): Topic[] {
   return [...s.config.snapshot.worktypes.values()]
     .filter((w) => w.chat)
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((w) => ({ id: w.id, name: w.name, availability: availabilityOf(s, w, now) }));
+    .map((w) => ({ id: w.id, name: w.name, queue: w.defaultQueue, availability: availabilityOf(s, w, now) }));
 }
 
 // The topic's default queue stands for who could answer (rules may send a chat elsewhere; the

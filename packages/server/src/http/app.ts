@@ -27,6 +27,7 @@ import { OverdueWatch } from '../tasks/overdue.js';
 import { mailInOptionsFromEnv, type MailInOptions } from '../mail-in/options.js';
 import { mailInRoutes } from '../mail-in/routes.js';
 import { ChatRooms } from '../chat/live.js';
+import { WaitEstimates } from '../reports/wait-estimate.js';
 import { chatRoutes } from '../chat/routes.js';
 import { callbackRoutes } from '../callback/routes.js';
 import { ssoOptionsFromEnv, type SsoOptions } from '../auth/sso/options.js';
@@ -88,7 +89,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats: new ChatRooms(hub) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats: new ChatRooms(hub), waits: new WaitEstimates(opts.db) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 

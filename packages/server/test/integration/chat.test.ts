@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
 import { BACKENDS, Client, DEMO_KEY, Stream, applyConfig, counts, startHarness, type Harness } from './harness.js';
+import { WaitEstimates } from '../../src/reports/wait-estimate.js';
 
 // Web chat: a visitor's request waits and is pushed like work (media type chat); once an agent
 // holds it, both sides talk live; either side ends it; the visitor keeps a transcript.
@@ -108,7 +109,7 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     const listed = await visitor.req('GET', '/api/v1/chat/topics');
     expect(listed.headers.get('access-control-allow-origin')).toBe('*'); // the website's widget reads it
     const topics = listed.json.items as Json[];
-    expect(topics.find((t) => t.id === 'ch-topic')).toMatchObject({ name: 'Orders', open: false, reason: 'nobody' });
+    expect(topics.find((t) => t.id === 'ch-topic')).toMatchObject({ name: 'Orders', open: false, reason: 'nobody', waitSeconds: null });
     expect(topics.find((t) => t.id === 'ch-closed')).toMatchObject({ open: false, reason: 'closed', message: 'We are closed.', opensAt: OPENS_AT });
     expect(topics.some((t) => t.id === 'ch-plain')).toBe(false);
     const nobody = await start({ topic: 'ch-topic', name: 'Jane', message: 'Hi' });
@@ -162,6 +163,11 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     const taskId = offer.taskId as string;
     expect((await ann.req('POST', `/api/v1/offers/${offer.id}/accept`)).status).toBe(200);
     await page.next((m) => m.type === 'chat.changed');
+    // The usual wait the public pages show: this chat's, the only one answered in the last hour.
+    const waited = await new WaitEstimates(h.db.store.db).of('ch-q');
+    expect(waited).toBeGreaterThanOrEqual(0);
+    expect(waited).toBeLessThan(60);
+    expect(await new WaitEstimates(h.db.store.db).of('nobody-here')).toBeNull();
     const connected = (await visitor.req('GET', `/api/v1/chats/${chat.id}`, undefined, as(token))).json;
     expect(connected).toMatchObject({ phase: 'connected', agent: { name: 'Ann Chatter' }, position: null });
 

@@ -537,6 +537,8 @@ export interface ChatTopic {
   id: string;
   name: string;
   open: boolean;
+  /** The usual wait over the last hour (null: nobody answered). */
+  waitSeconds: number | null;
   reason?: 'closed' | 'nobody';
   message?: string;
   opensAt?: string | null;
@@ -555,6 +557,7 @@ export interface CallbackTopic {
   id: string;
   name: string;
   asap: boolean;
+  waitSeconds: number | null;
   slots: { start: string; end: string }[];
 }
 

@@ -5,6 +5,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, errorMessage, formErrors } from '../api/client';
 import type { CallbackAnswer, CallbackTopic, List } from '../api/types';
 import { PublicHeading, PublicPage } from '../lib/PublicPage';
+import { usualWait } from '../lib/format';
 
 const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 const hour = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -94,7 +95,7 @@ function RequestForm({ topics, onDone, onStale }: { topics: CallbackTopic[]; onD
           <TextInput label="Phone number" required type="tel" autoComplete="tel" placeholder="+32 2 555 12 34" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} error={errors.phone} maxLength={40} />
           <Radio.Group label="When?" required value={topic.asap ? mode : 'slot'} onChange={(v) => setMode(v as 'asap' | 'slot')} error={errors.when}>
             <Stack gap={6} mt={4}>
-              <Radio value="asap" label="As soon as possible" disabled={!topic.asap} description={topic.asap ? undefined : 'We are closed now: pick a time'} />
+              <Radio value="asap" label="As soon as possible" disabled={!topic.asap} description={topic.asap ? (usualWait(topic.waitSeconds) ? `Usually within ${usualWait(topic.waitSeconds)}` : undefined) : 'We are closed now: pick a time'} />
               <Radio value="slot" label="At a time I choose" />
             </Stack>
           </Radio.Group>

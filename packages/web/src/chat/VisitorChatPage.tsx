@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, errorMessage, formErrors } from '../api/client';
 import type { ChatMessage, ChatTopic, ChatView, List } from '../api/types';
 import { formatDateTime } from '../lib/time';
+import { usualWait } from '../lib/format';
 import { PublicHeading, PublicPage } from '../lib/PublicPage';
 import { ChatLines, withLine } from './ChatLines';
 import { ChatComposer } from './ChatComposer';
@@ -105,6 +106,11 @@ function StartChat({ onStarted }: { onStarted: (s: ChatSession) => void }) {
           }}
         >
           <Stack gap="sm">
+            {chosen && usualWait(chosen.waitSeconds) && (
+              <Text size="sm" c="dimmed">
+                Usual wait right now: {usualWait(chosen.waitSeconds)}.
+              </Text>
+            )}
             {all.length > 1 && (
               <Select
                 label="About"

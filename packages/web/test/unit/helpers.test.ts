@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, formErrors } from '../../src/api/client';
 import { daysAheadAt, fromLocalInput, nextMondayAt, toLocalInput } from '../../src/lib/datetime';
 import { formatAge } from '../../src/lib/time';
+import { usualWait } from '../../src/lib/format';
 import { actorText, eventSummary, type Names } from '../../src/agent/historyFormat';
 import { liveTimes } from '../../src/agent/liveTimes';
 import type { MyStats } from '../../src/api/types';
@@ -105,5 +106,15 @@ describe('liveTimes', () => {
   it('shows the current status from its first second', () => {
     const fresh = { ...stats, timeInStatus: [], current: { status: 'available' as const, reason: null, since: stats.until } };
     expect(liveTimes(fresh, 0, 0)).toEqual([{ status: 'available', reason: null, seconds: 0 }]);
+  });
+});
+
+describe('usualWait', () => {
+  it('tells a visitor the usual wait in words, or nothing when unknown', () => {
+    expect(usualWait(null)).toBeNull();
+    expect(usualWait(0)).toBe('under a minute');
+    expect(usualWait(59)).toBe('under a minute');
+    expect(usualWait(60)).toBe('about a minute');
+    expect(usualWait(61)).toBe('about 2 minutes');
   });
 });
