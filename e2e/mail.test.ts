@@ -143,6 +143,8 @@ describe('inbound e-mail in a real browser', () => {
     await visitor.getByLabel('Your message').fill('It was due last week.');
     await visitor.getByLabel('Your message').press('Enter');
     await panel.getByRole('log', { name: 'Conversation' }).getByText('It was due last week.').waitFor();
+    await answer.fill('Let me check');
+    await visitor.getByText('Alice Advisor is typing…').waitFor();
     await visitor.screenshot({ path: join(SHOTS, 'chat-visitor.png'), fullPage: true });
     await alice.screenshot({ path: join(SHOTS, 'chat-agent.png'), fullPage: true });
 

@@ -48,6 +48,11 @@ export class ChatRooms {
     this.hub.toUser(holder, { type: 'chat.typing', taskId });
   }
 
+  /** The agent is typing: the visitor's page shows it for a few seconds. */
+  agentTyping(chatId: string, name: string): void {
+    this.toVisitor(chatId, { type: 'chat.typing', name });
+  }
+
   following(chatId: string): number {
     return this.pages.get(chatId)?.size ?? 0;
   }

@@ -215,6 +215,17 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
     return endChat(s, await chatOfTask(s, t), 'agent', { id: u.id, name: u.name });
   });
 
+  r.post('/api/v1/tasks/:id/chat/typing', {
+    config: { auth: WORKERS },
+    schema: { tags, summary: 'The agent is typing in the chat of a task they hold: the visitor sees it for a few seconds (send at most every 2 s)', params: IdParams },
+  }, async (request, reply) => {
+    const u = requireUser(request);
+    const t = await loadForWork(s, requirePrincipal(request), request.params.id, 'write in the chat of');
+    const chat = await chatOfTask(s, t);
+    if (chat.channel === 'web' && t.assignee_id === u.id && t.state === 'assigned') s.chats.agentTyping(chat.id, u.name);
+    return reply.code(204).send();
+  });
+
   r.get('/api/v1/tasks/:id/responses', {
     config: { auth: WORKERS },
     schema: {

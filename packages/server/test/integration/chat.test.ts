@@ -182,6 +182,8 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     expect(await annStream.next((m) => m.type === 'chat.message' && m.message.body === 'Thanks!')).toMatchObject({ taskId, message: { sender: 'visitor', name: 'Jane Doe' } });
     page.ws.send(JSON.stringify({ type: 'typing' }));
     expect(await annStream.next((m) => m.type === 'chat.typing')).toEqual({ type: 'chat.typing', taskId });
+    expect((await ann.req('POST', `/api/v1/tasks/${taskId}/chat/typing`)).status).toBe(204);
+    expect(await page.next((m) => m.type === 'chat.typing')).toEqual({ type: 'chat.typing', name: 'Ann Chatter' });
     // Standard responses of the task's queue, names filled in; blank lines and outsiders are refused.
     expect((await ann.req('GET', `/api/v1/tasks/${taskId}/responses?q=greet`)).json.items).toContainEqual({ id: 'ch-hello', name: 'Greeting', text: 'Hello Jane, this is Ann.' });
     expect((await ann.req('GET', `/api/v1/tasks/${taskId}/responses?q=greet+xyz`)).json.items).toEqual([]);

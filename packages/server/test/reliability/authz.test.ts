@@ -169,6 +169,7 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/tasks/:id/chat': TASK_READ,
   'POST /api/v1/tasks/:id/chat/messages': staff(['admin', 'supervisor', 'agent']),
   'POST /api/v1/tasks/:id/chat/end': staff(['admin', 'supervisor', 'agent']),
+  'POST /api/v1/tasks/:id/chat/typing': staff(['admin', 'supervisor', 'agent']),
   'GET /api/v1/tasks/:id/responses': staff(['admin', 'supervisor', 'agent']),
   // Digital callback: visitors ask anonymously; the agent's side is the task's.
   'GET /api/v1/callback/topics': PUBLIC,

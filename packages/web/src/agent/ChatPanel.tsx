@@ -19,6 +19,7 @@ export function ChatPanel({ task }: { task: Task }) {
   const [text, setText] = useState('');
   const [typingAt, setTypingAt] = useState(0);
   const input = useRef<HTMLTextAreaElement>(null);
+  const lastTyping = useRef(0);
   useStreamMessage('chat.message', (m) => {
     if (m.taskId !== task.id) return;
     if (m.message.sender === 'visitor') setTypingAt(0);
@@ -101,7 +102,13 @@ export function ChatPanel({ task }: { task: Task }) {
           label="Your answer"
           placeholder="Type your answer"
           value={text}
-          onChange={setText}
+          onChange={(t) => {
+            setText(t);
+            if (!sms && Date.now() - lastTyping.current > 2_000) {
+              lastTyping.current = Date.now();
+              void api(`/tasks/${encodeURIComponent(task.id)}/chat/typing`, { method: 'POST' }).catch(() => {}); // a hint only
+            }
+          }}
           onSend={(t) => send.mutate(t)}
           sending={send.isPending}
           error={send.error ?? end.error}

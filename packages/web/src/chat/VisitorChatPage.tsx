@@ -190,7 +190,7 @@ function Status({ view, live }: { view: ChatView; live: boolean }) {
 
 function Conversation({ session, onNew }: { session: ChatSession; onNew: () => void }) {
   const qc = useQueryClient();
-  const { view, live, typing } = useVisitorChat(session);
+  const { view, live, typing, agentTyping } = useVisitorChat(session);
   const [text, setText] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const key = visitorChatKey(session.id);
@@ -236,7 +236,7 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
       </Group>
       <Status view={v} live={live} />
       <Paper withBorder mt="sm" p={4} bg="white">
-        <ChatLines messages={v.messages} mine="visitor" height={380} />
+        <ChatLines messages={v.messages} mine="visitor" height={380} typing={v.phase === 'connected' ? agentTyping : null} />
       </Paper>
       {v.phase !== 'ended' ? (
         <ChatComposer

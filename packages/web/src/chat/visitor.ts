@@ -44,6 +44,8 @@ export function useVisitorChat(session: ChatSession) {
     refetchInterval: (q) => (q.state.data?.phase === 'waiting' ? 10_000 : false),
   });
   const [live, setLive] = useState(false);
+  /** Who of the staff is typing, and since when (shown a few seconds). */
+  const [agentTyping, setAgentTyping] = useState<{ name: string; at: number } | null>(null);
   const socket = useRef<WebSocket | null>(null);
   const lastTyping = useRef(0);
 
@@ -58,13 +60,16 @@ export function useVisitorChat(session: ChatSession) {
       socket.current = ws;
       ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', token: session.token }));
       ws.onmessage = (e) => {
-        const m = JSON.parse(String(e.data)) as { type: string; message?: ChatMessage };
+        const m = JSON.parse(String(e.data)) as { type: string; message?: ChatMessage; name?: string };
         if (m.type === 'hello') {
           attempt = 0;
           setLive(true);
           void qc.invalidateQueries({ queryKey: key }); // whatever was said while away
+        } else if (m.type === 'chat.typing' && m.name) {
+          setAgentTyping({ name: m.name, at: Date.now() });
         } else if (m.type === 'chat.message' && m.message) {
           const line = m.message;
+          if (line.sender === 'agent') setAgentTyping(null);
           qc.setQueryData<ChatView>(key, (v) => v && { ...v, messages: withLine(v.messages, line) });
         } else if (m.type === 'chat.changed') void qc.invalidateQueries({ queryKey: key });
       };
@@ -92,7 +97,16 @@ export function useVisitorChat(session: ChatSession) {
     ws.send(JSON.stringify({ type: 'typing' }));
   }, []);
 
-  return { view, live, typing };
+  // Typing shows for 4 s after the last word of it.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!agentTyping) return;
+    const t = setTimeout(() => tick((n) => n + 1), 4_000);
+    return () => clearTimeout(t);
+  }, [agentTyping]);
+  const typingNow = agentTyping && Date.now() - agentTyping.at < 4_000 ? `${agentTyping.name} is typing…` : null;
+
+  return { view, live, typing, agentTyping: typingNow };
 }
 
 /** Saves the transcript as a text file (fetched with the token; a plain link could not send it). */
