@@ -91,7 +91,7 @@ describe('inbound e-mail in a real browser', () => {
     await panel.getByLabel('To jane@customer.test').press('Control+Enter');
     const sent = await outbox.waitFor('jane@customer.test', /^Re: Broken link in my invoice$/);
     expect(sent.text?.trim()).toBe('Thanks Jane, the link is fixed now.');
-    await panel.getByLabel('Replies sent').getByText('Sent', { exact: true }).waitFor({ timeout: 15_000 });
+    await panel.getByLabel('Conversation by e-mail').getByText('Sent', { exact: true }).waitFor({ timeout: 15_000 });
     await alice.getByRole('region', { name: 'History' }).getByText('Answered by e-mail').waitFor();
     await alice.screenshot({ path: join(SHOTS, 'mail-reply.png'), fullPage: true });
     await context.close();

@@ -95,3 +95,18 @@ export function replyText(text: string): string {
   while (kept.length && (kept[kept.length - 1]!.trim() === '' || kept[kept.length - 1]!.startsWith('>'))) kept.pop();
   return kept.join('\n').trim() || text.trim();
 }
+
+/**
+ * The Message-IDs a message answers (In-Reply-To first, then References from the newest), without
+ * angle brackets, each once: what ties a follow-up to the conversation it continues.
+ */
+export function referencedIds(inReplyTo: string | string[] | undefined, references: string | string[] | undefined): string[] {
+  const ids = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((x) => x.match(/<[^<>\s]+>|[^<>\s,]+@[^<>\s,]+/g) ?? []).map((x) => x.replace(/^<|>$/g, ''));
+  return [...new Set([...ids(inReplyTo), ...ids(references).reverse()])].slice(0, 50);
+}
+
+/** Our own outgoing mail is `<wl-notification-N@worklane>`: the notification it was (null: not ours). */
+export function notificationOf(messageId: string): number | null {
+  const m = /^wl-notification-(\d{1,15})@worklane$/.exec(messageId);
+  return m ? Number(m[1]) : null;
+}

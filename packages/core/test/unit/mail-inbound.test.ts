@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automaticReason, caseNumberIn, mailDecision, normalizeAddress, type InboundMail, type Mailbox } from '../../src/index.js';
+import { automaticReason, caseNumberIn, mailDecision, normalizeAddress, notificationOf, referencedIds, type InboundMail, type Mailbox } from '../../src/index.js';
 
 const boxes: Mailbox[] = [
   { address: 'Billing@Acme.example', worktype: 'billing-mail' },
@@ -59,5 +59,19 @@ describe('the new part of a reply', () => {
     expect(replyText('Yes\n> quoted\n> more\n')).toBe('Yes');
     // Nothing but a quote: keep it all rather than nothing.
     expect(replyText('> only a quote')).toBe('> only a quote');
+  });
+});
+
+describe('inbound e-mail: what a follow-up continues', () => {
+  it('reads In-Reply-To, then References newest first, each once, without brackets', () => {
+    expect(referencedIds('<b@x.example>', '<a@x.example> <b@x.example>\r\n <wl-notification-7@worklane>')).toEqual(['b@x.example', 'wl-notification-7@worklane', 'a@x.example']);
+    expect(referencedIds(undefined, ['<a@x>', '<c@x>'])).toEqual(['c@x', 'a@x']);
+    expect(referencedIds(undefined, undefined)).toEqual([]);
+  });
+
+  it('knows its own outgoing mail by its Message-ID', () => {
+    expect(notificationOf('wl-notification-42@worklane')).toBe(42);
+    expect(notificationOf('wl-notification-42@worklane.evil')).toBeNull();
+    expect(notificationOf('abc@mail.example')).toBeNull();
   });
 });

@@ -155,6 +155,12 @@ const migrations: Record<string, Migration> = {
   '0023_sms': { up: (db) => import('../chat/migration.js').then((m) => m.smsMigration(db)) },
   // The visitor's rating of a chat (customer satisfaction).
   '0024_chat_rating': { up: (db) => import('../chat/migration.js').then((m) => m.chatRatingMigration(db)) },
+  // Mail threads: a customer's answer to our reply finds the task by the notification it answers.
+  '0025_mail_threads': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(`create index events_replied on events ((data->>'notificationId')) where type = 'task.replied'`).execute(db);
+    },
+  },
 };
 
 const JSON_STATISTICS_OFF = [

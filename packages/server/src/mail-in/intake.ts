@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { caseNumberIn, mailDecision, normalizeAddress, replyText, type Mailbox, type MailDecision, type NamedCase } from '@worklane/core';
+import { caseNumberIn, isFinal, mailDecision, normalizeAddress, referencedIds, replyText, type Mailbox, type MailDecision, type NamedCase, type TaskState } from '@worklane/core';
 import { json, type DB, type InboundMailTable } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { PassLoop } from '../webhooks/pass-loop.js';
@@ -15,6 +15,7 @@ import { attachmentsDir, discard, stage, typeAccepted, type StagedFile } from '.
 import type { MailInOptions } from './options.js';
 import { startSmtp, type SmtpIntake } from './smtp.js';
 import { receiveMail, type Envelope } from './store.js';
+import { followUp, threadTask } from './thread.js';
 
 type Row = Selectable<InboundMailTable>;
 /** PostgreSQL text takes no NUL character, and mail may carry one: dropped, with the ends trimmed. */
@@ -133,7 +134,7 @@ export class MailIntake {
     for (const h of mail.headerLines) if (HEADERS.includes(h.key)) headers[h.key] = h.line.slice(h.line.indexOf(':') + 1).trim();
     const subject = clean(mail.subject ?? '');
     const named = await this.namedCase(caseNumberIn(subject));
-    const decision: MailDecision = mailDecision(
+    let decision: MailDecision = mailDecision(
       { envelopeFrom: row.envelope_from, from, recipients: row.recipients.length ? row.recipients : headerRecipients, subject, headers },
       mailboxesOf(s),
       named?.case ?? null,
@@ -152,6 +153,21 @@ export class MailIntake {
         await discard(files); // the kept ones were moved away already
       }
     }
+    // A message continuing one of our mail conversations (it answers our reply, or the first mail):
+    // whatever address it went to, it belongs to that task while the task is open.
+    let follows: string | null = null;
+    if (decision.kind === 'task' || decision.kind === 'unrouted') {
+      const thread = await threadTask(s.db, referencedIds(mail.inReplyTo, mail.references));
+      if (thread && !isFinal(thread.state as TaskState)) {
+        await followUp(s, thread, { from, fromName, subject, text: replyText(text) || text, inboundMailId: row.id });
+        return { state: 'done', data: { kind: 'follow-up', taskId: thread.id } };
+      }
+      if (thread) {
+        // Its task is finished: new work of the same kind, saying what it follows.
+        follows = thread.id;
+        if (decision.kind === 'unrouted') decision = { kind: 'task', worktype: thread.worktype, mailbox: String((thread.attributes as Record<string, unknown>).mailbox ?? '') };
+      }
+    }
     if (decision.kind === 'task') {
       const customer = from ? await findByEmail(s.db, from) : undefined;
       const { task, created } = await captureTask(s.db, s.config, {
@@ -160,7 +176,7 @@ export class MailIntake {
         externalId: row.message_id ?? `mail:${row.id}`,
         title: subject.slice(0, 500) || '(no subject)',
         ...(text ? { description: text.slice(0, 20_000) } : {}),
-        attributes: { from, fromName, mailbox: decision.mailbox, ...(decision.note ? { note: decision.note } : {}) },
+        attributes: { from, fromName, mailbox: decision.mailbox, ...(decision.note ? { note: decision.note } : {}), ...(follows ? { follows } : {}) },
         ...(customer ? { customerId: customer.id } : {}),
       }, { actor: 'system:mail', idempotency: null });
       if (created) {

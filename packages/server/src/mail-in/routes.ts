@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../http/problems.js';
 import { requirePrincipal } from '../auth/guard.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { repliesOf, replyByMail } from './reply.js';
+import { mailThread } from './thread.js';
 
 const STATES = ['new', 'done', 'ignored', 'unrouted', 'failed'] as const;
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -89,6 +90,14 @@ export async function mailInRoutes(app: FastifyInstance, s: Services): Promise<v
   }, async (request) => {
     await loadForWork(s, requirePrincipal(request), request.params.id, 'see the replies of');
     return { items: await repliesOf(s, request.params.id) };
+  });
+
+  r.get('/api/v1/tasks/:id/mail', {
+    config: { auth: WORKERS },
+    schema: { tags: ['mail'], summary: "A mail task's conversation after its first message: the customer's follow-ups and the replies sent, oldest first", params: IdParams },
+  }, async (request) => {
+    await loadForWork(s, requirePrincipal(request), request.params.id, 'read the mail of');
+    return { items: await mailThread(s.db, request.params.id) };
   });
 
   r.post('/api/v1/inbound-mail/:id/retry', {

@@ -194,4 +194,34 @@ describe.each(BACKENDS)('inbound e-mail on $backend', ({ backend, skip }) => {
     expect((await admin.req('POST', `/api/v1/tasks/${other.id}/reply`, { body: 'hi' })).status).toBe(422);
     expect((await admin.req('POST', `/api/v1/tasks/${taskId}/reply`, { body: '' })).status).toBe(400);
   });
+
+  it.skipIf(skip)("the customer's answers continue the task while it is open (by the Message-ID they answer), whatever address they go to; after it, a new task says what it follows", async () => {
+    await send({ to: 'support@acme.test', subject: 'Broken zipper', text: 'The zipper of my bag broke.', messageId: '<zip-1@customer.test>' });
+    await settle();
+    const taskId = (await received()).find((x) => x.messageId === 'zip-1@customer.test').outcome.taskId;
+    const reply = (await admin.req('POST', `/api/v1/tasks/${taskId}/reply`, { body: 'Could you send a photo?' })).json;
+    for (let i = 0; i < 200 && !outbox.some((m) => m.subject === 'Re: Broken zipper'); i++) await new Promise((res) => setTimeout(res, 25));
+    const ours = outbox.find((m) => m.subject === 'Re: Broken zipper')!;
+    expect(ours.messageId).toBe(`<wl-notification-${reply.id}@worklane>`);
+
+    // Her answer to our reply goes to our sender address (no mailbox takes it), yet joins the task.
+    await send({ to: 'no-reply@worklane.local', subject: 'Re: Broken zipper', text: 'Here it is.\n\n> Could you send a photo?', inReplyTo: ours.messageId, references: ['<zip-1@customer.test>', ours.messageId!], messageId: '<zip-2@customer.test>' });
+    // And one more on her own first mail, to the mailbox.
+    await send({ to: 'support@acme.test', subject: 'Re: Broken zipper', text: 'Any news?', inReplyTo: '<zip-1@customer.test>', messageId: '<zip-3@customer.test>' });
+    await settle();
+    const outcomes = (await received()).filter((x) => ['zip-2@customer.test', 'zip-3@customer.test'].includes(x.messageId)).map((x) => x.outcome);
+    expect(outcomes).toEqual([{ kind: 'follow-up', taskId }, { kind: 'follow-up', taskId }]);
+    const thread = (await admin.req('GET', `/api/v1/tasks/${taskId}/mail`)).json.items as Json[];
+    expect(thread.map((m) => [m.direction, m.text])).toEqual([['out', 'Could you send a photo?'], ['in', 'Here it is.'], ['in', 'Any news?']]);
+    expect(thread[1]).toMatchObject({ from: 'Jane Doe', subject: 'Re: Broken zipper' });
+    expect(((await admin.req('GET', `/api/v1/tasks/${taskId}/events`)).json.items as Json[]).filter((e) => e.type === 'task.mail-received')).toHaveLength(2);
+
+    // Once the task is finished, an answer is new work of the same kind, saying what it follows.
+    expect((await admin.req('POST', `/api/v1/tasks/${taskId}/cancel`, { reason: 'solved' })).status).toBe(200);
+    await send({ to: 'no-reply@worklane.local', subject: 'Re: Broken zipper', text: 'It broke again.', inReplyTo: ours.messageId, messageId: '<zip-4@customer.test>' });
+    await settle();
+    const again = (await received()).find((x) => x.messageId === 'zip-4@customer.test').outcome;
+    expect(again).toMatchObject({ kind: 'task', worktype: 'mi-support' });
+    expect((await admin.req('GET', `/api/v1/tasks/${again.taskId}`)).json.attributes).toMatchObject({ follows: taskId, mailbox: 'support@acme.test' });
+  });
 });

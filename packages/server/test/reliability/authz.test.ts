@@ -153,6 +153,7 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/inbound-mail': ADMIN,
   'POST /api/v1/tasks/:id/reply': TASK_WORK,
   'GET /api/v1/tasks/:id/replies': TASK_WORK,
+  'GET /api/v1/tasks/:id/mail': TASK_WORK,
   'POST /api/v1/inbound-mail/:id/retry': ADMIN,
   // Web chat: visitors are anonymous (each chat checks its own token); the agent's side is the task's.
   'GET /api/v1/chat/topics': PUBLIC,

@@ -7,16 +7,24 @@ import { formatDateTime } from '../lib/time';
 import { taskEventsKey } from './data';
 import { NOTIFICATION_STATE } from '../cases/Notifications';
 import { ResponsePicker } from './ResponsePicker';
+import { useStreamMessage } from '../api/stream';
 
 interface Reply {
   id: number;
   to: string;
   body: string;
   state: 'pending' | 'sent' | 'failed' | 'dead';
-  attempts: number;
-  lastError: string | null;
+}
+
+/** The conversation after the first mail: the customer's follow-ups and the replies sent. */
+interface ThreadMessage {
+  direction: 'in' | 'out';
   at: string;
-  sentAt: string | null;
+  from: string | null;
+  to: string | null;
+  subject: string | null;
+  text: string;
+  state: Reply['state'] | null;
 }
 
 
@@ -25,14 +33,16 @@ export function MailReply({ task }: { task: Task }) {
   const qc = useQueryClient();
   const to = typeof task.attributes.from === 'string' ? task.attributes.from : null;
   const [body, setBody] = useState('');
-  const key = ['taskReplies', task.id];
-  const replies = useQuery({
+  const key = ['taskMail', task.id];
+  const thread = useQuery({
     queryKey: key,
-    queryFn: () => api<List<Reply>>(`/tasks/${encodeURIComponent(task.id)}/replies`),
+    queryFn: () => api<List<ThreadMessage>>(`/tasks/${encodeURIComponent(task.id)}/mail`),
     select: (d) => d.items,
     // Until every reply is out (or given up), look again: delivery happens in the background.
     refetchInterval: (q) => (q.state.data?.items.some((r) => r.state === 'pending' || r.state === 'failed') ? 2_000 : false),
   });
+  // The customer wrote again: the stream says so.
+  useStreamMessage('task.mail', (m) => m.taskId === task.id && void qc.invalidateQueries({ queryKey: key }));
   const send = useMutation({
     mutationFn: (text: string) => api<Reply>(`/tasks/${encodeURIComponent(task.id)}/reply`, { method: 'POST', body: { body: text } }),
     onSuccess: () => {
@@ -48,26 +58,23 @@ export function MailReply({ task }: { task: Task }) {
       <Title order={3} size="h5" id="mail-reply-title" mb="xs">
         Reply by e-mail
       </Title>
-      {replies.data && replies.data.length > 0 && (
-        <Stack gap="xs" mb="sm" aria-label="Replies sent">
-          {replies.data.map((r) => (
-            <Paper key={r.id} withBorder p="xs" bg="gray.0">
+      {thread.data && thread.data.length > 0 && (
+        <Stack gap="xs" mb="sm" aria-label="Conversation by e-mail">
+          {thread.data.map((m, i) => (
+            <Paper key={`${m.at}-${i}`} withBorder p="xs" bg={m.direction === 'out' ? 'gray.0' : 'blue.0'} data-direction={m.direction}>
               <Group justify="space-between" gap="xs">
                 <Text size="xs" c="dimmed">
-                  To {r.to} · {formatDateTime(r.sentAt ?? r.at)}
+                  {m.direction === 'out' ? `To ${m.to}` : `From ${m.from}`} · {formatDateTime(m.at)}
                 </Text>
-                <Badge size="xs" color={NOTIFICATION_STATE[r.state].color}>
-                  {NOTIFICATION_STATE[r.state].label}
-                </Badge>
+                {m.state && (
+                  <Badge size="xs" color={NOTIFICATION_STATE[m.state].color}>
+                    {NOTIFICATION_STATE[m.state].label}
+                  </Badge>
+                )}
               </Group>
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {r.body}
+                {m.text}
               </Text>
-              {r.lastError && r.state !== 'sent' && (
-                <Text size="xs" c="red">
-                  {r.lastError}
-                </Text>
-              )}
             </Paper>
           ))}
         </Stack>

@@ -21,6 +21,7 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.pulled-back': 'Pulled back',
   'task.overdue': 'Past its due time',
   'task.replied': 'Answered by e-mail',
+  'task.mail-received': 'E-mail from the customer',
   'chat.ended': 'Chat ended',
   'callback.attempted': 'Called, not reached',
   'task.exception': 'Exception rule fired',

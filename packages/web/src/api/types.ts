@@ -242,6 +242,8 @@ export type StreamMessage =
   | { type: 'chat.message'; taskId: string; message: ChatMessage }
   | { type: 'chat.changed'; taskId: string }
   | { type: 'chat.typing'; taskId: string }
+  /** The customer wrote again on a mail task this person holds. */
+  | { type: 'task.mail'; taskId: string }
   | { type: 'presence.changed'; presence: Presence }
   | { type: 'stats.changed' }
   | { type: 'workbin.changed'; bins: string[] }
