@@ -5,7 +5,7 @@ import { mean, percent, serviceLevel } from '../reports/math.js';
 export type KpiSubject = 'queue' | 'agent';
 export type KpiUnit = 'percent' | 'seconds';
 
-export const KPI_KEYS = ['serviceLevelPercent', 'abandonedPercent', 'averageWaitSeconds', 'averageHandleSeconds', 'ronaPercent', 'notReadyPercent'] as const;
+export const KPI_KEYS = ['serviceLevelPercent', 'abandonedPercent', 'averageWaitSeconds', 'satisfactionPercent', 'averageHandleSeconds', 'ronaPercent', 'notReadyPercent'] as const;
 export type KpiKey = (typeof KPI_KEYS)[number];
 
 export interface KpiDefinition {
@@ -21,6 +21,8 @@ export interface KpiDefinition {
   basis(m: Metrics): number;
   /** Below this basis a period is too thin to call unusual (one late task is not an anomaly). */
   minBasis: number;
+  /** Shown only where there is something to measure (chat ratings: not every queue has chats). */
+  whereMeasured?: true;
 }
 
 const answeredOrAbandoned = (m: Metrics) => m.get('assigned').n + m.get('canceled', 'abandoned').n;
@@ -59,6 +61,18 @@ export const KPIS: readonly KpiDefinition[] = [
     value: (m) => mean(m.get('assigned').total, m.get('assigned').n),
     basis: (m) => m.get('assigned').n,
     minBasis: 5,
+  },
+  {
+    key: 'satisfactionPercent',
+    label: 'Customer satisfaction',
+    subject: 'queue',
+    unit: 'percent',
+    better: 'higher',
+    description: 'Share of rated chats their visitors rated 4 or 5 (of 5).',
+    value: (m) => percent(m.get('rated').within, m.get('rated').n),
+    basis: (m) => m.get('rated').n,
+    minBasis: 5,
+    whereMeasured: true,
   },
   {
     key: 'averageHandleSeconds',

@@ -134,6 +134,7 @@ function group(facts: readonly Fact[], key: (f: Fact) => string, index: Readonly
 function measure(id: string, name: string, g: Grouped, kpis: readonly KpiDefinition[], targets: readonly KpiTarget[], subject: { queue?: string; teams?: readonly string[] }): SubjectInsight {
   const readings: Partial<Record<KpiKey, KpiReading>> = {};
   for (const k of kpis) {
+    if (k.whereMeasured && k.basis(g.total) === 0) continue;
     const value = k.value(g.total);
     const goal = goalFor(k.key, targets, id === '' ? {} : subject);
     const series = g.perBucket.map((m) => (k.basis(m) > 0 ? k.value(m) : null));

@@ -99,7 +99,7 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
   return tasks.length;
 }
 
-/** A day of web chats: answered within a minute, some rated by their visitors afterwards. */
+/** A day of web chats: most answered within the Web chat queue's 30 s, some rated by their visitors afterwards. */
 function chatDay(day: number, id: Map<string, string>, random: () => number, tasks: TaskRow[], events: EventRow[]): void {
   const pick = (weights: number[]) => {
     let r = random() * weights.reduce((a, b) => a + b, 0);
@@ -110,7 +110,7 @@ function chatDay(day: number, id: Map<string, string>, random: () => number, tas
     const created = day + 8.5 * H + random() * 8 * H;
     const agent = CHAT_AGENTS[Math.floor(random() * CHAT_AGENTS.length)]!;
     const agentId = id.get(agent)!;
-    const assigned = created + (5 + random() * 40) * 1000;
+    const assigned = created + (3 - Math.log(1 - random()) * 10) * 1000; // about 9 in 10 within the queue's 30 s
     const done = assigned + HANDLE[agent]! * (0.8 + random() * 0.8) * 1000;
     const ev = (type: string, at: number, data: Record<string, unknown>, user: string | null = agentId): EventRow => ({ type, at: new Date(at), actor: 'system:demo', task_id: taskId, user_id: user, data: json(data) });
     events.push(

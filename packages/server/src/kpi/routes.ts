@@ -15,7 +15,9 @@ import { KPI_TARGETS_KEY, readTargets, writeTargets } from './targets.js';
 /** Who sets goals: analysts and admins everywhere; supervisors for their own teams and queues. */
 const WRITE = { roles: ['admin' as const, 'analyst' as const, 'supervisor' as const], scopes: ['admin' as const] };
 
-const byQueue: ReportDefinition = { ...reportNamed('queue-activity')!, groupBy: ['queue'] };
+const queueActivity = reportNamed('queue-activity')!;
+// Queue KPIs read the queue's activity and its chats' ratings.
+const byQueue: ReportDefinition = { ...queueActivity, groupBy: ['queue'], metrics: [...queueActivity.metrics, 'rated'] };
 const byAgent: ReportDefinition = reportNamed('agent-performance')!;
 /** One queue's completions per agent: what tells each agent's handle time in that queue. */
 const byQueueAndAgent: ReportDefinition = { ...reportNamed('wrap-ups')!, groupBy: ['queue', 'agent'] };

@@ -45,5 +45,10 @@ describe.each(BACKENDS)('demo history on $backend', ({ backend, skip }) => {
     const score = (name: string) => Number(sat.find((r) => r.agentName.startsWith(name))!.averageScore);
     expect(sat.every((r) => r.queue === 'web-chat' && r.rated > 40)).toBe(true);
     expect(score('Alice')).toBeGreaterThan(score('Bob'));
+    // Insights measure satisfaction where there are ratings (Web chat), nowhere else.
+    const chat = x.queues.find((q: Json) => q.id === 'web-chat');
+    expect(chat.kpis.satisfactionPercent.value).toBeGreaterThan(60);
+    expect(chat.kpis.satisfactionPercent.basis).toBeGreaterThan(80);
+    expect(fin.kpis.satisfactionPercent).toBeUndefined();
   });
 });
