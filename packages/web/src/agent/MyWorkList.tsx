@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, NavLink, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { errorMessage } from '../api/client';
-import { TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
+import { MEDIA_LABEL, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
 import { formatDateTime } from '../lib/time';
 import type { ReactNode } from 'react';
 import type { Task } from '../api/types';
@@ -45,6 +45,11 @@ export function MyWorkList({ selected, onSelect }: { selected: string | null; on
               <Badge size="xs" color={TASK_STATE_COLOR[t.state]} component="span">
                 {TASK_STATE_LABEL[t.state]}
               </Badge>
+              {MEDIA_LABEL[t.mediaType] && (
+                <Badge size="xs" variant="outline" color="teal" component="span">
+                  {MEDIA_LABEL[t.mediaType]}
+                </Badge>
+              )}
               <span>P{t.priority}</span>
               {t.dueAt && (Date.parse(t.dueAt) < Date.now() ? <Text span c="red" size="xs" fw={600}>overdue since {formatDateTime(t.dueAt)}</Text> : <span>due {formatDateTime(t.dueAt)}</span>)}
             </Group>

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { Offer, Task } from '../api/types';
-import { displayValue } from '../lib/format';
+import { displayValue, MEDIA_LABEL } from '../lib/format';
 import { formatDuration, useNow } from '../lib/time';
 import { applyTaskUpdate, removeMyTask, removeOffer, useOffers, useWorktype } from './data';
 import { useUser } from '../auth/session';
@@ -112,6 +112,11 @@ function OfferBody({ offer, now, more }: { offer: Offer; now: number; more: numb
         {t.title}
       </Text>
       <Group gap="xs">
+        {MEDIA_LABEL[t.mediaType] && (
+          <Badge variant="filled" color="teal">
+            {MEDIA_LABEL[t.mediaType]}
+          </Badge>
+        )}
         <Badge variant="light">Worktype: {worktype.data?.name ?? t.worktype}</Badge>
         <Badge variant="light" color="grape">
           Queue: {queues.data?.find((q) => q.id === t.queue)?.name ?? t.queue ?? '—'}

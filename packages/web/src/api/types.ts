@@ -59,6 +59,8 @@ export interface Task {
   priority: number;
   dueAt: string | null;
   queue: string | null;
+  /** workitem, email, chat, sms, callback, voice. */
+  mediaType: string;
   state: TaskState;
   assignee: string | null;
   wrapUpCode: string | null;

@@ -53,3 +53,6 @@ export function usualWait(seconds: number | null | undefined): string | null {
   const minutes = Math.ceil(seconds / 60);
   return minutes === 1 ? 'about a minute' : `about ${minutes} minutes`;
 }
+
+/** What a media type is called next to a task (work items need no word). */
+export const MEDIA_LABEL: Record<string, string | null> = { workitem: null, email: 'E-mail', chat: 'Chat', sms: 'SMS', callback: 'Callback', voice: 'Call' };
