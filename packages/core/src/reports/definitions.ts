@@ -14,7 +14,8 @@ export type Grain = 'queue' | 'agent' | 'wrapup' | 'advisor';
 export interface Column {
   key: string;
   label: string;
-  kind: 'text' | 'count' | 'seconds' | 'percent';
+  /** `score`: a mean of ratings (1 to 5), two decimals. */
+  kind: 'text' | 'count' | 'seconds' | 'percent' | 'score';
   /** Chart it by default. */
   chart?: boolean;
 }
@@ -155,11 +156,11 @@ export const REPORTS: readonly ReportDefinition[] = [
     grain: 'wrapup',
     metrics: ['rated'],
     groupBy: ['agent', 'queue'],
-    columns: [count('rated', 'Rated', true), { key: 'averageScore', label: 'Average score', kind: 'text' }, pct('satisfiedPercent', 'Satisfied (4-5)', true), { key: 'scores', label: 'Scores', kind: 'text' }],
+    columns: [count('rated', 'Rated', true), { key: 'averageScore', label: 'Average score', kind: 'score' }, pct('satisfiedPercent', 'Satisfied (4-5)', true), { key: 'scores', label: 'Scores', kind: 'text' }],
     values: (m) => {
       const r = m.get('rated');
       const scores = m.codes('rated').filter((c) => c.agg.n > 0).sort((a, b) => b.code.localeCompare(a.code)).map((c) => `${c.code}: ${c.agg.n}`).join('; ');
-      return { rated: r.n, averageScore: r.n ? (r.total / r.n).toFixed(2) : null, satisfiedPercent: percent(r.within, r.n), scores };
+      return { rated: r.n, averageScore: r.n ? Math.round((r.total / r.n) * 100) / 100 : null, satisfiedPercent: percent(r.within, r.n), scores };
     },
   },
   {

@@ -109,14 +109,14 @@ function Result({ data, chartKey }: { data: ReportResult; chartKey: string | nul
     return data.buckets.map((b) => {
       const rows = data.rows.filter((r) => r.bucket === b);
       const vals = rows.map((r) => Number(r[chartCol.key] ?? 0));
-      const value = chartCol.kind === 'percent' ? (vals.length ? vals.reduce((a, x) => a + x, 0) / vals.length : 0) : vals.reduce((a, x) => a + x, 0);
+      const value = chartCol.kind === 'percent' || chartCol.kind === 'score' ? (vals.length ? vals.reduce((a, x) => a + x, 0) / vals.length : 0) : vals.reduce((a, x) => a + x, 0);
       return { label: bucketLabel(b, data.interval, data.timeZone), value };
     });
   }, [data, chartCol]);
   const cols = data.columns.filter((c) => !ID_COLUMNS.has(c.key)); // names are shown, ids are in the CSV
   return (
     <Stack gap="md">
-      {chartCol && points.length > 1 && <ReportChart points={points} label={`${chartCol.label}${chartCol.kind === 'percent' ? ' (mean of the groups)' : ''}`} format={(n) => formatCell(chartCol, n)} />}
+      {chartCol && points.length > 1 && <ReportChart points={points} label={`${chartCol.label}${chartCol.kind === 'percent' || chartCol.kind === 'score' ? ' (mean of the groups)' : ''}`} format={(n) => formatCell(chartCol, n)} />}
       <Table.ScrollContainer minWidth={600}>
         <Table striped highlightOnHover stickyHeader aria-labelledby="report-title">
           <Table.Thead>

@@ -7,7 +7,8 @@ export type Interval = 'hour' | 'day' | 'week' | 'month' | 'total';
 export interface ReportColumn {
   key: string;
   label: string;
-  kind: 'text' | 'count' | 'seconds' | 'percent';
+  /** `score`: a mean of ratings (1 to 5), two decimals. */
+  kind: 'text' | 'count' | 'seconds' | 'percent' | 'score';
   chart?: boolean;
 }
 

@@ -14,6 +14,7 @@ export function formatCell(c: ReportColumn, v: string | number | null | undefine
   if (c.kind === 'seconds') return formatSeconds(Number(v));
   if (c.kind === 'percent') return `${Number(v).toFixed(1)} %`;
   if (c.kind === 'count') return Number(v).toLocaleString();
+  if (c.kind === 'score') return Number(v).toFixed(2);
   return String(v);
 }
 
