@@ -145,6 +145,21 @@ describe('inbound e-mail in a real browser', () => {
     await panel.getByRole('log', { name: 'Conversation' }).getByText('It was due last week.').waitFor();
     await answer.fill('Let me check');
     await visitor.getByText('Alice Advisor is typing…').waitFor();
+
+    // Sam, who supervises the front office, watches the conversation from the supervisor page.
+    const sam = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await sam.goto(server.base + '/login');
+    await sam.getByLabel('Email').fill('sam@worklane.local');
+    await sam.getByLabel('Password').fill('sam123');
+    await sam.getByRole('button', { name: 'Sign in' }).click();
+    await sam.waitForURL(/\/supervisor/);
+    await sam.getByRole('button', { name: 'Actions for Chat with Jane Doe' }).click();
+    await sam.getByRole('menuitem', { name: 'Watch the conversation' }).click();
+    const watching = sam.getByRole('dialog', { name: 'Conversation: Chat with Jane Doe' });
+    await watching.getByRole('log', { name: 'Conversation' }).getByText('It was due last week.').waitFor();
+    await watching.getByText('Talking', { exact: true }).waitFor();
+    await sam.screenshot({ path: join(SHOTS, 'chat-supervisor.png') });
+    await sam.context().close();
     await visitor.screenshot({ path: join(SHOTS, 'chat-visitor.png'), fullPage: true });
     await alice.screenshot({ path: join(SHOTS, 'chat-agent.png'), fullPage: true });
 

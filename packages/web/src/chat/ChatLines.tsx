@@ -6,9 +6,10 @@ const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 
 /**
  * The lines of a conversation, oldest first, kept scrolled to the newest: the reader's own lines
- * on the right, the other side's on the left, Worklane's in the middle. A live log for screen readers.
+ * on the right, the other side's on the left, Worklane's in the middle (`watching`: a supervisor's
+ * read-only view, the agent's side on the right under their name). A live log for screen readers.
  */
-export function ChatLines({ messages, mine, height, typing }: { messages: readonly ChatMessage[]; mine: 'visitor' | 'agent'; height: number | string; typing?: string | null }) {
+export function ChatLines({ messages, mine, height, typing, watching }: { messages: readonly ChatMessage[]; mine: 'visitor' | 'agent'; height: number | string; typing?: string | null; watching?: boolean }) {
   const viewport = useRef<HTMLDivElement>(null);
   const last = messages.at(-1)?.id;
   useEffect(() => {
@@ -26,7 +27,7 @@ export function ChatLines({ messages, mine, height, typing }: { messages: readon
           ) : (
             <Box key={m.id} style={{ alignSelf: m.sender === mine ? 'flex-end' : 'flex-start', maxWidth: '80%' }} data-sender={m.sender}>
               <Text size="xs" c="dimmed" ta={m.sender === mine ? 'right' : 'left'}>
-                {m.sender === mine ? 'You' : m.name} · {time.format(new Date(m.at))}
+                {m.sender === mine && !watching ? 'You' : m.name} · {time.format(new Date(m.at))}
               </Text>
               <Paper px="sm" py={6} radius="md" bg={m.sender === mine ? 'blue.6' : 'gray.1'} c={m.sender === mine ? 'white' : undefined}>
                 <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>

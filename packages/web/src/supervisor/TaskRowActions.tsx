@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ActionIcon, Menu } from '@mantine/core';
-import { IconArrowBackUp, IconArrowsExchange, IconDots, IconPlayerPlay, IconUserPlus, IconX } from '@tabler/icons-react';
+import { IconArrowBackUp, IconArrowsExchange, IconDots, IconEye, IconPlayerPlay, IconUserPlus, IconX } from '@tabler/icons-react';
+import { ChatMonitor } from './ChatMonitor';
 import type { Task } from '../api/types';
 import { AssignDialog } from '../tasks/AssignDialog';
 import { ReasonDialog } from '../tasks/ReasonDialog';
@@ -9,12 +10,12 @@ import { conflictText, useTaskAction } from '../tasks/actions';
 import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../api/client';
 
-type Dialog = 'assign' | 'pull-back' | 'transfer' | 'cancel';
+type Dialog = 'assign' | 'pull-back' | 'transfer' | 'cancel' | 'watch';
 
 const OPEN_STATES = new Set<Task['state']>(['queued', 'offered', 'assigned', 'wrap-up', 'scheduled', 'paused']);
 const HELD_STATES = new Set<Task['state']>(['assigned', 'wrap-up', 'offered']);
 
-/** The supervisor's per-task menu: assign to a person, pull back, transfer, cancel. */
+/** The supervisor's per-task menu: watch a conversation, assign to a person, pull back, transfer, cancel. */
 export function TaskRowActions({ task }: { task: Task }) {
   const [open, setOpen] = useState<Dialog | null>(null);
   const close = () => setOpen(null);
@@ -31,6 +32,11 @@ export function TaskRowActions({ task }: { task: Task }) {
           </ActionIcon>
         </Menu.Target>
         <Menu.Dropdown>
+          {(task.source === 'chat' || task.source === 'sms') && (
+            <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
+              Watch the conversation
+            </Menu.Item>
+          )}
           <Menu.Item leftSection={<IconUserPlus size={16} />} onClick={() => setOpen('assign')}>
             {task.assignee ? 'Reassign…' : 'Assign…'}
           </Menu.Item>
@@ -61,6 +67,7 @@ export function TaskRowActions({ task }: { task: Task }) {
       {open === 'pull-back' && <ReasonDialog task={task} action="pull-back" opened onClose={close} />}
       {open === 'transfer' && <TransferDialog task={task} opened onClose={close} />}
       {open === 'cancel' && <ReasonDialog task={task} action="cancel" opened onClose={close} />}
+      {open === 'watch' && <ChatMonitor task={task} opened onClose={close} />}
     </>
   );
 }
