@@ -80,7 +80,7 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
     const customer = email ? await findByEmail(s.db, email) : undefined;
     ({ task } = await captureTask(s.db, s.config, {
       worktype: w.id,
-      source: 'chat',
+      source: CHAT_SOURCE,
       externalId: id,
       title: `Chat with ${name}`.slice(0, 500),
       description: input.message.trim().slice(0, 20_000),
