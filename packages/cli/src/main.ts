@@ -62,9 +62,10 @@ program
   .option('--handle <seconds>', 'average handle time', positive('--handle', 3_600), 20)
   .option('--accept <seconds>', 'time to accept an offer', positive('--accept', 600), 2)
   .option('--seed <n>', 'random seed (the same seed, the same run)', positive('--seed', 2 ** 31), 1)
-  .action(async (opts: { url: string; key: string; agent: string[]; worktype: string[]; rate: number; duration: number; handle: number; accept: number; seed: number }) => {
+  .option('--chats <perMinute>', 'website visitors starting chats per minute (default none)', positive('--chats', 600))
+  .action(async (opts: { url: string; key: string; agent: string[]; worktype: string[]; rate: number; duration: number; handle: number; accept: number; seed: number; chats?: number }) => {
     const counts = await simulate(
-      { url: opts.url.replace(/\/+$/, ''), key: opts.key, agents: opts.agent.length ? opts.agent : DEMO_AGENTS, worktypes: opts.worktype, ratePerMinute: opts.rate, durationSeconds: opts.duration, handleSeconds: opts.handle, acceptSeconds: opts.accept, seed: opts.seed },
+      { url: opts.url.replace(/\/+$/, ''), key: opts.key, agents: opts.agent.length ? opts.agent : DEMO_AGENTS, worktypes: opts.worktype, ratePerMinute: opts.rate, durationSeconds: opts.duration, handleSeconds: opts.handle, acceptSeconds: opts.accept, seed: opts.seed, chatsPerMinute: opts.chats ?? 0 },
       out,
     );
     if (counts.captured === 0) process.exitCode = 1;

@@ -20,7 +20,12 @@ export interface SimulateOptions {
   /** Only these worktypes (default: every worktype). */
   worktypes: string[];
   seed: number;
+  /** Website visitors starting chats per minute on the open chat topics (0: none). */
+  chatsPerMinute?: number;
 }
+
+const QUESTIONS = ['Where is my order?', 'Can I change my delivery address?', 'My invoice shows a wrong amount.', 'How do I return an item?'];
+const ANSWER = 'Hello, thank you for waiting. Let me look into it for you.';
 
 export const DEMO_AGENTS = ['alice@worklane.local:alice123', 'bob@worklane.local:bob123', 'carol@worklane.local:carol123', 'dave@worklane.local:dave123'];
 
@@ -90,12 +95,14 @@ export interface SimulationCounts {
   claimed: number;
   completed: number;
   errors: number;
+  /** Chats started by the simulated visitors. */
+  chats: number;
 }
 
 /** Runs the simulation until its duration is over; the counts of what it did. */
 export async function simulate(o: SimulateOptions, out: Out): Promise<SimulationCounts> {
   const random = seededRandom(o.seed);
-  const counts: SimulationCounts = { captured: 0, accepted: 0, claimed: 0, completed: 0, errors: 0 };
+  const counts: SimulationCounts = { captured: 0, accepted: 0, claimed: 0, completed: 0, errors: 0, chats: 0 };
   const fail = (what: string, r: { status: number; json: Json | null }) => {
     counts.errors++;
     if (counts.errors <= 5) out(`  ${what}: ${r.status} ${String(r.json?.detail ?? r.json?.title ?? '')}`);
@@ -123,10 +130,13 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
   out(`Simulating ${o.durationSeconds} s against ${o.url}: ${o.ratePerMinute} tasks/min of ${worktypes.map((w) => w.id).join(', ')}; agents ${agents.map((a) => a.email).join(', ')}`);
 
   const end = Date.now() + o.durationSeconds * 1000;
-  const handle = async (a: (typeof agents)[number], taskId: string, worktype: unknown) => {
+  const handle = async (a: (typeof agents)[number], taskId: string, worktype: unknown, source?: unknown) => {
     a.busy = true;
     try {
+      // A chat is answered, talked in, and ended before it is wrapped up.
+      if (source === 'chat') await a.api.req('POST', `/tasks/${taskId}/chat/messages`, { body: ANSWER });
       await sleep(o.handleSeconds * 1000 * (0.5 + random()), end);
+      if (source === 'chat') await a.api.req('POST', `/tasks/${taskId}/chat/end`);
       const codes = (worktypes.find((w) => w.id === worktype)?.wrapUpCodes ?? []) as string[];
       const r = await a.api.req('POST', `/tasks/${taskId}/complete`, codes.length ? { wrapUpCode: codes[Math.floor(random() * codes.length)] } : {});
       if (r.status === 200) counts.completed++;
@@ -145,6 +155,22 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
       await sleep((-Math.log(1 - random()) * 60_000) / o.ratePerMinute, end);
     }
   })();
+  // Website visitors: the first at once, then Poisson arrivals; on an open topic, over the public API.
+  const visitor = new Api(o.url);
+  const chatting = (async () => {
+    const rate = o.chatsPerMinute ?? 0;
+    for (let n = 1; rate > 0 && Date.now() < end; n++) {
+      const topics = ((await visitor.req('GET', '/chat/topics')).json?.items ?? []) as Json[];
+      const open = topics.filter((t) => t.open === true);
+      if (open.length) {
+        const t = open[Math.floor(random() * open.length)]!;
+        const r = await visitor.req('POST', '/chats', { topic: t.id, name: `Visitor ${n}`, message: QUESTIONS[Math.floor(random() * QUESTIONS.length)] });
+        if (r.status === 201) counts.chats++;
+        else if (r.status !== 409 && r.status !== 429) fail('start a chat', r); // closed or held back: like a real visitor, try later
+      }
+      await sleep((-Math.log(1 - random()) * 60_000) / rate, end);
+    }
+  })();
   const working = agents.map(async (a) => {
     const inFlight: Promise<void>[] = [];
     while (Date.now() < end) {
@@ -156,7 +182,8 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
           const r = await a.api.req('POST', `/offers/${String(offer.id)}/accept`);
           if (r.status === 200) {
             counts.accepted++;
-            inFlight.push(handle(a, String(offer.taskId), (r.json?.task as Json | undefined)?.worktype));
+            const task = r.json?.task as Json | undefined;
+            inFlight.push(handle(a, String(offer.taskId), task?.worktype, task?.source));
           } else if (r.status !== 409) fail('accept', r);
           continue;
         }
@@ -168,7 +195,7 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
           const task = r.json?.task as Json | undefined;
           if (r.status === 200 && task) {
             counts.claimed++;
-            inFlight.push(handle(a, String(task.id), task.worktype));
+            inFlight.push(handle(a, String(task.id), task.worktype, task.source));
             continue;
           }
         }
@@ -177,13 +204,13 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
     }
     await Promise.all(inFlight);
   });
-  const report = setInterval(() => out(`  ${Math.round((o.durationSeconds * 1000 - (end - Date.now())) / 1000)} s: captured ${counts.captured}, accepted ${counts.accepted}, claimed ${counts.claimed}, completed ${counts.completed}, errors ${counts.errors}`), 10_000);
+  const report = setInterval(() => out(`  ${Math.round((o.durationSeconds * 1000 - (end - Date.now())) / 1000)} s: captured ${counts.captured}, accepted ${counts.accepted}, claimed ${counts.claimed}, completed ${counts.completed}, errors ${counts.errors}${counts.chats ? `, chats ${counts.chats}` : ''}`), 10_000);
   try {
-    await Promise.all([capturing, ...working]);
+    await Promise.all([capturing, chatting, ...working]);
   } finally {
     clearInterval(report);
     for (const a of agents) await a.api.req('PUT', '/me/presence', { status: 'offline' }).catch(() => undefined);
   }
-  out(`Done: captured ${counts.captured}, accepted ${counts.accepted}, claimed ${counts.claimed}, completed ${counts.completed}, errors ${counts.errors}`);
+  out(`Done: captured ${counts.captured}, accepted ${counts.accepted}, claimed ${counts.claimed}, completed ${counts.completed}, errors ${counts.errors}, chats ${counts.chats}`);
   return counts;
 }

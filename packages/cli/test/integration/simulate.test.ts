@@ -24,10 +24,10 @@ describe('worklane simulate against a running server', () => {
 
   it('captures at its rate, and its agents accept, claim and complete the demo work', async () => {
     const url = server.url.replace('localhost', '127.0.0.1');
-    const r = await run(process.execPath, [BIN, 'simulate', '--url', url, '--duration', '10', '--rate', '240', '--handle', '1', '--accept', '0.2', '--seed', '7'], { env: process.env, timeout: 60_000 });
-    const done = /Done: captured (\d+), accepted (\d+), claimed (\d+), completed (\d+), errors (\d+)/.exec(r.stdout);
+    const r = await run(process.execPath, [BIN, 'simulate', '--url', url, '--duration', '10', '--rate', '240', '--handle', '1', '--accept', '0.2', '--seed', '7', '--chats', '20'], { env: process.env, timeout: 60_000 });
+    const done = /Done: captured (\d+), accepted (\d+), claimed (\d+), completed (\d+), errors (\d+), chats (\d+)/.exec(r.stdout);
     expect(done, r.stdout + r.stderr).toBeTruthy();
-    const [captured, accepted, claimed, completed, errors] = done!.slice(1).map(Number) as [number, number, number, number, number];
+    const [captured, accepted, claimed, completed, errors, chats] = done!.slice(1).map(Number) as [number, number, number, number, number, number];
     expect(errors, r.stdout).toBe(0);
     expect(captured).toBeGreaterThan(10);
     expect(accepted + claimed).toBeGreaterThan(0);
@@ -36,7 +36,14 @@ describe('worklane simulate against a running server', () => {
     const db = server.store.db;
     const rows = await db.selectFrom('tasks').select(['state']).where('source', '=', 'simulator').execute();
     expect(rows).toHaveLength(captured);
-    expect(rows.filter((t) => t.state === 'completed')).toHaveLength(completed);
+    const chatsDone = await db.selectFrom('tasks').select('id').where('source', '=', 'chat').where('state', '=', 'completed').execute();
+    expect(rows.filter((t) => t.state === 'completed').length + chatsDone.length).toBe(completed); // chats are completed work too
+    // Visitors chatted: each chat a task, those answered with the agent's line.
+    expect(chats).toBeGreaterThan(0);
+    const chatTasks = await db.selectFrom('tasks').select(['id', 'state', 'external_id']).where('source', '=', 'chat').execute();
+    expect(chatTasks).toHaveLength(chats);
+    const answered = new Set((await db.selectFrom('chat_messages').select('chat_id').where('sender', '=', 'agent').execute()).map((m) => m.chat_id));
+    for (const t of chatTasks.filter((x) => x.state === 'completed')) expect(answered.has(t.external_id!), `chat ${t.external_id} completed unanswered`).toBe(true);
     // The agents went offline when it ended.
     const online = await db.selectFrom('presence').innerJoin('users', 'users.id', 'presence.user_id').select(['users.email', 'presence.status']).where('users.email', 'in', ['alice@worklane.local', 'bob@worklane.local']).execute();
     expect(online.map((p) => p.status)).toEqual(['offline', 'offline']);
