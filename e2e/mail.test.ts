@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, signIn } from './browser.js';
 import { Mailbox } from './mailbox.js';
 import { ROOT, freePort, startServerProcess, type ServerProcess } from './server.js';
 
@@ -52,11 +52,7 @@ describe('inbound e-mail in a real browser', () => {
     smtp.close();
 
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await page.goto(server.base + '/login');
-    await page.getByLabel('Email').fill('admin@worklane.local');
-    await page.getByLabel('Password').fill('admin123');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/supervisor/);
+    await signIn(page, server.base, 'admin@worklane.local', 'admin123', /\/supervisor/);
     await page.goto(server.base + '/admin?tab=inbound-mail');
     const table = page.getByRole('table', { name: 'Inbound e-mail' });
     const done = table.getByRole('row').filter({ hasText: 'Broken link in my invoice' });
@@ -78,11 +74,7 @@ describe('inbound e-mail in a real browser', () => {
     const task = tasks.items.find((t: { title: string }) => t.title === 'Broken link in my invoice');
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const alice = await context.newPage();
-    await alice.goto(server.base + '/login');
-    await alice.getByLabel('Email').fill('alice@worklane.local');
-    await alice.getByLabel('Password').fill('alice123');
-    await alice.getByRole('button', { name: 'Sign in' }).click();
-    await alice.waitForURL(/\/agent/);
+    await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
     const me = await alice.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
     await admin('POST', `/tasks/${task.id}/assign`, { agent: me.user.id });
     await alice.goto(`${server.base}/agent?task=${task.id}`);
@@ -103,11 +95,7 @@ describe('inbound e-mail in a real browser', () => {
       if (t.state === 'queued' || t.state === 'offered') await admin('POST', `/tasks/${t.id}/cancel`, { reason: 'not part of the chat test' });
     const staff = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const alice: Page = await staff.newPage();
-    await alice.goto(server.base + '/login');
-    await alice.getByLabel('Email').fill('alice@worklane.local');
-    await alice.getByLabel('Password').fill('alice123');
-    await alice.getByRole('button', { name: 'Sign in' }).click();
-    await alice.waitForURL(/\/agent/);
+    await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
     await alice.getByLabel('Presence').click();
     await alice.getByRole('option', { name: 'Available', exact: true }).click();
     await alice.getByLabel(/^Current status: Available/).waitFor();
@@ -148,11 +136,7 @@ describe('inbound e-mail in a real browser', () => {
 
     // Sam, who supervises the front office, watches the conversation from the supervisor page.
     const sam = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await sam.goto(server.base + '/login');
-    await sam.getByLabel('Email').fill('sam@worklane.local');
-    await sam.getByLabel('Password').fill('sam123');
-    await sam.getByRole('button', { name: 'Sign in' }).click();
-    await sam.waitForURL(/\/supervisor/);
+    await signIn(sam, server.base, 'sam@worklane.local', 'sam123', /\/supervisor/);
     await sam.getByRole('button', { name: 'Actions for Chat with Jane Doe' }).click();
     await sam.getByRole('menuitem', { name: 'Watch the conversation' }).click();
     const watching = sam.getByRole('dialog', { name: 'Conversation: Chat with Jane Doe' });
@@ -207,11 +191,7 @@ describe('inbound e-mail in a real browser', () => {
 
     const staff = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const alice = await staff.newPage();
-    await alice.goto(server.base + '/login');
-    await alice.getByLabel('Email').fill('alice@worklane.local');
-    await alice.getByLabel('Password').fill('alice123');
-    await alice.getByRole('button', { name: 'Sign in' }).click();
-    await alice.waitForURL(/\/agent/);
+    await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
     const status = alice.getByLabel(/^Current status: /);
     if (!/Available/.test((await status.getAttribute('aria-label')) ?? '')) {
       await alice.getByLabel('Presence').click();
