@@ -11,7 +11,8 @@ import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
 import { chatOfTask, endChat, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
-import { taskOfChat } from './store.js';
+import { CHAT_SOURCE, SMS_SOURCE, taskOfChat } from './store.js';
+import type { TaskRow } from '../db/schema.js';
 import { receiveSms } from './sms.js';
 
 // Visitors are not signed in: each chat has its own token (header X-Chat-Token), given once when
@@ -36,6 +37,13 @@ function timeZone(tz: string | undefined): string {
   } catch {
     throw badRequest(`"${tz}" is not a time zone`, [{ pointer: '/tz', message: 'not an IANA time zone', in: 'querystring' }]);
   }
+}
+
+/** Whom the agent answers, as a standard response names them: the chat's visitor, the mail's sender. */
+async function customerNameOf(s: Services, t: TaskRow): Promise<string> {
+  if ((t.source === CHAT_SOURCE || t.source === SMS_SOURCE) && t.external_id)
+    return (await s.db.selectFrom('chats').select('visitor_name').where('id', '=', t.external_id).executeTakeFirst())?.visitor_name ?? '';
+  return String((t.attributes as Record<string, unknown> | null)?.fromName ?? '') || 'there';
 }
 
 /** Web chat: the visitor's side (public, by token), the agent's side (on the chat's task), and the visitor's live page. */
@@ -237,7 +245,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   }, async (request) => {
     const u = requireUser(request);
     const t = await loadForWork(s, requirePrincipal(request), request.params.id, 'answer');
-    const visitor = (t.source === 'chat' || t.source === 'sms') && t.external_id ? ((await s.db.selectFrom('chats').select('visitor_name').where('id', '=', t.external_id).executeTakeFirst())?.visitor_name ?? '') : (String((t.attributes as Record<string, unknown> | null)?.fromName ?? '') || 'there');
+    const visitor = await customerNameOf(s, t);
     const found = suggestResponses(s.config.snapshot.responses, t.queue_id, request.query.q ?? '');
     return { items: found.map((x) => ({ id: x.id, name: x.name, text: fillResponse(x.text, { visitor, agent: u.name }) })) };
   });
