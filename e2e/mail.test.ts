@@ -188,6 +188,17 @@ describe('inbound e-mail in a real browser', () => {
     await form.getByRole('button', { name: 'Call me back' }).click();
     await visitor.getByRole('heading', { name: 'We will call you' }).waitFor();
     await visitor.getByText('+3225551234').waitFor();
+    // Changed her mind: withdrawn; then she asks again, and keeps this one.
+    await visitor.getByRole('button', { name: 'Cancel this callback' }).click();
+    await visitor.getByRole('heading', { name: 'Callback canceled' }).waitFor();
+    await visitor.getByRole('button', { name: 'Ask for a call' }).click();
+    await form.getByRole('combobox', { name: 'About' }).click();
+    await visitor.getByRole('option', { name: 'Quick callback' }).click();
+    await form.getByLabel('As soon as possible').check();
+    await form.getByLabel('Your name').fill('Jane Doe');
+    await form.getByLabel('Phone number').fill('+32 2 555 12 34');
+    await form.getByRole('button', { name: 'Call me back' }).click();
+    await visitor.getByRole('heading', { name: 'We will call you' }).waitFor();
 
     const staff = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const alice = await staff.newPage();
@@ -207,9 +218,11 @@ describe('inbound e-mail in a real browser', () => {
     await panel.getByLabel('Note (optional)').fill('voicemail');
     await panel.getByRole('button', { name: 'No answer' }).click();
     await alice.getByText('No task selected').waitFor();
-    const tasks = await admin('GET', '/tasks?worktype=quick-callback');
-    expect(tasks.items[0]).toMatchObject({ state: 'scheduled', title: 'Call back Jane Doe' });
-    const events = await admin('GET', `/tasks/${tasks.items[0].id}/events`);
+    const tasks = (await admin('GET', '/tasks?worktype=quick-callback')).items as { id: string; state: string; title: string }[];
+    expect(tasks.map((t) => t.state).sort()).toEqual(['canceled', 'scheduled']);
+    const called = tasks.find((t) => t.state === 'scheduled')!;
+    expect(called.title).toBe('Call back Jane Doe');
+    const events = await admin('GET', `/tasks/${called.id}/events`);
     expect(events.items.map((e: { type: string }) => e.type)).toContain('callback.attempted');
     await staff.close();
   });

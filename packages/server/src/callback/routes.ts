@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ATTEMPT_OUTCOMES, type AttemptOutcome } from '@worklane/core';
@@ -10,7 +10,7 @@ import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { afterChange } from '../tasks/after.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
-import { callbackTopics, callbackView, recordAttempt, requestCallback } from './service.js';
+import { callbackStatus, callbackTopics, callbackView, cancelCallback, recordAttempt, requestCallback, visitorCallback } from './service.js';
 
 const PUBLIC = { public: true } as const;
 const tags = ['callback'];
@@ -42,6 +42,26 @@ export async function callbackRoutes(app: FastifyInstance, s: Services): Promise
       }, strict),
     },
   }, async (request, reply) => reply.code(201).send(await requestCallback(s, request.body)));
+
+  const tokenOf = (request: FastifyRequest): string | undefined => {
+    const t = request.headers['x-callback-token'];
+    return typeof t === 'string' ? t : undefined;
+  };
+
+  r.get('/api/v1/callbacks/:id', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'Where a callback request stands (X-Callback-Token, given with the request)', params: IdParams },
+  }, async (request) => callbackStatus(s, await visitorCallback(s, request.params.id, tokenOf(request))));
+
+  r.post('/api/v1/callbacks/:id/cancel', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: 'The visitor withdraws the request (X-Callback-Token); 409 once an advisor is calling', params: IdParams },
+  }, async (request) => {
+    const t = await visitorCallback(s, request.params.id, tokenOf(request));
+    const c = await cancelCallback(s, t);
+    if (c) afterChange(s, c);
+    return callbackStatus(s, c?.after ?? t);
+  });
 
   r.get('/api/v1/tasks/:id/callback', {
     config: { auth: { roles: [...TASK_READERS.roles], scopes: [...TASK_READERS.scopes] } },

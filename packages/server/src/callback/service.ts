@@ -3,6 +3,9 @@ import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
 import { newId } from '../db/ids.js';
+import { timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import { newToken, sha256 } from '../auth/crypto.js';
 import { conflict, notFound, unprocessable } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
 import { changeTask, type Change } from '../tasks/change.js';
@@ -48,11 +51,24 @@ export interface CallbackRequest {
 
 export interface CallbackAnswer {
   id: string;
+  /** Opens the request later (X-Callback-Token): given once. */
+  token?: string;
   topic: { id: string; name: string };
   phone: string;
   /** null: as soon as possible */
   slot: { start: string; end: string } | null;
   message: string;
+}
+
+/** Where a request stands, as its visitor is told. */
+export type CallbackState = 'waiting' | 'scheduled' | 'calling' | 'done' | 'canceled';
+
+export interface CallbackStatus {
+  id: string;
+  topic: { id: string; name: string };
+  phone: string;
+  slot: { start: string; end: string } | null;
+  state: CallbackState;
 }
 
 /**
@@ -77,7 +93,12 @@ export async function requestCallback(s: Services, r: CallbackRequest, now = Dat
   const name = r.name.trim();
   const email = r.email?.trim().toLowerCase();
   const customer = email ? await findByEmail(s.db, email) : undefined;
-  const { task } = await captureTask(s.db, s.config, {
+  // The visitor's token first, its task then: a request that failed leaves nothing behind.
+  const token = newToken();
+  await s.db.insertInto('callback_requests').values({ id, token_hash: sha256(token) }).execute();
+  let task: TaskRow;
+  try {
+    ({ task } = await captureTask(s.db, s.config, {
     worktype: w.id,
     source: CALLBACK_SOURCE,
     externalId: id,
@@ -86,13 +107,53 @@ export async function requestCallback(s: Services, r: CallbackRequest, now = Dat
     attributes: { phone, name, ...(email ? { email } : {}), requested: slot ? new Date(slot.start).toISOString() : 'asap' },
     ...(slot ? { wakeAt: new Date(slot.start).toISOString(), expiresAt: new Date(slot.end).toISOString() } : {}),
     ...(customer ? { customerId: customer.id } : {}),
-  }, { actor: ACTOR, idempotency: null });
+    }, { actor: ACTOR, idempotency: null }));
+  } catch (err) {
+    await s.db.deleteFrom('callback_requests').where('id', '=', id).execute();
+    throw err;
+  }
   s.dispatcher.track(task);
   if (task.wake_at) void s.dispatcher.armWake(task.wake_at);
   s.expiry.arm(task.expires_at);
   s.metrics.tasksCaptured.inc({ created: 'true' });
   const when = slot ? `between ${new Date(slot.start).toISOString()} and ${new Date(slot.end).toISOString()}` : 'as soon as an advisor is free';
-  return { id, topic: { id: w.id, name: w.name }, phone, slot: slot && iso(slot), message: `We will call you on ${phone} ${when}.` };
+  return { id, topic: { id: w.id, name: w.name }, phone, slot: slot && iso(slot), message: `We will call you on ${phone} ${when}.`, token };
+}
+
+/** The task of the request the visitor's token opens; a wrong token answers like no request at all. */
+export async function visitorCallback(s: Services, id: string, token: string | undefined): Promise<TaskRow> {
+  const r = await s.db.selectFrom('callback_requests').select('token_hash').where('id', '=', id).executeTakeFirst();
+  const given = Buffer.from(sha256(token ?? ''));
+  const kept = Buffer.from(r?.token_hash ?? '');
+  const t = r && token && given.length === kept.length && timingSafeEqual(given, kept)
+    ? await s.db.selectFrom('tasks').selectAll().where(sql<string>`coalesce(source, '')`, '=', CALLBACK_SOURCE).where('external_id', '=', id).executeTakeFirst()
+    : undefined;
+  if (!t) throw notFound(`Callback ${id}`);
+  return t;
+}
+
+export function callbackStatus(s: Services, t: TaskRow): CallbackStatus {
+  const a = (t.attributes ?? {}) as Record<string, unknown>;
+  const requested = String(a.requested ?? 'asap');
+  const state: CallbackState =
+    t.state === 'completed' ? 'done' : t.state === 'canceled' ? 'canceled' : t.state === 'assigned' || t.state === 'wrap-up' || t.state === 'paused' ? 'calling' : t.state === 'scheduled' ? 'scheduled' : 'waiting';
+  return {
+    id: t.external_id!,
+    topic: { id: t.worktype, name: s.config.snapshot.worktypes.get(t.worktype)?.name ?? t.worktype },
+    phone: String(a.phone ?? ''),
+    slot: requested === 'asap' ? null : { start: requested, end: t.expires_at ? new Date(t.expires_at).toISOString() : requested },
+    state,
+  };
+}
+
+/** The visitor no longer wants the call: withdrawn while nobody is calling; once someone is, too late. */
+export async function cancelCallback(s: Services, t: TaskRow): Promise<Change | null> {
+  if (t.state === 'canceled' || t.state === 'completed') return null; // again, or over: nothing to do
+  if (t.state !== 'queued' && t.state !== 'offered' && t.state !== 'scheduled') throw conflict('An advisor is calling you now', { state: t.state });
+  return changeTask(s.db, t, 'cancel', {
+    set: { state: 'canceled', completed_at: new Date(), wake_at: null },
+    events: [{ type: 'task.canceled', actor: ACTOR, data: { reason: 'canceled by the customer', agent: null } }],
+  });
 }
 
 export interface Attempt {

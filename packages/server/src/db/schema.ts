@@ -88,6 +88,12 @@ export interface ResponsesTable {
   text: string;
   queues: Json<string[]>;
 }
+export interface CallbackRequestsTable {
+  id: string;
+  /** sha256 of the visitor's token (given once, with the answer to the request). */
+  token_hash: string;
+  created_at: CreatedAt;
+}
 export interface TaskOverdueTable {
   task_id: string;
   at: Generated<Date>;
@@ -471,6 +477,7 @@ export interface DB {
   chats: ChatsTable;
   chat_messages: ChatMessagesTable;
   responses: ResponsesTable;
+  callback_requests: CallbackRequestsTable;
   api_keys: ApiKeysTable;
   skills: SkillsTable;
   user_skills: UserSkillsTable;

@@ -85,6 +85,18 @@ describe.each(BACKENDS)('digital callback on $backend', ({ backend, skip }) => {
     expect(t.attributes).toMatchObject({ phone: '0470123456', name: 'Tom Later', requested: slot.start });
     const events = ((await admin.req('GET', `/api/v1/tasks/${t.id}/events`)).json.items as Json[]).map((e) => [e.type, e.data.until ?? null]);
     expect(events).toEqual([['task.created', null], ['task.rescheduled', slot.start]]);
+
+    // The visitor looks at it and withdraws it, with the token given once; nobody else can.
+    const mine = { 'x-callback-token': r.json.token as string };
+    expect(r.json.token).toMatch(/^[\w-]{40,}$/);
+    expect((await visitor.req('GET', `/api/v1/callbacks/${r.json.id}`, undefined, { 'x-callback-token': 'nope' })).status).toBe(404);
+    expect((await visitor.req('GET', `/api/v1/callbacks/${r.json.id}`)).status).toBe(404);
+    expect((await visitor.req('GET', `/api/v1/callbacks/${r.json.id}`, undefined, mine)).json).toEqual({ id: r.json.id, topic: { id: 'cb-later', name: 'Call me later' }, phone: '0470123456', slot, state: 'scheduled' });
+    expect((await visitor.req('POST', `/api/v1/callbacks/${r.json.id}/cancel`, undefined, mine)).json.state).toBe('canceled');
+    expect((await visitor.req('POST', `/api/v1/callbacks/${r.json.id}/cancel`, undefined, mine)).json.state).toBe('canceled'); // again: the same
+    expect((await task(r.json.id)).state).toBe('canceled');
+    const why = ((await admin.req('GET', `/api/v1/tasks/${t.id}/events`)).json.items as Json[]).find((e) => e.type === 'task.canceled');
+    expect(why.data.reason).toBe('canceled by the customer');
   });
 
   it.skipIf(skip)('calls that do not reach the customer come back after the retry time, then the request is given up; a wrong number at once', async () => {
@@ -92,6 +104,10 @@ describe.each(BACKENDS)('digital callback on $backend', ({ backend, skip }) => {
     expect(r.message).toBe('We will call you on +3225551234 as soon as an advisor is free.');
     const t = await task(r.id);
     await takeIt(t.id);
+    // Someone is calling: too late to withdraw it.
+    const late = await visitor.req('POST', `/api/v1/callbacks/${r.id}/cancel`, undefined, { 'x-callback-token': r.token });
+    expect(late.status).toBe(409);
+    expect((await visitor.req('GET', `/api/v1/callbacks/${r.id}`, undefined, { 'x-callback-token': r.token })).json.state).toBe('calling');
     const view = (await ann.req('GET', `/api/v1/tasks/${t.id}/callback`)).json;
     expect(view).toMatchObject({ taskId: t.id, phone: '+3225551234', name: 'Jane Doe', requested: 'asap', maxAttempts: 2, attempts: [] });
 

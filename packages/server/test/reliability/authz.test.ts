@@ -175,6 +175,8 @@ const EXPECTED: Record<string, Rule> = {
   // Digital callback: visitors ask anonymously; the agent's side is the task's.
   'GET /api/v1/callback/topics': PUBLIC,
   'POST /api/v1/callbacks': PUBLIC,
+  'GET /api/v1/callbacks/:id': PUBLIC,
+  'POST /api/v1/callbacks/:id/cancel': PUBLIC,
   'GET /api/v1/tasks/:id/callback': TASK_READ,
   'POST /api/v1/tasks/:id/callback/attempts': TASK_WORK,
   'GET /api/v1/responses': CONFIG_READ,

@@ -567,6 +567,8 @@ export interface CallbackTopic {
 
 export interface CallbackAnswer {
   id: string;
+  /** Opens the request (X-Callback-Token): to cancel it. */
+  token: string;
   topic: { id: string; name: string };
   phone: string;
   slot: { start: string; end: string } | null;

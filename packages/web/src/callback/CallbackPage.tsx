@@ -137,6 +137,23 @@ function RequestForm({ topics, onDone, onStale }: { topics: CallbackTopic[]; onD
 }
 
 function Confirmation({ answer, onAgain }: { answer: CallbackAnswer; onAgain: () => void }) {
+  const cancel = useMutation({
+    mutationFn: () => api<{ state: string }>(`/callbacks/${encodeURIComponent(answer.id)}/cancel`, { method: 'POST', headers: { 'X-Callback-Token': answer.token }, quietUnauthorized: true }),
+  });
+  if (cancel.isSuccess)
+    return (
+      <Paper withBorder p="xl" role="status">
+        <Stack align="center" gap="sm">
+          <Title order={1} size="h2">
+            Callback canceled
+          </Title>
+          <Text ta="center">We will not call you. You can ask again at any time.</Text>
+          <Button variant="light" mt="sm" onClick={onAgain}>
+            Ask for a call
+          </Button>
+        </Stack>
+      </Paper>
+    );
   return (
     <Paper withBorder p="xl" role="status" aria-labelledby="callback-done">
       <Stack align="center" gap="sm">
@@ -152,9 +169,19 @@ function Confirmation({ answer, onAgain }: { answer: CallbackAnswer; onAgain: ()
         <Text size="sm" c="dimmed" ta="center">
           About {answer.topic.name}. If we cannot reach you, we try again a little later.
         </Text>
-        <Button variant="light" mt="sm" onClick={onAgain}>
-          Ask for another call
-        </Button>
+        <Group mt="sm" gap="xs">
+          <Button variant="light" onClick={onAgain}>
+            Ask for another call
+          </Button>
+          <Button variant="subtle" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
+            Cancel this callback
+          </Button>
+        </Group>
+        {cancel.isError && (
+          <Text size="sm" c="red" role="alert">
+            {errorMessage(cancel.error)}
+          </Text>
+        )}
       </Stack>
     </Paper>
   );
