@@ -155,16 +155,16 @@ const migrations: Record<string, Migration> = {
   '0023_sms': { up: (db) => import('../chat/migration.js').then((m) => m.smsMigration(db)) },
   // The visitor's rating of a chat (customer satisfaction).
   '0024_chat_rating': { up: (db) => import('../chat/migration.js').then((m) => m.chatRatingMigration(db)) },
-  // Callbacks the visitor may look at and cancel: one token per request (its task is found by source 'callback' + external id).
-  '0026_callback_requests': {
-    async up(db: Kysely<unknown>) {
-      await sql.raw(`create table callback_requests (id text primary key, token_hash text not null, created_at timestamptz not null default now())`).execute(db);
-    },
-  },
   // Mail threads: a customer's answer to our reply finds the task by the notification it answers.
   '0025_mail_threads': {
     async up(db: Kysely<unknown>) {
       await sql.raw(`create index events_replied on events ((data->>'notificationId')) where type = 'task.replied'`).execute(db);
+    },
+  },
+  // Callbacks the visitor may look at and cancel: one token per request (its task is found by source 'callback' + external id).
+  '0026_callback_requests': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(`create table callback_requests (id text primary key, token_hash text not null, created_at timestamptz not null default now())`).execute(db);
     },
   },
 };
