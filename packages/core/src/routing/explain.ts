@@ -44,7 +44,7 @@ export function explainWaiting(
 ): WaitingExplanation {
   const waited = Math.max(0, (now - task.enteredQueueAt) / 1000);
   const step = currentStep(queue.targetSteps, waited);
-  const line = inWaitingOrder(waiting.filter((t) => t.queueId === task.queueId), new Map([[queue.id, queue]]), now);
+  const line = queueLine(queue, waiting, now);
   const verdicts = agents
     .filter((a) => queue.members.has(a.id) || a.id === task.targetAgentId)
     .map((a) => {
@@ -60,4 +60,12 @@ export function explainWaiting(
     waitingInQueue: line.length,
     agents: verdicts,
   };
+}
+
+const queueLine = (queue: RoutingQueue, waiting: readonly RoutingTask[], now: number) =>
+  inWaitingOrder(waiting.filter((t) => t.queueId === queue.id), new Map([[queue.id, queue]]), now);
+
+/** A waiting task's 1-based place in its queue's waiting order (the part of `explainWaiting` a waiting customer is told). */
+export function placeInLine(task: RoutingTask, queue: RoutingQueue, waiting: readonly RoutingTask[], now: number): number {
+  return queueLine(queue, waiting, now).findIndex((t) => t.id === task.id) + 1;
 }

@@ -1,4 +1,4 @@
-import { hash as digest, randomBytes } from 'node:crypto';
+import { hash as digest, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 export const hashPassword = (password: string): Promise<string> => hash(password);
@@ -15,3 +15,11 @@ export const newToken = (bytes = 32): string => randomBytes(bytes).toString('bas
 export const newApiKey = (): string => `wl_${randomBytes(24).toString('base64url')}`;
 /** Short prefix shown in lists so an admin can tell keys apart without the secret. */
 export const apiKeyPrefix = (key: string): string => key.slice(0, 10);
+
+/** Whether `token` is the one whose SHA-256 is `stored`, in constant time (a missing token or hash never is). */
+export function tokenMatches(token: string | undefined, stored: string | undefined): boolean {
+  if (!token || !stored) return false;
+  const given = Buffer.from(sha256(token));
+  const kept = Buffer.from(stored);
+  return given.length === kept.length && timingSafeEqual(given, kept);
+}

@@ -3,9 +3,8 @@ import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
 import { newId } from '../db/ids.js';
-import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { newToken, sha256 } from '../auth/crypto.js';
+import { newToken, sha256, tokenMatches } from '../auth/crypto.js';
 import { conflict, notFound, unprocessable } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
 import { changeTask, type Change } from '../tasks/change.js';
@@ -123,9 +122,7 @@ export async function requestCallback(s: Services, r: CallbackRequest, now = Dat
 /** The task of the request the visitor's token opens; a wrong token answers like no request at all. */
 export async function visitorCallback(s: Services, id: string, token: string | undefined): Promise<TaskRow> {
   const r = await s.db.selectFrom('callback_requests').select('token_hash').where('id', '=', id).executeTakeFirst();
-  const given = Buffer.from(sha256(token ?? ''));
-  const kept = Buffer.from(r?.token_hash ?? '');
-  const t = r && token && given.length === kept.length && timingSafeEqual(given, kept)
+  const t = tokenMatches(token, r?.token_hash)
     ? await s.db.selectFrom('tasks').selectAll().where(sql<string>`coalesce(source, '')`, '=', CALLBACK_SOURCE).where('external_id', '=', id).executeTakeFirst()
     : undefined;
   if (!t) throw notFound(`Callback ${id}`);

@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import { chatAvailability, chatPhase, DEFAULT_CHAT_WAIT_SECONDS, isSatisfied, transcriptText, type ChatAvailability, type ChatSender, type TaskState } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
 import { newId } from '../db/ids.js';
-import { newToken, sha256 } from '../auth/crypto.js';
+import { newToken, sha256, tokenMatches } from '../auth/crypto.js';
+import { directMessage } from '../notifications/direct.js';
 import { appendEvents } from '../events/append.js';
 import { Problem, conflict, notFound, unprocessable } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
@@ -15,9 +15,8 @@ import { CHAT_SOURCE, SMS_SOURCE, asLines, chatById, chatLines, chatView, messag
 
 export const CHAT_ACTOR = 'chat:visitor';
 
-/** An SMS to `to` through the notifications outbox. */
-export const smsOut = (to: string, body: string, caseId: string | null) =>
-  ({ event_id: null, event_type: 'chat.sms', case_id: caseId, channel: 'sms', recipient_kind: 'address', recipient: to, recipient_user_id: null, template_id: null, subject: null, body, last_error: null, provider_id: null, sent_at: null }) as const;
+/** An SMS of a conversation to `to`, through the notifications outbox. */
+export const smsOut = (to: string, body: string, caseId: string | null) => directMessage({ channel: 'sms', to, body, eventType: 'chat.sms', caseId });
 
 export interface Topic {
   id: string;
@@ -102,16 +101,14 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
 /** The chat the visitor's token opens; a wrong token answers like a chat that does not exist. */
 export async function visitorChat(s: Services, id: string, token: string | undefined): Promise<ChatRow> {
   const chat = await s.db.selectFrom('chats').selectAll().where('id', '=', id).executeTakeFirst();
-  const given = Buffer.from(sha256(token ?? ''));
-  const kept = Buffer.from(chat?.token_hash ?? '');
   // SMS conversations have no token: their "visitor" is a phone.
-  if (!chat || chat.channel !== 'web' || !token || given.length !== kept.length || !timingSafeEqual(given, kept)) throw notFound(`Chat ${id}`);
+  if (!chat || chat.channel !== 'web' || !tokenMatches(token, chat.token_hash)) throw notFound(`Chat ${id}`);
   return chat;
 }
 
 export async function viewOf(s: Services, chat: ChatRow, task?: TaskRow): Promise<ChatView> {
   const t = task ?? (await taskOfChat(s.db, chat));
-  const position = t && (t.state === 'queued' || t.state === 'offered') ? (s.dispatcher.explain(t.id)?.position ?? null) : null;
+  const position = t && (t.state === 'queued' || t.state === 'offered') ? s.dispatcher.placeInLine(t.id) : null;
   return chatView(s.db, chat, t, position, s.config.snapshot.worktypes.get(chat.worktype)?.name ?? chat.worktype);
 }
 
@@ -196,7 +193,7 @@ export async function mailTranscript(s: Services, chat: ChatRow, timeZone: strin
     if (!c) return false;
     await trx
       .insertInto('notifications')
-      .values({ event_id: null, event_type: 'chat.transcript', case_id: t?.case_id ?? null, channel: 'email', recipient_kind: 'address', recipient: chat.visitor_email!, recipient_user_id: null, template_id: null, subject: `Your chat about ${topic}`, body, last_error: null, provider_id: null, sent_at: null })
+      .values(directMessage({ channel: 'email', to: chat.visitor_email!, subject: `Your chat about ${topic}`, body, eventType: 'chat.transcript', caseId: t?.case_id ?? null }))
       .execute();
     return true;
   });

@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { appendEvents } from '../events/append.js';
+import { directMessage } from '../notifications/direct.js';
 import { unprocessable } from '../http/problems.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { isFinal, type TaskState } from '@worklane/core';
@@ -36,7 +37,7 @@ export async function replyByMail(s: Services, p: Principal, taskId: string, bod
   const row = await s.db.transaction().execute(async (trx) => {
     const n = await trx
       .insertInto('notifications')
-      .values({ event_id: null, event_type: 'task.replied', case_id: t.case_id, channel: 'email', recipient_kind: 'address', recipient: from, recipient_user_id: null, template_id: null, subject, body, last_error: null, provider_id: null, sent_at: null })
+      .values(directMessage({ channel: 'email', to: from, subject, body, eventType: 'task.replied', caseId: t.case_id }))
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
     await appendEvents(trx, [{ type: 'task.replied', actor: actorOf(p), taskId: t.id, userId: p.kind === 'user' ? p.id : null, data: { to: from, notificationId: String(n.id), excerpt: body.slice(0, 200) } }]);

@@ -5,6 +5,7 @@ import { AcceptBatcher } from './accept-batch.js';
 import {
   decideOffersFromLines,
   explainWaiting,
+  placeInLine,
   inWaitingOrder,
   nextStepAt,
   type BlendingRule,
@@ -437,6 +438,13 @@ export class Dispatcher {
     const q = t ? this.routingQueues().get(t.queueId) : undefined;
     if (!t || !q) return null;
     return explainWaiting(t, q, this.waiting.inQueue(t.queueId), [...this.agents.agents.values()], now, this.blending);
+  }
+
+  /** A waiting task's place in its queue's line, without the agents' verdicts `explain` adds (null: not waiting). */
+  placeInLine(taskId: string, now = Date.now()): number | null {
+    const t = this.waiting.get(taskId);
+    const q = t ? this.routingQueues().get(t.queueId) : undefined;
+    return t && q ? placeInLine(t, q, this.waiting.inQueue(t.queueId), now) : null;
   }
 
   /** Waiting tasks of a workbin in waiting order, with effective priority at `now`. */
