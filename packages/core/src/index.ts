@@ -27,3 +27,4 @@ export * from './random.js';
 export * from './mail/inbound.js';
 export * from './chat/index.js';
 export * from './callback/index.js';
+export * from './quality/index.js';

@@ -13,6 +13,7 @@ import type { MailIntake } from './mail-in/intake.js';
 import type { OverdueWatch } from './tasks/overdue.js';
 import type { ChatRooms } from './chat/live.js';
 import type { WaitEstimates } from './reports/wait-estimate.js';
+import type { QualityPlanner } from './quality/planner.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -39,4 +40,6 @@ export interface Services {
   chats: ChatRooms;
   /** The usual wait per queue (last hour, read once a minute), for the public pages. */
   waits: WaitEstimates;
+  /** Samples finished work for evaluation (quality management), in the background. */
+  quality: QualityPlanner;
 }

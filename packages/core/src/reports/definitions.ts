@@ -164,6 +164,22 @@ export const REPORTS: readonly ReportDefinition[] = [
     },
   },
   {
+    name: 'quality',
+    title: 'Quality evaluations',
+    description: 'Per agent and queue: scorecards finished in the period (quality management), the average score, the share passed and how they spread over fail, pass and excellent.',
+    filters: ['queue', 'team', 'agent'],
+    intervals: ALL,
+    grain: 'wrapup',
+    metrics: ['evaluated'],
+    groupBy: ['agent', 'queue'],
+    columns: [count('evaluated', 'Evaluated', true), pct('averagePercent', 'Average score', true), pct('passedPercent', 'Passed'), { key: 'bands', label: 'Bands', kind: 'text' }],
+    values: (m) => {
+      const e = m.get('evaluated');
+      const bands = ['excellent', 'pass', 'fail'].map((b) => [b, m.codes('evaluated').find((c) => c.code === b)?.agg.n ?? 0] as const).filter(([, n]) => n > 0).map(([b, n]) => `${b}: ${n}`).join('; ');
+      return { evaluated: e.n, averagePercent: e.n ? Math.round((e.total / e.n) * 10) / 10 : null, passedPercent: percent(e.within, e.n), bands };
+    },
+  },
+  {
     name: 'case-volumes',
     title: 'Case volumes',
     description: 'Per case type: cases opened, resolved, closed, escalated and reopened.',

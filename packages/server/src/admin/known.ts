@@ -8,13 +8,15 @@ export interface DbKnown extends Known {
 }
 
 export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
-  const [skills, teams, queues, codes, users, calendars] = await Promise.all([
+  const [skills, teams, queues, codes, users, calendars, questionnaires, worktypes] = await Promise.all([
     db.selectFrom('skills').select('id').execute(),
     db.selectFrom('teams').select('id').execute(),
     db.selectFrom('queues').select('id').execute(),
     db.selectFrom('wrap_up_codes').select('code').execute(),
     db.selectFrom('users').select(['id', 'email']).execute(),
     db.selectFrom('calendars').select('id').execute(),
+    db.selectFrom('questionnaires').select('id').execute(),
+    db.selectFrom('worktypes').select('id').execute(),
   ]);
   const byRef = new Map<string, string>();
   for (const u of users) byRef.set(u.id, u.id).set(u.email.toLowerCase(), u.id);
@@ -26,6 +28,8 @@ export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
     wrapUpCodes: new Set(codes.map((x) => x.code)),
     hasUser: (ref) => userId(ref) !== undefined,
     calendars: new Set(calendars.map((x) => x.id)),
+    questionnaires: new Set(questionnaires.map((x) => x.id)),
+    worktypes: new Set(worktypes.map((x) => x.id)),
     userId,
   };
 }

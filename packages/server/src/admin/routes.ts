@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { configIoRoutes } from './config-io.js';
 import { calendarRoutes } from '../calendars/routes.js';
 import { responses } from './responses.js';
+import { evaluationPlans, questionnaires } from '../quality/collections.js';
 
 /** The configuration API: one module per collection, all alike (see crud.ts), plus the odd ones. */
 export async function adminRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -27,6 +28,8 @@ export async function adminRoutes(app: FastifyInstance, s: Services): Promise<vo
   registerCollection(app, s, wrapUpCodes);
   registerCollection(app, s, presenceReasons);
   registerCollection(app, s, responses);
+  registerCollection(app, s, questionnaires);
+  registerCollection(app, s, evaluationPlans);
   await ruleTestRoutes(app, s);
   await routingSettingsRoutes(app, s);
   await auditRoutes(app, s);

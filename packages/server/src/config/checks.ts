@@ -5,6 +5,7 @@ import { schemaError, validateAgainst } from './ajv.js';
 import { checkCalendar } from '../calendars/check.js';
 import { checkCaseType } from '../cases/settings.js';
 import { checkNotificationSections } from '../notifications/config.js';
+import { checkPlan, checkQuestionnaireItem } from '../quality/config.js';
 import { ConfigDocument, type QueueItem, type ResponseItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
 
 // Checks beyond the schema: cross references and rules the schema cannot say. One function per kind
@@ -21,6 +22,9 @@ export interface Known {
   hasUser(ref: string): boolean;
   /** Calendar ids, when known (a document without calendars leaves references unchecked here). */
   calendars?: ReadonlySet<string>;
+  /** Questionnaire and worktype ids, when known (as calendars). */
+  questionnaires?: ReadonlySet<string>;
+  worktypes?: ReadonlySet<string>;
 }
 
 export function checkUser(u: UserItem, k: Known, at = ''): FieldError[] {
@@ -136,6 +140,8 @@ export function checkDocument(doc: unknown): FieldError[] {
     wrapUpCodes: new Set((d.wrapUpCodes ?? []).map((c) => c.code)),
     hasUser: (ref) => emails.has(ref.toLowerCase()),
     ...(d.calendars ? { calendars: ids(d.calendars) } : {}),
+    ...(d.questionnaires ? { questionnaires: ids(d.questionnaires) } : {}),
+    ...(d.worktypes ? { worktypes: ids(d.worktypes) } : {}),
   };
   return [
     ...duplicates(d.skills, 'id', '/skills'),
@@ -162,6 +168,10 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...(d.rules ?? []).flatMap((r, i) => checkRule(r, k, `/rules/${i}`)),
     ...duplicates(d.responses, 'id', '/responses'),
     ...(d.responses ?? []).flatMap((r, i) => checkResponse(r, k, `/responses/${i}`)),
+    ...duplicates(d.questionnaires, 'id', '/questionnaires'),
+    ...(d.questionnaires ?? []).flatMap((q, i) => checkQuestionnaireItem(q, `/questionnaires/${i}`)),
+    ...duplicates(d.evaluationPlans, 'id', '/evaluationPlans'),
+    ...(d.evaluationPlans ?? []).flatMap((p, i) => checkPlan(p, k, `/evaluationPlans/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
     ...checkTargets(d.kpiTargets ?? [], '/kpiTargets', { ...(d.queues ? { queues: k.queues } : {}), ...(d.teams ? { teams: k.teams } : {}) }),
     ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),

@@ -5,6 +5,7 @@ import { CalendarItem } from '../calendars/item.js';
 import { CaseTypeItem } from '../cases/settings.js';
 import { NotificationRulesItem, NotificationTemplateItem } from '../notifications/items.js';
 import { FreeForm, HTTP_URL_PATTERN } from '../http/schemas.js';
+import { EvaluationPlanItem, QuestionnaireItem } from '../quality/items.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
 // Each item schema is exported: the configuration API validates one item with the same piece.
@@ -238,6 +239,8 @@ export const ConfigDocument = Type.Object(
     caseTypes: Type.Optional(Type.Array(CaseTypeItem)),
     notificationTemplates: Type.Optional(Type.Array(NotificationTemplateItem)),
     notificationRules: Type.Optional(Type.Array(NotificationRulesItem, { description: 'per case type: which event notifies whom, by which channel and template' })),
+    questionnaires: Type.Optional(Type.Array(QuestionnaireItem, { maxItems: 500, description: 'quality management: scorecard forms' })),
+    evaluationPlans: Type.Optional(Type.Array(EvaluationPlanItem, { maxItems: 500, description: 'quality management: which finished work is sampled and who scores it (evaluators by e-mail)' })),
   },
   { additionalProperties: false },
 );

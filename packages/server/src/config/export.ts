@@ -9,6 +9,7 @@ import { listCalendars } from '../calendars/store.js';
 import { caseTypeItem, type CaseTypeSettings } from '../cases/settings.js';
 import { exportNotifications } from '../notifications/config.js';
 import { responseItem } from './write.js';
+import { listPlans, listQuestionnaires } from '../quality/config.js';
 
 /** The configuration as a document. Never includes passwords or API key secrets. */
 export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
@@ -73,5 +74,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     apiKeys: keys.map((k) => ({ name: k.name, scopes: k.scopes as Scope[] })),
     caseTypes: caseTypes.map((c) => caseTypeItem(c.id, c.name, c.settings as CaseTypeSettings)),
     ...(await exportNotifications(db)),
+    questionnaires: await listQuestionnaires(db),
+    evaluationPlans: await listPlans(db, (id) => emailOf.get(id) ?? id),
   };
 }

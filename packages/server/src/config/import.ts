@@ -10,6 +10,7 @@ import type { ConfigDocument } from './document.js';
 import { exportConfig } from './export.js';
 import { writeCode, writeNamed, writeQueue, writeResponse, writeRouting, writeRule, writeUser, writeWorktype } from './write.js';
 import { lockConfig } from './lock.js';
+import { writePlan, writeQuestionnaire } from '../quality/config.js';
 import { KPI_TARGETS_KEY, writeTargets } from '../kpi/targets.js';
 import { writeCalendar } from '../calendars/store.js';
 import { writeCaseType } from '../cases/write.js';
@@ -36,6 +37,7 @@ const SECTIONS: [Section, string, string][] = [
   ['skills', 'id', 'skill'], ['teams', 'id', 'team'], ['presenceReasons', 'code', 'presence-reason'], ['wrapUpCodes', 'code', 'wrap-up-code'],
   ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['responses', 'id', 'response'], ['apiKeys', 'name', 'api-key'], ['caseTypes', 'id', 'case-type'],
   ['notificationTemplates', 'id', 'notification-template'], ['notificationRules', 'caseType', 'notification-rules'],
+  ['questionnaires', 'id', 'questionnaire'], ['evaluationPlans', 'id', 'evaluation-plan'],
 ];
 
 interface Diffed extends ConfigChange {
@@ -131,6 +133,8 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   for (const c of d.calendars ?? []) await writeCalendar(trx, c);
   for (const c of d.caseTypes ?? []) await writeCaseType(trx, c);
   await importNotifications(trx, d); // after the case types and calendars its rules name
+  for (const q of d.questionnaires ?? []) await writeQuestionnaire(trx, q);
+  for (const p of d.evaluationPlans ?? []) await writePlan(trx, p, (email) => userIds.get(email.toLowerCase())!);
   for (const k of d.apiKeys ?? []) {
     const existing = await trx.selectFrom('api_keys').select('id').where('name', '=', k.name).executeTakeFirst();
     if (existing) await trx.updateTable('api_keys').set({ scopes: k.scopes }).where('id', '=', existing.id).execute();

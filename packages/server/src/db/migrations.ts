@@ -167,6 +167,8 @@ const migrations: Record<string, Migration> = {
       await sql.raw(`create table callback_requests (id text primary key, token_hash text not null, created_at timestamptz not null default now())`).execute(db);
     },
   },
+  // Quality management: questionnaires, evaluation plans, scorecards and the planner's watermark (quality/).
+  '0027_quality': { up: (db) => import('../quality/migration.js').then((m) => m.qualityMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
-import type { CallbackSettings, ChatSettings, ClockPolicy } from '@worklane/core';
+import type { CallbackSettings, ChatSettings, ClockPolicy, EvaluationPlan, GivenAnswers, Questionnaire } from '@worklane/core';
 import type { CaseTypeSettings } from '../cases/settings.js';
 import type { CalendarSettings } from '../calendars/item.js';
 
@@ -87,6 +87,45 @@ export interface ResponsesTable {
   name: string;
   text: string;
   queues: Json<string[]>;
+}
+export interface QuestionnairesTable {
+  id: string;
+  name: string;
+  /** Everything of the questionnaire item but its id and name. */
+  settings: Json<Omit<Questionnaire, 'id' | 'name'>>;
+}
+export interface EvaluationPlansTable {
+  id: string;
+  name: string;
+  position: Generated<number>;
+  /** Everything of the plan but its id and name; evaluators by user id. */
+  settings: Json<Omit<EvaluationPlan, 'id' | 'name'>>;
+}
+export interface ScorecardsTable {
+  id: string;
+  task_id: string;
+  agent_id: string;
+  evaluator_id: string;
+  questionnaire_id: string;
+  /** The questionnaire as it was when the scorecard was assigned. */
+  questionnaire: Json<Questionnaire>;
+  plan_id: string | null;
+  /** Scorecards of one calibration share this id. */
+  calibration: string | null;
+  /** assigned, in-progress, finished, acknowledged. */
+  state: Generated<string>;
+  answers: Json<GivenAnswers>;
+  comment: string | null;
+  percent: number | null;
+  band: string | null;
+  critical_failed: Generated<boolean>;
+  needs_ack: Generated<boolean>;
+  agent_comment: string | null;
+  assigned_by: string | null;
+  assigned_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Date | null;
+  acknowledged_at: Date | null;
 }
 export interface CallbackRequestsTable {
   id: string;
@@ -478,6 +517,10 @@ export interface DB {
   chat_messages: ChatMessagesTable;
   responses: ResponsesTable;
   callback_requests: CallbackRequestsTable;
+  questionnaires: QuestionnairesTable;
+  evaluation_plans: EvaluationPlansTable;
+  scorecards: ScorecardsTable;
+  quality_planner: { id: number; last_event: number };
   api_keys: ApiKeysTable;
   skills: SkillsTable;
   user_skills: UserSkillsTable;

@@ -44,6 +44,8 @@ import { historicalRoutes } from '../reports/historical.js';
 import { kpiRoutes } from '../kpi/routes.js';
 import { supervisionRoutes } from '../supervision/routes.js';
 import { ReportRollup } from '../reports/rollup.js';
+import { QualityPlanner } from '../quality/planner.js';
+import { qualityRoutes } from '../quality/routes.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { WebhookWorker } from '../webhooks/worker.js';
@@ -89,7 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats: new ChatRooms(hub), waits: new WaitEstimates(opts.db) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats: new ChatRooms(hub), waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -131,6 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await mailInRoutes(app, services);
   await chatRoutes(app, services);
   await callbackRoutes(app, services);
+  await qualityRoutes(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -151,6 +154,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.webhooks.stop();
     await services.notifications.stop();
     await services.reports.stop();
+    await services.quality.stop();
     await services.mailIn.stop();
     await statistics?.stop();
   });
@@ -162,6 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();
+  services.quality.start();
   await services.mailIn.start(services);
   statistics?.start();
   return { app, services, routes };

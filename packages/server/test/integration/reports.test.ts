@@ -191,7 +191,7 @@ describe.each(BACKENDS)('historical reports on $backend', ({ backend, skip }) =>
 
   it.skipIf(skip)('lists the reports; answers CSV as an attachment', async () => {
     const list = (await analyst.req('GET', '/api/v1/reports')).json.items;
-    expect(list.map((r: { name: string }) => r.name)).toEqual(['queue-activity', 'agent-performance', 'wrap-ups', 'agent-queues', 'satisfaction', 'case-volumes', 'case-advisors', 'case-resolution', 'sla-compliance']);
+    expect(list.map((r: { name: string }) => r.name)).toEqual(['queue-activity', 'agent-performance', 'wrap-ups', 'agent-queues', 'satisfaction', 'quality', 'case-volumes', 'case-advisors', 'case-resolution', 'sla-compliance']);
     expect(list[0]).toMatchObject({ filters: ['queue', 'caseType'], intervals: ['hour', 'day', 'week', 'month', 'total'] });
     const values = (await analyst.req('GET', '/api/v1/reports')).json.filterValues;
     expect(values.queue).toContainEqual({ id: 'finance', name: 'Finance' });

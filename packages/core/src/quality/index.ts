@@ -1,0 +1,4 @@
+export * from './questionnaire.js';
+export * from './score.js';
+export * from './plans.js';
+export * from './calibration.js';

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { sampleForEvaluation, type MediaType, type Questionnaire } from '@worklane/core';
+import { json, type DB } from '../db/schema.js';
+import type { StreamHub } from '../stream/hub.js';
+import { appendEvents } from '../events/append.js';
+import { listPlans, listQuestionnaires } from './config.js';
+
+export interface PlannerOptions {
+  pollMs: number;
+  /** Leave events younger than this: a transaction that took a lower id may not have committed yet. */
+  settleMs: number;
+  batch: number;
+  /** In [0, 1): which sampled work is drawn. */
+  draw: () => number;
+}
+
+export const plannerOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): PlannerOptions => ({
+  pollMs: Number(env.WORKLANE_QUALITY_POLL_MS ?? 5_000),
+  settleMs: Number(env.WORKLANE_QUALITY_SETTLE_MS ?? 5_000),
+  batch: 1_000,
+  draw: Math.random,
+});
+
+export const PLANNER_ACTOR = 'system:quality';
+
+/**
+ * Samples finished work for evaluation in the background (core `sampleForEvaluation`): each batch
+ * reads the completions past the watermark, creates their scorecards and moves the watermark, in
+ * one transaction with the watermark row locked, so a restart or a second process never samples a
+ * piece of work twice. Nothing runs on the completion's own path.
+ */
+export class QualityPlanner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly hub: StreamHub,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: PlannerOptions = plannerOptionsFromEnv(),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running.catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.catchUp()
+        .catch((err: unknown) => this.log.warn({ err }, 'quality planner: sampling finished work failed; trying again'))
+        .finally(() => this.schedule());
+    }, this.options.pollMs);
+    this.timer.unref();
+  }
+
+  /** Samples until the settled events are all read; the scorecards made. */
+  async catchUp(): Promise<number> {
+    let made = 0;
+    for (;;) {
+      const r = await this.batch();
+      made += r.made;
+      if (!r.more) return made;
+    }
+  }
+
+  private async batch(): Promise<{ made: number; more: boolean }> {
+    const bound = new Date(Date.now() - this.options.settleMs);
+    const out = await this.db.transaction().execute(async (trx) => {
+      const last = Number((await sql<{ last_event: string }>`select last_event from quality_planner where id = 1 for update`.execute(trx)).rows[0]!.last_event);
+      const ids = await trx.selectFrom('events').select('id').where('id', '>', last).where('at', '<', bound).orderBy('id').limit(this.options.batch).execute();
+      if (ids.length === 0) return { made: [] as { evaluator: string }[], more: false };
+      const hi = Number(ids[ids.length - 1]!.id);
+      const made = await this.sample(trx, last, hi);
+      await trx.updateTable('quality_planner').set({ last_event: hi }).where('id', '=', 1).execute();
+      return { made, more: ids.length === this.options.batch };
+    });
+    for (const e of new Set(out.made.map((m) => m.evaluator))) this.hub.toUser(e, { type: 'scorecards.changed' });
+    return { made: out.made.length, more: out.more };
+  }
+
+  private async sample(trx: Kysely<DB>, lo: number, hi: number): Promise<{ evaluator: string }[]> {
+    const forms = new Map((await listQuestionnaires(trx)).filter((q) => q.published !== false).map((q) => [q.id, q]));
+    const plans = (await listPlans(trx)).filter((p) => p.enabled !== false && forms.has(p.questionnaire));
+    if (plans.length === 0) return [];
+    const done = await trx
+      .selectFrom('events as e')
+      .innerJoin('tasks as t', 't.id', 'e.task_id')
+      .select(['e.task_id', 'e.user_id', 't.queue_id', 't.worktype', 't.media_type'])
+      .where('e.id', '>', lo).where('e.id', '<=', hi).where('e.type', '=', 'task.completed').where('e.user_id', 'is not', null)
+      .orderBy('e.id')
+      .execute();
+    if (done.length === 0) return [];
+    const [weekly, open] = await Promise.all([
+      trx.selectFrom('scorecards').select(['plan_id', 'agent_id', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('plan_id', 'is not', null).where('assigned_at', '>=', sql<Date>`date_trunc('week', now())`).groupBy(['plan_id', 'agent_id']).execute(),
+      trx.selectFrom('scorecards').select(['evaluator_id', (eb) => eb.fn.countAll<string>().as('n')]).where('state', 'in', ['assigned', 'in-progress']).groupBy('evaluator_id').execute(),
+    ]);
+    const thisWeek = new Map(weekly.map((w) => [`${w.plan_id}|${w.agent_id}`, Number(w.n)]));
+    const openOf = new Map(open.map((o) => [o.evaluator_id, Number(o.n)]));
+    const state = { thisWeek: (plan: string, agent: string) => thisWeek.get(`${plan}|${agent}`) ?? 0, open: (e: string) => openOf.get(e) ?? 0 };
+    const rows = [];
+    for (const d of done) {
+      const agent = d.user_id!;
+      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType }, state, this.options.draw);
+      if (!s) continue;
+      thisWeek.set(`${s.plan.id}|${agent}`, state.thisWeek(s.plan.id, agent) + 1);
+      openOf.set(s.evaluator, state.open(s.evaluator) + 1);
+      rows.push(scorecardRow(d.task_id!, agent, s.evaluator, forms.get(s.plan.questionnaire)!, { plan: s.plan.id, needsAck: s.plan.acknowledge ?? false, by: PLANNER_ACTOR }));
+    }
+    if (rows.length === 0) return [];
+    await trx.insertInto('scorecards').values(rows).execute();
+    await appendEvents(trx, rows.map((r) => ({ type: 'scorecard.assigned', actor: PLANNER_ACTOR, taskId: r.task_id, userId: r.evaluator_id, data: { scorecard: r.id, agent: r.agent_id, plan: r.plan_id, questionnaire: r.questionnaire_id } })));
+    return rows.map((r) => ({ evaluator: r.evaluator_id }));
+  }
+}
+
+/** A new scorecard, with its own copy of the questionnaire. */
+export function scorecardRow(taskId: string, agent: string, evaluator: string, form: Questionnaire, o: { plan?: string; calibration?: string; needsAck: boolean; by: string }) {
+  return {
+    id: randomUUID(), task_id: taskId, agent_id: agent, evaluator_id: evaluator, questionnaire_id: form.id, questionnaire: json(form),
+    plan_id: o.plan ?? null, calibration: o.calibration ?? null, needs_ack: o.needsAck, assigned_by: o.by, answers: json({}),
+    comment: null, percent: null, band: null, agent_comment: null, finished_at: null, acknowledged_at: null,
+  };
+}

@@ -1,0 +1,145 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { calibrate, type GivenAnswers } from '@worklane/core';
+import type { Services } from '../services.js';
+import { IdParams } from '../http/schemas.js';
+import { requireUser } from '../auth/guard.js';
+import { conflict, notFound } from '../http/problems.js';
+import { scorecardDtos } from './dto.js';
+import { assignScorecards } from './assign.js';
+import { DONE_STATES, OPEN_STATES, acknowledgeScorecard, finishScorecard, loadScorecard, saveAnswers, seesScorecard, visibleScorecards, type ScorecardRow } from './scorecards.js';
+
+const tags = ['quality'];
+const strict = { additionalProperties: false } as const;
+const STATES = ['assigned', 'in-progress', 'finished', 'acknowledged'] as const;
+const Answers = Type.Record(
+  Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$' }),
+  Type.Object({ answer: Type.Optional(Type.String({ maxLength: 100 })), na: Type.Optional(Type.Boolean()), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, strict),
+  { maxProperties: 3000, description: 'by question id: the answer label picked, or na: true; a comment' },
+);
+const Comment = Type.Optional(Type.String({ maxLength: 4000 }));
+const PEOPLE = { roles: 'any' as const };
+const EVALUATION_PLANNERS = { roles: ['supervisor' as const] };
+
+/** Quality management: scorecards (assign, fill in, finish, acknowledge) and calibrations. People only. */
+export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const one = async (row: ScorecardRow) => (await scorecardDtos(s.db, [row], true))[0]!;
+
+  r.get('/api/v1/scorecards', {
+    config: { auth: PEOPLE },
+    schema: {
+      tags,
+      summary: 'Scorecards the caller may see, newest first: as evaluator, as the agent evaluated (finished ones), or as their supervisor',
+      querystring: Type.Object({
+        evaluator: Type.Optional(Type.String({ maxLength: 200, description: "a user id, or 'me'" })),
+        agent: Type.Optional(Type.String({ maxLength: 200, description: "a user id, or 'me'" })),
+        state: Type.Optional(Type.String({ pattern: `^(${STATES.join('|')})(,(${STATES.join('|')}))*$`, description: 'comma-separated states' })),
+        calibration: Type.Optional(Type.String({ maxLength: 200 })),
+        task: Type.Optional(Type.String({ maxLength: 200 })),
+        limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1..500, default 100' })),
+      }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    const q = request.query;
+    const me = (v: string | undefined) => (v === 'me' ? p.id : v);
+    let sel = s.db.selectFrom('scorecards').selectAll().where(visibleScorecards(s, p));
+    if (q.evaluator) sel = sel.where('evaluator_id', '=', me(q.evaluator)!);
+    if (q.agent) sel = sel.where('agent_id', '=', me(q.agent)!);
+    if (q.state) sel = sel.where('state', 'in', q.state.split(','));
+    if (q.calibration) sel = sel.where('calibration', '=', q.calibration);
+    if (q.task) sel = sel.where('task_id', '=', q.task);
+    const rows = await sel.orderBy('assigned_at', 'desc').orderBy('id').limit(Math.min(Math.max(Number(q.limit ?? 100), 1), 500)).execute();
+    return { items: await scorecardDtos(s.db, rows) };
+  });
+
+  r.post('/api/v1/scorecards', {
+    config: { auth: EVALUATION_PLANNERS },
+    schema: {
+      tags,
+      summary: 'Evaluate finished work: one scorecard per evaluator (none given: yourself); two or more evaluators make a calibration',
+      body: Type.Object({
+        taskId: Type.String({ minLength: 1, maxLength: 200 }),
+        questionnaire: Type.String({ minLength: 1, maxLength: 63 }),
+        evaluators: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 320 }), { maxItems: 20 })),
+        acknowledge: Type.Optional(Type.Boolean({ description: 'the agent must acknowledge the finished scorecard' })),
+      }, strict),
+    },
+  }, async (request, reply) => {
+    const { rows, calibration } = await assignScorecards(s, requireUser(request), request.body);
+    return reply.code(201).send({ calibration, items: await scorecardDtos(s.db, rows) });
+  });
+
+  r.get('/api/v1/scorecards/:id', {
+    config: { auth: PEOPLE },
+    schema: { tags, summary: 'One scorecard: the questionnaire as assigned, the answers, the score per group', params: IdParams },
+  }, async (request) => one(await loadScorecard(s, requireUser(request), request.params.id)));
+
+  r.put('/api/v1/scorecards/:id/answers', {
+    config: { auth: PEOPLE },
+    schema: { tags, summary: "The evaluator saves progress (answers merged over those saved)", params: IdParams, body: Type.Object({ answers: Answers, comment: Comment }, strict) },
+  }, async (request) => {
+    const p = requireUser(request);
+    return one(await saveAnswers(s, p, await loadScorecard(s, p, request.params.id), request.body.answers as GivenAnswers, request.body.comment));
+  });
+
+  r.post('/api/v1/scorecards/:id/finish', {
+    config: { auth: PEOPLE },
+    schema: {
+      tags,
+      summary: 'The evaluator finishes the scorecard (every question answered or not applicable); the agent sees it',
+      params: IdParams,
+      body: Type.Object({ answers: Type.Optional(Answers), comment: Comment, acknowledge: Type.Optional(Type.Boolean({ description: 'ask the agent to acknowledge it' })) }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    const b = request.body;
+    return one(await finishScorecard(s, p, await loadScorecard(s, p, request.params.id), {
+      ...(b.answers ? { answers: b.answers as GivenAnswers } : {}), ...(b.comment !== undefined ? { comment: b.comment } : {}), ...(b.acknowledge !== undefined ? { acknowledge: b.acknowledge } : {}),
+    }));
+  });
+
+  r.post('/api/v1/scorecards/:id/acknowledge', {
+    config: { auth: PEOPLE },
+    schema: { tags, summary: 'The agent evaluated acknowledges (signs off) a finished scorecard, with a comment', params: IdParams, body: Type.Object({ comment: Comment }, strict) },
+  }, async (request) => {
+    const p = requireUser(request);
+    return one(await acknowledgeScorecard(s, p, await loadScorecard(s, p, request.params.id), request.body.comment?.trim()));
+  });
+
+  r.delete('/api/v1/scorecards/:id', {
+    config: { auth: EVALUATION_PLANNERS },
+    schema: { tags, summary: 'Withdraw a scorecard not finished yet', params: IdParams },
+  }, async (request, reply) => {
+    const p = requireUser(request);
+    const row = await loadScorecard(s, p, request.params.id);
+    if (!(OPEN_STATES as readonly string[]).includes(row.state)) throw conflict(`The scorecard is ${row.state}: finished scorecards are kept`, { state: row.state });
+    await s.db.deleteFrom('scorecards').where('id', '=', row.id).where('state', 'in', [...OPEN_STATES]).execute();
+    s.hub.toUser(row.evaluator_id, { type: 'scorecards.changed' });
+    return reply.code(204).send();
+  });
+
+  r.get('/api/v1/calibrations/:id', {
+    config: { auth: { roles: ['supervisor', 'analyst'] } },
+    schema: { tags, summary: 'A calibration: how the evaluators of the same work scored it, where they agree and where not', params: IdParams },
+  }, async (request) => {
+    const p = requireUser(request);
+    const rows = (await s.db.selectFrom('scorecards').selectAll().where('calibration', '=', request.params.id).orderBy('assigned_at').execute()).filter((x) => seesScorecard(s, p, x));
+    if (rows.length === 0) throw notFound(`Calibration ${request.params.id}`);
+    const done = rows.filter((x) => (DONE_STATES as readonly string[]).includes(x.state));
+    const names = await scorecardDtos(s.db, rows);
+    const result = calibrate(rows[0]!.questionnaire, done.map((x) => ({ evaluator: x.evaluator_id, percent: x.percent, answers: x.answers })));
+    const nameOf = new Map(names.map((n) => [n.evaluator.id, n.evaluator.name]));
+    return {
+      id: request.params.id,
+      task: names[0]!.task,
+      agent: names[0]!.agent,
+      questionnaire: rows[0]!.questionnaire,
+      pending: rows.filter((x) => !done.includes(x)).map((x) => ({ id: x.id, evaluator: { id: x.evaluator_id, name: nameOf.get(x.evaluator_id) } })),
+      ...result,
+      evaluators: result.evaluators.map((e) => ({ ...e, name: nameOf.get(e.evaluator) ?? e.evaluator })),
+    };
+  });
+}
