@@ -20,6 +20,9 @@ import { PublicFormPage } from './public/PublicFormPage';
 import { PortalCasePage, PortalHome } from './portal/PortalPages';
 import { VisitorChatPage } from './chat/VisitorChatPage';
 import { CallbackPage } from './callback/CallbackPage';
+import { QualityPage } from './quality/QualityPage';
+import { ScorecardPage } from './quality/ScorecardPage';
+import { CalibrationPage } from './quality/CalibrationPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
 const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats'], ['cases'], ['case'], ['caseSla'], ['caseTimeline'], ['caseComments']];
@@ -74,6 +77,9 @@ export function App() {
               <Route path="/cases/:id" element={<CasePage />} />
               <Route path="/customers" element={<CustomersPage />} />
               <Route path="/customers/:id" element={<CustomerPage />} />
+              <Route path="/quality" element={<QualityPage />} />
+              <Route path="/quality/scorecards/:id" element={<ScorecardPage />} />
+              <Route path="/quality/calibrations/:id" element={<CalibrationPage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
               <Route path="/cases/new" element={<NewCasePage />} />

@@ -52,16 +52,24 @@ function checked(r: ScorecardRow, answers: GivenAnswers): void {
   if (bad.length) throw new Problem(422, 'Unprocessable request', bad.map((b) => `${b.pointer}: ${b.message}`).join('; '), bad.map((b) => ({ ...b, in: 'body' })));
 }
 
-/** Saves the evaluator's progress: answers merged over those saved, score so far. */
+/**
+ * Saves the evaluator's progress: answers merged over those saved (the row locked meanwhile: the
+ * page saves each pick at once, and two quick picks must not drop one another), score so far.
+ */
 export async function saveAnswers(s: Services, p: UserPrincipal, r: ScorecardRow, answers: GivenAnswers, comment: string | undefined): Promise<ScorecardRow> {
   mustScore(p, r);
   checked(r, answers);
-  const merged = { ...r.answers, ...answers };
-  const score = scoreAnswers(r.questionnaire, merged);
-  return s.db.updateTable('scorecards')
-    .set({ answers: json(merged), ...(comment !== undefined ? { comment: comment || null } : {}), percent: score.percent, band: score.band, critical_failed: score.criticalFailed.length > 0, state: 'in-progress', updated_at: new Date() })
-    .where('id', '=', r.id).where('state', 'in', [...OPEN_STATES]).where('evaluator_id', '=', p.id)
-    .returningAll().executeTakeFirstOrThrow();
+  return s.db.transaction().execute(async (trx) => {
+    const cur = await trx.selectFrom('scorecards').selectAll().where('id', '=', r.id).forUpdate().executeTakeFirst();
+    if (!cur) throw notFound(`Scorecard ${r.id}`);
+    mustScore(p, cur);
+    const merged = { ...cur.answers, ...answers };
+    const score = scoreAnswers(cur.questionnaire, merged);
+    return trx.updateTable('scorecards')
+      .set({ answers: json(merged), ...(comment !== undefined ? { comment: comment || null } : {}), percent: score.percent, band: score.band, critical_failed: score.criticalFailed.length > 0, state: 'in-progress', updated_at: new Date() })
+      .where('id', '=', r.id)
+      .returningAll().executeTakeFirstOrThrow();
+  });
 }
 
 /** Finishes it: every question answered (or not applicable); the agent told, and asked to acknowledge when the plan or evaluator says so. */

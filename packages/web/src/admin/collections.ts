@@ -22,6 +22,8 @@ export const COLLECTIONS: CollectionInfo[] = [
   { value: 'case-types', label: 'Case types', keys: ['titleField'], key: 'id', readOnly: [], template: { id: '', name: '', titleField: 'subject', form: { fields: [{ name: 'subject', label: 'Subject', type: 'text', required: true }] } } },
   { value: 'calendars', label: 'Calendars', keys: ['timeZone'], key: 'id', readOnly: [], template: { id: '', name: '', timeZone: 'Europe/Brussels', week: { mon: [{ from: '09:00', to: '17:00' }] } } },
   { value: 'responses', label: 'Standard responses', keys: ['text', 'queues'], key: 'id', readOnly: [], template: { id: '', name: '', text: 'Hello {{visitor}}, this is {{agent}}.', queues: [] } },
+  { value: 'questionnaires', label: 'Questionnaires', keys: ['passPercent', 'excellentPercent', 'published'], key: 'id', readOnly: [], template: { id: '', name: '', passPercent: 70, excellentPercent: 90, groups: [{ id: 'greeting', name: 'Greeting', questions: [{ id: 'named', text: 'Did the agent give their name?', kind: 'yes-no' }, { id: 'tone', text: 'Tone', kind: 'scale' }] }] } },
+  { value: 'evaluation-plans', label: 'Evaluation plans', keys: ['questionnaire', 'percent', 'mediaTypes', 'perAgentPerWeek'], key: 'id', readOnly: [], template: { id: '', name: '', questionnaire: '', evaluators: [], percent: 10, perAgentPerWeek: 5, acknowledge: true } },
   { value: 'wrap-up-codes', label: 'Wrap-up codes', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
   { value: 'presence-reasons', label: 'Not-ready reasons', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
 ];

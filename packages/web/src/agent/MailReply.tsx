@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Kbd, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, Kbd, Paper, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api/client';
 import type { List, Task } from '../api/types';
-import { formatDateTime } from '../lib/time';
+import { MailMessages, type ThreadMessage } from './MailThread';
 import { taskEventsKey } from './data';
-import { NOTIFICATION_STATE } from '../cases/Notifications';
 import { ResponsePicker } from './ResponsePicker';
 import { useStreamMessage } from '../api/stream';
 
@@ -13,20 +12,8 @@ interface Reply {
   id: number;
   to: string;
   body: string;
-  state: 'pending' | 'sent' | 'failed' | 'dead';
+  state: NonNullable<ThreadMessage['state']>;
 }
-
-/** The conversation after the first mail: the customer's follow-ups and the replies sent. */
-interface ThreadMessage {
-  direction: 'in' | 'out';
-  at: string;
-  from: string | null;
-  to: string | null;
-  subject: string | null;
-  text: string;
-  state: Reply['state'] | null;
-}
-
 
 /** A task that came by e-mail: answer its sender from here (sent as notifications are: retried, logged). */
 export function MailReply({ task }: { task: Task }) {
@@ -58,27 +45,7 @@ export function MailReply({ task }: { task: Task }) {
       <Title order={3} size="h5" id="mail-reply-title" mb="xs">
         Reply by e-mail
       </Title>
-      {thread.data && thread.data.length > 0 && (
-        <Stack gap="xs" mb="sm" aria-label="Conversation by e-mail">
-          {thread.data.map((m, i) => (
-            <Paper key={`${m.at}-${i}`} withBorder p="xs" bg={m.direction === 'out' ? 'gray.0' : 'blue.0'} data-direction={m.direction}>
-              <Group justify="space-between" gap="xs">
-                <Text size="xs" c="dimmed">
-                  {m.direction === 'out' ? `To ${m.to}` : `From ${m.from}`} · {formatDateTime(m.at)}
-                </Text>
-                {m.state && (
-                  <Badge size="xs" color={NOTIFICATION_STATE[m.state].color}>
-                    {NOTIFICATION_STATE[m.state].label}
-                  </Badge>
-                )}
-              </Group>
-              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {m.text}
-              </Text>
-            </Paper>
-          ))}
-        </Stack>
-      )}
+      {thread.data && thread.data.length > 0 && <MailMessages messages={thread.data} />}
       {send.isError && (
         <Alert color="red" mb="xs" title="Not sent">
           {errorMessage(send.error)}

@@ -24,12 +24,16 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.mail-received': 'E-mail from the customer',
   'chat.ended': 'Chat ended',
   'callback.attempted': 'Called, not reached',
+  'scorecard.assigned': 'Picked for evaluation',
+  'scorecard.finished': 'Evaluated',
+  'scorecard.acknowledged': 'Evaluation acknowledged',
   'task.exception': 'Exception rule fired',
 };
 
 /** Keys worth a line in the timeline, in this order, with their names; the rest (traces, ids) is noise. */
 const KEYS: [string, string][] = [
   ['wrapUpCode', 'Wrap-up'],
+  ['percent', 'Score (%)'],
   ['note', 'Note'],
   ['reason', 'Reason'],
   ['outcome', 'Outcome'],

@@ -251,7 +251,9 @@ export type StreamMessage =
   | { type: 'workbin.changed'; bins: string[] }
   | ({ type: 'alert' } & LiveAlert)
   /** Cases this person may open changed (ids only, coalesced): open case views and lists re-fetch. */
-  | { type: 'case.changed'; caseIds: string[] };
+  | { type: 'case.changed'; caseIds: string[] }
+  /** A scorecard for or about this person was assigned, finished or acknowledged. */
+  | { type: 'scorecards.changed' };
 
 export type StreamMessageType = StreamMessage['type'];
 

@@ -16,8 +16,9 @@ const cssColor = (c: string) => (/^[a-z]+$/.test(c) ? `var(--mantine-color-${c}-
  * Horizontal bars scaled to the largest value: a chart small enough to draw with SVG rects
  * (no chart library in the bundle). Screen readers get one sentence instead of the shapes.
  */
-export function BarList({ bars, label }: { bars: Bar[]; label: string }) {
-  const max = Math.max(1, ...bars.map((b) => b.value));
+export function BarList({ bars, label, scale }: { bars: Bar[]; label: string; scale?: number }) {
+  // `scale`: the full width (100 for percentages); else the largest bar.
+  const max = scale ?? Math.max(1, ...bars.map((b) => b.value));
   const summary = `${label}: ${bars.map((b) => `${b.label} ${b.valueText}`).join(', ')}`;
   return (
     <Box role="img" aria-label={summary} style={{ display: 'grid', gridTemplateColumns: 'minmax(80px, auto) 1fr auto', gap: '4px 8px', alignItems: 'center' }}>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ActionIcon, Menu } from '@mantine/core';
-import { IconArrowBackUp, IconArrowsExchange, IconDots, IconEye, IconPlayerPlay, IconUserPlus, IconX } from '@tabler/icons-react';
+import { IconArrowBackUp, IconArrowsExchange, IconChecklist, IconDots, IconEye, IconPlayerPlay, IconUserPlus, IconX } from '@tabler/icons-react';
+import { EvaluateDialog } from '../quality/EvaluateDialog';
 import { ChatMonitor } from './ChatMonitor';
 import type { Task } from '../api/types';
 import { AssignDialog } from '../tasks/AssignDialog';
@@ -10,16 +11,20 @@ import { conflictText, useTaskAction } from '../tasks/actions';
 import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../api/client';
 
-type Dialog = 'assign' | 'pull-back' | 'transfer' | 'cancel' | 'watch';
+type Dialog = 'assign' | 'pull-back' | 'transfer' | 'cancel' | 'watch' | 'evaluate';
 
 const OPEN_STATES = new Set<Task['state']>(['queued', 'offered', 'assigned', 'wrap-up', 'scheduled', 'paused']);
 const HELD_STATES = new Set<Task['state']>(['assigned', 'wrap-up', 'offered']);
 
-/** The supervisor's per-task menu: watch a conversation, assign to a person, pull back, transfer, cancel. */
+/**
+ * The supervisor's per-task menu: watch a conversation, assign to a person, pull back, transfer,
+ * cancel; completed work is evaluated (quality management).
+ */
 export function TaskRowActions({ task }: { task: Task }) {
   const [open, setOpen] = useState<Dialog | null>(null);
   const close = () => setOpen(null);
   const resume = useTaskAction<undefined>(task, 'resume');
+  if (task.state === 'completed' && task.assignee) return <CompletedActions task={task} open={open} setOpen={setOpen} />;
   if (!OPEN_STATES.has(task.state)) return null;
   const held = HELD_STATES.has(task.state);
 
@@ -68,6 +73,33 @@ export function TaskRowActions({ task }: { task: Task }) {
       {open === 'transfer' && <TransferDialog task={task} opened onClose={close} />}
       {open === 'cancel' && <ReasonDialog task={task} action="cancel" opened onClose={close} />}
       {open === 'watch' && <ChatMonitor task={task} opened onClose={close} />}
+    </>
+  );
+}
+
+/** Finished work: read the conversation again, or evaluate it. */
+function CompletedActions({ task, open, setOpen }: { task: Task; open: Dialog | null; setOpen: (d: Dialog | null) => void }) {
+  return (
+    <>
+      <Menu position="bottom-end" withinPortal shadow="md">
+        <Menu.Target>
+          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${task.title}`}>
+            <IconDots size={18} />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          {(task.source === 'chat' || task.source === 'sms') && (
+            <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
+              Read the conversation
+            </Menu.Item>
+          )}
+          <Menu.Item leftSection={<IconChecklist size={16} />} onClick={() => setOpen('evaluate')}>
+            Evaluate…
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      {open === 'watch' && <ChatMonitor task={task} opened onClose={() => setOpen(null)} />}
+      {open === 'evaluate' && <EvaluateDialog task={task} opened onClose={() => setOpen(null)} />}
     </>
   );
 }

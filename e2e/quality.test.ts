@@ -1,0 +1,114 @@
+// Quality management in a real browser: a supervisor picks an agent's completed work from the task
+// list and evaluates it with a second evaluator (a calibration); the agent sees the finished
+// scorecard arrive live and acknowledges it; the calibration shows where the evaluators differ.
+// Screenshots in test-results/quality-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, signIn } from './browser.js';
+import { DEMO_KEY, ROOT, startServerProcess, type ServerProcess } from './server.js';
+
+const SHOTS = join(ROOT, 'test-results');
+
+describe('quality management in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  const cookies: Record<string, string> = {};
+
+  const call = async (who: string, method: string, path: string, body?: unknown) => {
+    const auth: Record<string, string> = who === 'key' ? { authorization: `Bearer ${DEMO_KEY}` } : { cookie: cookies[who]! };
+    const res = await fetch(server.base + '/api/v1' + path, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
+    return res.status === 204 ? null : res.json();
+  };
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    browser = await launchBrowser();
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [who, password] of [['admin', 'admin123'], ['alice', 'alice123']]) {
+      const login = await fetch(server.base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${who}@worklane.local`, password }) });
+      cookies[who!] = login.headers.get('set-cookie')!.split(';')[0]!;
+    }
+    // Alice completes a piece of work.
+    const task = await call('key', 'POST', '/tasks', { worktype: 'invoice-dispute', source: 'crm', externalId: 'QA-E2E-1', title: 'Disputed invoice QA-1', attributes: { orderId: 'QA-1', department: 'Finance', segment: 'Gold' } });
+    const alice = (await call('alice', 'GET', '/me')).user;
+    await call('admin', 'POST', `/tasks/${task.id}/assign`, { agent: alice.id });
+    await call('alice', 'POST', `/tasks/${task.id}/complete`, { wrapUpCode: 'processed' });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a supervisor evaluates completed work; the agent sees it live and acknowledges; the calibration compares the evaluators', async () => {
+    const alice = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
+    await alice.getByRole('link', { name: 'Quality' }).click();
+    await alice.getByRole('tab', { name: 'My evaluations' }).click();
+    await alice.getByText('No finished evaluation of your work yet.').waitFor();
+
+    const sam = await (await browser.newContext({ viewport: { width: 1440, height: 1100 } })).newPage();
+    await signIn(sam, server.base, 'sam@worklane.local', 'sam123', /\/supervisor/);
+    const tasks = sam.getByRole('region', { name: 'Tasks' });
+    await tasks.getByLabel('State').click();
+    await sam.getByRole('option', { name: 'Completed' }).click();
+    await tasks.getByRole('button', { name: 'Actions for Disputed invoice QA-1' }).click();
+    await sam.getByRole('menuitem', { name: 'Evaluate…' }).click();
+    const dialog = sam.getByRole('dialog', { name: 'Evaluate: Disputed invoice QA-1' });
+    await expect.poll(() => dialog.getByLabel('Questionnaire').textContent()).toBe('Customer conversation');
+    await dialog.getByRole('checkbox', { name: 'Ada Admin' }).check(); // a second evaluator: a calibration
+    await dialog.getByRole('checkbox', { name: 'The agent must acknowledge it' }).check();
+    await dialog.getByRole('button', { name: 'Evaluate' }).click();
+
+    // Sam lands on his scorecard: each pick is saved at once and the score follows.
+    await sam.waitForURL(/\/quality\/scorecards\//);
+    await sam.getByRole('heading', { name: 'Customer conversation: Disputed invoice QA-1' }).waitFor();
+    const pick = async (question: string, answer: string) => {
+      const radio = sam.getByRole('radiogroup', { name: question }).getByRole('radio', { name: answer, exact: true });
+      await radio.click(); // shown at once, saved in the background
+      await expect.poll(() => radio.isChecked()).toBe(true);
+      await sam.getByText('Saving…').waitFor({ state: 'detached' });
+    };
+    await pick('Greeted the customer and gave their name', 'Yes');
+    await sam.getByLabel('Opening score').getByText('100 %').waitFor();
+    // Finishing too early names what is missing.
+    await sam.getByRole('button', { name: /Finish scorecard/ }).click();
+    await sam.getByText(/question\(s\) not answered/).waitFor();
+    await pick('Understood the question before answering', '4');
+    await pick('Verified who the customer is before sharing account details', 'Not applicable');
+    await pick('The answer was correct and complete', '5');
+    await pick('Next step agreed', 'Vague');
+    await pick('Friendly and professional tone', '4');
+    await pick('Asked whether anything else was needed', 'No');
+    await sam.getByLabel('Overall feedback').fill('Good answer; confirm the next step and close the conversation.');
+    await sam.screenshot({ path: join(SHOTS, 'quality-scorecard.png'), fullPage: true });
+    await sam.getByLabel('Overall feedback').press('Control+Enter');
+    await sam.getByText('Finished', { exact: true }).waitFor();
+    const score = await sam.getByLabel(/^Score /).getAttribute('aria-label');
+    expect(score).toMatch(/^Score \d+(\.\d)? %, (Passed|Excellent|Below target)$/);
+
+    // Alice's list follows the stream: the finished scorecard shows without a reload.
+    await alice.getByRole('tab', { name: /My evaluations \(1 new\)/ }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('link', { name: 'Disputed invoice QA-1' }).click();
+    await alice.getByText('Sam Supervisor asks you to read and acknowledge this evaluation.').waitFor();
+    await alice.getByText('Good answer; confirm the next step and close the conversation.').waitFor();
+    await alice.getByLabel('Your comment').fill('Thanks, I will confirm next steps.');
+    await alice.getByRole('button', { name: 'Acknowledge' }).click();
+    await alice.getByText('Thanks, I will confirm next steps.').waitFor();
+    await alice.screenshot({ path: join(SHOTS, 'quality-acknowledged.png'), fullPage: true });
+
+    // Ada scores the same work more strictly; the calibration shows the difference.
+    const adas = await call('admin', 'GET', '/scorecards?evaluator=me&state=assigned');
+    await call('admin', 'POST', `/scorecards/${adas.items[0].id}/finish`, {
+      answers: { greeted: { answer: 'Yes' }, understood: { answer: '3' }, verified: { answer: 'No' }, correct: { answer: '4' }, 'next-step': { answer: 'None' }, friendly: { answer: '3' }, closing: { answer: 'No' } },
+    });
+    await sam.getByRole('link', { name: 'Calibration' }).click();
+    await sam.getByRole('heading', { name: 'Calibration: Disputed invoice QA-1' }).waitFor();
+    await sam.getByRole('img', { name: /Evaluators' totals: .*Ada Admin 0 %/ }).waitFor();
+    const verified = sam.getByRole('row').filter({ hasText: 'Verified who the customer is' });
+    await verified.getByText('50 %').waitFor();
+    await sam.screenshot({ path: join(SHOTS, 'quality-calibration.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { hasRole, useUser } from '../auth/session';
+import { Section } from '../supervisor/Section';
+import { BarList } from '../lib/BarList';
+import { ChoiceSelect } from '../lib/ChoiceSelect';
+import { useReport } from '../reports/data';
+import { ScorecardTable } from './ScorecardTable';
+import { STATE_LABEL, useScorecards, useScorecardSync, type ScorecardState } from './data';
+
+const DAY = 86_400_000;
+
+/** Average score per agent over the last 30 days (report `quality`), in the band's colour. */
+function Overview() {
+  const [now] = useState(() => Date.now());
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const report = useReport({ name: 'quality', from: new Date(now - 30 * DAY).toISOString(), to: new Date(now + 60_000).toISOString(), interval: 'total', tz, filters: {} });
+  const byAgent = new Map<string, { name: string; n: number; sum: number }>();
+  for (const r of report.data?.rows ?? []) {
+    const key = String(r.agent ?? '');
+    const cur = byAgent.get(key) ?? { name: String(r.agentName ?? key), n: 0, sum: 0 };
+    const n = Number(r.evaluated ?? 0);
+    byAgent.set(key, { name: cur.name, n: cur.n + n, sum: cur.sum + n * Number(r.averagePercent ?? 0) });
+  }
+  const bars = [...byAgent.entries()]
+    .map(([key, a]) => ({ key, label: `${a.name} (${a.n})`, value: Math.round((a.sum / Math.max(a.n, 1)) * 10) / 10 }))
+    .sort((a, b) => b.value - a.value)
+    .map((b) => ({ ...b, color: b.value >= 90 ? 'green' : b.value >= 70 ? 'teal' : 'red', valueText: `${b.value} %` }));
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="quality-overview">
+      <Title order={3} size="h4" id="quality-overview" mb={4}>
+        Average score by agent
+      </Title>
+      <Text size="xs" c="dimmed" mb="sm">
+        Scorecards finished in the last 30 days (number evaluated in brackets). Reports → Quality evaluations has the detail by queue and period.
+      </Text>
+      {report.isPending && <Text size="sm">Loading…</Text>}
+      {report.isError && <Text size="sm" c="red">Could not load the quality report.</Text>}
+      {report.data && bars.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No scorecard finished in the last 30 days.
+        </Text>
+      )}
+      {bars.length > 0 && <BarList bars={bars} label="Average score by agent" scale={100} />}
+    </Paper>
+  );
+}
+
+const STATE_OPTIONS = [{ value: 'all', label: 'All states' }, ...(Object.keys(STATE_LABEL) as ScorecardState[]).map((s) => ({ value: s, label: STATE_LABEL[s] }))];
+
+function AllScorecards() {
+  const [state, setState] = useState<ScorecardState | null>(null);
+  const list = useScorecards(state ? { state: [state] } : {});
+  return (
+    <Section id="all-scorecards" title="Scorecards" query={list} empty={(list.data ?? []).length === 0} emptyText="No scorecards yet."
+      actions={<ChoiceSelect label="State" size="xs" w={180} data={STATE_OPTIONS} value={state ?? 'all'} onChange={(v) => setState(v === 'all' ? null : (v as ScorecardState))} />}>
+      <ScorecardTable items={list.data ?? []} label="Scorecards" show={{ agent: true, evaluator: true }} />
+    </Section>
+  );
+}
+
+/**
+ * Quality management: what I have to score, my own evaluations (agents), every scorecard I may
+ * see and how agents score (supervisors, analysts). Lists follow the stream.
+ */
+export function QualityPage() {
+  const me = useUser();
+  useScorecardSync();
+  const overseer = hasRole(me, 'supervisor', 'admin', 'analyst');
+  const agent = hasRole(me, 'agent');
+  const toScore = useScorecards({ evaluator: 'me', state: ['assigned', 'in-progress'] });
+  const mine = useScorecards({ agent: 'me' }, agent);
+  const [tab, setTab] = useState<string | null>(overseer || (toScore.data?.length ?? 0) > 0 || !agent ? 'to-score' : 'mine');
+  return (
+    <Stack gap="md">
+      <Title order={2}>Quality</Title>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="to-score">To score{toScore.data?.length ? ` (${toScore.data.length})` : ''}</Tabs.Tab>
+          {agent && <Tabs.Tab value="mine">My evaluations{mine.data?.some((c) => c.state === 'finished') ? ` (${mine.data.filter((c) => c.state === 'finished').length} new)` : ''}</Tabs.Tab>}
+          {overseer && <Tabs.Tab value="all">All scorecards</Tabs.Tab>}
+          {overseer && <Tabs.Tab value="overview">Overview</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="to-score" pt="md">
+          <Section id="to-score" title="Scorecards to fill in" query={toScore} empty={(toScore.data ?? []).length === 0}
+            emptyText={overseer ? 'Nothing to score. Evaluation plans assign finished work here; to evaluate one piece of work, open Supervisor → Tasks (state Completed) → Evaluate.' : 'Nothing to score.'}>
+            <ScorecardTable items={toScore.data ?? []} label="Scorecards to fill in" show={{ agent: true }} />
+          </Section>
+        </Tabs.Panel>
+        {agent && (
+          <Tabs.Panel value="mine" pt="md">
+            <Section id="my-evaluations" title="My evaluations" query={mine} empty={(mine.data ?? []).length === 0} emptyText="No finished evaluation of your work yet.">
+              <ScorecardTable items={mine.data ?? []} label="My evaluations" show={{ evaluator: true }} />
+            </Section>
+          </Tabs.Panel>
+        )}
+        {overseer && (
+          <Tabs.Panel value="all" pt="md">
+            <AllScorecards />
+          </Tabs.Panel>
+        )}
+        {overseer && (
+          <Tabs.Panel value="overview" pt="md">
+            <Overview />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,145 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { useStreamMessage } from '../api/stream';
+import type { List } from '../api/types';
+
+// Quality management (API: /scorecards, /calibrations, /questionnaires): the shapes and the hooks.
+
+export type QuestionKind = 'yes-no' | 'scale' | 'choice';
+export interface Question {
+  id: string;
+  text: string;
+  kind: QuestionKind;
+  answers?: { label: string; points: number }[];
+  weight?: number;
+  allowNA?: boolean;
+  critical?: boolean;
+  help?: string;
+}
+export interface Questionnaire {
+  id: string;
+  name: string;
+  description?: string;
+  passPercent?: number;
+  excellentPercent?: number;
+  published?: boolean;
+  groups: { id: string; name: string; weight?: number; questions: Question[] }[];
+}
+export interface GivenAnswer {
+  answer?: string;
+  na?: boolean;
+  comment?: string;
+}
+export type GivenAnswers = Record<string, GivenAnswer>;
+export type ScorecardState = 'assigned' | 'in-progress' | 'finished' | 'acknowledged';
+export type Band = 'fail' | 'pass' | 'excellent';
+
+export interface Scorecard {
+  id: string;
+  state: ScorecardState;
+  task: { id: string; title: string; worktype: string | null; mediaType: string | null; queue: string | null; caseId: string | null; completedAt: string | null };
+  agent: { id: string; name: string };
+  evaluator: { id: string; name: string };
+  questionnaire: { id: string; name: string };
+  plan: string | null;
+  calibration: string | null;
+  percent: number | null;
+  band: Band | null;
+  criticalFailed: boolean;
+  needsAcknowledgement: boolean;
+  comment: string | null;
+  agentComment: string | null;
+  assignedAt: string;
+  finishedAt: string | null;
+  acknowledgedAt: string | null;
+}
+export interface ScorecardDetail extends Omit<Scorecard, 'questionnaire'> {
+  questionnaire: Questionnaire;
+  answers: GivenAnswers;
+  groups: { id: string; name: string; percent: number | null }[];
+  unanswered: string[];
+  criticalQuestions: string[];
+}
+export interface Calibration {
+  id: string;
+  task: Scorecard['task'];
+  agent: Scorecard['agent'];
+  questionnaire: Questionnaire;
+  cards: number;
+  mean: number | null;
+  spread: number | null;
+  pending: { id: string; evaluator: { id: string; name?: string } }[];
+  evaluators: { evaluator: string; name: string; percent: number | null; deviation: number | null }[];
+  questions: { id: string; text: string; answers: Record<string, number>; agreement: number | null }[];
+}
+
+export const STATE_LABEL: Record<ScorecardState, string> = { assigned: 'To score', 'in-progress': 'In progress', finished: 'Finished', acknowledged: 'Acknowledged' };
+export const STATE_COLOR: Record<ScorecardState, string> = { assigned: 'blue', 'in-progress': 'yellow', finished: 'green', acknowledged: 'gray' };
+export const BAND_LABEL: Record<Band, string> = { fail: 'Below target', pass: 'Passed', excellent: 'Excellent' };
+export const BAND_COLOR: Record<Band, string> = { fail: 'red', pass: 'teal', excellent: 'green' };
+
+export interface ScorecardFilter {
+  evaluator?: string;
+  agent?: string;
+  state?: ScorecardState[];
+}
+
+const SCORECARDS = ['scorecards'];
+
+/** Lists follow the stream: a scorecard assigned to, finished about or acknowledged by someone re-reads them. */
+export function useScorecardSync(): void {
+  const qc = useQueryClient();
+  useStreamMessage('scorecards.changed', () => void qc.invalidateQueries({ queryKey: SCORECARDS }));
+}
+
+export function useScorecards(f: ScorecardFilter, enabled = true) {
+  const q = new URLSearchParams();
+  if (f.evaluator) q.set('evaluator', f.evaluator);
+  if (f.agent) q.set('agent', f.agent);
+  if (f.state?.length) q.set('state', f.state.join(','));
+  return useQuery({ queryKey: [...SCORECARDS, 'list', q.toString()], queryFn: () => api<List<Scorecard>>(`/scorecards?${q}`), select: (d) => d.items, enabled });
+}
+
+export function useScorecard(id: string) {
+  return useQuery({ queryKey: [...SCORECARDS, 'one', id], queryFn: () => api<ScorecardDetail>(`/scorecards/${encodeURIComponent(id)}`) });
+}
+
+export function useCalibration(id: string | null) {
+  return useQuery({ queryKey: [...SCORECARDS, 'calibration', id], queryFn: () => api<Calibration>(`/calibrations/${encodeURIComponent(id!)}`), enabled: !!id });
+}
+
+export function useQuestionnaires(enabled = true) {
+  return useQuery({ queryKey: ['questionnaires'], queryFn: () => api<List<Questionnaire>>('/questionnaires'), select: (d) => d.items.filter((q) => q.published !== false), enabled, staleTime: 60_000 });
+}
+
+/** Saves, finishes or acknowledges a scorecard; the answer replaces what is cached. */
+export function useScorecardAction(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ path, method, body }: { path: 'answers' | 'finish' | 'acknowledge'; method: 'PUT' | 'POST'; body: object }) =>
+      api<ScorecardDetail>(`/scorecards/${encodeURIComponent(id)}/${path}`, { method, body }),
+    // A pick shows at once; the server's answer (with the score) follows.
+    onMutate: ({ path, body }) => {
+      const answers = (body as { answers?: GivenAnswers }).answers;
+      if (path === 'answers' && answers) qc.setQueryData<ScorecardDetail>([...SCORECARDS, 'one', id], (d) => d && { ...d, answers: { ...d.answers, ...answers } });
+    },
+    onError: () => void qc.invalidateQueries({ queryKey: [...SCORECARDS, 'one', id] }),
+    onSuccess: (d) => {
+      qc.setQueryData([...SCORECARDS, 'one', id], d);
+      void qc.invalidateQueries({ queryKey: [...SCORECARDS, 'list'] });
+      if (d.calibration) void qc.invalidateQueries({ queryKey: [...SCORECARDS, 'calibration', d.calibration] });
+    },
+  });
+}
+
+export function useAssignScorecards() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { taskId: string; questionnaire: string; evaluators?: string[]; acknowledge?: boolean }) =>
+      api<{ calibration: string | null; items: Scorecard[] }>('/scorecards', { method: 'POST', body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: SCORECARDS }),
+  });
+}
+
+/** "87.5 %" or an em dash. */
+export const percentText = (p: number | null | undefined) => (p === null || p === undefined ? '—' : `${p} %`);
