@@ -5,7 +5,7 @@ import { mean, percent, serviceLevel } from '../reports/math.js';
 export type KpiSubject = 'queue' | 'agent';
 export type KpiUnit = 'percent' | 'seconds';
 
-export const KPI_KEYS = ['serviceLevelPercent', 'abandonedPercent', 'averageWaitSeconds', 'satisfactionPercent', 'averageHandleSeconds', 'ronaPercent', 'notReadyPercent'] as const;
+export const KPI_KEYS = ['serviceLevelPercent', 'abandonedPercent', 'averageWaitSeconds', 'satisfactionPercent', 'qualityPercent', 'averageHandleSeconds', 'ronaPercent', 'notReadyPercent'] as const;
 export type KpiKey = (typeof KPI_KEYS)[number];
 
 export interface KpiDefinition {
@@ -72,6 +72,18 @@ export const KPIS: readonly KpiDefinition[] = [
     value: (m) => percent(m.get('rated').within, m.get('rated').n),
     basis: (m) => m.get('rated').n,
     minBasis: 5,
+    whereMeasured: true,
+  },
+  {
+    key: 'qualityPercent',
+    label: 'Quality score',
+    subject: 'queue',
+    unit: 'percent',
+    better: 'higher',
+    description: "Average score of the queue's work evaluated with a questionnaire (scorecards finished in the period).",
+    value: (m) => (m.get('evaluated').n ? Math.round((m.get('evaluated').total / m.get('evaluated').n) * 10) / 10 : null),
+    basis: (m) => m.get('evaluated').n,
+    minBasis: 3,
     whereMeasured: true,
   },
   {

@@ -18,6 +18,11 @@ export interface EvaluationPlan {
   queues?: string[];
   worktypes?: string[];
   mediaTypes?: MediaType[];
+  /**
+   * Only chats their visitors rated this low or lower (1..5): the plan samples ratings as they come
+   * instead of completions, so the conversations customers were unhappy with are looked at.
+   */
+  ratedAtMost?: number;
   /** At most this many scorecards per agent per week from this plan (none: no limit). */
   perAgentPerWeek?: number;
   /** The agent must acknowledge (sign off) the finished scorecard. */
@@ -31,6 +36,8 @@ export interface FinishedWork {
   queue: string | null;
   worktype: string;
   mediaType: MediaType;
+  /** Set when what came is the visitor's rating (1..5), not the completion. */
+  rating?: number;
 }
 
 export interface PlanState {
@@ -49,7 +56,9 @@ export const covers = (p: EvaluationPlan, w: FinishedWork): boolean =>
   p.enabled !== false &&
   (!p.queues?.length || (w.queue !== null && p.queues.includes(w.queue))) &&
   (!p.worktypes?.length || p.worktypes.includes(w.worktype)) &&
-  (!p.mediaTypes?.length || p.mediaTypes.includes(w.mediaType));
+  (!p.mediaTypes?.length || p.mediaTypes.includes(w.mediaType)) &&
+  // A plan samples either completions or ratings, never both: one piece of work is drawn once.
+  (p.ratedAtMost === undefined ? w.rating === undefined : w.rating !== undefined && w.rating <= p.ratedAtMost);
 
 /** The evaluator with the fewest open scorecards (plan order breaks ties), never the agent. */
 export function pickEvaluator(evaluators: readonly string[], agent: string, open: (evaluator: string) => number): string | null {

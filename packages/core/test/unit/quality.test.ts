@@ -98,6 +98,14 @@ describe('quality: evaluation planning', () => {
     expect(sampleForEvaluation([plan({ queues: ['web-chat'], worktypes: ['web-chat'] })], { ...work, queue: null }, none, () => 0)).toBeNull();
   });
 
+  it('a plan of low ratings samples the ratings at or under its mark, and no completion; other plans no rating', () => {
+    const low = plan({ id: 'low', ratedAtMost: 2 });
+    expect(sampleForEvaluation([low], { ...work, rating: 2 }, none, () => 0)?.plan.id).toBe('low');
+    expect(sampleForEvaluation([low], { ...work, rating: 3 }, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([low], work, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([plan({})], { ...work, rating: 1 }, none, () => 0)).toBeNull();
+  });
+
   it('gives the scorecard to the evaluator with the fewest open, never to the agent themself', () => {
     expect(sampleForEvaluation([plan({})], work, { ...none, open: (e) => (e === 'sam' ? 3 : 1) }, () => 0)?.evaluator).toBe('sue');
     expect(sampleForEvaluation([plan({})], work, { ...none, open: () => 1 }, () => 0)?.evaluator).toBe('sam');

@@ -16,8 +16,8 @@ import { KPI_TARGETS_KEY, readTargets, writeTargets } from './targets.js';
 const WRITE = { roles: ['admin' as const, 'analyst' as const, 'supervisor' as const], scopes: ['admin' as const] };
 
 const queueActivity = reportNamed('queue-activity')!;
-// Queue KPIs read the queue's activity and its chats' ratings.
-const byQueue: ReportDefinition = { ...queueActivity, groupBy: ['queue'], metrics: [...queueActivity.metrics, 'rated'] };
+// Queue KPIs read the queue's activity, its chats' ratings and its work's evaluations.
+const byQueue: ReportDefinition = { ...queueActivity, groupBy: ['queue'], metrics: [...queueActivity.metrics, 'rated', 'evaluated'] };
 const byAgent: ReportDefinition = reportNamed('agent-performance')!;
 /** One queue's completions per agent: what tells each agent's handle time in that queue. */
 const byQueueAndAgent: ReportDefinition = { ...reportNamed('wrap-ups')!, groupBy: ['queue', 'agent'] };

@@ -52,6 +52,7 @@ export const EvaluationPlanItem = Type.Object(
     queues: Type.Optional(Type.Array(Id, { uniqueItems: true, maxItems: 200 })),
     worktypes: Type.Optional(Type.Array(Id, { uniqueItems: true, maxItems: 200 })),
     mediaTypes: Type.Optional(Type.Array(oneOf<MediaType>(MEDIA_TYPES), { uniqueItems: true })),
+    ratedAtMost: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'sample chats rated this low or lower by their visitors (when the rating comes), not completions' })),
     perAgentPerWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     acknowledge: Type.Optional(Type.Boolean({ description: 'the agent must acknowledge the finished scorecard' })),
     enabled: Type.Optional(Type.Boolean()),

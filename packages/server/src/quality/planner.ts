@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { sampleForEvaluation, type MediaType, type Questionnaire } from '@worklane/core';
+import { sampleForEvaluation, type EvaluationPlan, type MediaType, type Questionnaire } from '@worklane/core';
 import { json, type DB } from '../db/schema.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
@@ -78,10 +78,17 @@ export class QualityPlanner {
     const bound = new Date(Date.now() - this.options.settleMs);
     const out = await this.db.transaction().execute(async (trx) => {
       const last = Number((await sql<{ last_event: string }>`select last_event from quality_planner where id = 1 for update`.execute(trx)).rows[0]!.last_event);
+      const forms = new Map((await listQuestionnaires(trx)).filter((q) => q.published !== false).map((q) => [q.id, q]));
+      const plans = (await listPlans(trx)).filter((p) => p.enabled !== false && forms.has(p.questionnaire));
+      if (plans.length === 0) {
+        // Nothing to sample: skip to the newest event in one statement (work finished meanwhile is never sampled).
+        await sql`update quality_planner set last_event = greatest(last_event, (select coalesce(max(id), 0) from events)) where id = 1`.execute(trx);
+        return { made: [] as { evaluator: string }[], more: false };
+      }
       const ids = await trx.selectFrom('events').select('id').where('id', '>', last).where('at', '<', bound).orderBy('id').limit(this.options.batch).execute();
       if (ids.length === 0) return { made: [] as { evaluator: string }[], more: false };
       const hi = Number(ids[ids.length - 1]!.id);
-      const made = await this.sample(trx, last, hi);
+      const made = await this.sample(trx, last, hi, plans, forms);
       await trx.updateTable('quality_planner').set({ last_event: hi }).where('id', '=', 1).execute();
       return { made, more: ids.length === this.options.batch };
     });
@@ -89,18 +96,20 @@ export class QualityPlanner {
     return { made: out.made.length, more: out.more };
   }
 
-  private async sample(trx: Kysely<DB>, lo: number, hi: number): Promise<{ evaluator: string }[]> {
-    const forms = new Map((await listQuestionnaires(trx)).filter((q) => q.published !== false).map((q) => [q.id, q]));
-    const plans = (await listPlans(trx)).filter((p) => p.enabled !== false && forms.has(p.questionnaire));
-    if (plans.length === 0) return [];
+  private async sample(trx: Kysely<DB>, lo: number, hi: number, plans: EvaluationPlan[], forms: Map<string, Questionnaire>): Promise<{ evaluator: string }[]> {
+    // Completions, and ratings when a plan samples low ratings.
+    const types = plans.some((p) => p.ratedAtMost !== undefined) ? ['task.completed', 'chat.rated'] : ['task.completed'];
     const done = await trx
       .selectFrom('events as e')
       .innerJoin('tasks as t', 't.id', 'e.task_id')
-      .select(['e.task_id', 'e.user_id', 't.queue_id', 't.worktype', 't.media_type'])
-      .where('e.id', '>', lo).where('e.id', '<=', hi).where('e.type', '=', 'task.completed').where('e.user_id', 'is not', null)
+      .select(['e.task_id', 'e.user_id', 'e.type', (eb) => eb.ref('e.data', '->>').key('score').as('score'), 't.queue_id', 't.worktype', 't.media_type'])
+      .where('e.id', '>', lo).where('e.id', '<=', hi).where('e.type', 'in', types).where('e.user_id', 'is not', null)
       .orderBy('e.id')
       .execute();
     if (done.length === 0) return [];
+    // A rated conversation already being evaluated is not drawn again.
+    const rated = done.filter((d) => d.type === 'chat.rated').map((d) => d.task_id!);
+    const taken = new Set(rated.length ? (await trx.selectFrom('scorecards').select('task_id').where('task_id', 'in', rated).execute()).map((r) => r.task_id) : []);
     const [weekly, open] = await Promise.all([
       trx.selectFrom('scorecards').select(['plan_id', 'agent_id', (eb) => eb.fn.countAll<string>().as('n')])
         .where('plan_id', 'is not', null).where('assigned_at', '>=', sql<Date>`date_trunc('week', now())`).groupBy(['plan_id', 'agent_id']).execute(),
@@ -112,8 +121,11 @@ export class QualityPlanner {
     const rows = [];
     for (const d of done) {
       const agent = d.user_id!;
-      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType }, state, this.options.draw);
+      const rating = d.type === 'chat.rated' ? Number(d.score) : undefined;
+      if (rating !== undefined && taken.has(d.task_id!)) continue;
+      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType, ...(rating !== undefined ? { rating } : {}) }, state, this.options.draw);
       if (!s) continue;
+      taken.add(d.task_id!);
       thisWeek.set(`${s.plan.id}|${agent}`, state.thisWeek(s.plan.id, agent) + 1);
       openOf.set(s.evaluator, state.open(s.evaluator) + 1);
       rows.push(scorecardRow(d.task_id!, agent, s.evaluator, forms.get(s.plan.questionnaire)!, { plan: s.plan.id, needsAck: s.plan.acknowledge ?? false, by: PLANNER_ACTOR }));

@@ -9,7 +9,7 @@ export const REPORT_EVENT_TYPES = [
 ];
 
 /** Metrics kept per grain (see the migration). */
-export const QUEUE_METRICS = ['created', 'offered', 'assigned', 'completed', 'canceled', 'declined', 'rona', 'rated', 'case.created', 'case.closed', 'case.escalated', 'case.reopened', 'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached'];
+export const QUEUE_METRICS = ['created', 'offered', 'assigned', 'completed', 'canceled', 'declined', 'rona', 'rated', 'evaluated', 'case.created', 'case.closed', 'case.escalated', 'case.reopened', 'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached'];
 export const AGENT_METRICS = ['offered', 'completed', 'canceled', 'declined', 'rona', 'presence'];
 /** Cases closed and escalated by a person (the event's actor), per case type: "closed per advisor". */
 export const ADVISOR_METRICS = ['case.closed', 'case.escalated'];

@@ -9,6 +9,7 @@ import { WaitEstimates } from '../../src/reports/wait-estimate.js';
 // Nine starts per address (this file makes nine), then one a minute: the tenth is refused.
 process.env.WORKLANE_CHAT_BURST = '9';
 process.env.WORKLANE_CHAT_PER_MINUTE = '1';
+process.env.WORKLANE_QUALITY_SETTLE_MS = '0'; // the evaluation planner reads the rating at once
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const IN_TWO_DAYS = new Date(Date.now() + 2 * 86_400_000);
@@ -19,7 +20,11 @@ const CONFIG = {
   users: [
     { email: 'ch-ann@test.local', name: 'Ann Chatter', password: 'secret1', roles: ['agent'], teams: ['ch-team'], capacity: { chat: 1, sms: 1 } },
     { email: 'ch-eve@test.local', name: 'Eve Elsewhere', password: 'secret1', roles: ['agent'], teams: ['ch-other'], capacity: { chat: 1 } },
+    { email: 'ch-sue@test.local', name: 'Sue Scorer', password: 'secret1', roles: ['supervisor'], teams: ['ch-team'] },
   ],
+  // Quality management: every chat rated 4 or lower is evaluated by Sue (completions are not sampled).
+  questionnaires: [{ id: 'ch-form', name: 'Chat form', groups: [{ id: 'g', name: 'All', questions: [{ id: 'q', text: 'Helpful?', kind: 'yes-no' }] }] }],
+  evaluationPlans: [{ id: 'ch-unhappy', name: 'Unhappy visitors', questionnaire: 'ch-form', evaluators: ['ch-sue@test.local'], percent: 100, ratedAtMost: 4 }],
   queues: [{ id: 'ch-q', name: 'Chat queue', members: { teams: ['ch-team'] }, offerTimeoutSeconds: 60 }],
   calendars: [{ id: 'ch-never', name: 'Open in two days only', timeZone: 'UTC', week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [], [DAYS[IN_TWO_DAYS.getUTCDay()]!]: [{ from: '10:00', to: '11:00' }] } }],
   worktypes: [
@@ -224,6 +229,10 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     const range = `from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 3_600_000).toISOString()}&interval=total`;
     const rows = (await admin.req('GET', `/api/v1/reports/satisfaction?${range}`)).json.rows;
     expect(rows).toEqual([expect.objectContaining({ agentName: 'Ann Chatter', queue: 'ch-q', rated: 1, averageScore: 4, satisfiedPercent: 100, scores: '4: 1' })]);
+    // The rating (4, at the plan's mark) puts the conversation in front of an evaluator, once.
+    expect(await h.app.services.quality.catchUp()).toBe(1);
+    const [card] = (await h.db.store.db.selectFrom('scorecards').selectAll().where('plan_id', '=', 'ch-unhappy').execute());
+    expect(card).toMatchObject({ task_id: (await h.db.store.db.selectFrom('tasks').select('id').where('external_id', '=', chat.id).executeTakeFirstOrThrow()).id, state: 'assigned' });
     page.close();
     annStream.close();
   });

@@ -50,5 +50,9 @@ describe.each(BACKENDS)('demo history on $backend', ({ backend, skip }) => {
     expect(chat.kpis.satisfactionPercent.value).toBeGreaterThan(60);
     expect(chat.kpis.satisfactionPercent.basis).toBeGreaterThan(80);
     expect(fin.kpis.satisfactionPercent).toBeUndefined();
+    // Sam's evaluations of the made-up chats: the quality score of Web chat, none for Finance.
+    expect(chat.kpis.qualityPercent.basis).toBeGreaterThan(10);
+    expect(chat.kpis.qualityPercent.value).toBeGreaterThan(50);
+    expect(fin.kpis.qualityPercent).toBeUndefined();
   });
 });

@@ -91,7 +91,7 @@ describe.each(BACKENDS)('KPI insights on $backend', ({ backend, skip }) => {
       'Average handle time of Slow Sid: 20 min, against 5 min usual among agents',
     ]));
     expect(x.findings.find((f: Json) => f.kind === 'anomaly' && f.kpi === 'serviceLevelPercent')).toMatchObject({ subject: { type: 'queue', id: 'finance' }, bucket: '2026-06-07T00:00:00.000Z', value: 0, reference: 100 });
-    expect(x.kpis.map((k: Json) => k.key)).toEqual(['serviceLevelPercent', 'abandonedPercent', 'averageWaitSeconds', 'satisfactionPercent', 'averageHandleSeconds', 'ronaPercent', 'notReadyPercent']);
+    expect(x.kpis.map((k: Json) => k.key)).toEqual(['serviceLevelPercent', 'abandonedPercent', 'averageWaitSeconds', 'satisfactionPercent', 'qualityPercent', 'averageHandleSeconds', 'ronaPercent', 'notReadyPercent']);
   });
 
   it.skipIf(skip)('drills down into a queue (its handle times per agent) and a team (its queues and people)', async () => {

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 
-export type KpiKey = 'serviceLevelPercent' | 'abandonedPercent' | 'averageWaitSeconds' | 'satisfactionPercent' | 'averageHandleSeconds' | 'ronaPercent' | 'notReadyPercent';
+export type KpiKey = 'serviceLevelPercent' | 'abandonedPercent' | 'averageWaitSeconds' | 'satisfactionPercent' | 'qualityPercent' | 'averageHandleSeconds' | 'ronaPercent' | 'notReadyPercent';
 export type InsightInterval = 'hour' | 'day' | 'week' | 'month';
 
 export interface KpiInfo {
