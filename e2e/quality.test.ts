@@ -42,6 +42,26 @@ describe('quality management in a real browser', () => {
     await server?.stop();
   });
 
+  it('the administrator previews a questionnaire as evaluators will see it, before saving', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await signIn(page, server.base, 'admin@worklane.local', 'admin123', /\/supervisor/);
+    await page.goto(server.base + '/admin?tab=questionnaires');
+    await page.getByRole('button', { name: 'Edit Customer conversation' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit questionnaire conversation' });
+    const json = editor.getByLabel('Item (JSON)');
+    await json.fill((await json.inputValue()).replace('Friendly and professional tone', 'Warm and professional tone'));
+    await editor.getByRole('button', { name: 'Preview' }).click();
+    const tone = editor.getByRole('radiogroup', { name: 'Warm and professional tone' });
+    await tone.getByRole('radio', { name: '4', exact: true }).click();
+    await expect.poll(() => tone.getByRole('radio', { name: '4', exact: true }).isChecked()).toBe(true);
+    await editor.getByRole('radiogroup', { name: /Verified who the customer is/ }).getByText('Critical').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'quality-preview.png') });
+    await editor.getByRole('button', { name: 'Back to JSON' }).click();
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    const stored = await call('admin', 'GET', '/questionnaires/conversation');
+    expect(JSON.stringify(stored)).toContain('Friendly and professional tone'); // a preview saves nothing
+  });
+
   it('a supervisor evaluates completed work; the agent sees it live and acknowledges; the calibration compares the evaluators', async () => {
     const alice = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
@@ -110,5 +130,13 @@ describe('quality management in a real browser', () => {
     const verified = sam.getByRole('row').filter({ hasText: 'Verified who the customer is' });
     await verified.getByText('50 %').waitFor();
     await sam.screenshot({ path: join(SHOTS, 'quality-calibration.png'), fullPage: true });
+
+    // The overview: averages by agent, and where Alice scores per question group.
+    await sam.getByRole('link', { name: '← Quality' }).click();
+    await sam.getByRole('tab', { name: 'Overview' }).click();
+    await sam.getByRole('img', { name: /Average score by agent: Alice Advisor \(2\)/ }).waitFor();
+    const groups = sam.getByRole('table', { name: 'Customer conversation by group' });
+    await groups.getByRole('row').filter({ hasText: 'Alice Advisor' }).getByRole('cell').nth(1).getByText('2', { exact: true }).waitFor();
+    await sam.screenshot({ path: join(SHOTS, 'quality-overview.png'), fullPage: true });
   });
 });

@@ -2,3 +2,4 @@ export * from './questionnaire.js';
 export * from './score.js';
 export * from './plans.js';
 export * from './calibration.js';
+export * from './summary.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { calibrate, checkAnswers, checkQuestionnaire, sampleForEvaluation, scoreAnswers, type EvaluationPlan, type FinishedWork, type GivenAnswers, type Questionnaire } from '../../src/index.js';
+import { calibrate, summarizeGroups, checkAnswers, checkQuestionnaire, sampleForEvaluation, scoreAnswers, type EvaluationPlan, type FinishedWork, type GivenAnswers, type Questionnaire } from '../../src/index.js';
 
 const FORM: Questionnaire = {
   id: 'chat-quality',
@@ -135,5 +135,19 @@ describe('quality: calibration', () => {
     expect(c.questions.find((q) => q.id === 'named')).toMatchObject({ answers: { Yes: 2, No: 1 }, agreement: 66.7 });
     expect(c.questions.find((q) => q.id === 'upsell')).toMatchObject({ answers: { 'N/A': 1, None: 1 }, agreement: 50 });
     expect(c.questions.find((q) => q.id === 'tone')!.agreement).toBeNull();
+  });
+});
+
+describe('quality: question group details', () => {
+  it('averages each group per agent over their scorecards, not applicable groups left out', () => {
+    const good = { named: { answer: 'Yes' }, tone: { answer: '5' }, verified: { answer: 'Yes' }, upsell: { answer: 'Fitting' } };
+    const [s] = summarizeGroups([
+      { agent: 'alice', questionnaire: FORM, answers: good, percent: 100 },
+      { agent: 'alice', questionnaire: FORM, answers: { ...good, tone: { answer: '1' }, named: { answer: 'No' } }, percent: 66 },
+      { agent: 'bob', questionnaire: FORM, answers: { named: { answer: 'Yes' }, tone: { answer: '3' } }, percent: null },
+    ]);
+    expect(s!.groups.map((g) => g.id)).toEqual(['greeting', 'compliance']);
+    expect(s!.agents.find((a) => a.agent === 'alice')).toEqual({ agent: 'alice', evaluated: 2, average: 83, groups: { greeting: { percent: 50, scored: 2 }, compliance: { percent: 100, scored: 2 } } });
+    expect(s!.agents.find((a) => a.agent === 'bob')).toEqual({ agent: 'bob', evaluated: 1, average: null, groups: { greeting: { percent: 62.5, scored: 1 } } });
   });
 });

@@ -6,7 +6,7 @@ import { supervisionFor } from '../auth/supervision.js';
 import { Problem, forbidden, unprocessable, type FieldError } from '../http/problems.js';
 import { appendEvents } from '../events/append.js';
 import { questionnaireOf } from './config.js';
-import { scorecardRow } from './planner.js';
+import { assignedEvent, scorecardRow } from './planner.js';
 import type { ScorecardRow } from './scorecards.js';
 
 export interface AssignInput {
@@ -32,7 +32,8 @@ export async function assignScorecards(s: Services, p: UserPrincipal, input: Ass
   const agent = task.assignee_id;
   if (!supervisesPerson(supervisionFor(s, p), agent)) throw forbidden('You evaluate the work of the people you supervise');
   const refs = input.evaluators?.length ? input.evaluators : [p.id];
-  const users = await s.db.selectFrom('users').select(['id', 'email', 'disabled']).execute();
+  const users = await s.db.selectFrom('users').select(['id', 'email', 'disabled'])
+    .where((eb) => eb.or([eb('id', 'in', refs), eb(eb.fn('lower', ['email']), 'in', refs.map((x) => x.toLowerCase()))])).execute();
   const errors: FieldError[] = [];
   const evaluators = refs.map((ref, j) => {
     const u = users.find((x) => x.id === ref || x.email.toLowerCase() === ref.toLowerCase());
@@ -47,7 +48,7 @@ export async function assignScorecards(s: Services, p: UserPrincipal, input: Ass
   const rows = evaluators.map((e) => scorecardRow(task.id, agent, e, q, { ...(calibration ? { calibration } : {}), needsAck: input.acknowledge ?? false, by: `user:${p.id}` }));
   const saved = await s.db.transaction().execute(async (trx) => {
     const out = await trx.insertInto('scorecards').values(rows).returningAll().execute();
-    await appendEvents(trx, rows.map((r) => ({ type: 'scorecard.assigned', actor: `user:${p.id}`, taskId: task.id, userId: r.evaluator_id, data: { scorecard: r.id, agent, questionnaire: q.id, calibration } })));
+    await appendEvents(trx, rows.map((r) => assignedEvent(r, `user:${p.id}`)));
     return out;
   });
   for (const e of evaluators) s.hub.toUser(e, { type: 'scorecards.changed' });

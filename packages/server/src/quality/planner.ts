@@ -132,10 +132,19 @@ export class QualityPlanner {
     }
     if (rows.length === 0) return [];
     await trx.insertInto('scorecards').values(rows).execute();
-    await appendEvents(trx, rows.map((r) => ({ type: 'scorecard.assigned', actor: PLANNER_ACTOR, taskId: r.task_id, userId: r.evaluator_id, data: { scorecard: r.id, agent: r.agent_id, plan: r.plan_id, questionnaire: r.questionnaire_id } })));
+    await appendEvents(trx, rows.map((r) => assignedEvent(r, PLANNER_ACTOR)));
     return rows.map((r) => ({ evaluator: r.evaluator_id }));
   }
 }
+
+/**
+ * The audit record of a scorecard given to an evaluator. Not on the task (`taskId` null): the task's
+ * history is the agent's to read, and an evaluation is theirs to see once it is finished.
+ */
+export const assignedEvent = (r: ReturnType<typeof scorecardRow>, actor: string) => ({
+  type: 'scorecard.assigned', actor, userId: r.evaluator_id,
+  data: { scorecard: r.id, task: r.task_id, agent: r.agent_id, plan: r.plan_id, questionnaire: r.questionnaire_id, calibration: r.calibration },
+});
 
 /** A new scorecard, with its own copy of the questionnaire. */
 export function scorecardRow(taskId: string, agent: string, evaluator: string, form: Questionnaire, o: { plan?: string; calibration?: string; needsAck: boolean; by: string }) {

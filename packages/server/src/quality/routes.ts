@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { calibrate, type GivenAnswers } from '@worklane/core';
+import { calibrate, summarizeGroups, type GivenAnswers } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { requireUser } from '../auth/guard.js';
-import { conflict, notFound } from '../http/problems.js';
+import { Problem, conflict, notFound } from '../http/problems.js';
+import { appendEvents } from '../events/append.js';
 import { scorecardDtos } from './dto.js';
 import { assignScorecards } from './assign.js';
 import { DONE_STATES, OPEN_STATES, acknowledgeScorecard, finishScorecard, loadScorecard, saveAnswers, seesScorecard, visibleScorecards, type ScorecardRow } from './scorecards.js';
@@ -21,6 +22,9 @@ const Answers = Type.Record(
 const Comment = Type.Optional(Type.String({ maxLength: 4000 }));
 const PEOPLE = { roles: 'any' as const };
 const EVALUATION_PLANNERS = { roles: ['supervisor' as const] };
+const OVERSEERS = { roles: ['supervisor' as const, 'analyst' as const] };
+/** Scorecards read for the group details at most (the newest are left out beyond; the answer says so). */
+const GROUP_CARDS = 10_000;
 
 /** Quality management: scorecards (assign, fill in, finish, acknowledge) and calibrations. People only. */
 export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -116,13 +120,41 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     const p = requireUser(request);
     const row = await loadScorecard(s, p, request.params.id);
     if (!(OPEN_STATES as readonly string[]).includes(row.state)) throw conflict(`The scorecard is ${row.state}: finished scorecards are kept`, { state: row.state });
-    await s.db.deleteFrom('scorecards').where('id', '=', row.id).where('state', 'in', [...OPEN_STATES]).execute();
+    await s.db.transaction().execute(async (trx) => {
+      const gone = await trx.deleteFrom('scorecards').where('id', '=', row.id).where('state', 'in', [...OPEN_STATES]).returning('id').executeTakeFirst();
+      if (!gone) throw conflict('The scorecard was finished meanwhile: finished scorecards are kept');
+      await appendEvents(trx, [{ type: 'scorecard.withdrawn', actor: `user:${p.id}`, userId: row.evaluator_id, data: { scorecard: row.id, task: row.task_id, agent: row.agent_id } }]);
+    });
     s.hub.toUser(row.evaluator_id, { type: 'scorecards.changed' });
     return reply.code(204).send();
   });
 
+  r.get('/api/v1/quality/groups', {
+    config: { auth: OVERSEERS },
+    schema: {
+      tags,
+      summary: "Question group details: each agent's average per group of each questionnaire, over the scorecards finished in the period (default the last 30 days)",
+      querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), queue: Type.Optional(Type.String({ maxLength: 200 })) }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    const to = request.query.to ? new Date(request.query.to) : new Date();
+    const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
+    if (from >= to) throw new Problem(400, 'Invalid request', 'from: must be before to', [{ pointer: '/from', message: 'must be before to', in: 'querystring' }]);
+    let sel = s.db.selectFrom('scorecards').selectAll('scorecards').where(visibleScorecards(s, p))
+      .where('state', 'in', [...DONE_STATES]).where('finished_at', '>=', from).where('finished_at', '<', to);
+    if (request.query.queue) sel = sel.where('task_id', 'in', (eb) => eb.selectFrom('tasks').select('id').where('queue_id', '=', request.query.queue!));
+    const rows = await sel.orderBy('finished_at').limit(GROUP_CARDS).execute();
+    const names = new Map((await s.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...new Set(rows.map((x) => x.agent_id)), '']).execute()).map((u) => [u.id, u.name]));
+    const items = summarizeGroups(rows.map((x) => ({ agent: x.agent_id, questionnaire: x.questionnaire, answers: x.answers, percent: x.percent })));
+    return {
+      from: from.toISOString(), to: to.toISOString(), scorecards: rows.length, complete: rows.length < GROUP_CARDS,
+      items: items.map((i) => ({ ...i, agents: i.agents.map((a) => ({ ...a, name: names.get(a.agent) ?? a.agent })).sort((a, b) => a.name.localeCompare(b.name)) })),
+    };
+  });
+
   r.get('/api/v1/calibrations/:id', {
-    config: { auth: { roles: ['supervisor', 'analyst'] } },
+    config: { auth: OVERSEERS },
     schema: { tags, summary: 'A calibration: how the evaluators of the same work scored it, where they agree and where not', params: IdParams },
   }, async (request) => {
     const p = requireUser(request);

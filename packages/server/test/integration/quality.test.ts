@@ -137,8 +137,11 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     const ack = await ann.req('POST', `/api/v1/scorecards/${card.id}/acknowledge`, { comment: 'Will work on my tone' });
     expect(ack.json).toMatchObject({ state: 'acknowledged', agentComment: 'Will work on my tone' });
     expect((await ann.req('POST', `/api/v1/scorecards/${card.id}/acknowledge`, {})).status).toBe(409);
+    // On the task (its history): finished and acknowledged; that it was picked is not the agent's to see before.
     const events = await h.db.store.db.selectFrom('events').select('type').where('task_id', '=', card.task.id).where('type', 'like', 'scorecard.%').orderBy('id').execute();
-    expect(events.map((e) => e.type)).toEqual(['scorecard.assigned', 'scorecard.finished', 'scorecard.acknowledged']);
+    expect(events.map((e) => e.type)).toEqual(['scorecard.finished', 'scorecard.acknowledged']);
+    const picked = await h.db.store.db.selectFrom('events').select(['actor', 'user_id']).where('type', '=', 'scorecard.assigned').where(({ ref }) => ref('data', '->>').key('scorecard'), '=', card.id).execute();
+    expect(picked).toEqual([{ actor: 'system:quality', user_id: ids['qa-sam@test.local'] }]);
   });
 
   it.skipIf(skip)('a supervisor picks work to evaluate, with several evaluators as a calibration that shows where they differ', async () => {
@@ -170,6 +173,14 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     expect(cal.questions.find((q: Json) => q.id === 'named')).toMatchObject({ agreement: 100 });
     expect((await ann.req('GET', `/api/v1/calibrations/${calibration}`)).status).toBe(403);
 
+    // Question group details: Ann's average per group over the three (compliance failed once, at 0).
+    const groups = (await sam.req('GET', '/api/v1/quality/groups')).json;
+    expect(groups).toMatchObject({ scorecards: 3, complete: true, items: [{ questionnaire: { id: 'qa-basic' }, groups: [{ id: 'greeting' }, { id: 'compliance' }] }] });
+    expect(groups.items[0].agents).toEqual([{ agent: ids['qa-ann@test.local'], name: 'Ann Agent', evaluated: 3, average: 62.5, groups: { greeting: { percent: 91.7, scored: 3 }, compliance: { percent: 66.7, scored: 3 } } }]);
+    expect((await sam.req('GET', '/api/v1/quality/groups?queue=nope')).json.items).toEqual([]);
+    expect((await sam.req('GET', `/api/v1/quality/groups?from=${new Date().toISOString()}&to=${new Date(Date.now() - 1000).toISOString()}`)).json.errors[0].pointer).toBe('/from');
+    expect((await ann.req('GET', '/api/v1/quality/groups')).status).toBe(403);
+
     // The quality report: three finished scorecards for Ann in the queue.
     const now = Date.now();
     const range = `from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}&interval=total`;
@@ -184,5 +195,7 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     expect((await ann.req('DELETE', `/api/v1/scorecards/${open.id}`)).status).toBe(403);
     expect((await sam.req('DELETE', `/api/v1/scorecards/${open.id}`)).status).toBe(204);
     expect((await sue.req('GET', `/api/v1/scorecards/${open.id}`)).status).toBe(404);
+    const withdrawn = await h.db.store.db.selectFrom('events').select(['user_id']).where('type', '=', 'scorecard.withdrawn').execute();
+    expect(withdrawn).toEqual([{ user_id: ids['qa-sue@test.local'] }]);
   });
 });

@@ -204,6 +204,7 @@ const EXPECTED: Record<string, Rule> = {
   'POST /api/v1/scorecards/:id/acknowledge': ANY_PERSON,
   'DELETE /api/v1/scorecards/:id': staff(['admin', 'supervisor']),
   'GET /api/v1/calibrations/:id': staff(['admin', 'supervisor', 'analyst']),
+  'GET /api/v1/quality/groups': staff(['admin', 'supervisor', 'analyst']),
   'GET /api/v1/webhooks': ADMIN,
   'POST /api/v1/webhooks': ADMIN,
   'GET /api/v1/webhooks/:id': ADMIN,

@@ -4,6 +4,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { api, ApiError, errorMessage } from '../api/client';
 import { editable, itemNoun, patchBetween, type CollectionInfo } from './collections';
+import { QuestionnairePreview } from '../quality/QuestionnairePreview';
+
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
+};
 
 interface Props {
   info: CollectionInfo;
@@ -21,6 +30,9 @@ export function ItemEditor({ info, row, onClose }: Props) {
   const start = row ? editable(row, info) : info.template;
   const [text, setText] = useState(() => JSON.stringify(start, null, 2));
   const [parseError, setParseError] = useState<string | null>(null);
+  // Questionnaires: see the form as evaluators will before saving it.
+  const [preview, setPreview] = useState<unknown>(null);
+  const previewable = info.value === 'questionnaires';
   const id = row ? String(row.id ?? row[info.key ?? 'id']) : null;
   const save = useMutation({
     mutationFn: (item: Record<string, unknown>) =>
@@ -50,25 +62,29 @@ export function ItemEditor({ info, row, onClose }: Props) {
   return (
     <Modal opened onClose={save.isPending ? () => undefined : onClose} title={title} size="xl" centered>
       <Stack gap="sm">
-        <Textarea
-          label="Item (JSON)"
-          description={info.key && row ? `The ${info.key} stays ${id}; a field left out is cleared.` : 'As in the configuration file; the API reference (/api/openapi.json) lists every field.'}
-          data-autofocus
-          autosize
-          minRows={12}
-          maxRows={28}
-          spellCheck={false}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              submit();
-            }
-          }}
-          error={parseError}
-        />
+        {preview !== null ? (
+          <QuestionnairePreview item={preview} />
+        ) : (
+          <Textarea
+            label="Item (JSON)"
+            description={info.key && row ? `The ${info.key} stays ${id}; a field left out is cleared.` : 'As in the configuration file; the API reference (/api/openapi.json) lists every field.'}
+            data-autofocus
+            autosize
+            minRows={12}
+            maxRows={28}
+            spellCheck={false}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                submit();
+              }
+            }}
+            error={parseError}
+          />
+        )}
         {save.error && (
           <Alert color="red" title={`Not saved: ${errorMessage(save.error)}`} role="alert">
             {problems.length > 0 && (
@@ -86,6 +102,11 @@ export function ItemEditor({ info, row, onClose }: Props) {
           </Alert>
         )}
         <Group justify="flex-end">
+          {previewable && (
+            <Button variant="light" mr="auto" onClick={() => setPreview(preview === null ? parsed(text) : null)}>
+              {preview === null ? 'Preview' : 'Back to JSON'}
+            </Button>
+          )}
           <Button variant="default" onClick={onClose} disabled={save.isPending}>
             Cancel
           </Button>

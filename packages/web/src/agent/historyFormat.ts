@@ -24,7 +24,6 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.mail-received': 'E-mail from the customer',
   'chat.ended': 'Chat ended',
   'callback.attempted': 'Called, not reached',
-  'scorecard.assigned': 'Picked for evaluation',
   'scorecard.finished': 'Evaluated',
   'scorecard.acknowledged': 'Evaluation acknowledged',
   'task.exception': 'Exception rule fired',

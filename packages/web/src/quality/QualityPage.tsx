@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { hasRole, useUser } from '../auth/session';
 import { Section } from '../supervisor/Section';
 import { BarList } from '../lib/BarList';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
 import { useReport } from '../reports/data';
 import { ScorecardTable } from './ScorecardTable';
-import { STATE_LABEL, useScorecards, useScorecardSync, type ScorecardState } from './data';
+import { STATE_LABEL, percentText, useGroupDetails, useScorecards, useScorecardSync, type ScorecardState } from './data';
 
 const DAY = 86_400_000;
 
@@ -43,6 +43,60 @@ function Overview() {
       )}
       {bars.length > 0 && <BarList bars={bars} label="Average score by agent" scale={100} />}
     </Paper>
+  );
+}
+
+const scoreColor = (p: number | null | undefined) => (p === null || p === undefined ? 'dimmed' : p >= 90 ? 'green' : p >= 70 ? 'teal' : 'red');
+
+/** Each agent's average per question group: where coaching should aim, not just the total. */
+function GroupDetailsTables() {
+  const details = useGroupDetails();
+  return (
+    <Section id="group-details" title="Where each agent scores (last 30 days)" query={details} empty={(details.data?.items.length ?? 0) === 0} emptyText="No scorecard finished in the last 30 days.">
+      <Stack gap="md">
+        {details.data?.items.map((q) => (
+          <Table key={q.questionnaire.id} striped aria-label={`${q.questionnaire.name} by group`}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{q.questionnaire.name}</Table.Th>
+                <Table.Th ta="right">Evaluated</Table.Th>
+                <Table.Th ta="right">Total</Table.Th>
+                {q.groups.map((g) => (
+                  <Table.Th key={g.id} ta="right">
+                    {g.name}
+                  </Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.agents.map((a) => (
+                <Table.Tr key={a.agent}>
+                  <Table.Td>{a.name}</Table.Td>
+                  <Table.Td ta="right">{a.evaluated}</Table.Td>
+                  <Table.Td ta="right">
+                    <Text span size="sm" fw={600} c={scoreColor(a.average)}>
+                      {percentText(a.average)}
+                    </Text>
+                  </Table.Td>
+                  {q.groups.map((g) => (
+                    <Table.Td key={g.id} ta="right">
+                      <Text span size="sm" c={scoreColor(a.groups[g.id]?.percent)}>
+                        {percentText(a.groups[g.id]?.percent)}
+                      </Text>
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ))}
+        {details.data && !details.data.complete && (
+          <Text size="xs" c="dimmed">
+            Read from the first {details.data.scorecards} scorecards of the period.
+          </Text>
+        )}
+      </Stack>
+    </Section>
   );
 }
 
@@ -101,7 +155,10 @@ export function QualityPage() {
         )}
         {overseer && (
           <Tabs.Panel value="overview" pt="md">
-            <Overview />
+            <Stack gap="md">
+              <Overview />
+              <GroupDetailsTables />
+            </Stack>
           </Tabs.Panel>
         )}
       </Tabs>

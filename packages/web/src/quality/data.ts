@@ -73,6 +73,22 @@ export interface Calibration {
   questions: { id: string; text: string; answers: Record<string, number>; agreement: number | null }[];
 }
 
+export interface GroupDetails {
+  from: string;
+  to: string;
+  scorecards: number;
+  complete: boolean;
+  items: {
+    questionnaire: { id: string; name: string };
+    groups: { id: string; name: string }[];
+    agents: { agent: string; name: string; evaluated: number; average: number | null; groups: Record<string, { percent: number; scored: number }> }[];
+  }[];
+}
+
+export function useGroupDetails() {
+  return useQuery({ queryKey: [...SCORECARDS, 'groups'], queryFn: () => api<GroupDetails>('/quality/groups'), staleTime: 30_000 });
+}
+
 export const STATE_LABEL: Record<ScorecardState, string> = { assigned: 'To score', 'in-progress': 'In progress', finished: 'Finished', acknowledged: 'Acknowledged' };
 export const STATE_COLOR: Record<ScorecardState, string> = { assigned: 'blue', 'in-progress': 'yellow', finished: 'green', acknowledged: 'gray' };
 export const BAND_LABEL: Record<Band, string> = { fail: 'Below target', pass: 'Passed', excellent: 'Excellent' };

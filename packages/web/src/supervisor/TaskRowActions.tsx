@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ActionIcon, Menu } from '@mantine/core';
 import { IconArrowBackUp, IconArrowsExchange, IconChecklist, IconDots, IconEye, IconPlayerPlay, IconUserPlus, IconX } from '@tabler/icons-react';
 import { EvaluateDialog } from '../quality/EvaluateDialog';
@@ -30,44 +30,37 @@ export function TaskRowActions({ task }: { task: Task }) {
 
   return (
     <>
-      <Menu position="bottom-end" withinPortal shadow="md">
-        <Menu.Target>
-          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${task.title}`}>
-            <IconDots size={18} />
-          </ActionIcon>
-        </Menu.Target>
-        <Menu.Dropdown>
-          {(task.source === 'chat' || task.source === 'sms') && (
-            <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
-              Watch the conversation
-            </Menu.Item>
-          )}
-          <Menu.Item leftSection={<IconUserPlus size={16} />} onClick={() => setOpen('assign')}>
-            {task.assignee ? 'Reassign…' : 'Assign…'}
+      <RowMenu title={task.title}>
+        {(task.source === 'chat' || task.source === 'sms') && (
+          <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
+            Watch the conversation
           </Menu.Item>
-          {task.state === 'paused' && (
-            <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() =>
-                resume.mutate(undefined, {
-                  onError: (err) => notifications.show({ color: 'red', title: 'Could not resume the task', message: conflictText(err) ?? errorMessage(err) }),
-                })
-              } disabled={resume.isPending}>
-              Resume
-            </Menu.Item>
-          )}
-          {held && (
-            <Menu.Item leftSection={<IconArrowBackUp size={16} />} onClick={() => setOpen('pull-back')}>
-              Pull back…
-            </Menu.Item>
-          )}
-          <Menu.Item leftSection={<IconArrowsExchange size={16} />} onClick={() => setOpen('transfer')}>
-            Transfer…
+        )}
+        <Menu.Item leftSection={<IconUserPlus size={16} />} onClick={() => setOpen('assign')}>
+          {task.assignee ? 'Reassign…' : 'Assign…'}
+        </Menu.Item>
+        {task.state === 'paused' && (
+          <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() =>
+              resume.mutate(undefined, {
+                onError: (err) => notifications.show({ color: 'red', title: 'Could not resume the task', message: conflictText(err) ?? errorMessage(err) }),
+              })
+            } disabled={resume.isPending}>
+            Resume
           </Menu.Item>
-          <Menu.Divider />
-          <Menu.Item color="red" leftSection={<IconX size={16} />} onClick={() => setOpen('cancel')}>
-            Cancel task…
+        )}
+        {held && (
+          <Menu.Item leftSection={<IconArrowBackUp size={16} />} onClick={() => setOpen('pull-back')}>
+            Pull back…
           </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+        )}
+        <Menu.Item leftSection={<IconArrowsExchange size={16} />} onClick={() => setOpen('transfer')}>
+          Transfer…
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Item color="red" leftSection={<IconX size={16} />} onClick={() => setOpen('cancel')}>
+          Cancel task…
+        </Menu.Item>
+      </RowMenu>
       {open === 'assign' && <AssignDialog task={task} opened onClose={close} />}
       {open === 'pull-back' && <ReasonDialog task={task} action="pull-back" opened onClose={close} />}
       {open === 'transfer' && <TransferDialog task={task} opened onClose={close} />}
@@ -81,25 +74,32 @@ export function TaskRowActions({ task }: { task: Task }) {
 function CompletedActions({ task, open, setOpen }: { task: Task; open: Dialog | null; setOpen: (d: Dialog | null) => void }) {
   return (
     <>
-      <Menu position="bottom-end" withinPortal shadow="md">
-        <Menu.Target>
-          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${task.title}`}>
-            <IconDots size={18} />
-          </ActionIcon>
-        </Menu.Target>
-        <Menu.Dropdown>
-          {(task.source === 'chat' || task.source === 'sms') && (
-            <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
-              Read the conversation
-            </Menu.Item>
-          )}
-          <Menu.Item leftSection={<IconChecklist size={16} />} onClick={() => setOpen('evaluate')}>
-            Evaluate…
+      <RowMenu title={task.title}>
+        {(task.source === 'chat' || task.source === 'sms') && (
+          <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
+            Read the conversation
           </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+        )}
+        <Menu.Item leftSection={<IconChecklist size={16} />} onClick={() => setOpen('evaluate')}>
+          Evaluate…
+        </Menu.Item>
+      </RowMenu>
       {open === 'watch' && <ChatMonitor task={task} opened onClose={() => setOpen(null)} />}
       {open === 'evaluate' && <EvaluateDialog task={task} opened onClose={() => setOpen(null)} />}
     </>
+  );
+}
+
+/** The ⋯ button of a row and its menu. */
+function RowMenu({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Menu position="bottom-end" withinPortal shadow="md">
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${title}`}>
+          <IconDots size={18} />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>{children}</Menu.Dropdown>
+    </Menu>
   );
 }
