@@ -45,7 +45,7 @@ export async function assignScorecards(s: Services, p: UserPrincipal, input: Ass
   if (new Set(evaluators).size !== evaluators.length) errors.push({ pointer: '/evaluators', message: 'each evaluator once', in: 'body' });
   if (errors.length) throw new Problem(422, 'Unprocessable request', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
   const calibration = evaluators.length > 1 ? randomUUID() : null;
-  const rows = evaluators.map((e) => scorecardRow(task.id, agent, e, q, { ...(calibration ? { calibration } : {}), needsAck: input.acknowledge ?? false, by: `user:${p.id}` }));
+  const rows = evaluators.map((e) => scorecardRow(task.id, agent, e, q, { ...(calibration ? { calibration } : {}), needsAck: !calibration && (input.acknowledge ?? false), by: `user:${p.id}` }));
   const saved = await s.db.transaction().execute(async (trx) => {
     const out = await trx.insertInto('scorecards').values(rows).returningAll().execute();
     await appendEvents(trx, rows.map((r) => assignedEvent(r, `user:${p.id}`)));

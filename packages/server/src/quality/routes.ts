@@ -142,7 +142,7 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
     if (from >= to) throw new Problem(400, 'Invalid request', 'from: must be before to', [{ pointer: '/from', message: 'must be before to', in: 'querystring' }]);
     let sel = s.db.selectFrom('scorecards').selectAll('scorecards').where(visibleScorecards(s, p))
-      .where('state', 'in', [...DONE_STATES]).where('finished_at', '>=', from).where('finished_at', '<', to);
+      .where('state', 'in', [...DONE_STATES]).where('calibration', 'is', null).where('finished_at', '>=', from).where('finished_at', '<', to);
     if (request.query.queue) sel = sel.where('task_id', 'in', (eb) => eb.selectFrom('tasks').select('id').where('queue_id', '=', request.query.queue!));
     const rows = await sel.orderBy('finished_at').limit(GROUP_CARDS).execute();
     const names = new Map((await s.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...new Set(rows.map((x) => x.agent_id)), '']).execute()).map((u) => [u.id, u.name]));

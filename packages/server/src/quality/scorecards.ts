@@ -15,11 +15,12 @@ const seesAll = (p: UserPrincipal) => p.roles.includes('admin') || p.roles.inclu
 
 /**
  * Who sees a scorecard: admins and analysts all; its evaluator; its agent once it is finished
- * (never a draft); a supervisor the scorecards of the people they supervise.
+ * (never a draft, never a calibration: that one aligns the evaluators, it does not judge the agent);
+ * a supervisor the scorecards of the people they supervise.
  */
-export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRow, 'agent_id' | 'evaluator_id' | 'state'>): boolean {
+export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRow, 'agent_id' | 'evaluator_id' | 'state' | 'calibration'>): boolean {
   if (seesAll(p) || r.evaluator_id === p.id) return true;
-  if (r.agent_id === p.id) return (DONE_STATES as readonly string[]).includes(r.state);
+  if (r.agent_id === p.id) return (DONE_STATES as readonly string[]).includes(r.state) && r.calibration === null;
   return p.roles.includes('supervisor') && supervisesPerson(supervisionFor(s, p), r.agent_id);
 }
 
@@ -27,7 +28,7 @@ export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRo
 export function visibleScorecards(s: Services, p: UserPrincipal) {
   return (eb: ExpressionBuilder<DB, 'scorecards'>) => {
     if (seesAll(p)) return eb.lit(true);
-    const own = [eb('evaluator_id', '=', p.id), eb.and([eb('agent_id', '=', p.id), eb('state', 'in', [...DONE_STATES])])];
+    const own = [eb('evaluator_id', '=', p.id), eb.and([eb('agent_id', '=', p.id), eb('state', 'in', [...DONE_STATES]), eb('calibration', 'is', null)])];
     if (!p.roles.includes('supervisor')) return eb.or(own);
     const sup = supervisionFor(s, p);
     if (sup.all) return eb.lit(true);
@@ -92,12 +93,13 @@ export async function finishScorecard(s: Services, p: UserPrincipal, r: Scorecar
     if (!row) throw conflict('The scorecard changed meanwhile: read it again');
     const task = await trx.selectFrom('tasks').select('queue_id').where('id', '=', r.task_id).executeTakeFirst();
     await appendEvents(trx, [{
-      type: 'scorecard.finished', actor: `user:${p.id}`, taskId: r.task_id, userId: r.agent_id,
+      // A calibration's scorecards are not the agent's: not in the task's history, not in their figures (facts-sql).
+      type: 'scorecard.finished', actor: `user:${p.id}`, taskId: r.calibration ? null : r.task_id, userId: r.agent_id,
       data: { scorecard: r.id, agent: r.agent_id, evaluator: p.id, queue: task?.queue_id ?? null, questionnaire: r.questionnaire_id, percent: score.percent, band: score.band, calibration: r.calibration },
     }]);
     return row;
   });
-  s.hub.toUser(r.agent_id, { type: 'scorecards.changed' });
+  if (!r.calibration) s.hub.toUser(r.agent_id, { type: 'scorecards.changed' });
   return done;
 }
 

@@ -33,7 +33,9 @@ export function factsCte(lo: RawBuilder<unknown>, hi: RawBuilder<unknown> | null
   return sql`
 ev as (
   select e.id, e.type, e.at, e.task_id, e.user_id, e.data, e.case_id, e.actor from events e
-  where e.id > ${lo} ${hi ? sql`and e.id <= ${hi}` : sql``} and e.type in (${only ? sql.join(only.map((t) => sql.lit(t))) : types})),
+  where e.id > ${lo} ${hi ? sql`and e.id <= ${hi}` : sql``} and e.type in (${only ? sql.join(only.map((t) => sql.lit(t))) : types})
+    -- A calibration's scorecards align the evaluators; they are not the agent's quality.
+    and not (e.type = 'scorecard.finished' and e.data->>'calibration' is not null)),
 tev as (
   select ev.*, t.queue_id, t.case_id as task_case, coalesce(t.entered_queue_at, t.created_at) as entered,
     coalesce((q.settings->>'serviceLevelSeconds')::float8, ${sql.lit(DEFAULT_SERVICE_LEVEL_SECONDS)}) as threshold,

@@ -32,7 +32,7 @@ export function EvaluateDialog({ task, opened, onClose }: { task: Task; opened: 
   const chosen = form ?? forms.data?.[0]?.id ?? null;
   const submit = () =>
     chosen &&
-    assign.mutate({ taskId: task.id, questionnaire: chosen, evaluators, acknowledge: ack }, {
+    assign.mutate({ taskId: task.id, questionnaire: chosen, evaluators, acknowledge: ack && evaluators.length === 1 }, {
       onSuccess: (r) => {
         onClose();
         const mine = r.items.find((c) => c.evaluator.id === me.id);
@@ -50,7 +50,13 @@ export function EvaluateDialog({ task, opened, onClose }: { task: Task; opened: 
           {people.isError && <Text size="sm" c="red">{errorMessage(people.error)}</Text>}
         </Stack>
       </Checkbox.Group>
-      <Checkbox label="The agent must acknowledge it" checked={ack} onChange={(e) => setAck(e.currentTarget.checked)} />
+      {evaluators.length > 1 ? (
+        <Text size="sm" c="dimmed">
+          A calibration is for the evaluators: the agent does not see it, and it does not count in their scores.
+        </Text>
+      ) : (
+        <Checkbox label="The agent must acknowledge it" checked={ack} onChange={(e) => setAck(e.currentTarget.checked)} />
+      )}
     </ActionDialog>
   );
 }
