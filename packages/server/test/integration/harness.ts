@@ -9,6 +9,10 @@ import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type A
 
 export const DEMO_KEY = 'wl_demo_4f8c2a9e7b1d6053c1e2';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The evaluation planner samples in the background on its own time: a test that counts events around
+// a refused request would see its scorecards come and go. Tests of quality management set it (or call
+// `services.quality.catchUp()`).
+process.env.WORKLANE_QUALITY_POLL_MS ??= '3600000';
 
 async function probePostgres(): Promise<string | null> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
