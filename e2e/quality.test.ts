@@ -124,6 +124,10 @@ describe('quality management in a real browser', () => {
     await alice.getByRole('button', { name: 'Acknowledge' }).click();
     await alice.getByText('Thanks, I will confirm next steps.').waitFor();
     await alice.screenshot({ path: join(SHOTS, 'quality-acknowledged.png'), fullPage: true });
+    // Her own standing: the average and each group, over her evaluations.
+    await alice.getByRole('link', { name: '← Quality' }).click();
+    await alice.getByRole('tab', { name: 'My evaluations' }).click();
+    await alice.getByRole('region', { name: 'Your last 30 days' }).getByLabel(`Customer conversation: ${score!.match(/\d+(\.\d)?/)![0]} %`).waitFor();
 
     // A calibration: Sam and Ada score the same work; Ada more strictly. Alice sees neither.
     const { calibration, items } = await call('admin', 'POST', '/scorecards', { taskId, questionnaire: 'conversation', evaluators: ['sam@worklane.local', 'admin@worklane.local'] });
@@ -148,6 +152,19 @@ describe('quality management in a real browser', () => {
     const groups = sam.getByRole('table', { name: 'Customer conversation by group' });
     await groups.getByRole('row').filter({ hasText: 'Alice Advisor' }).getByRole('cell').nth(1).getByText('1', { exact: true }).waitFor();
     expect((await call('alice', 'GET', '/scorecards?agent=me')).items).toHaveLength(1);
+
+    // Sam hands a scorecard he has no time for to Ann (an analyst); it leaves his list.
+    await call('admin', 'POST', '/scorecards', { taskId, questionnaire: 'conversation', evaluators: ['sam@worklane.local'] });
+    await sam.getByRole('tab', { name: /To score \(1\)/ }).click();
+    await sam.getByRole('table', { name: 'Scorecards to fill in' }).getByRole('link', { name: 'Disputed invoice QA-1' }).click();
+    await sam.getByRole('button', { name: 'Reassign…' }).click();
+    const reassign = sam.getByRole('dialog', { name: 'Reassign the scorecard of Disputed invoice QA-1' });
+    await reassign.getByLabel('New evaluator').click();
+    await sam.getByRole('option', { name: 'Ann Analyst' }).click();
+    await reassign.getByRole('button', { name: 'Reassign' }).click();
+    await sam.getByText(/Alice Advisor evaluated by Ann Analyst/).waitFor();
+    await sam.getByRole('link', { name: '← Quality' }).click();
+    await sam.getByText('Nothing to score.', { exact: false }).waitFor();
     await sam.screenshot({ path: join(SHOTS, 'quality-overview.png'), fullPage: true });
   });
 });

@@ -8,7 +8,7 @@ import { requireUser } from '../auth/guard.js';
 import { Problem, conflict, notFound } from '../http/problems.js';
 import { appendEvents } from '../events/append.js';
 import { scorecardDtos } from './dto.js';
-import { assignScorecards } from './assign.js';
+import { assignScorecards, reassignScorecard } from './assign.js';
 import { DONE_STATES, OPEN_STATES, acknowledgeScorecard, finishScorecard, loadScorecard, saveAnswers, seesScorecard, visibleScorecards, type ScorecardRow } from './scorecards.js';
 
 const tags = ['quality'];
@@ -113,6 +113,19 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     return one(await acknowledgeScorecard(s, p, await loadScorecard(s, p, request.params.id), request.body.comment?.trim()));
   });
 
+  r.post('/api/v1/scorecards/:id/reassign', {
+    config: { auth: EVALUATION_PLANNERS },
+    schema: {
+      tags,
+      summary: 'Hand a scorecard not finished yet to another evaluator (its answers so far stay)',
+      params: IdParams,
+      body: Type.Object({ evaluator: Type.String({ minLength: 1, maxLength: 320, description: 'a user id or e-mail' }) }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    return one(await reassignScorecard(s, p, await loadScorecard(s, p, request.params.id), request.body.evaluator));
+  });
+
   r.delete('/api/v1/scorecards/:id', {
     config: { auth: EVALUATION_PLANNERS },
     schema: { tags, summary: 'Withdraw a scorecard not finished yet', params: IdParams },
@@ -130,11 +143,16 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
   });
 
   r.get('/api/v1/quality/groups', {
-    config: { auth: OVERSEERS },
+    config: { auth: PEOPLE },
     schema: {
       tags,
-      summary: "Question group details: each agent's average per group of each questionnaire, over the scorecards finished in the period (default the last 30 days)",
-      querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), queue: Type.Optional(Type.String({ maxLength: 200 })) }, strict),
+      summary: "Question group details: each agent's average per group of each questionnaire, over the scorecards finished in the period (default the last 30 days) that the caller may see (an agent: their own)",
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+        queue: Type.Optional(Type.String({ maxLength: 200 })),
+        agent: Type.Optional(Type.String({ maxLength: 200, description: "a user id, or 'me'" })),
+      }, strict),
     },
   }, async (request) => {
     const p = requireUser(request);
@@ -144,6 +162,7 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     let sel = s.db.selectFrom('scorecards').selectAll('scorecards').where(visibleScorecards(s, p))
       .where('state', 'in', [...DONE_STATES]).where('calibration', 'is', null).where('finished_at', '>=', from).where('finished_at', '<', to);
     if (request.query.queue) sel = sel.where('task_id', 'in', (eb) => eb.selectFrom('tasks').select('id').where('queue_id', '=', request.query.queue!));
+    if (request.query.agent) sel = sel.where('agent_id', '=', request.query.agent === 'me' ? p.id : request.query.agent);
     const rows = await sel.orderBy('finished_at').limit(GROUP_CARDS).execute();
     const names = new Map((await s.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...new Set(rows.map((x) => x.agent_id)), '']).execute()).map((u) => [u.id, u.name]));
     const items = summarizeGroups(rows.map((x) => ({ agent: x.agent_id, questionnaire: x.questionnaire, answers: x.answers, percent: x.percent })));

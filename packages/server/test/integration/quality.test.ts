@@ -184,7 +184,9 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     expect(groups.items[0].agents).toEqual([{ agent: ids['qa-ann@test.local'], name: 'Ann Agent', evaluated: 1, average: 87.5, groups: { greeting: { percent: 75, scored: 1 }, compliance: { percent: 100, scored: 1 } } }]);
     expect((await sam.req('GET', '/api/v1/quality/groups?queue=nope')).json.items).toEqual([]);
     expect((await sam.req('GET', `/api/v1/quality/groups?from=${new Date().toISOString()}&to=${new Date(Date.now() - 1000).toISOString()}`)).json.errors[0].pointer).toBe('/from');
-    expect((await ann.req('GET', '/api/v1/quality/groups')).status).toBe(403);
+    // Ann reads her own (the same one scorecard); Bob has none.
+    expect((await ann.req('GET', '/api/v1/quality/groups?agent=me')).json.items[0].agents).toEqual(groups.items[0].agents);
+    expect((await bob.req('GET', '/api/v1/quality/groups')).json).toMatchObject({ scorecards: 0, items: [] });
 
     // The quality report: Ann's one scorecard in the queue (the calibration left out).
     const now = Date.now();
@@ -193,14 +195,32 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     expect(rows).toEqual([expect.objectContaining({ agentName: 'Ann Agent', queue: 'qa-q', evaluated: 1, averagePercent: 87.5, passedPercent: 100, bands: 'pass: 1' })]);
   });
 
-  it.skipIf(skip)('withdraws a scorecard not finished yet, never a finished one', async () => {
+  it.skipIf(skip)('hands a scorecard not finished yet to another evaluator, never to the agent or a finished one', async () => {
     const open = (await sue.req('GET', '/api/v1/scorecards?evaluator=me&state=assigned')).json.items[0];
+    const finished = (await sue.req('GET', '/api/v1/scorecards?evaluator=me&state=finished')).json.items[0];
+    const move = (c: Client, id: string, evaluator: string) => c.req('POST', `/api/v1/scorecards/${id}/reassign`, { evaluator });
+    expect((await move(sam, open.id, 'qa-ann@test.local')).json.errors[0]).toMatchObject({ pointer: '/evaluator', message: 'nobody evaluates their own work' });
+    expect((await move(sam, open.id, 'qa-sue@test.local')).json.errors[0].pointer).toBe('/evaluator');
+    expect((await move(sam, finished.id, 'qa-sam@test.local')).status).toBe(409);
+    expect((await move(ann, open.id, 'qa-sam@test.local')).status).toBe(403);
+    const samStream = await sam.stream();
+    const moved = await move(sam, open.id, 'qa-sam@test.local');
+    expect(moved.json).toMatchObject({ id: open.id, state: 'assigned', evaluator: { name: 'Sam Scorer' } });
+    await samStream.next((m) => m.type === 'scorecards.changed');
+    samStream.close();
+    expect((await sue.req('GET', '/api/v1/scorecards?evaluator=me&state=assigned')).json.items).toEqual([]);
+    const events = await h.db.store.db.selectFrom('events').select(['user_id', 'data']).where('type', '=', 'scorecard.reassigned').execute();
+    expect(events).toEqual([{ user_id: ids['qa-sam@test.local'], data: expect.objectContaining({ scorecard: open.id, from: ids['qa-sue@test.local'] }) }]);
+  });
+
+  it.skipIf(skip)('withdraws a scorecard not finished yet, never a finished one', async () => {
+    const open = (await sam.req('GET', '/api/v1/scorecards?evaluator=me&state=assigned')).json.items[0];
     const finished = (await sue.req('GET', '/api/v1/scorecards?evaluator=me&state=finished')).json.items[0];
     expect((await sue.req('DELETE', `/api/v1/scorecards/${finished.id}`)).status).toBe(409);
     expect((await ann.req('DELETE', `/api/v1/scorecards/${open.id}`)).status).toBe(403);
     expect((await sam.req('DELETE', `/api/v1/scorecards/${open.id}`)).status).toBe(204);
-    expect((await sue.req('GET', `/api/v1/scorecards/${open.id}`)).status).toBe(404);
+    expect((await sam.req('GET', `/api/v1/scorecards/${open.id}`)).status).toBe(404);
     const withdrawn = await h.db.store.db.selectFrom('events').select(['user_id']).where('type', '=', 'scorecard.withdrawn').execute();
-    expect(withdrawn).toEqual([{ user_id: ids['qa-sue@test.local'] }]);
+    expect(withdrawn).toEqual([{ user_id: ids['qa-sam@test.local'] }]);
   });
 });

@@ -1,20 +1,12 @@
 import { useState } from 'react';
 import { Checkbox, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { api, errorMessage } from '../api/client';
-import type { List, Task } from '../api/types';
+import { errorMessage } from '../api/client';
+import type { Task } from '../api/types';
 import { useUser } from '../auth/session';
 import { ActionDialog } from '../lib/ActionDialog';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
-import { useAssignScorecards, useQuestionnaires } from './data';
-
-interface Person {
-  id: string;
-  name: string;
-  roles: string[];
-  disabled?: boolean;
-}
+import { useAssignScorecards, useEvaluatorCandidates, useQuestionnaires } from './data';
 
 /**
  * A supervisor picks finished work to evaluate: a questionnaire and who scores it (themself by
@@ -24,7 +16,7 @@ export function EvaluateDialog({ task, opened, onClose }: { task: Task; opened: 
   const me = useUser();
   const navigate = useNavigate();
   const forms = useQuestionnaires(opened);
-  const people = useQuery({ queryKey: ['users', 'evaluators'], queryFn: () => api<List<Person>>('/users'), enabled: opened, select: (d) => d.items.filter((u) => !u.disabled && u.id !== task.assignee && u.roles.some((r) => r !== 'agent')) });
+  const people = useEvaluatorCandidates(opened, task.assignee);
   const [form, setForm] = useState<string | null>(null);
   const [evaluators, setEvaluators] = useState<string[]>([me.id]);
   const [ack, setAck] = useState(false);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Group, Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { hasRole, useUser } from '../auth/session';
 import { Section } from '../supervisor/Section';
 import { BarList } from '../lib/BarList';
@@ -100,6 +100,40 @@ function GroupDetailsTables() {
   );
 }
 
+/** An agent's own standing: their average and per group over the last 30 days, per questionnaire. */
+function MySummary() {
+  const mine = useGroupDetails(true);
+  const items = mine.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="my-quality">
+      <Title order={3} size="h5" id="my-quality" mb="xs">
+        Your last 30 days
+      </Title>
+      <Stack gap={6}>
+        {items.map((q) =>
+          q.agents.map((a) => (
+            <Group key={q.questionnaire.id} gap="xs" aria-label={`${q.questionnaire.name}: ${percentText(a.average)}`}>
+              <Text size="sm" fw={500}>
+                {q.questionnaire.name}
+              </Text>
+              <Badge color={scoreColor(a.average) === 'dimmed' ? 'gray' : scoreColor(a.average)}>{percentText(a.average)}</Badge>
+              <Text size="xs" c="dimmed">
+                over {a.evaluated}
+              </Text>
+              {q.groups.map((g) => (
+                <Badge key={g.id} variant="light" color={a.groups[g.id] ? scoreColor(a.groups[g.id]!.percent) : 'gray'} tt="none">
+                  {g.name} {percentText(a.groups[g.id]?.percent)}
+                </Badge>
+              ))}
+            </Group>
+          )),
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
 const STATE_OPTIONS = [{ value: 'all', label: 'All states' }, ...(Object.keys(STATE_LABEL) as ScorecardState[]).map((s) => ({ value: s, label: STATE_LABEL[s] }))];
 
 function AllScorecards() {
@@ -143,9 +177,12 @@ export function QualityPage() {
         </Tabs.Panel>
         {agent && (
           <Tabs.Panel value="mine" pt="md">
-            <Section id="my-evaluations" title="My evaluations" query={mine} empty={(mine.data ?? []).length === 0} emptyText="No finished evaluation of your work yet.">
-              <ScorecardTable items={mine.data ?? []} label="My evaluations" show={{ evaluator: true }} />
-            </Section>
+            <Stack gap="md">
+              <MySummary />
+              <Section id="my-evaluations" title="My evaluations" query={mine} empty={(mine.data ?? []).length === 0} emptyText="No finished evaluation of your work yet.">
+                <ScorecardTable items={mine.data ?? []} label="My evaluations" show={{ evaluator: true }} />
+              </Section>
+            </Stack>
           </Tabs.Panel>
         )}
         {overseer && (

@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Checkbox, Grid, Group, Kbd, Paper, RingProgress, Stack, Text, Textarea, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import { useUser } from '../auth/session';
+import { hasRole, useUser } from '../auth/session';
 import { ActionError, DetailLoading, LoadError } from '../lib/LoadStates';
 import { formatDateTime } from '../lib/time';
 import { Interaction } from './Interaction';
 import { ScorecardForm } from './ScorecardForm';
+import { ReassignDialog } from './ReassignDialog';
 import { BAND_COLOR, BAND_LABEL, STATE_COLOR, STATE_LABEL, percentText, useScorecard, useScorecardAction, useScorecardSync, type GivenAnswer, type ScorecardDetail } from './data';
 
 /** The total as a ring in the band's colour, with the band named. */
@@ -93,15 +94,18 @@ export function ScorecardPage() {
   useScorecardSync();
   const card = useScorecard(id);
   const act = useScorecardAction(id);
+  const [reassigning, setReassigning] = useState(false);
   if (card.isPending) return <DetailLoading label="Loading the scorecard" />;
   if (card.isError) return <LoadError error={card.error} what="scorecard" gone="It was withdrawn, or it is not yours to see." onRetry={() => void card.refetch()} />;
   const c = card.data;
-  const scoring = c.evaluator.id === me.id && (c.state === 'assigned' || c.state === 'in-progress');
+  const open = c.state === 'assigned' || c.state === 'in-progress';
+  const scoring = c.evaluator.id === me.id && open;
   const failed = act.error instanceof ApiError ? act.error.errors.map((e) => e.pointer.split('/')[2] ?? '') : [];
   const invalid = new Set(failed);
   const onAnswer = (q: string, a: GivenAnswer) => act.mutate({ path: 'answers', method: 'PUT', body: { answers: { [q]: a } } });
   return (
     <Stack gap="md">
+      {reassigning && <ReassignDialog card={c} onClose={() => setReassigning(false)} />}
       <Anchor component={Link} to="/quality" size="sm">
         ← Quality
       </Anchor>
@@ -120,6 +124,11 @@ export function ScorecardPage() {
               <Anchor component={Link} to={`/quality/calibrations/${c.calibration}`} size="sm">
                 Calibration
               </Anchor>
+            )}
+            {open && hasRole(me, 'supervisor', 'admin') && (
+              <Button size="compact-xs" variant="subtle" onClick={() => setReassigning(true)}>
+                Reassign…
+              </Button>
             )}
           </Group>
         </div>

@@ -85,8 +85,9 @@ export interface GroupDetails {
   }[];
 }
 
-export function useGroupDetails() {
-  return useQuery({ queryKey: [...SCORECARDS, 'groups'], queryFn: () => api<GroupDetails>('/quality/groups'), staleTime: 30_000 });
+/** Each agent's average per question group (last 30 days); `mine`: the caller's own only. */
+export function useGroupDetails(mine = false) {
+  return useQuery({ queryKey: [...SCORECARDS, 'groups', mine], queryFn: () => api<GroupDetails>(`/quality/groups${mine ? '?agent=me' : ''}`), staleTime: 30_000 });
 }
 
 export const STATE_LABEL: Record<ScorecardState, string> = { assigned: 'To score', 'in-progress': 'In progress', finished: 'Finished', acknowledged: 'Acknowledged' };
@@ -154,6 +155,34 @@ export function useAssignScorecards() {
     mutationFn: (body: { taskId: string; questionnaire: string; evaluators?: string[]; acknowledge?: boolean }) =>
       api<{ calibration: string | null; items: Scorecard[] }>('/scorecards', { method: 'POST', body }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: SCORECARDS }),
+  });
+}
+
+interface Person {
+  id: string;
+  name: string;
+  roles: string[];
+  disabled?: boolean;
+}
+
+/** Who may score the agent's work: active people with more than the agent role, never the agent. */
+export function useEvaluatorCandidates(enabled: boolean, agent: string | null) {
+  return useQuery({
+    queryKey: ['users', 'evaluators'],
+    queryFn: () => api<List<Person>>('/users'),
+    enabled,
+    select: (d) => d.items.filter((u) => !u.disabled && u.id !== agent && u.roles.some((r) => r !== 'agent')),
+  });
+}
+
+export function useReassignScorecard(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (evaluator: string) => api<ScorecardDetail>(`/scorecards/${encodeURIComponent(id)}/reassign`, { method: 'POST', body: { evaluator } }),
+    onSuccess: (d) => {
+      qc.setQueryData([...SCORECARDS, 'one', id], d);
+      void qc.invalidateQueries({ queryKey: [...SCORECARDS, 'list'] });
+    },
   });
 }
 
