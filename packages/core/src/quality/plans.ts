@@ -18,6 +18,9 @@ export interface EvaluationPlan {
   queues?: string[];
   worktypes?: string[];
   mediaTypes?: MediaType[];
+  /** Whose work (none: anyone's): these people (user ids), or the members of these teams (new hires, a site). */
+  agents?: string[];
+  teams?: string[];
   /**
    * Only chats their visitors rated this low or lower (1..5): the plan samples ratings as they come
    * instead of completions, so the conversations customers were unhappy with are looked at.
@@ -36,6 +39,8 @@ export interface FinishedWork {
   queue: string | null;
   worktype: string;
   mediaType: MediaType;
+  /** The agent's teams. */
+  teams: readonly string[];
   /** Set when what came is the visitor's rating (1..5), not the completion. */
   rating?: number;
 }
@@ -57,6 +62,7 @@ export const covers = (p: EvaluationPlan, w: FinishedWork): boolean =>
   (!p.queues?.length || (w.queue !== null && p.queues.includes(w.queue))) &&
   (!p.worktypes?.length || p.worktypes.includes(w.worktype)) &&
   (!p.mediaTypes?.length || p.mediaTypes.includes(w.mediaType)) &&
+  (!(p.agents?.length || p.teams?.length) || !!p.agents?.includes(w.agent) || !!p.teams?.some((t) => w.teams.includes(t))) &&
   // A plan samples either completions or ratings, never both: one piece of work is drawn once.
   (p.ratedAtMost === undefined ? w.rating === undefined : w.rating !== undefined && w.rating <= p.ratedAtMost);
 

@@ -84,7 +84,7 @@ describe('quality: scoring a scorecard', () => {
 
 describe('quality: evaluation planning', () => {
   const plan = (over: Partial<EvaluationPlan>): EvaluationPlan => ({ id: 'p', name: 'P', questionnaire: 'chat-quality', evaluators: ['sam', 'sue'], percent: 100, ...over });
-  const work: FinishedWork = { agent: 'alice', queue: 'web-chat', worktype: 'web-chat', mediaType: 'chat' };
+  const work: FinishedWork = { agent: 'alice', queue: 'web-chat', worktype: 'web-chat', mediaType: 'chat', teams: ['front'] };
   const none = { thisWeek: () => 0, open: () => 0 };
 
   it('takes the first plan that covers the work, draws under its share and has room this week', () => {
@@ -104,6 +104,14 @@ describe('quality: evaluation planning', () => {
     expect(sampleForEvaluation([low], { ...work, rating: 3 }, none, () => 0)).toBeNull();
     expect(sampleForEvaluation([low], work, none, () => 0)).toBeNull();
     expect(sampleForEvaluation([plan({})], { ...work, rating: 1 }, none, () => 0)).toBeNull();
+  });
+
+  it('a plan for some people covers their work only: named, or members of its teams', () => {
+    expect(sampleForEvaluation([plan({ agents: ['alice'] })], work, none, () => 0)).not.toBeNull();
+    expect(sampleForEvaluation([plan({ agents: ['bob'] })], work, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([plan({ teams: ['front'] })], work, none, () => 0)).not.toBeNull();
+    expect(sampleForEvaluation([plan({ teams: ['new-hires'] })], work, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([plan({ agents: ['bob'], teams: ['front'] })], work, none, () => 0)).not.toBeNull();
   });
 
   it('gives the scorecard to the evaluator with the fewest open, never to the agent themself', () => {

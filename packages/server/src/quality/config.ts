@@ -9,6 +9,7 @@ type Trx = Transaction<DB>;
 /** What a plan may refer to; sets left out (a document without them) are not checked here. */
 export interface QualityKnown {
   queues: ReadonlySet<string>;
+  teams: ReadonlySet<string>;
   hasUser(ref: string): boolean;
   questionnaires?: ReadonlySet<string>;
   worktypes?: ReadonlySet<string>;
@@ -20,6 +21,8 @@ export function checkPlan(p: EvaluationPlanItem, k: QualityKnown, at = ''): Fiel
   const out: FieldError[] = [];
   if (k.questionnaires && !k.questionnaires.has(p.questionnaire)) out.push({ pointer: `${at}/questionnaire`, message: `unknown questionnaire "${p.questionnaire}"` });
   p.evaluators.forEach((e, j) => !k.hasUser(e) && out.push({ pointer: `${at}/evaluators/${j}`, message: `unknown user "${e}"` }));
+  p.agents?.forEach((e, j) => !k.hasUser(e) && out.push({ pointer: `${at}/agents/${j}`, message: `unknown user "${e}"` }));
+  p.teams?.forEach((t, j) => !k.teams.has(t) && out.push({ pointer: `${at}/teams/${j}`, message: `unknown team "${t}"` }));
   p.queues?.forEach((q, j) => !k.queues.has(q) && out.push({ pointer: `${at}/queues/${j}`, message: `unknown queue "${q}"` }));
   if (k.worktypes) p.worktypes?.forEach((w, j) => !k.worktypes!.has(w) && out.push({ pointer: `${at}/worktypes/${j}`, message: `unknown worktype "${w}"` }));
   return out;
@@ -31,10 +34,10 @@ export async function writeQuestionnaire(trx: Trx, q: QuestionnaireItem): Promis
   await trx.insertInto('questionnaires').values({ id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
 }
 
-/** Evaluators are stored by user id (`userId` resolves an id or an e-mail). */
+/** Evaluators and agents are stored by user id (`userId` resolves an id or an e-mail). */
 export async function writePlan(trx: Trx, p: EvaluationPlanItem, userId: (ref: string) => string): Promise<void> {
   const { id, name, position, ...settings } = p;
-  const values = { name, position: position ?? 0, settings: json({ ...settings, evaluators: settings.evaluators.map(userId) }) };
+  const values = { name, position: position ?? 0, settings: json({ ...settings, evaluators: settings.evaluators.map(userId), ...(settings.agents ? { agents: settings.agents.map(userId) } : {}) }) };
   await trx.insertInto('evaluation_plans').values({ id, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
 }
 
@@ -42,6 +45,7 @@ export const questionnaireOf = (r: Selectable<QuestionnairesTable>): Questionnai
 /** A stored plan as the API shows it (evaluators by id; `emailOf` for the document). */
 export const planOf = (r: Selectable<EvaluationPlansTable>, emailOf: (id: string) => string = (id) => id): EvaluationPlan & { position: number } => ({
   id: r.id, name: r.name, position: r.position, ...r.settings, evaluators: r.settings.evaluators.map(emailOf),
+  ...(r.settings.agents ? { agents: r.settings.agents.map(emailOf) } : {}),
 });
 
 export const listQuestionnaires = async (db: Kysely<DB>): Promise<Questionnaire[]> =>

@@ -110,11 +110,15 @@ export class QualityPlanner {
     // A rated conversation already being evaluated is not drawn again.
     const rated = done.filter((d) => d.type === 'chat.rated').map((d) => d.task_id!);
     const taken = new Set(rated.length ? (await trx.selectFrom('scorecards').select('task_id').where('task_id', 'in', rated).execute()).map((r) => r.task_id) : []);
-    const [weekly, open] = await Promise.all([
+    const agents = [...new Set(done.map((d) => d.user_id!))];
+    const [weekly, open, memberships] = await Promise.all([
       trx.selectFrom('scorecards').select(['plan_id', 'agent_id', (eb) => eb.fn.countAll<string>().as('n')])
         .where('plan_id', 'is not', null).where('assigned_at', '>=', sql<Date>`date_trunc('week', now())`).groupBy(['plan_id', 'agent_id']).execute(),
       trx.selectFrom('scorecards').select(['evaluator_id', (eb) => eb.fn.countAll<string>().as('n')]).where('state', 'in', ['assigned', 'in-progress']).groupBy('evaluator_id').execute(),
+      trx.selectFrom('team_members').select(['user_id', 'team_id']).where('user_id', 'in', agents).execute(),
     ]);
+    const teamsOf = new Map<string, string[]>();
+    for (const m of memberships) teamsOf.set(m.user_id, [...(teamsOf.get(m.user_id) ?? []), m.team_id]);
     const thisWeek = new Map(weekly.map((w) => [`${w.plan_id}|${w.agent_id}`, Number(w.n)]));
     const openOf = new Map(open.map((o) => [o.evaluator_id, Number(o.n)]));
     const state = { thisWeek: (plan: string, agent: string) => thisWeek.get(`${plan}|${agent}`) ?? 0, open: (e: string) => openOf.get(e) ?? 0 };
@@ -123,7 +127,7 @@ export class QualityPlanner {
       const agent = d.user_id!;
       const rating = d.type === 'chat.rated' ? Number(d.score) : undefined;
       if (rating !== undefined && taken.has(d.task_id!)) continue;
-      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType, ...(rating !== undefined ? { rating } : {}) }, state, this.options.draw);
+      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType, teams: teamsOf.get(agent) ?? [], ...(rating !== undefined ? { rating } : {}) }, state, this.options.draw);
       if (!s) continue;
       taken.add(d.task_id!);
       thisWeek.set(`${s.plan.id}|${agent}`, state.thisWeek(s.plan.id, agent) + 1);

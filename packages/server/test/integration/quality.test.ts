@@ -76,11 +76,11 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     expect((await admin.req('GET', '/api/v1/questionnaires/qa-basic')).status).toBe(404);
     expect((await admin.req('POST', '/api/v1/questionnaires', FORM)).status).toBe(201);
 
-    const plan = { id: 'qa-all', name: 'All quality work', questionnaire: 'qa-basic', evaluators: ['qa-sam@test.local', 'qa-sue@test.local'], percent: 100, mediaTypes: ['workitem'], perAgentPerWeek: 2, acknowledge: true };
-    const wrong = await admin.req('POST', '/api/v1/evaluation-plans', { ...plan, questionnaire: 'nope', evaluators: ['nobody@test.local'], queues: ['nope'] });
-    expect(wrong.json.errors.map((e: Json) => e.pointer)).toEqual(['/questionnaire', '/evaluators/0', '/queues/0']);
+    const plan = { id: 'qa-all', name: 'All quality work', questionnaire: 'qa-basic', evaluators: ['qa-sam@test.local', 'qa-sue@test.local'], percent: 100, mediaTypes: ['workitem'], perAgentPerWeek: 2, acknowledge: true, agents: ['qa-ann@test.local'], teams: ['qa-team'] };
+    const wrong = await admin.req('POST', '/api/v1/evaluation-plans', { ...plan, questionnaire: 'nope', evaluators: ['nobody@test.local'], queues: ['nope'], agents: ['ghost@test.local'], teams: ['nope'] });
+    expect(wrong.json.errors.map((e: Json) => e.pointer)).toEqual(['/questionnaire', '/evaluators/0', '/agents/0', '/teams/0', '/queues/0']);
     expect((await admin.req('POST', '/api/v1/evaluation-plans', plan)).status).toBe(201);
-    expect((await admin.req('GET', '/api/v1/evaluation-plans/qa-all')).json.evaluators).toEqual([ids['qa-sam@test.local'], ids['qa-sue@test.local']]);
+    expect((await admin.req('GET', '/api/v1/evaluation-plans/qa-all')).json).toMatchObject({ evaluators: [ids['qa-sam@test.local'], ids['qa-sue@test.local']], agents: [ids['qa-ann@test.local']] });
     // A supervisor reads questionnaires (to pick one); an agent may not change them.
     expect((await sam.req('GET', '/api/v1/questionnaires/qa-basic')).json.groups).toHaveLength(2);
     expect((await ann.req('PATCH', '/api/v1/questionnaires/qa-basic', { name: 'Mine' })).status).toBe(403);
@@ -89,7 +89,7 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
 
     const doc = (await admin.req('GET', '/api/v1/config/export?format=json')).json;
     expect(doc.questionnaires.find((q: Json) => q.id === 'qa-basic')).toMatchObject({ name: 'Basic quality', groups: FORM.groups });
-    expect(doc.evaluationPlans.find((p: Json) => p.id === 'qa-all').evaluators).toEqual(['qa-sam@test.local', 'qa-sue@test.local']);
+    expect(doc.evaluationPlans.find((p: Json) => p.id === 'qa-all')).toMatchObject({ evaluators: ['qa-sam@test.local', 'qa-sue@test.local'], agents: ['qa-ann@test.local'], teams: ['qa-team'] });
     const again = await admin.req('POST', '/api/v1/config/import?apply=true', doc);
     expect(again.status, JSON.stringify(again.json)).toBe(200);
   });
