@@ -250,4 +250,30 @@ describe('inbound e-mail in a real browser', () => {
     await page.locator('iframe').waitFor({ state: 'detached' });
     site.close();
   });
+
+  it('chat bot: the shop assistant answers at once, and hands the visitor to an advisor when asked', async () => {
+    const visitor = await (await browser.newContext({ viewport: { width: 800, height: 900 } })).newPage();
+    await visitor.goto(server.base + '/chat');
+    const form = visitor.getByRole('form', { name: 'Start a chat' });
+    await form.getByLabel('About').first().click();
+    await visitor.getByRole('option', { name: 'Shop assistant' }).click();
+    await form.getByLabel('Your name').fill('Tom Visitor');
+    await form.getByLabel('How can we help?').fill('Where is my order?');
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    await visitor.getByRole('heading', { name: 'Chat about Shop assistant' }).waitFor();
+    const log = visitor.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Orders leave our warehouse within one working day', { exact: false }).waitFor();
+    await log.locator('[data-sender="bot"]').getByText(/^Ava ·/).first().waitFor();
+    await visitor.getByLabel('Your message').fill('and a refund?');
+    await visitor.getByLabel('Your message').press('Enter');
+    await log.getByText('Refunds reach your account within five working days', { exact: false }).waitFor();
+    await visitor.screenshot({ path: join(SHOTS, 'chat-bot.png'), fullPage: true });
+    // Bob of the chat queue is signed in (over the API): the bot hands Tom over.
+    const bob = await fetch(server.base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bob@worklane.local', password: 'bob123' }) });
+    await fetch(server.base + '/api/v1/me/presence', { method: 'PUT', headers: { cookie: bob.headers.get('set-cookie')!.split(';')[0]!, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'available' }) });
+    await visitor.getByRole('button', { name: 'Talk to an advisor' }).click();
+    await visitor.getByRole('status').getByText(/Waiting for an advisor|You are chatting with/).waitFor();
+    await visitor.getByRole('button', { name: 'End chat' }).click();
+    await visitor.getByText('You left the chat.').waitFor();
+  });
 });

@@ -73,10 +73,10 @@ class Api {
   cookie = '';
   constructor(readonly base: string, private readonly auth: Record<string, string> = {}) {}
 
-  async req(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json | null }> {
+  async req(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json | null }> {
     const res = await fetch(this.base + '/api/v1' + path, {
       method,
-      headers: { ...this.auth, ...(this.cookie ? { cookie: this.cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...this.auth, ...headers, ...(this.cookie ? { cookie: this.cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
@@ -165,7 +165,15 @@ export async function simulate(o: SimulateOptions, out: Out): Promise<Simulation
       if (open.length) {
         const t = open[Math.floor(random() * open.length)]!;
         const r = await visitor.req('POST', '/chats', { topic: t.id, name: `Visitor ${n}`, message: QUESTIONS[Math.floor(random() * QUESTIONS.length)] });
-        if (r.status === 201) counts.chats++;
+        const started = r.json?.chat as Json | undefined;
+        if (r.status === 201 && started?.phase === 'bot') {
+          // A topic's bot answers first: these visitors want a person (a chat is counted once it is work).
+          const headers = { 'x-chat-token': String(r.json?.token) };
+          const id = encodeURIComponent(String(started.id));
+          const h = await visitor.req('POST', `/chats/${id}/handover`, undefined, headers);
+          if (h.status === 200 && h.json?.phase !== 'bot') counts.chats++;
+          else await visitor.req('POST', `/chats/${id}/end`, undefined, headers);
+        } else if (r.status === 201) counts.chats++;
         else if (r.status !== 409 && r.status !== 429) fail('start a chat', r); // closed or held back: like a real visitor, try later
       }
       await sleep((-Math.log(1 - random()) * 60_000) / rate, end);

@@ -1,3 +1,4 @@
+import type { BotSettings } from './bot.js';
 import type { Calendar } from '../calendar/types.js';
 import { isOpen, nextOpen } from '../calendar/business.js';
 import type { TaskState } from '../tasks/transitions.js';
@@ -18,6 +19,8 @@ export interface ChatSettings {
   calendar?: string;
   /** Shown instead of the form while chat is not offered. */
   closedMessage?: string;
+  /** A bot answers first and hands over to a person (bot.ts); with a bot the topic takes chats at any time. */
+  bot?: BotSettings;
 }
 
 export const DEFAULT_CHAT_WAIT_SECONDS = 600;
@@ -36,7 +39,8 @@ export function chatAvailability(settings: ChatSettings, calendar: Calendar | nu
   return { open: true };
 }
 
-export type ChatPhase = 'waiting' | 'connected' | 'ended';
+/** `bot`: the topic's bot is answering; no task yet (the chat has not been handed over). */
+export type ChatPhase = 'bot' | 'waiting' | 'connected' | 'ended';
 
 /**
  * Where the conversation stands, from its task: waiting while the task waits (also again after a
@@ -58,7 +62,7 @@ export function chatPhase(taskState: TaskState, ended: boolean): ChatPhase {
   }
 }
 
-export type ChatSender = 'visitor' | 'agent' | 'system';
+export type ChatSender = 'visitor' | 'agent' | 'bot' | 'system';
 
 export interface ChatLine {
   sender: ChatSender;
@@ -131,3 +135,5 @@ export function fillResponse(text: string, names: { visitor: string; agent: stri
 export const RATING_MIN = 1;
 export const RATING_MAX = 5;
 export const isSatisfied = (score: number): boolean => score >= 4;
+
+export * from './bot.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatAvailability, chatPhase, fillResponse, suggestResponses, transcriptText, type Calendar, type StandardResponse } from '../../src/index.js';
+import { chatAvailability, chatPhase, fillResponse, suggestResponses, transcriptText, type Calendar, type StandardResponse, botTurn, matchFaq, type BotSettings } from '../../src/index.js';
 
 const nineToFive: Calendar = {
   id: 'office',
@@ -87,5 +87,32 @@ describe('chat: standard responses', () => {
 
   it('fills in first names', () => {
     expect(fillResponse(lib[0]!.text, { visitor: 'Jane Doe', agent: 'Alice Martin' })).toBe('Hello Jane, I am Alice. How can I help?');
+  });
+});
+
+describe('chat bot: answers from the questions, hands over to a person', () => {
+  const bot: BotSettings = {
+    faqs: [
+      { id: 'delivery', question: 'Where is my order?', keywords: ['where is my order', 'delivery', 'track'], answer: 'Orders arrive within 3 working days.' },
+      { id: 'refund', question: 'How do refunds work?', keywords: ['refund', 'money back', 'return'], answer: 'Refunds take 5 working days.' },
+      { id: 'order-refund', question: 'Refund of an order', keywords: ['refund', 'order'], answer: 'Tell us the order number.' },
+    ],
+  };
+  it('answers the question with the most keywords found, phrases matched as words (case, accents, punctuation aside)', () => {
+    expect(matchFaq(bot, 'WHERE is my order??')?.id).toBe('delivery');
+    expect(matchFaq(bot, 'I want my money back')?.id).toBe('refund');
+    expect(matchFaq(bot, 'refund for my order please')?.id).toBe('order-refund');
+    expect(matchFaq(bot, 'Refünd')?.id).toBe('refund');
+    expect(matchFaq(bot, 'tracking number')).toBeNull(); // "track" is a word, not a prefix
+    expect(botTurn(bot, 'delivery time?', 0)).toMatchObject({ kind: 'answer', faq: 'delivery' });
+  });
+  it('hands over when asked (before answering), or after the lines it did not understand', () => {
+    expect(botTurn(bot, 'Can I talk to a person about my refund?', 0)).toMatchObject({ kind: 'handover', reason: 'asked' });
+    const first = botTurn(bot, 'blue cheese', 0);
+    expect(first.kind).toBe('retry');
+    expect(first.text).toContain('• Where is my order?');
+    expect(botTurn(bot, 'blue cheese', 1)).toMatchObject({ kind: 'handover', reason: 'not-understood' });
+    expect(botTurn({ ...bot, handoverAfter: 3 }, 'blue cheese', 1).kind).toBe('retry');
+    expect(botTurn({ ...bot, handoverWords: ['mensch'] }, 'ein Mensch bitte', 0).kind).toBe('handover');
   });
 });

@@ -4,14 +4,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CHAT_MESSAGE_MAX, RATING_MAX, RATING_MIN, fillResponse, suggestResponses } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
-import { badRequest } from '../http/problems.js';
+import { badRequest, conflict } from '../http/problems.js';
 import { requirePrincipal, requireUser } from '../auth/guard.js';
 import { TokenBuckets, rateLimited } from '../cases/rate-limit.js';
 import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
-import { chatOfTask, endChat, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
-import { CHAT_SOURCE, SMS_SOURCE, taskOfChat } from './store.js';
+import { chatOfTask, endChat, handOver, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
+import { CHAT_SOURCE, SMS_SOURCE, chatById, taskOfChat } from './store.js';
 import type { TaskRow } from '../db/schema.js';
 import { receiveSms } from './sms.js';
 
@@ -100,6 +100,16 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   }, async (request, reply) => {
     const chat = await visitorChat(s, request.params.id, tokenOf(request));
     return reply.code(201).send(await say(s, chat, 'visitor', request.body.body, null));
+  });
+
+  r.post('/api/v1/chats/:id/handover', {
+    config: { auth: PUBLIC },
+    schema: { tags, summary: "The visitor asks the topic's bot for a person (X-Chat-Token): the chat waits for an advisor; 409 once it is not with the bot", params: IdParams },
+  }, async (request) => {
+    const chat = await visitorChat(s, request.params.id, tokenOf(request));
+    const view = await viewOf(s, chat);
+    if (view.phase !== 'bot') throw conflict('This chat is not with the bot', { phase: view.phase });
+    return viewOf(s, await chatById(s.db, chat.id), await handOver(s, chat, 'asked'));
   });
 
   r.post('/api/v1/chats/:id/end', {

@@ -1,4 +1,4 @@
-import { chatAvailability, chatPhase, DEFAULT_CHAT_WAIT_SECONDS, isSatisfied, transcriptText, type ChatAvailability, type ChatSender, type TaskState } from '@worklane/core';
+import { BOT_DEFAULTS, botTurn, chatAvailability, chatPhase, DEFAULT_CHAT_WAIT_SECONDS, isSatisfied, transcriptText, type BotSettings, type ChatAvailability, type ChatSender, type TaskState } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
@@ -31,8 +31,13 @@ export function topics(s: Services, now = Date.now()): Topic[] {
   return [...s.config.snapshot.worktypes.values()]
     .filter((w) => w.chat)
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((w) => ({ id: w.id, name: w.name, queue: w.defaultQueue, availability: availabilityOf(s, w, now) }));
+    .map((w) => ({ id: w.id, name: w.name, queue: w.defaultQueue, availability: w.chat?.bot ? { open: true as const } : availabilityOf(s, w, now) }));
 }
+
+/** The bot of a web chat's topic, if it has one (SMS conversations go to people at once). */
+const botOf = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>): BotSettings | undefined =>
+  chat.channel === 'web' ? s.config.snapshot.worktypes.get(chat.worktype)?.chat?.bot : undefined;
+export const botNameOf = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>) => botOf(s, chat)?.name ?? BOT_DEFAULTS.name;
 
 // The topic's default queue stands for who could answer (rules may send a chat elsewhere; the
 // default queue is what the administrator set the topic up for).
@@ -60,7 +65,8 @@ export interface StartChat {
 export async function startChat(s: Services, input: StartChat, now = Date.now()): Promise<{ view: ChatView; token: string }> {
   const w = s.config.snapshot.worktypes.get(input.topic);
   if (!w?.chat) throw unprocessable('/topic', `there is no chat topic "${input.topic}"`);
-  const a = availabilityOf(s, w, now);
+  // A topic with a bot takes chats at any time: the bot answers; people are asked at the hand-over.
+  const a = w.chat.bot ? ({ open: true } as const) : availabilityOf(s, w, now);
   if (!a.open) throw conflict(a.message, { reason: a.reason, opensAt: a.opensAt ? new Date(a.opensAt).toISOString() : null });
   const token = newToken();
   const id = newId();
@@ -71,31 +77,86 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
     await trx.insertInto('chats').values({ id, worktype: w.id, visitor_name: name, visitor_email: email, token_hash: sha256(token) }).execute();
     await trx.insertInto('chat_messages').values([
       { chat_id: id, sender: 'visitor', user_id: null, body: input.message.trim() },
-      { chat_id: id, sender: 'system', user_id: null, body: welcome },
+      ...(w.chat!.bot ? [] : [{ chat_id: id, sender: 'system', user_id: null, body: welcome }]),
     ]).execute();
   });
+  if (w.chat.bot) {
+    const task = await botAnswers(s, await chatById(s.db, id), input.message.trim(), now);
+    return { view: await viewOf(s, await chatById(s.db, id), task), token };
+  }
   let task: TaskRow;
   try {
-    const customer = email ? await findByEmail(s.db, email) : undefined;
-    ({ task } = await captureTask(s.db, s.config, {
-      worktype: w.id,
-      source: CHAT_SOURCE,
-      externalId: id,
-      title: `Chat with ${name}`.slice(0, 500),
-      description: input.message.trim().slice(0, 20_000),
-      attributes: { visitor: name, ...(email ? { email } : {}), topic: w.id },
-      expiresAt: new Date(now + (w.chat.maxWaitSeconds ?? DEFAULT_CHAT_WAIT_SECONDS) * 1000).toISOString(),
-      ...(customer ? { customerId: customer.id } : {}),
-    }, { actor: CHAT_ACTOR, idempotency: null }));
+    task = await captureChatTask(s, { id, name, email, topic: w.id }, input.message.trim(), {}, now);
   } catch (err) {
     await s.db.deleteFrom('chats').where('id', '=', id).execute(); // never acknowledged: nothing half-made stays
     throw err;
   }
+  const chat = await chatById(s.db, id);
+  return { view: await viewOf(s, chat, task), token };
+}
+
+/** The chat's task, captured like any other (media type chat, expiring after the topic's longest wait). */
+async function captureChatTask(s: Services, c: { id: string; name: string; email: string | null; topic: string }, description: string, more: Record<string, unknown>, now: number): Promise<TaskRow> {
+  const w = s.config.snapshot.worktypes.get(c.topic)!;
+  const customer = c.email ? await findByEmail(s.db, c.email) : undefined;
+  const { task } = await captureTask(s.db, s.config, {
+    worktype: w.id,
+    source: CHAT_SOURCE,
+    externalId: c.id,
+    title: `Chat with ${c.name}`.slice(0, 500),
+    description: description.slice(0, 20_000),
+    attributes: { visitor: c.name, ...(c.email ? { email: c.email } : {}), topic: w.id, ...more },
+    expiresAt: new Date(now + (w.chat?.maxWaitSeconds ?? DEFAULT_CHAT_WAIT_SECONDS) * 1000).toISOString(),
+    ...(customer ? { customerId: customer.id } : {}),
+  }, { actor: CHAT_ACTOR, idempotency: null });
   s.dispatcher.track(task);
   s.expiry.arm(task.expires_at);
   s.metrics.tasksCaptured.inc({ created: 'true' });
-  const chat = await chatById(s.db, id);
-  return { view: await viewOf(s, chat, task), token };
+  return task;
+}
+
+/** A line of the bot, committed, then pushed to the visitor's page. */
+async function botSays(s: Services, chat: ChatRow, body: string, misses?: number): Promise<void> {
+  const row = await s.db.transaction().execute(async (trx) => {
+    if (misses !== undefined) await trx.updateTable('chats').set({ bot_misses: misses }).where('id', '=', chat.id).execute();
+    return trx.insertInto('chat_messages').values({ chat_id: chat.id, sender: 'bot', user_id: null, body }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+  });
+  s.chats.said(chat.id, null, null, messageDto(row.id, 'bot', botNameOf(s, chat), body, row.created_at));
+}
+
+/** The bot's turn after a visitor's line (core `botTurn`): an answer, "say it another way", or the hand-over. */
+async function botAnswers(s: Services, chat: ChatRow, line: string, now = Date.now()): Promise<TaskRow | undefined> {
+  const turn = botTurn(botOf(s, chat)!, line, chat.bot_misses);
+  await botSays(s, chat, turn.text, turn.kind === 'retry' ? chat.bot_misses + 1 : undefined);
+  return turn.kind === 'handover' ? handOver(s, chat, turn.reason, now) : undefined;
+}
+
+/**
+ * The bot hands the chat to a person: its task is captured now (what the visitor wrote as its
+ * description, why in its attributes) and waits like any chat. With nobody to take it (closed,
+ * nobody signed in) the bot says so and stays.
+ */
+export async function handOver(s: Services, chat: ChatRow, reason: 'asked' | 'not-understood', now = Date.now()): Promise<TaskRow | undefined> {
+  const w = s.config.snapshot.worktypes.get(chat.worktype);
+  if (!w) throw notFound(`Chat topic ${chat.worktype}`);
+  const a = availabilityOf(s, w, now);
+  if (!a.open) {
+    await botSays(s, chat, a.message);
+    return undefined;
+  }
+  // Once: two lines at once must not both hand over.
+  const mine = await s.db.updateTable('chats').set({ handed_over_at: new Date(now) }).where('id', '=', chat.id).where('handed_over_at', 'is', null).where('ended_at', 'is', null).returning('id').executeTakeFirst();
+  if (!mine) return taskOfChat(s.db, chat);
+  const asked = (await chatLines(s.db, chat)).filter((m) => m.sender === 'visitor').map((m) => m.body).join('\n');
+  try {
+    const task = await captureChatTask(s, { id: chat.id, name: chat.visitor_name, email: chat.visitor_email, topic: w.id }, asked, { bot: reason }, now);
+    await appendEvents(s.db, [{ type: 'chat.handed-over', actor: CHAT_ACTOR, taskId: task.id, data: { chatId: chat.id, reason, queue: task.queue_id } }]);
+    s.chats.changed(chat.id, task.id, null);
+    return task;
+  } catch (err) {
+    await s.db.updateTable('chats').set({ handed_over_at: null }).where('id', '=', chat.id).execute(); // the bot stays; a later line may try again
+    throw err;
+  }
 }
 
 /** The chat the visitor's token opens; a wrong token answers like a chat that does not exist. */
@@ -109,10 +170,10 @@ export async function visitorChat(s: Services, id: string, token: string | undef
 export async function viewOf(s: Services, chat: ChatRow, task?: TaskRow): Promise<ChatView> {
   const t = task ?? (await taskOfChat(s.db, chat));
   const position = t && (t.state === 'queued' || t.state === 'offered') ? s.dispatcher.placeInLine(t.id) : null;
-  return chatView(s.db, chat, t, position, s.config.snapshot.worktypes.get(chat.worktype)?.name ?? chat.worktype);
+  return chatView(s.db, chat, t, position, s.config.snapshot.worktypes.get(chat.worktype)?.name ?? chat.worktype, botNameOf(s, chat));
 }
 
-const phaseOf = (chat: ChatRow, t: TaskRow | undefined) => (t ? chatPhase(t.state as TaskState, chat.ended_at !== null) : 'ended');
+const phaseOf = (chat: ChatRow, t: TaskRow | undefined) => (t ? chatPhase(t.state as TaskState, chat.ended_at !== null) : chat.ended_at ? 'ended' : 'bot');
 
 /** A line from the visitor (any time until the chat ends: also while waiting) or the agent holding it. */
 export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender, 'system'>, body: string, user: { id: string; name: string } | null): Promise<ChatMessage> {
@@ -132,6 +193,7 @@ export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender
   if (bySms) s.notifications.kick();
   const message = messageDto(row.id, sender, sender === 'visitor' ? chat.visitor_name : (user?.name ?? 'Agent'), text, row.created_at);
   s.chats.said(chat.id, t?.id ?? null, holderOf(t), message);
+  if (phase === 'bot' && sender === 'visitor') await botAnswers(s, await chatById(s.db, chat.id), text);
   return message;
 }
 
@@ -178,7 +240,7 @@ export async function chatOfTask(s: Services, t: TaskRow): Promise<ChatRow> {
 
 export async function transcriptOf(s: Services, chat: ChatRow, timeZone: string): Promise<string> {
   const topic = s.config.snapshot.worktypes.get(chat.worktype)?.name ?? chat.worktype;
-  return transcriptText(topic, new Date(chat.created_at).getTime(), asLines(await chatLines(s.db, chat)), timeZone);
+  return transcriptText(topic, new Date(chat.created_at).getTime(), asLines(await chatLines(s.db, chat, botNameOf(s, chat))), timeZone);
 }
 
 /** The transcript to the visitor's e-mail, once the chat is over, through the notifications outbox (retried, logged). */

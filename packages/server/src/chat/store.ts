@@ -51,7 +51,8 @@ export async function taskOfChat(db: Kysely<DB>, chat: Pick<ChatRow, 'id' | 'cha
   return db.selectFrom('tasks').selectAll().where(sql<string>`coalesce(source, '')`, '=', sourceOf(chat)).where('external_id', '=', chat.id).executeTakeFirst();
 }
 
-export async function chatLines(db: Kysely<DB>, chat: ChatRow): Promise<ChatMessage[]> {
+/** The conversation's lines; the bot's signed `botName`. */
+export async function chatLines(db: Kysely<DB>, chat: ChatRow, botName = 'Assistant'): Promise<ChatMessage[]> {
   const rows = await db
     .selectFrom('chat_messages as m')
     .leftJoin('users as u', 'u.id', 'm.user_id')
@@ -60,7 +61,7 @@ export async function chatLines(db: Kysely<DB>, chat: ChatRow): Promise<ChatMess
     .orderBy('m.id')
     .limit(5000)
     .execute();
-  return rows.map((r) => messageDto(r.id, r.sender as ChatSender, r.sender === 'visitor' ? chat.visitor_name : r.sender === 'agent' ? (r.user_name ?? 'Agent') : '', r.body, r.created_at));
+  return rows.map((r) => messageDto(r.id, r.sender as ChatSender, r.sender === 'visitor' ? chat.visitor_name : r.sender === 'agent' ? (r.user_name ?? 'Agent') : r.sender === 'bot' ? botName : '', r.body, r.created_at));
 }
 
 export const messageDto = (id: string | number, sender: ChatSender, name: string, body: string, at: Date): ChatMessage => ({
@@ -82,8 +83,9 @@ export function endOf(chat: ChatRow, task: TaskRow | undefined): ChatEnd {
   return chatPhase(task.state as TaskState, false) === 'ended' ? 'agent' : null;
 }
 
-export async function chatView(db: Kysely<DB>, chat: ChatRow, task: TaskRow | undefined, position: number | null, topicName: string): Promise<ChatView> {
-  const phase = task ? chatPhase(task.state as TaskState, chat.ended_at !== null) : 'ended';
+export async function chatView(db: Kysely<DB>, chat: ChatRow, task: TaskRow | undefined, position: number | null, topicName: string, botName?: string): Promise<ChatView> {
+  // No task: the topic's bot is talking (a chat of a topic without a bot always has one).
+  const phase: ChatPhase = task ? chatPhase(task.state as TaskState, chat.ended_at !== null) : chat.ended_at ? 'ended' : 'bot';
   const agent = task?.assignee_id && phase !== 'waiting' ? await db.selectFrom('users').select('name').where('id', '=', task.assignee_id).executeTakeFirst() : undefined;
   return {
     id: chat.id,
@@ -96,6 +98,6 @@ export async function chatView(db: Kysely<DB>, chat: ChatRow, task: TaskRow | un
     position: phase === 'waiting' ? position : null,
     startedAt: new Date(chat.created_at).toISOString(),
     rating: chat.rating,
-    messages: await chatLines(db, chat),
+    messages: await chatLines(db, chat, botName),
   };
 }

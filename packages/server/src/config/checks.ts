@@ -73,6 +73,8 @@ export function checkWorktype(w: WorktypeItem, k: Known, at = ''): FieldError[] 
   if (w.chat) {
     // A chat is talked in while held: its capacity and blending are the chat media type's.
     if ((w.mediaType ?? 'workitem') !== 'chat') out.push({ pointer: `${at}/mediaType`, message: 'a chat topic must have mediaType "chat"' });
+    const faqs = w.chat.bot?.faqs ?? [];
+    faqs.forEach((f, j) => faqs.findIndex((o) => o.id === f.id) < j && out.push({ pointer: `${at}/chat/bot/faqs/${j}/id`, message: `question "${f.id}" appears twice` }));
     const cal = w.chat.calendar;
     if (cal !== undefined && k.calendars && !k.calendars.has(cal)) out.push({ pointer: `${at}/chat/calendar`, message: `unknown calendar "${cal}"` });
   }

@@ -115,6 +115,17 @@ export const ChatSettingsT = Type.Object(
     maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 86400, description: 'a request nobody took by then ends (default 600)' })),
     calendar: Type.Optional(Id),
     closedMessage: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'shown while chat is not offered' })),
+    bot: Type.Optional(Type.Object({
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+      faqs: Type.Array(Type.Object({
+        id: Id,
+        question: Type.String({ minLength: 1, maxLength: 200 }),
+        keywords: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 30 }),
+        answer: Type.String({ minLength: 1, maxLength: 4000 }),
+      }, { additionalProperties: false }), { maxItems: 200 }),
+      handoverAfter: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'lines not understood before it hands over (default 2)' })),
+      handoverWords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 30 })),
+    }, { additionalProperties: false, description: 'a bot answers first from these questions and hands over to a person when asked or lost' })),
   },
   { additionalProperties: false },
 );

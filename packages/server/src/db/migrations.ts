@@ -169,6 +169,12 @@ const migrations: Record<string, Migration> = {
   },
   // Quality management: questionnaires, evaluation plans, scorecards and the planner's watermark (quality/).
   '0027_quality': { up: (db) => import('../quality/migration.js').then((m) => m.qualityMigration(db)) },
+  // Chat bots: a chat the topic's bot answers has no task until it is handed over to a person.
+  '0028_chat_bot': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(`alter table chats add column bot_misses integer not null default 0, add column handed_over_at timestamptz`).execute(db);
+    },
+  },
 };
 
 const JSON_STATISTICS_OFF = [

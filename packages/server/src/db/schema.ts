@@ -70,6 +70,9 @@ export interface ChatsTable {
   rating: number | null;
   rating_comment: string | null;
   rated_at: Timestamp | null;
+  /** The topic's bot: visitor lines it did not understand; when it handed the chat to a person. */
+  bot_misses: Generated<number>;
+  handed_over_at: Timestamp | null;
 }
 export interface ChatMessagesTable {
   id: Generated<string>;

@@ -47,7 +47,7 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
       'GET /api/v1/portal/session', 'GET /api/v1/public/forms/:caseType', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout',
       'POST /api/v1/portal/cases/:id/attachments', 'POST /api/v1/portal/cases/:id/comments', 'POST /api/v1/portal/session', 'POST /api/v1/public/forms/:caseType',
       // Web chat: visitors are not signed in; each chat checks its own token (X-Chat-Token).
-      'GET /api/v1/chat/topics', 'POST /api/v1/chats', 'GET /api/v1/chats/:id', 'POST /api/v1/chats/:id/messages', 'POST /api/v1/chats/:id/end', 'POST /api/v1/chats/:id/rating',
+      'GET /api/v1/chat/topics', 'POST /api/v1/chats', 'GET /api/v1/chats/:id', 'POST /api/v1/chats/:id/messages', 'POST /api/v1/chats/:id/handover', 'POST /api/v1/chats/:id/end', 'POST /api/v1/chats/:id/rating',
       'GET /api/v1/chats/:id/transcript', 'POST /api/v1/chats/:id/transcript/email', 'GET /api/v1/chats/:id/stream',
       // Digital callback: the visitor's request.
       'GET /api/v1/callback/topics', 'POST /api/v1/callbacks', 'GET /api/v1/callbacks/:id', 'POST /api/v1/callbacks/:id/cancel',

@@ -163,6 +163,7 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/chats/:id': PUBLIC,
   'POST /api/v1/chats/:id/messages': PUBLIC,
   'POST /api/v1/chats/:id/end': PUBLIC,
+  'POST /api/v1/chats/:id/handover': PUBLIC,
   'POST /api/v1/chats/:id/rating': PUBLIC,
   'GET /api/v1/chats/:id/transcript': PUBLIC,
   'POST /api/v1/chats/:id/transcript/email': PUBLIC,

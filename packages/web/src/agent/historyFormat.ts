@@ -23,6 +23,7 @@ export const EVENT_LABEL: Record<string, string> = {
   'task.replied': 'Answered by e-mail',
   'task.mail-received': 'E-mail from the customer',
   'chat.ended': 'Chat ended',
+  'chat.handed-over': 'Handed over by the bot',
   'callback.attempted': 'Called, not reached',
   'scorecard.finished': 'Evaluated',
   'scorecard.acknowledged': 'Evaluation acknowledged',

@@ -509,13 +509,14 @@ export interface PortalCaseDetail extends PortalCase {
 
 export interface ChatMessage {
   id: string;
-  sender: 'visitor' | 'agent' | 'system';
+  sender: 'visitor' | 'agent' | 'bot' | 'system';
   name: string;
   body: string;
   at: string;
 }
 
-export type ChatPhase = 'waiting' | 'connected' | 'ended';
+/** `bot`: the topic's bot is answering (no advisor yet). */
+export type ChatPhase = 'bot' | 'waiting' | 'connected' | 'ended';
 
 export interface ChatView {
   id: string;

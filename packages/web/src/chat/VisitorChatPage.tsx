@@ -166,7 +166,14 @@ function Status({ view, live }: { view: ChatView; live: boolean }) {
     );
   return (
     <Group gap="xs" role="status">
-      {view.phase === 'waiting' ? (
+      {view.phase === 'bot' ? (
+        <>
+          <Badge color="grape" variant="light">
+            Assistant
+          </Badge>
+          <Text size="sm">An automatic assistant answers first; ask for an advisor at any time.</Text>
+        </>
+      ) : view.phase === 'waiting' ? (
         <>
           <Loader size="xs" />
           <Text size="sm">Waiting for an advisor{view.position ? ` — you are number ${view.position} in line` : ''}…</Text>
@@ -202,6 +209,10 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
     },
     onError: () => void qc.invalidateQueries({ queryKey: key }),
   });
+  const handover = useMutation({
+    mutationFn: () => api<ChatView>(`/chats/${encodeURIComponent(session.id)}/handover`, { method: 'POST', headers: chatHeaders(session), quietUnauthorized: true }),
+    onSuccess: (v) => qc.setQueryData(key, v),
+  });
   const end = useMutation({
     mutationFn: () => api<ChatView>(`/chats/${encodeURIComponent(session.id)}/end`, { method: 'POST', headers: chatHeaders(session), quietUnauthorized: true }),
     onSuccess: (v) => qc.setQueryData(key, v),
@@ -228,11 +239,18 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
         <Title order={1} size="h3" id="chat-title">
           Chat about {v.topic.name}
         </Title>
-        {v.phase !== 'ended' && (
-          <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate()} loading={end.isPending}>
-            End chat
-          </Button>
-        )}
+        <Group gap="xs">
+          {v.phase === 'bot' && (
+            <Button size="xs" variant="light" onClick={() => handover.mutate()} loading={handover.isPending}>
+              Talk to an advisor
+            </Button>
+          )}
+          {v.phase !== 'ended' && (
+            <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate()} loading={end.isPending}>
+              End chat
+            </Button>
+          )}
+        </Group>
       </Group>
       <Status view={v} live={live} />
       <Paper withBorder mt="sm" p={4} bg="white">
@@ -249,7 +267,7 @@ function Conversation({ session, onNew }: { session: ChatSession; onNew: () => v
           }}
           onSend={(t) => send.mutate(t)}
           sending={send.isPending}
-          error={send.error}
+          error={send.error ?? handover.error}
         />
       ) : (
         <>

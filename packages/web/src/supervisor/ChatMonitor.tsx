@@ -5,6 +5,7 @@ import type { Task, TaskChat } from '../api/types';
 import { ChatLines } from '../chat/ChatLines';
 
 const PHASE: Record<TaskChat['phase'], { label: string; color: string }> = {
+  bot: { label: 'With the bot', color: 'grape' },
   waiting: { label: 'Waiting', color: 'yellow' },
   connected: { label: 'Talking', color: 'green' },
   ended: { label: 'Ended', color: 'gray' },
