@@ -10,7 +10,7 @@ import { TokenBuckets, rateLimited } from '../cases/rate-limit.js';
 import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
-import { chatOfTask, endChat, handOver, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
+import { chatOfTask, endChat, handOver, hasBot, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
 import { CHAT_SOURCE, SMS_SOURCE, chatById, taskOfChat } from './store.js';
 import type { TaskRow } from '../db/schema.js';
 import { receiveSms } from './sms.js';
@@ -108,7 +108,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
   }, async (request) => {
     const chat = await visitorChat(s, request.params.id, tokenOf(request));
     const view = await viewOf(s, chat);
-    if (view.phase !== 'bot') throw conflict('This chat is not with the bot', { phase: view.phase });
+    if (view.phase !== 'bot' || !hasBot(s, chat)) throw conflict('This chat is not with the bot', { phase: view.phase });
     return viewOf(s, await chatById(s.db, chat.id), await handOver(s, chat, 'asked'));
   });
 

@@ -38,6 +38,7 @@ export function topics(s: Services, now = Date.now()): Topic[] {
 const botOf = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>): BotSettings | undefined =>
   chat.channel === 'web' ? s.config.snapshot.worktypes.get(chat.worktype)?.chat?.bot : undefined;
 export const botNameOf = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>) => botOf(s, chat)?.name ?? BOT_DEFAULTS.name;
+export const hasBot = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>) => botOf(s, chat) !== undefined;
 
 // The topic's default queue stands for who could answer (rules may send a chat elsewhere; the
 // default queue is what the administrator set the topic up for).
@@ -193,7 +194,8 @@ export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender
   if (bySms) s.notifications.kick();
   const message = messageDto(row.id, sender, sender === 'visitor' ? chat.visitor_name : (user?.name ?? 'Agent'), text, row.created_at);
   s.chats.said(chat.id, t?.id ?? null, holderOf(t), message);
-  if (phase === 'bot' && sender === 'visitor') await botAnswers(s, await chatById(s.db, chat.id), text);
+  // Only a topic's bot talks (a chat of another topic has no task just for the moment its task is captured).
+  if (phase === 'bot' && sender === 'visitor' && hasBot(s, chat)) await botAnswers(s, await chatById(s.db, chat.id), text);
   return message;
 }
 
