@@ -31,8 +31,11 @@ export function topics(s: Services, now = Date.now()): Topic[] {
   return [...s.config.snapshot.worktypes.values()]
     .filter((w) => w.chat)
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((w) => ({ id: w.id, name: w.name, queue: w.defaultQueue, availability: w.chat?.bot ? { open: true as const } : availabilityOf(s, w, now) }));
+    .map((w) => ({ id: w.id, name: w.name, queue: w.defaultQueue, availability: takesChats(s, w, now) }));
 }
+
+/** Whether the topic takes a chat now: with a bot at any time (people are asked at the hand-over). */
+const takesChats = (s: Services, w: Worktype, now: number): ChatAvailability => (w.chat?.bot ? { open: true } : availabilityOf(s, w, now));
 
 /** The bot of a web chat's topic, if it has one (SMS conversations go to people at once). */
 const botOf = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>): BotSettings | undefined =>
@@ -66,8 +69,7 @@ export interface StartChat {
 export async function startChat(s: Services, input: StartChat, now = Date.now()): Promise<{ view: ChatView; token: string }> {
   const w = s.config.snapshot.worktypes.get(input.topic);
   if (!w?.chat) throw unprocessable('/topic', `there is no chat topic "${input.topic}"`);
-  // A topic with a bot takes chats at any time: the bot answers; people are asked at the hand-over.
-  const a = w.chat.bot ? ({ open: true } as const) : availabilityOf(s, w, now);
+  const a = takesChats(s, w, now);
   if (!a.open) throw conflict(a.message, { reason: a.reason, opensAt: a.opensAt ? new Date(a.opensAt).toISOString() : null });
   const token = newToken();
   const id = newId();

@@ -9,8 +9,6 @@ import { questionnaireOf } from './config.js';
 import { assignedEvent, scorecardRow } from './planner.js';
 import { OPEN_STATES, type ScorecardRow } from './scorecards.js';
 
-const OPEN: string[] = [...OPEN_STATES];
-
 export interface AssignInput {
   taskId: string;
   questionnaire: string;
@@ -67,7 +65,7 @@ export async function assignScorecards(s: Services, p: UserPrincipal, input: Ass
  * scores the same work.
  */
 export async function reassignScorecard(s: Services, p: UserPrincipal, row: ScorecardRow, ref: string): Promise<ScorecardRow> {
-  if (!OPEN.includes(row.state)) throw conflict(`The scorecard is ${row.state}: only one not finished is reassigned`, { state: row.state });
+  if (!OPEN_STATES.includes(row.state)) throw conflict(`The scorecard is ${row.state}: only one not finished is reassigned`, { state: row.state });
   const [evaluator] = await evaluatorsNamed(s, [ref], row.agent_id, () => '/evaluator');
   if (evaluator === row.evaluator_id) throw unprocessable('/evaluator', 'already its evaluator');
   const out = await s.db.transaction().execute(async (trx) => {
@@ -76,7 +74,7 @@ export async function reassignScorecard(s: Services, p: UserPrincipal, row: Scor
       if (taken) throw unprocessable('/evaluator', 'already scores this work in the calibration');
     }
     const moved = await trx.updateTable('scorecards').set({ evaluator_id: evaluator!, updated_at: new Date() })
-      .where('id', '=', row.id).where('state', 'in', OPEN).returningAll().executeTakeFirst();
+      .where('id', '=', row.id).where('state', 'in', OPEN_STATES).returningAll().executeTakeFirst();
     if (!moved) throw conflict('The scorecard was finished meanwhile');
     await appendEvents(trx, [{ type: 'scorecard.reassigned', actor: `user:${p.id}`, userId: evaluator!, data: { scorecard: row.id, task: row.task_id, agent: row.agent_id, from: row.evaluator_id } }]);
     return moved;

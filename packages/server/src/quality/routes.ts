@@ -132,9 +132,9 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
   }, async (request, reply) => {
     const p = requireUser(request);
     const row = await loadScorecard(s, p, request.params.id);
-    if (!(OPEN_STATES as readonly string[]).includes(row.state)) throw conflict(`The scorecard is ${row.state}: finished scorecards are kept`, { state: row.state });
+    if (!OPEN_STATES.includes(row.state)) throw conflict(`The scorecard is ${row.state}: finished scorecards are kept`, { state: row.state });
     await s.db.transaction().execute(async (trx) => {
-      const gone = await trx.deleteFrom('scorecards').where('id', '=', row.id).where('state', 'in', [...OPEN_STATES]).returning('id').executeTakeFirst();
+      const gone = await trx.deleteFrom('scorecards').where('id', '=', row.id).where('state', 'in', OPEN_STATES).returning('id').executeTakeFirst();
       if (!gone) throw conflict('The scorecard was finished meanwhile: finished scorecards are kept');
       await appendEvents(trx, [{ type: 'scorecard.withdrawn', actor: `user:${p.id}`, userId: row.evaluator_id, data: { scorecard: row.id, task: row.task_id, agent: row.agent_id } }]);
     });
@@ -160,7 +160,7 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
     if (from >= to) throw new Problem(400, 'Invalid request', 'from: must be before to', [{ pointer: '/from', message: 'must be before to', in: 'querystring' }]);
     let sel = s.db.selectFrom('scorecards').selectAll('scorecards').where(visibleScorecards(s, p))
-      .where('state', 'in', [...DONE_STATES]).where('calibration', 'is', null).where('finished_at', '>=', from).where('finished_at', '<', to);
+      .where('state', 'in', DONE_STATES).where('calibration', 'is', null).where('finished_at', '>=', from).where('finished_at', '<', to);
     if (request.query.queue) sel = sel.where('task_id', 'in', (eb) => eb.selectFrom('tasks').select('id').where('queue_id', '=', request.query.queue!));
     if (request.query.agent) sel = sel.where('agent_id', '=', request.query.agent === 'me' ? p.id : request.query.agent);
     const rows = await sel.orderBy('finished_at').limit(GROUP_CARDS).execute();
@@ -179,7 +179,7 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     const p = requireUser(request);
     const rows = (await s.db.selectFrom('scorecards').selectAll().where('calibration', '=', request.params.id).orderBy('assigned_at').execute()).filter((x) => seesScorecard(s, p, x));
     if (rows.length === 0) throw notFound(`Calibration ${request.params.id}`);
-    const done = rows.filter((x) => (DONE_STATES as readonly string[]).includes(x.state));
+    const done = rows.filter((x) => DONE_STATES.includes(x.state));
     const names = await scorecardDtos(s.db, rows);
     const result = calibrate(rows[0]!.questionnaire, done.map((x) => ({ evaluator: x.evaluator_id, percent: x.percent, answers: x.answers })));
     const nameOf = new Map(names.map((n) => [n.evaluator.id, n.evaluator.name]));

@@ -8,8 +8,9 @@ import { Problem, conflict, forbidden, notFound } from '../http/problems.js';
 import { appendEvents } from '../events/append.js';
 
 export type ScorecardRow = Selectable<ScorecardsTable>;
-export const OPEN_STATES = ['assigned', 'in-progress'] as const;
-export const DONE_STATES = ['finished', 'acknowledged'] as const;
+/** Not finished yet (the evaluator's to fill in), and finished (the agent's to read). */
+export const OPEN_STATES: readonly string[] = ['assigned', 'in-progress'];
+export const DONE_STATES: readonly string[] = ['finished', 'acknowledged'];
 
 const seesAll = (p: UserPrincipal) => p.roles.includes('admin') || p.roles.includes('analyst');
 
@@ -20,7 +21,7 @@ const seesAll = (p: UserPrincipal) => p.roles.includes('admin') || p.roles.inclu
  */
 export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRow, 'agent_id' | 'evaluator_id' | 'state' | 'calibration'>): boolean {
   if (seesAll(p) || r.evaluator_id === p.id) return true;
-  if (r.agent_id === p.id) return (DONE_STATES as readonly string[]).includes(r.state) && r.calibration === null;
+  if (r.agent_id === p.id) return DONE_STATES.includes(r.state) && r.calibration === null;
   return p.roles.includes('supervisor') && supervisesPerson(supervisionFor(s, p), r.agent_id);
 }
 
@@ -28,7 +29,7 @@ export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRo
 export function visibleScorecards(s: Services, p: UserPrincipal) {
   return (eb: ExpressionBuilder<DB, 'scorecards'>) => {
     if (seesAll(p)) return eb.lit(true);
-    const own = [eb('evaluator_id', '=', p.id), eb.and([eb('agent_id', '=', p.id), eb('state', 'in', [...DONE_STATES]), eb('calibration', 'is', null)])];
+    const own = [eb('evaluator_id', '=', p.id), eb.and([eb('agent_id', '=', p.id), eb('state', 'in', DONE_STATES), eb('calibration', 'is', null)])];
     if (!p.roles.includes('supervisor')) return eb.or(own);
     const sup = supervisionFor(s, p);
     if (sup.all) return eb.lit(true);
@@ -45,7 +46,7 @@ export async function loadScorecard(s: Services, p: UserPrincipal, id: string): 
 
 function mustScore(p: UserPrincipal, r: ScorecardRow): void {
   if (r.evaluator_id !== p.id) throw forbidden('Only its evaluator fills in a scorecard');
-  if (!(OPEN_STATES as readonly string[]).includes(r.state)) throw conflict(`The scorecard is ${r.state}`, { state: r.state });
+  if (!OPEN_STATES.includes(r.state)) throw conflict(`The scorecard is ${r.state}`, { state: r.state });
 }
 
 function checked(r: ScorecardRow, answers: GivenAnswers): void {
@@ -89,7 +90,7 @@ export async function finishScorecard(s: Services, p: UserPrincipal, r: Scorecar
         answers: json(answers), ...(o.comment !== undefined ? { comment: o.comment || null } : {}), percent: score.percent, band: score.band,
         critical_failed: score.criticalFailed.length > 0, needs_ack: o.acknowledge ?? r.needs_ack, state: 'finished', finished_at: new Date(), updated_at: new Date(),
       })
-      .where('id', '=', r.id).where('state', 'in', [...OPEN_STATES]).returningAll().executeTakeFirst();
+      .where('id', '=', r.id).where('state', 'in', OPEN_STATES).returningAll().executeTakeFirst();
     if (!row) throw conflict('The scorecard changed meanwhile: read it again');
     const task = await trx.selectFrom('tasks').select('queue_id').where('id', '=', r.task_id).executeTakeFirst();
     await appendEvents(trx, [{

@@ -10,6 +10,9 @@ import { STATE_LABEL, percentText, useGroupDetails, useScorecards, useScorecardS
 
 const DAY = 86_400_000;
 
+/** The colour of a score: green from 90, teal from 70 (the demo's and defaults' bands), red below. */
+const scoreColor = (p: number | null | undefined) => (p === null || p === undefined ? 'dimmed' : p >= 90 ? 'green' : p >= 70 ? 'teal' : 'red');
+
 /** Average score per agent over the last 30 days (report `quality`), in the band's colour. */
 function Overview() {
   const [now] = useState(() => Date.now());
@@ -25,7 +28,7 @@ function Overview() {
   const bars = [...byAgent.entries()]
     .map(([key, a]) => ({ key, label: `${a.name} (${a.n})`, value: Math.round((a.sum / Math.max(a.n, 1)) * 10) / 10 }))
     .sort((a, b) => b.value - a.value)
-    .map((b) => ({ ...b, color: b.value >= 90 ? 'green' : b.value >= 70 ? 'teal' : 'red', valueText: `${b.value} %` }));
+    .map((b) => ({ ...b, color: scoreColor(b.value), valueText: `${b.value} %` }));
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="quality-overview">
       <Title order={3} size="h4" id="quality-overview" mb={4}>
@@ -46,7 +49,6 @@ function Overview() {
   );
 }
 
-const scoreColor = (p: number | null | undefined) => (p === null || p === undefined ? 'dimmed' : p >= 90 ? 'green' : p >= 70 ? 'teal' : 'red');
 
 /** Each agent's average per question group: where coaching should aim, not just the total. */
 function GroupDetailsTables() {
