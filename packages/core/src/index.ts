@@ -28,3 +28,4 @@ export * from './mail/inbound.js';
 export * from './chat/index.js';
 export * from './callback/index.js';
 export * from './quality/index.js';
+export * from './engagement/index.js';
