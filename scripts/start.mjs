@@ -10,7 +10,7 @@ const newest = (dir) =>
     return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }, 0);
 const built = join(web, 'dist/index.html');
-if (!existsSync(built) || statSync(built).mtimeMs < Math.max(newest(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs)) {
+if (!existsSync(built) || statSync(built).mtimeMs < Math.max(newest(join(web, 'src')), newest(join(web, 'public')), statSync(join(web, 'index.html')).mtimeMs)) {
   console.log('Building the web app…');
   execSync('npm run build -w @worklane/web', { stdio: 'inherit' });
 }

@@ -14,6 +14,7 @@ import type { OverdueWatch } from './tasks/overdue.js';
 import type { ChatRooms } from './chat/live.js';
 import type { WaitEstimates } from './reports/wait-estimate.js';
 import type { QualityPlanner } from './quality/planner.js';
+import type { EngagementModels } from './engagement/models.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -42,4 +43,6 @@ export interface Services {
   waits: WaitEstimates;
   /** Samples finished work for evaluation (quality management), in the background. */
   quality: QualityPlanner;
+  /** Predictive engagement's outcome models, learned from past visits in the background. */
+  engagementModels: EngagementModels;
 }

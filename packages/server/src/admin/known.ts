@@ -8,7 +8,7 @@ export interface DbKnown extends Known {
 }
 
 export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
-  const [skills, teams, queues, codes, users, calendars, questionnaires, worktypes] = await Promise.all([
+  const [skills, teams, queues, codes, users, calendars, questionnaires, worktypes, segments, outcomes] = await Promise.all([
     db.selectFrom('skills').select('id').execute(),
     db.selectFrom('teams').select('id').execute(),
     db.selectFrom('queues').select('id').execute(),
@@ -16,7 +16,9 @@ export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
     db.selectFrom('users').select(['id', 'email']).execute(),
     db.selectFrom('calendars').select('id').execute(),
     db.selectFrom('questionnaires').select('id').execute(),
-    db.selectFrom('worktypes').select('id').execute(),
+    db.selectFrom('worktypes').select(['id', 'settings']).execute(),
+    db.selectFrom('segments').select('id').execute(),
+    db.selectFrom('outcomes').select('id').execute(),
   ]);
   const byRef = new Map<string, string>();
   for (const u of users) byRef.set(u.id, u.id).set(u.email.toLowerCase(), u.id);
@@ -30,6 +32,9 @@ export async function loadKnown(db: Kysely<DB>): Promise<DbKnown> {
     calendars: new Set(calendars.map((x) => x.id)),
     questionnaires: new Set(questionnaires.map((x) => x.id)),
     worktypes: new Set(worktypes.map((x) => x.id)),
+    chatTopics: new Set(worktypes.filter((x) => x.settings.chat).map((x) => x.id)),
+    segments: new Set(segments.map((x) => x.id)),
+    outcomes: new Set(outcomes.map((x) => x.id)),
     userId,
   };
 }

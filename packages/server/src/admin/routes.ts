@@ -16,6 +16,7 @@ import { configIoRoutes } from './config-io.js';
 import { calendarRoutes } from '../calendars/routes.js';
 import { responses } from './responses.js';
 import { evaluationPlans, questionnaires } from '../quality/collections.js';
+import { actionMaps, outcomes, segments } from '../engagement/collections.js';
 
 /** The configuration API: one module per collection, all alike (see crud.ts), plus the odd ones. */
 export async function adminRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -30,6 +31,9 @@ export async function adminRoutes(app: FastifyInstance, s: Services): Promise<vo
   registerCollection(app, s, responses);
   registerCollection(app, s, questionnaires);
   registerCollection(app, s, evaluationPlans);
+  registerCollection(app, s, segments);
+  registerCollection(app, s, outcomes);
+  registerCollection(app, s, actionMaps);
   await ruleTestRoutes(app, s);
   await routingSettingsRoutes(app, s);
   await auditRoutes(app, s);

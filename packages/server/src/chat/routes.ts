@@ -81,6 +81,8 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
         name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
         email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
         message: Type.String({ minLength: 1, maxLength: CHAT_MESSAGE_MAX, pattern: '\\S' }),
+        session: Type.Optional(Type.String({ minLength: 16, maxLength: 64, description: "the website visit (engage.js) the chat starts from" })),
+        offer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the chat invitation accepted' })),
       }, strict),
     },
   }, async (request, reply) => {

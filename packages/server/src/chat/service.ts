@@ -37,6 +37,14 @@ export function topics(s: Services, now = Date.now()): Topic[] {
 /** Whether the topic takes a chat now: with a bot at any time (people are asked at the hand-over). */
 const takesChats = (s: Services, w: Worktype, now: number): ChatAvailability => (w.chat?.bot ? { open: true } : availabilityOf(s, w, now));
 
+/** Whether a chat topic takes a chat now, and its queue's usual wait (predictive engagement asks before it invites). */
+export async function topicNow(s: Services, id: string, now = Date.now()): Promise<{ open: boolean; waitSeconds: number | null }> {
+  const w = s.config.snapshot.worktypes.get(id);
+  if (!w?.chat) return { open: false, waitSeconds: null };
+  if (w.chat.bot) return { open: true, waitSeconds: 0 };
+  return { open: takesChats(s, w, now).open, waitSeconds: await s.waits.of(w.defaultQueue) };
+}
+
 /** The bot of a web chat's topic, if it has one (SMS conversations go to people at once). */
 const botOf = (s: Services, chat: Pick<ChatRow, 'worktype' | 'channel'>): BotSettings | undefined =>
   chat.channel === 'web' ? s.config.snapshot.worktypes.get(chat.worktype)?.chat?.bot : undefined;
@@ -59,6 +67,9 @@ export interface StartChat {
   name: string;
   email?: string;
   message: string;
+  /** The website visit (predictive engagement's script) the chat starts from, and the offer accepted. */
+  session?: string;
+  offer?: string;
 }
 
 /**
@@ -71,13 +82,15 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
   if (!w?.chat) throw unprocessable('/topic', `there is no chat topic "${input.topic}"`);
   const a = takesChats(s, w, now);
   if (!a.open) throw conflict(a.message, { reason: a.reason, opensAt: a.opensAt ? new Date(a.opensAt).toISOString() : null });
+  const journey = await journeyOfChat(s, input);
   const token = newToken();
   const id = newId();
   const name = input.name.trim();
   const email = input.email?.trim().toLowerCase() || null;
   const welcome = w.chat.welcome ?? `Thank you, ${name.split(/\s+/)[0]}. Someone from our team will be with you shortly.`;
   await s.db.transaction().execute(async (trx) => {
-    await trx.insertInto('chats').values({ id, worktype: w.id, visitor_name: name, visitor_email: email, token_hash: sha256(token) }).execute();
+    await trx.insertInto('chats').values({ id, worktype: w.id, visitor_name: name, visitor_email: email, token_hash: sha256(token), session_id: journey?.session ?? null, offer_id: journey?.offer ?? null }).execute();
+    if (journey) await trx.updateTable('web_sessions').set({ chat_id: id }).where('id', '=', journey.session).execute();
     await trx.insertInto('chat_messages').values([
       { chat_id: id, sender: 'visitor', user_id: null, body: input.message.trim() },
       ...(w.chat!.bot ? [] : [{ chat_id: id, sender: 'system', user_id: null, body: welcome }]),
@@ -89,7 +102,7 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
   }
   let task: TaskRow;
   try {
-    task = await captureChatTask(s, { id, name, email, topic: w.id }, input.message.trim(), {}, now);
+    task = await captureChatTask(s, { id, name, email, topic: w.id, session: journey?.session ?? null }, input.message.trim(), {}, now);
   } catch (err) {
     await s.db.deleteFrom('chats').where('id', '=', id).execute(); // never acknowledged: nothing half-made stays
     throw err;
@@ -98,9 +111,37 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
   return { view: await viewOf(s, chat, task), token };
 }
 
+/**
+ * The website visit a chat starts from: the visit must exist; an offer, if named, must be this
+ * visit's chat offer on this topic, accepted (a chat started from the invitation).
+ */
+async function journeyOfChat(s: Services, input: StartChat): Promise<{ session: string; offer: string | null } | undefined> {
+  if (!input.session) {
+    if (input.offer) throw unprocessable('/session', 'an offer is answered within its visit: give the session');
+    return undefined;
+  }
+  const visit = await s.db.selectFrom('web_sessions').select('id').where('id', '=', input.session).executeTakeFirst();
+  if (!visit) throw unprocessable('/session', 'there is no such website visit');
+  if (!input.offer) return { session: visit.id, offer: null };
+  const o = await s.db.selectFrom('engagement_offers').select(['state', 'action_map']).where('id', '=', input.offer).where('session_id', '=', visit.id).executeTakeFirst();
+  const map = o && s.config.snapshot.engagement.actionMaps.find((m) => m.id === o.action_map);
+  if (!o || o.state !== 'accepted' || map?.action.kind !== 'chat' || map.action.topic !== input.topic) throw unprocessable('/offer', 'not an accepted chat invitation of this visit on this topic');
+  return { session: visit.id, offer: input.offer };
+}
+
+/** What routing rules and the agent learn of the visit: its segments, scores and the invitation (as attributes). */
+async function journeyAttributes(s: Services, session: string, chatId: string): Promise<Record<string, unknown> | undefined> {
+  const v = await s.db.selectFrom('web_sessions').select(['visit', 'segments', 'scores', 'reached']).where('id', '=', session).executeTakeFirst();
+  if (!v) return undefined;
+  const chat = await s.db.selectFrom('chats').select('offer_id').where('id', '=', chatId).executeTakeFirst();
+  const offer = chat?.offer_id ? await s.db.selectFrom('engagement_offers').select('action_map').where('id', '=', chat.offer_id).executeTakeFirst() : undefined;
+  return { session, visit: v.visit, segments: v.segments, scores: v.scores, reached: v.reached, ...(offer ? { invitedBy: offer.action_map } : {}) };
+}
+
 /** The chat's task, captured like any other (media type chat, expiring after the topic's longest wait). */
-async function captureChatTask(s: Services, c: { id: string; name: string; email: string | null; topic: string }, description: string, more: Record<string, unknown>, now: number): Promise<TaskRow> {
+async function captureChatTask(s: Services, c: { id: string; name: string; email: string | null; topic: string; session: string | null }, description: string, more: Record<string, unknown>, now: number): Promise<TaskRow> {
   const w = s.config.snapshot.worktypes.get(c.topic)!;
+  const journey = c.session ? await journeyAttributes(s, c.session, c.id) : undefined;
   const customer = c.email ? await findByEmail(s.db, c.email) : undefined;
   const { task } = await captureTask(s.db, s.config, {
     worktype: w.id,
@@ -108,7 +149,7 @@ async function captureChatTask(s: Services, c: { id: string; name: string; email
     externalId: c.id,
     title: `Chat with ${c.name}`.slice(0, 500),
     description: description.slice(0, 20_000),
-    attributes: { visitor: c.name, ...(c.email ? { email: c.email } : {}), topic: w.id, ...more },
+    attributes: { visitor: c.name, ...(c.email ? { email: c.email } : {}), topic: w.id, ...(journey ? { journey } : {}), ...more },
     expiresAt: new Date(now + (w.chat?.maxWaitSeconds ?? DEFAULT_CHAT_WAIT_SECONDS) * 1000).toISOString(),
     ...(customer ? { customerId: customer.id } : {}),
   }, { actor: CHAT_ACTOR, idempotency: null });
@@ -152,7 +193,7 @@ export async function handOver(s: Services, chat: ChatRow, reason: 'asked' | 'no
   if (!mine) return taskOfChat(s.db, chat);
   const asked = (await chatLines(s.db, chat)).filter((m) => m.sender === 'visitor').map((m) => m.body).join('\n');
   try {
-    const task = await captureChatTask(s, { id: chat.id, name: chat.visitor_name, email: chat.visitor_email, topic: w.id }, asked, { bot: reason }, now);
+    const task = await captureChatTask(s, { id: chat.id, name: chat.visitor_name, email: chat.visitor_email, topic: w.id, session: chat.session_id }, asked, { bot: reason }, now);
     await appendEvents(s.db, [{ type: 'chat.handed-over', actor: CHAT_ACTOR, taskId: task.id, data: { chatId: chat.id, reason, queue: task.queue_id } }]);
     s.chats.changed(chat.id, task.id, null);
     return task;

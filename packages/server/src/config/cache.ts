@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Calendar, ClassificationRule, RuleActions, StandardResponse } from '@worklane/core';
+import type { ActionMap, Calendar, ClassificationRule, Outcome, RuleActions, Segment, StandardResponse } from '@worklane/core';
+import { listActionMaps, listOutcomes, listSegments } from '../engagement/config.js';
 import type { DB, QueueSettings, RoutingSettings, WorktypeSettings } from '../db/schema.js';
 import { readRouting } from './routing.js';
 import type { CaseType, CaseTypeSettings } from '../cases/settings.js';
@@ -34,11 +35,13 @@ export interface ConfigSnapshot {
   teams: Map<string, Set<string>>;
   /** The standard-response library (chat/), by name. */
   responses: StandardResponse[];
+  /** Predictive engagement (engagement/): segments, outcomes, and action maps in the order tried. */
+  engagement: { segments: Segment[]; outcomes: Outcome[]; actionMaps: ActionMap[] };
 }
 
 /** Configuration is read on every capture: keep it in memory, reload after every change. */
 export class ConfigCache {
-  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map(), responses: [] };
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map(), responses: [], engagement: { segments: [], outcomes: [], actionMaps: [] } };
   private readonly listeners: (() => void)[] = [];
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
@@ -65,7 +68,7 @@ export class ConfigCache {
   }
 
   private async load(): Promise<void> {
-    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows, responses] = await Promise.all([
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows, responses, segments, outcomes, actionMaps] = await Promise.all([
       this.db.selectFrom('worktypes').selectAll().execute(),
       this.db.selectFrom('queues').selectAll().execute(),
       this.db.selectFrom('queue_members').selectAll().execute(),
@@ -78,6 +81,9 @@ export class ConfigCache {
       this.db.selectFrom('calendars').select(['id', 'name', 'settings']).execute(),
       this.db.selectFrom('teams').select('id').execute(),
       this.db.selectFrom('responses').selectAll().orderBy('name').execute(),
+      listSegments(this.db),
+      listOutcomes(this.db),
+      listActionMaps(this.db),
     ]);
     const teams = new Map<string, string[]>();
     for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
@@ -100,6 +106,7 @@ export class ConfigCache {
       calendars: new Map(calendars.map((c) => [c.id, calendarOf(c)])),
       teams: new Map(teamRows.map((t) => [t.id, new Set(teams.get(t.id) ?? [])])),
       responses: responses.map((r) => ({ id: r.id, name: r.name, text: r.text, queues: r.queues })),
+      engagement: { segments, outcomes, actionMaps },
     };
     for (const fn of this.listeners) fn();
   }

@@ -6,6 +6,7 @@ import { checkCalendar } from '../calendars/check.js';
 import { checkCaseType } from '../cases/settings.js';
 import { checkNotificationSections } from '../notifications/config.js';
 import { checkPlan, checkQuestionnaireItem } from '../quality/config.js';
+import { checkActionMap, checkOutcome, checkSegment, type EngagementKnown } from '../engagement/config.js';
 import { ConfigDocument, type QueueItem, type ResponseItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
 
 // Checks beyond the schema: cross references and rules the schema cannot say. One function per kind
@@ -13,7 +14,7 @@ import { ConfigDocument, type QueueItem, type ResponseItem, type RoutingSettings
 // `at` the JSON pointer of the item.
 
 /** What an item may refer to. */
-export interface Known {
+export interface Known extends EngagementKnown {
   skills: ReadonlySet<string>;
   teams: ReadonlySet<string>;
   queues: ReadonlySet<string>;
@@ -143,7 +144,9 @@ export function checkDocument(doc: unknown): FieldError[] {
     hasUser: (ref) => emails.has(ref.toLowerCase()),
     ...(d.calendars ? { calendars: ids(d.calendars) } : {}),
     ...(d.questionnaires ? { questionnaires: ids(d.questionnaires) } : {}),
-    ...(d.worktypes ? { worktypes: ids(d.worktypes) } : {}),
+    ...(d.worktypes ? { worktypes: ids(d.worktypes), chatTopics: ids(d.worktypes.filter((w) => w.chat)) } : {}),
+    ...(d.segments ? { segments: ids(d.segments) } : {}),
+    ...(d.outcomes ? { outcomes: ids(d.outcomes) } : {}),
   };
   return [
     ...duplicates(d.skills, 'id', '/skills'),
@@ -174,6 +177,12 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...(d.questionnaires ?? []).flatMap((q, i) => checkQuestionnaireItem(q, `/questionnaires/${i}`)),
     ...duplicates(d.evaluationPlans, 'id', '/evaluationPlans'),
     ...(d.evaluationPlans ?? []).flatMap((p, i) => checkPlan(p, k, `/evaluationPlans/${i}`)),
+    ...duplicates(d.segments, 'id', '/segments'),
+    ...(d.segments ?? []).flatMap((x, i) => checkSegment(x, `/segments/${i}`)),
+    ...duplicates(d.outcomes, 'id', '/outcomes'),
+    ...(d.outcomes ?? []).flatMap((x, i) => checkOutcome(x, `/outcomes/${i}`)),
+    ...duplicates(d.actionMaps, 'id', '/actionMaps'),
+    ...(d.actionMaps ?? []).flatMap((x, i) => checkActionMap(x, k, `/actionMaps/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
     ...checkTargets(d.kpiTargets ?? [], '/kpiTargets', { ...(d.queues ? { queues: k.queues } : {}), ...(d.teams ? { teams: k.teams } : {}) }),
     ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),

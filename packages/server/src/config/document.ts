@@ -6,6 +6,7 @@ import { CaseTypeItem } from '../cases/settings.js';
 import { NotificationRulesItem, NotificationTemplateItem } from '../notifications/items.js';
 import { FreeForm, HTTP_URL_PATTERN } from '../http/schemas.js';
 import { EvaluationPlanItem, QuestionnaireItem } from '../quality/items.js';
+import { ActionMapItem, OutcomeItem, SegmentItem } from '../engagement/items.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
 // Each item schema is exported: the configuration API validates one item with the same piece.
@@ -252,6 +253,9 @@ export const ConfigDocument = Type.Object(
     notificationRules: Type.Optional(Type.Array(NotificationRulesItem, { description: 'per case type: which event notifies whom, by which channel and template' })),
     questionnaires: Type.Optional(Type.Array(QuestionnaireItem, { maxItems: 500, description: 'quality management: scorecard forms' })),
     evaluationPlans: Type.Optional(Type.Array(EvaluationPlanItem, { maxItems: 500, description: 'quality management: which finished work is sampled and who scores it (evaluators by e-mail)' })),
+    segments: Type.Optional(Type.Array(SegmentItem, { maxItems: 500, description: 'predictive engagement: kinds of website visitors' })),
+    outcomes: Type.Optional(Type.Array(OutcomeItem, { maxItems: 100, description: "predictive engagement: the website's goals" })),
+    actionMaps: Type.Optional(Type.Array(ActionMapItem, { maxItems: 500, description: 'predictive engagement: when to invite a visitor to chat or show them help' })),
   },
   { additionalProperties: false },
 );

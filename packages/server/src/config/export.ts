@@ -10,6 +10,7 @@ import { caseTypeItem, type CaseTypeSettings } from '../cases/settings.js';
 import { exportNotifications } from '../notifications/config.js';
 import { responseItem } from './write.js';
 import { listPlans, listQuestionnaires } from '../quality/config.js';
+import { listActionMaps, listOutcomes, listSegments } from '../engagement/config.js';
 
 /** The configuration as a document. Never includes passwords or API key secrets. */
 export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
@@ -76,5 +77,8 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     ...(await exportNotifications(db)),
     questionnaires: await listQuestionnaires(db),
     evaluationPlans: await listPlans(db, (id) => emailOf.get(id) ?? id),
+    segments: await listSegments(db),
+    outcomes: await listOutcomes(db),
+    actionMaps: (await listActionMaps(db)) as ConfigDocument['actionMaps'],
   };
 }

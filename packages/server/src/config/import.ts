@@ -11,6 +11,7 @@ import { exportConfig } from './export.js';
 import { writeCode, writeNamed, writeQueue, writeResponse, writeRouting, writeRule, writeUser, writeWorktype } from './write.js';
 import { lockConfig } from './lock.js';
 import { writePlan, writeQuestionnaire } from '../quality/config.js';
+import { writeActionMap, writeOutcome, writeSegment } from '../engagement/config.js';
 import { KPI_TARGETS_KEY, writeTargets } from '../kpi/targets.js';
 import { writeCalendar } from '../calendars/store.js';
 import { writeCaseType } from '../cases/write.js';
@@ -38,6 +39,7 @@ const SECTIONS: [Section, string, string][] = [
   ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['responses', 'id', 'response'], ['apiKeys', 'name', 'api-key'], ['caseTypes', 'id', 'case-type'],
   ['notificationTemplates', 'id', 'notification-template'], ['notificationRules', 'caseType', 'notification-rules'],
   ['questionnaires', 'id', 'questionnaire'], ['evaluationPlans', 'id', 'evaluation-plan'],
+  ['segments', 'id', 'segment'], ['outcomes', 'id', 'outcome'], ['actionMaps', 'id', 'action-map'],
 ];
 
 interface Diffed extends ConfigChange {
@@ -135,6 +137,9 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   await importNotifications(trx, d); // after the case types and calendars its rules name
   for (const q of d.questionnaires ?? []) await writeQuestionnaire(trx, q);
   for (const p of d.evaluationPlans ?? []) await writePlan(trx, p, (email) => userIds.get(email.toLowerCase())!);
+  for (const x of d.segments ?? []) await writeSegment(trx, x);
+  for (const x of d.outcomes ?? []) await writeOutcome(trx, x);
+  for (const x of d.actionMaps ?? []) await writeActionMap(trx, x);
   for (const k of d.apiKeys ?? []) {
     const existing = await trx.selectFrom('api_keys').select('id').where('name', '=', k.name).executeTakeFirst();
     if (existing) await trx.updateTable('api_keys').set({ scopes: k.scopes }).where('id', '=', existing.id).execute();

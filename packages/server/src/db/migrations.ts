@@ -175,6 +175,8 @@ const migrations: Record<string, Migration> = {
       await sql.raw(`alter table chats add column bot_misses integer not null default 0, add column handed_over_at timestamptz`).execute(db);
     },
   },
+  // Predictive engagement: segments, outcomes, action maps, website visitors, their visits and the offers made (engagement/).
+  '0029_engagement': { up: (db) => import('../engagement/migration.js').then((m) => m.engagementMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
-import type { CallbackSettings, ChatSettings, ClockPolicy, EvaluationPlan, GivenAnswers, Questionnaire } from '@worklane/core';
+import type { ActionMap, CallbackSettings, ChatSettings, ClockPolicy, EvaluationPlan, GivenAnswers, JourneyStep, Outcome, Questionnaire, Segment } from '@worklane/core';
 import type { CaseTypeSettings } from '../cases/settings.js';
 import type { CalendarSettings } from '../calendars/item.js';
 
@@ -73,6 +73,9 @@ export interface ChatsTable {
   /** The topic's bot: visitor lines it did not understand; when it handed the chat to a person. */
   bot_misses: Generated<number>;
   handed_over_at: Timestamp | null;
+  /** The website visit the chat was started from, and the offer (predictive engagement). */
+  session_id: string | null;
+  offer_id: string | null;
 }
 export interface ChatMessagesTable {
   id: Generated<string>;
@@ -103,6 +106,66 @@ export interface EvaluationPlansTable {
   position: Generated<number>;
   /** Everything of the plan but its id and name; evaluators by user id. */
   settings: Json<Omit<EvaluationPlan, 'id' | 'name'>>;
+}
+export interface SegmentsTable {
+  id: string;
+  name: string;
+  settings: Json<Omit<Segment, 'id' | 'name'>>;
+}
+export interface OutcomesTable {
+  id: string;
+  name: string;
+  settings: Json<Omit<Outcome, 'id' | 'name'>>;
+}
+export interface ActionMapsTable {
+  id: string;
+  name: string;
+  position: Generated<number>;
+  settings: Json<Omit<ActionMap, 'id' | 'name' | 'position'>>;
+}
+export interface WebVisitorsTable {
+  id: string;
+  first_seen: CreatedAt;
+  last_seen: ColumnType<Date, Date | string | undefined, Date | string>;
+  visits: Generated<number>;
+  name: string | null;
+  email: string | null;
+}
+export interface WebSessionsTable {
+  id: string;
+  visitor_id: string;
+  /** This visitor's visit number (1: their first). */
+  visit: number;
+  started_at: Timestamp;
+  last_at: Timestamp;
+  device: string;
+  referrer: string | null;
+  campaign: string | null;
+  identified: Generated<boolean>;
+  steps: Json<JourneyStep[]>;
+  segments: Json<string[]>;
+  reached: Json<string[]>;
+  /** Outcome id -> score percent, as last computed. */
+  scores: Json<Record<string, number>>;
+  /** Action maps offered (or held) in this visit: each once. */
+  offered: Json<string[]>;
+  declined_at: Timestamp | null;
+  /** The offer on the visitor's screen, not answered yet. */
+  open_offer: string | null;
+  chat_id: string | null;
+}
+export interface EngagementOffersTable {
+  id: string;
+  session_id: string;
+  action_map: string;
+  /** chat | content */
+  kind: string;
+  /** held | offered | accepted | declined */
+  state: string;
+  reasons: Json<string[]>;
+  held_why: string | null;
+  created_at: Timestamp;
+  answered_at: Timestamp | null;
 }
 export interface ScorecardsTable {
   id: string;
@@ -523,6 +586,12 @@ export interface DB {
   questionnaires: QuestionnairesTable;
   evaluation_plans: EvaluationPlansTable;
   scorecards: ScorecardsTable;
+  segments: SegmentsTable;
+  outcomes: OutcomesTable;
+  action_maps: ActionMapsTable;
+  web_visitors: WebVisitorsTable;
+  web_sessions: WebSessionsTable;
+  engagement_offers: EngagementOffersTable;
   quality_planner: { id: number; last_event: number };
   api_keys: ApiKeysTable;
   skills: SkillsTable;

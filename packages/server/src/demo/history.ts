@@ -3,6 +3,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { seededRandom } from '@worklane/core';
 import { json, type DB, type TasksTable } from '../db/schema.js';
 import { seedDemoEvaluations } from './quality.js';
+import { seedDemoJourneys } from './engagement.js';
 
 // Two weeks of made-up past work for the demo, so Reports and Insights have something to show on
 // a first `npm start`: the demo's four agents working its queues on weekdays, one bad day in
@@ -98,6 +99,7 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
     for (let i = 0; i < events.length; i += 1000) await trx.insertInto('events').values(events.slice(i, i + 1000)).execute();
   });
   await seedDemoEvaluations(db, now);
+  await seedDemoJourneys(db, now);
   return tasks.length;
 }
 

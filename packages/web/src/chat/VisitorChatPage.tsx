@@ -28,6 +28,13 @@ export function VisitorChatPage() {
 
 const FIELDS = ['topic', 'name', 'email', 'message'];
 
+/** Opened from an invitation (engage.js): the topic, the website visit and the offer accepted. */
+const invitation = (() => {
+  const q = new URLSearchParams(window.location.search);
+  const pick = (k: string) => q.get(k) || undefined;
+  return { topic: pick('topic'), session: pick('session'), offer: pick('offer') };
+})();
+
 function StartChat({ onStarted }: { onStarted: (s: ChatSession) => void }) {
   const qc = useQueryClient();
   const topics = useQuery({
@@ -36,14 +43,17 @@ function StartChat({ onStarted }: { onStarted: (s: ChatSession) => void }) {
     select: (d) => d.items,
     refetchInterval: 30_000, // opening hours and who is signed in change while the page is open
   });
-  const [topic, setTopic] = useState<string | null>(null);
+  const [topic, setTopic] = useState<string | null>(invitation.topic ?? null);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState('');
   const [missing, setMissing] = useState<Record<string, string>>({});
   const start = useMutation({
-    mutationFn: (body: { topic: string; name: string; email?: string; message: string }) =>
-      api<{ chat: ChatView; token: string }>('/chats', { method: 'POST', body, quietUnauthorized: true }),
+    mutationFn: (body: { topic: string; name: string; email?: string; message: string }) => {
+      // The visit and the invitation go with the chat (the agent sees the journey); an invitation is for its topic.
+      const journey = invitation.session ? { session: invitation.session, ...(invitation.offer && body.topic === invitation.topic ? { offer: invitation.offer } : {}) } : {};
+      return api<{ chat: ChatView; token: string }>('/chats', { method: 'POST', body: { ...body, ...journey }, quietUnauthorized: true });
+    },
     onSuccess: (r, body) => {
       qc.setQueryData(visitorChatKey(r.chat.id), r.chat);
       onStarted({ id: r.chat.id, token: r.token, email: !!body.email });

@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { trainOutcome, type Journey, type Device, type OutcomeModel } from '@worklane/core';
+import type { DB } from '../db/schema.js';
+import type { ConfigCache } from '../config/cache.js';
+
+/** How far back visits are learned from, and at most how many (the newest). */
+const DAYS = 30;
+const MAX_VISITS = 20_000;
+/** A visit quiet this long is over (also where a new visit starts). */
+export const VISIT_IDLE_MS = 30 * 60_000;
+
+export const journeyOf = (r: { visit: number; device: string; referrer: string | null; campaign: string | null; identified: boolean; steps: Journey['steps'] }): Journey => ({
+  visits: r.visit,
+  device: r.device as Device,
+  referrer: r.referrer,
+  campaign: r.campaign,
+  identified: r.identified,
+  steps: r.steps,
+});
+
+/**
+ * The outcome models (core `trainOutcome`), learned from the last 30 days of visits at start and
+ * every `WORKLANE_ENGAGEMENT_TRAIN_MS` (default 10 minutes) off the request path: scoring a visit
+ * is then a few additions in memory.
+ */
+export class EngagementModels {
+  models = new Map<string, OutcomeModel>();
+  trainedAt: Date | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly config: ConfigCache,
+    private readonly log: FastifyBaseLogger,
+    private readonly everyMs = Number(process.env.WORKLANE_ENGAGEMENT_TRAIN_MS ?? 600_000),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    // New or changed outcomes and segments are learned at once, not at the next round.
+    this.config.onChange(() => {
+      if (!this.stopped) this.train().catch((err: unknown) => this.log.error({ err }, 'engagement: training the outcome models failed'));
+    });
+    const loop = () => {
+      this.train().catch((err: unknown) => this.log.error({ err }, 'engagement: training the outcome models failed'));
+      this.timer = setTimeout(loop, this.everyMs);
+      this.timer.unref();
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  /** Learns every outcome's model again (one at a time: a second call waits for the first). */
+  train(): Promise<void> {
+    const run = (this.running ?? Promise.resolve()).catch(() => {}).then(() => this.trainNow());
+    this.running = run;
+    return run;
+  }
+
+  private async trainNow(): Promise<void> {
+    const { outcomes, segments } = this.config.snapshot.engagement;
+    if (outcomes.length === 0) {
+      this.models = new Map();
+      this.trainedAt = new Date();
+      return;
+    }
+    const now = Date.now();
+    const rows = await this.db
+      .selectFrom('web_sessions')
+      .select(['visit', 'device', 'referrer', 'campaign', 'identified', 'steps', 'reached', 'last_at'])
+      .where('last_at', '>', new Date(now - DAYS * 86_400_000))
+      .orderBy('last_at', 'desc')
+      .limit(MAX_VISITS)
+      .execute();
+    // A visit still going may yet reach an outcome: learned from once over (or once it reached one).
+    const visits = rows.filter((r) => r.reached.length > 0 || new Date(r.last_at).getTime() < now - VISIT_IDLE_MS).map(journeyOf);
+    this.models = new Map(outcomes.map((o) => [o.id, trainOutcome(o, visits, segments)]));
+    this.trainedAt = new Date();
+  }
+}
