@@ -51,6 +51,8 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
       'GET /api/v1/chats/:id/transcript', 'POST /api/v1/chats/:id/transcript/email', 'GET /api/v1/chats/:id/stream',
       // Digital callback: the visitor's request.
       'GET /api/v1/callback/topics', 'POST /api/v1/callbacks', 'GET /api/v1/callbacks/:id', 'POST /api/v1/callbacks/:id/cancel',
+      // Predictive engagement: the website's script (its visit key answers an offer), from any origin.
+      'POST /api/v1/journey', 'OPTIONS /api/v1/journey', 'POST /api/v1/journey/offers/:id', 'OPTIONS /api/v1/journey/offers/:id',
     ].sort());
     // Portal routes are open to the staff guard but check the customer's own signed session.
     const customerOnly = ['GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id', 'POST /api/v1/portal/cases/:id/comments', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/session'];
