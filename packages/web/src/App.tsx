@@ -23,6 +23,7 @@ import { CallbackPage } from './callback/CallbackPage';
 import { QualityPage } from './quality/QualityPage';
 import { ScorecardPage } from './quality/ScorecardPage';
 import { CalibrationPage } from './quality/CalibrationPage';
+import { VisitorsPage } from './engagement/VisitorsPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
 const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats'], ['cases'], ['case'], ['caseSla'], ['caseTimeline'], ['caseComments']];
@@ -80,6 +81,7 @@ export function App() {
               <Route path="/quality" element={<QualityPage />} />
               <Route path="/quality/scorecards/:id" element={<ScorecardPage />} />
               <Route path="/quality/calibrations/:id" element={<CalibrationPage />} />
+              <Route path="/visitors" element={<VisitorsPage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
               <Route path="/cases/new" element={<NewCasePage />} />

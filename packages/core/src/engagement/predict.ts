@@ -23,13 +23,16 @@ export const MIN_VISITS_TO_PREDICT = 30;
 const MIN_FEATURE_VISITS = 3;
 const MAX_FEATURES = 2000;
 
+/** Words a search is made of that say nothing about the visitor's intent. */
+const STOP_WORDS = new Set(['a', 'an', 'and', 'are', 'can', 'do', 'for', 'how', 'i', 'in', 'is', 'it', 'my', 'of', 'on', 'or', 'the', 'to', 'what', 'when', 'where', 'with', 'you']);
+
 export function featuresOf(j: Journey, segments: readonly Segment[] = []): string[] {
   const f = new Set<string>([`device:${j.device}`, j.visits > 1 ? 'returning' : 'new']);
   if (j.campaign) f.add(`campaign:${j.campaign.toLowerCase()}`);
   if (j.referrer) f.add(`referrer:${j.referrer.toLowerCase()}`);
   if (j.identified) f.add('identified');
   for (const p of pagesOf(j)) f.add(`page:${p.toLowerCase()}`);
-  for (const w of searchWordsOf(j)) f.add(`search:${w}`);
+  for (const w of searchWordsOf(j)) if (!STOP_WORDS.has(w)) f.add(`search:${w}`);
   for (const e of eventNamesOf(j)) f.add(`event:${e}`);
   for (const s of segmentsOf(segments, j)) f.add(`segment:${s}`);
   return [...f];

@@ -95,7 +95,8 @@ describe('engagement: the outcome score', () => {
     );
   });
 
-  it('features name what the visit shows', () => {
+  it('features name what the visit shows (searches without the little words)', () => {
+    expect(featuresOf(journey([{ kind: 'search', query: 'How to return my shoes', at: T0 }]))).toEqual(['device:desktop', 'new', 'search:return', 'search:shoes']);
     expect(featuresOf(journey([page('/A'), { kind: 'search', query: 'Refund!', at: T0 }, { kind: 'event', name: 'cart', at: T0 }], { campaign: 'Spring', referrer: 'google.com', visits: 2 }), SEGMENTS)).toEqual(
       expect.arrayContaining(['device:desktop', 'returning', 'campaign:spring', 'referrer:google.com', 'page:/a', 'search:refund', 'event:cart', 'segment:returns']),
     );

@@ -24,6 +24,9 @@ export const COLLECTIONS: CollectionInfo[] = [
   { value: 'responses', label: 'Standard responses', keys: ['text', 'queues'], key: 'id', readOnly: [], template: { id: '', name: '', text: 'Hello {{visitor}}, this is {{agent}}.', queues: [] } },
   { value: 'questionnaires', label: 'Questionnaires', keys: ['passPercent', 'excellentPercent', 'published'], key: 'id', readOnly: [], template: { id: '', name: '', passPercent: 70, excellentPercent: 90, groups: [{ id: 'greeting', name: 'Greeting', questions: [{ id: 'named', text: 'Did the agent give their name?', kind: 'yes-no' }, { id: 'tone', text: 'Tone', kind: 'scale' }] }] } },
   { value: 'evaluation-plans', label: 'Evaluation plans', keys: ['questionnaire', 'percent', 'mediaTypes', 'perAgentPerWeek'], key: 'id', readOnly: [], template: { id: '', name: '', questionnaire: '', evaluators: [], percent: 10, perAgentPerWeek: 5, acknowledge: true } },
+  { value: 'segments', label: 'Segments', keys: ['devices', 'pages', 'searches', 'events'], key: 'id', readOnly: [], template: { id: '', name: '', pages: ['/shop/checkout*'] } },
+  { value: 'outcomes', label: 'Outcomes', keys: ['pages', 'events'], key: 'id', readOnly: [], template: { id: '', name: '', pages: ['/shop/thanks*'] } },
+  { value: 'action-maps', label: 'Action maps', keys: ['segments', 'action', 'enabled'], key: 'id', readOnly: [], template: { id: '', name: '', segments: [], trigger: { pages: ['/shop/checkout*'], secondsOnPage: 30 }, action: { kind: 'chat', topic: '', message: 'Can we help?' }, maxWaitSeconds: 120 } },
   { value: 'wrap-up-codes', label: 'Wrap-up codes', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
   { value: 'presence-reasons', label: 'Not-ready reasons', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
 ];

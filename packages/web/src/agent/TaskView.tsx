@@ -8,6 +8,7 @@ import { WrapUp } from './WrapUp';
 import { TaskActions } from './TaskActions';
 import { MailReply } from './MailReply';
 import { ChatPanel } from './ChatPanel';
+import { TaskJourney } from '../engagement/TaskJourney';
 import { CallbackPanel } from './CallbackPanel';
 import { ScreenPop } from './ScreenPop';
 import { useQueues } from '../tasks/actions';
@@ -32,7 +33,8 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
   const caseHref = task.caseId ? caseLink(task.caseId) : null;
   const queues = useQueues();
   const queueName = (id: string | null) => (id ? (queues.data?.find((q) => q.id === id)?.name ?? id) : '—');
-  const attributes = Object.entries(task.attributes ?? {});
+  // The website visit has its own panel (TaskJourney) rather than a line of JSON.
+  const attributes = Object.entries(task.attributes ?? {}).filter(([k]) => k !== 'journey');
   const canWrapUp = task.state === 'assigned' || task.state === 'wrap-up';
   // The embedded source page is for working the task; otherwise a link is enough.
   const framed = worktype.data?.screenPop === 'frame' && canWrapUp;
@@ -90,6 +92,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
 
       {/* A chat is the work itself: the conversation comes first. */}
       {(task.source === 'chat' || task.source === 'sms') && task.externalId && <ChatPanel task={task} />}
+      <TaskJourney task={task} />
       {task.source === 'callback' && <CallbackPanel task={task} onLeft={onDone} />}
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
