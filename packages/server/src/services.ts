@@ -15,6 +15,7 @@ import type { ChatRooms } from './chat/live.js';
 import type { WaitEstimates } from './reports/wait-estimate.js';
 import type { QualityPlanner } from './quality/planner.js';
 import type { EngagementModels } from './engagement/models.js';
+import type { IdleBotChats } from './chat/idle.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -45,4 +46,6 @@ export interface Services {
   quality: QualityPlanner;
   /** Predictive engagement's outcome models, learned from past visits in the background. */
   engagementModels: EngagementModels;
+  /** Ends chats left with a bot (no task, no line for half an hour). */
+  idleChats: IdleBotChats;
 }

@@ -20,7 +20,7 @@ export interface ChatMessage {
 }
 
 /** How the conversation ended, as the visitor is told. */
-export type ChatEnd = 'visitor' | 'agent' | 'expired' | 'canceled' | null;
+export type ChatEnd = 'visitor' | 'agent' | 'expired' | 'idle' | 'canceled' | null;
 
 /** The conversation as either side sees it (the staff's view adds the visitor's e-mail and the task). */
 export interface ChatView {
@@ -77,7 +77,7 @@ export const asLines = (ms: readonly ChatMessage[]): ChatLine[] => ms.map((m) =>
 
 /** Why a chat is over, from who ended it or how its task finished. */
 export function endOf(chat: ChatRow, task: TaskRow | undefined): ChatEnd {
-  if (chat.ended_by === 'visitor' || chat.ended_by === 'agent') return chat.ended_by;
+  if (chat.ended_by === 'visitor' || chat.ended_by === 'agent' || chat.ended_by === 'idle') return chat.ended_by;
   if (!task) return 'canceled';
   if (task.state === 'canceled') return task.expires_at && task.completed_at && task.completed_at >= task.expires_at ? 'expired' : 'canceled';
   return chatPhase(task.state as TaskState, false) === 'ended' ? 'agent' : null;

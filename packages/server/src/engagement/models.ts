@@ -7,6 +7,8 @@ import type { ConfigCache } from '../config/cache.js';
 /** How far back visits are learned from, and at most how many (the newest). */
 const DAYS = 30;
 const MAX_VISITS = 20_000;
+/** Visits (and visitors not seen since) older than this are deleted: what a visitor did is not kept for ever. */
+const KEEP_DAYS = Number(process.env.WORKLANE_JOURNEY_KEEP_DAYS ?? 90);
 /** A visit quiet this long is over (also where a new visit starts). */
 export const VISIT_IDLE_MS = 30 * 60_000;
 
@@ -22,7 +24,7 @@ export const journeyOf = (r: { visit: number; device: string; referrer: string |
 /**
  * The outcome models (core `trainOutcome`), learned from the last 30 days of visits at start and
  * every `WORKLANE_ENGAGEMENT_TRAIN_MS` (default 10 minutes) off the request path: scoring a visit
- * is then a few additions in memory.
+ * is then a few additions in memory. Each round first deletes what is past the retention.
  */
 export class EngagementModels {
   models = new Map<string, OutcomeModel>();
@@ -66,6 +68,7 @@ export class EngagementModels {
   }
 
   private async trainNow(): Promise<void> {
+    await this.prune();
     const { outcomes, segments } = this.config.snapshot.engagement;
     if (outcomes.length === 0) {
       this.models = new Map();
@@ -84,5 +87,16 @@ export class EngagementModels {
     const visits = rows.filter((r) => r.reached.length > 0 || new Date(r.last_at).getTime() < now - VISIT_IDLE_MS).map(journeyOf);
     this.models = new Map(outcomes.map((o) => [o.id, trainOutcome(o, visits, segments)]));
     this.trainedAt = new Date();
+  }
+
+  /** Deletes visits past the retention (their offers with them) and visitors with none left. */
+  private async prune(): Promise<void> {
+    const before = new Date(Date.now() - KEEP_DAYS * 86_400_000);
+    await this.db.deleteFrom('web_sessions').where('last_at', '<', before).execute();
+    await this.db
+      .deleteFrom('web_visitors')
+      .where('last_seen', '<', before)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('web_sessions').select('web_sessions.id').whereRef('web_sessions.visitor_id', '=', 'web_visitors.id'))))
+      .execute();
   }
 }

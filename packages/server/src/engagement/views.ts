@@ -89,7 +89,8 @@ export async function sessionById(s: Services, id: string): Promise<SessionRow> 
  * The period's figures: visits and visitors; each action map's funnel (qualified ⊇ offered ⊇
  * accepted ⊇ engaged: a chat started from the offer that someone, agent or bot, answered); each
  * segment's visits and how many reached each outcome; web chats by origin (proactive: from an
- * offer; bot: a bot topic's; native: the rest), in all and per agent.
+ * offer; bot: a bot topic's; native: the rest), in all and per agent, and how many of its chats each
+ * bot handed over (the rest it settled: containment).
  */
 export async function engagementSummary(s: Services, from: Date, to: Date) {
   const { segments, outcomes, actionMaps } = s.config.snapshot.engagement;
@@ -125,18 +126,24 @@ export async function engagementSummary(s: Services, from: Date, to: Date) {
     .selectFrom('chats as c')
     .leftJoin('tasks as t', (j) => j.on('t.source', '=', 'chat').onRef('t.external_id', '=', 'c.id'))
     .leftJoin('users as u', 'u.id', 't.assignee_id')
-    .select(['c.worktype', sql<boolean>`c.offer_id is not null`.as('proactive'), 't.assignee_id', 'u.name as agent_name', sql<number>`count(*)::int`.as('n')])
+    .select(['c.worktype', sql<boolean>`c.offer_id is not null`.as('proactive'), sql<boolean>`c.handed_over_at is not null`.as('handed'), 't.assignee_id', 'u.name as agent_name', sql<number>`count(*)::int`.as('n')])
     .where('c.channel', '=', 'web')
     .where('c.created_at', '>=', from)
     .where('c.created_at', '<', to)
-    .groupBy(['c.worktype', sql`c.offer_id is not null`, 't.assignee_id', 'u.name'])
+    .groupBy(['c.worktype', sql`c.offer_id is not null`, sql`c.handed_over_at is not null`, 't.assignee_id', 'u.name'])
     .execute();
   const originOf = (c: { worktype: string; proactive: boolean }) => (c.proactive ? 'proactive' : s.config.snapshot.worktypes.get(c.worktype)?.chat?.bot ? 'bot' : 'native');
   const byOrigin = { native: 0, proactive: 0, bot: 0 };
+  // A bot's chats it settled itself (containment) are those it never handed over.
+  const bot = { chats: 0, handedOver: 0 };
   const agents = new Map<string, { agent: { id: string; name: string }; native: number; proactive: number; bot: number }>();
   for (const c of chats) {
     const o = originOf(c);
     byOrigin[o] += c.n;
+    if (s.config.snapshot.worktypes.get(c.worktype)?.chat?.bot) {
+      bot.chats += c.n;
+      if (c.handed) bot.handedOver += c.n;
+    }
     if (!c.assignee_id) continue;
     const a = agents.get(c.assignee_id) ?? { agent: { id: c.assignee_id, name: c.agent_name ?? c.assignee_id }, native: 0, proactive: 0, bot: 0 };
     a[o] += c.n;
@@ -159,6 +166,6 @@ export async function engagementSummary(s: Services, from: Date, to: Date) {
       reached: outcomes.map((o) => ({ outcome: o.id, visits: segReached.rows.find((r) => r.seg === g.id && r.outcome === o.id)?.n ?? 0 })),
     })),
     outcomes: outcomes.map((o) => ({ id: o.id, name: o.name, visits: reached.rows.find((r) => r.outcome === o.id)?.n ?? 0 })),
-    chats: { ...byOrigin, agents: [...agents.values()].sort((a, b) => a.agent.name.localeCompare(b.agent.name)) },
+    chats: { ...byOrigin, botChats: bot.chats, botHandedOver: bot.handedOver, agents: [...agents.values()].sort((a, b) => a.agent.name.localeCompare(b.agent.name)) },
   };
 }

@@ -47,6 +47,7 @@ import { ReportRollup } from '../reports/rollup.js';
 import { QualityPlanner } from '../quality/planner.js';
 import { qualityRoutes } from '../quality/routes.js';
 import { EngagementModels } from '../engagement/models.js';
+import { IdleBotChats } from '../chat/idle.js';
 import { engagementRoutes } from '../engagement/routes.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -93,7 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hub = new StreamHub(binAudience(config), caseAudience(config, caseFactsFrom(opts.db)), (err) => app.log.warn({ err }, 'case notice not sent: its audience could not be read'));
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats: new ChatRooms(hub), waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log) };
+  const chats = new ChatRooms(hub);
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -159,6 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.reports.stop();
     await services.quality.stop();
     await services.engagementModels.stop();
+    await services.idleChats.stop();
     await services.mailIn.stop();
     await statistics?.stop();
   });
@@ -172,6 +175,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.reports.start();
   services.quality.start();
   services.engagementModels.start();
+  services.idleChats.start();
   await services.mailIn.start(services);
   statistics?.start();
   return { app, services, routes };

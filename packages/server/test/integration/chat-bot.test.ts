@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { sql } from 'kysely';
 import { BACKENDS, Client, Stream, applyConfig, startHarness, type Harness } from './harness.js';
 
 // Chat bots (seed CE31): a topic's bot answers the visitor first, from its questions, with no task
@@ -114,5 +115,31 @@ describe.each(BACKENDS)('chat bot on $backend', ({ backend, skip }) => {
     expect(ended.json).toMatchObject({ phase: 'ended', endedBy: 'visitor' });
     expect((await visitor.req('POST', `/api/v1/chats/${gone.chat.id}/handover`, undefined, as(gone.token))).status).toBe(409);
     expect(await taskOf(gone.chat.id)).toBeUndefined();
+  });
+
+  it.skipIf(skip)('ends a chat left with the bot after half an hour without a line; one still talking, handed over or ended stays as it is', async () => {
+    const left = (await visitor.req('POST', '/api/v1/chats', { topic: 'bot-topic', name: 'Lea', message: 'where is my order' })).json;
+    const talking = (await visitor.req('POST', '/api/v1/chats', { topic: 'bot-topic', name: 'Kim', message: 'refund?' })).json;
+    const db = h.db.store.db;
+    const ago = new Date(Date.now() - 31 * 60_000);
+    // Lea's lines are half an hour old; Kim started then too but just wrote again.
+    for (const c of [left.chat.id, talking.chat.id]) {
+      await sql`update chats set created_at = ${ago} where id = ${c}`.execute(db);
+      await sql`update chat_messages set created_at = ${ago} where chat_id = ${c}`.execute(db);
+    }
+    await visitor.req('POST', `/api/v1/chats/${talking.chat.id}/messages`, { body: 'and the delivery?' }, as(talking.token));
+    const before = await db.selectFrom('chats').select('id').where('ended_at', 'is', null).execute();
+    expect(await h.app.services.idleChats.sweep()).toBe(1);
+    expect(await view(left.chat.id, left.token)).toMatchObject({ phase: 'ended', endedBy: 'idle' });
+    expect((await view(left.chat.id, left.token)).messages.at(-1)).toMatchObject({ sender: 'system', body: 'This chat was closed after 30 minutes without a message.' });
+    expect((await view(talking.chat.id, talking.token)).phase).toBe('bot');
+    expect((await db.selectFrom('chats').select('id').where('ended_at', 'is', null).execute()).length).toBe(before.length - 1);
+    expect(await taskOf(left.chat.id)).toBeUndefined();
+    // Again: nothing more to end; a visitor line on the ended chat is refused.
+    expect(await h.app.services.idleChats.sweep()).toBe(0);
+    expect((await visitor.req('POST', `/api/v1/chats/${left.chat.id}/messages`, { body: 'hello?' }, as(left.token))).status).toBe(409);
+
+    // Containment: of the bot's five chats in this file, it handed two to a person (Jane asked, Tom was not understood).
+    expect((await admin.req('GET', '/api/v1/journey/summary')).json.chats).toMatchObject({ bot: 5, botChats: 5, botHandedOver: 2 });
   });
 });

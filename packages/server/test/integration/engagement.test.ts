@@ -125,7 +125,10 @@ describe.each(BACKENDS)('predictive engagement on $backend', ({ backend, skip })
     expect((await post({ visitor: 'x'.repeat(22), events: [] })).json.visitor).not.toBe('x'.repeat(22));
   });
 
-  it.skipIf(skip)('learns the outcome score from past visits and explains it', async () => {
+  it.skipIf(skip)('learns the outcome score from past visits and explains it; forgets visits past the retention', async () => {
+    const old = new Date(Date.now() - 91 * 86_400_000);
+    await db().insertInto('web_visitors').values({ id: 'old-visitor-00000000', first_seen: old, last_seen: old }).execute();
+    await db().insertInto('web_sessions').values({ id: 'old-session-00000000', visitor_id: 'old-visitor-00000000', visit: 1, started_at: old, last_at: old, device: 'desktop', steps: '[]', segments: '[]', reached: '[]', scores: '{}', offered: '[]' }).execute();
     expect((await sue.req('POST', '/api/v1/journey/models/train')).status).toBe(403);
     const trained = await admin.req('POST', '/api/v1/journey/models/train');
     expect(trained.status).toBe(200);
@@ -134,6 +137,9 @@ describe.each(BACKENDS)('predictive engagement on $backend', ({ backend, skip })
     expect(m).toMatchObject({ predicts: true, visits: 61, reached: 30 });
     expect(m.telling[0]).toMatchObject({ feature: 'page:/delivery' });
     expect(m.telling[0].factor).toBeLessThan(0.5);
+    expect(await db().selectFrom('web_sessions').select('id').where('id', '=', 'old-session-00000000').executeTakeFirst()).toBeUndefined();
+    expect(await db().selectFrom('web_visitors').select('id').where('id', '=', 'old-visitor-00000000').executeTakeFirst()).toBeUndefined();
+    expect(await db().selectFrom('web_visitors').select('id').where('id', '=', 'past-visitor-0000000').executeTakeFirst()).toBeDefined();
     expect((await ann.req('GET', '/api/v1/journey/models')).status).toBe(403);
     expect((await sue.req('GET', '/api/v1/journey/models')).status).toBe(200);
   });

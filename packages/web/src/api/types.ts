@@ -523,7 +523,7 @@ export interface ChatView {
   channel: 'web' | 'sms';
   topic: { id: string; name: string };
   phase: ChatPhase;
-  endedBy: 'visitor' | 'agent' | 'expired' | 'canceled' | null;
+  endedBy: 'visitor' | 'agent' | 'expired' | 'idle' | 'canceled' | null;
   visitor: { name: string };
   agent: { name: string } | null;
   position: number | null;

@@ -164,6 +164,7 @@ const ENDED: Record<NonNullable<ChatView['endedBy']>, (v: ChatView) => string> =
   visitor: () => 'You left the chat.',
   agent: (v) => `${v.agent?.name ?? 'The advisor'} ended the chat.`,
   expired: () => 'Sorry, nobody could answer in time. Please try again later, or write to us.',
+  idle: () => 'This chat was closed after a while without a message. Start a new one any time.',
   canceled: () => 'This chat was closed.',
 };
 

@@ -166,6 +166,11 @@ function Figures({ s }: { s: Summary }) {
             Web chats by origin
           </Title>
           <BarList bars={origin} label="Web chats by origin" />
+          {s.chats.botChats > 0 && (
+            <Text size="sm" mt="xs">
+              Bots settled <b>{s.chats.botChats - s.chats.botHandedOver}</b> of {s.chats.botChats} chats without an advisor ({pct(s.chats.botChats - s.chats.botHandedOver, s.chats.botChats)}).
+            </Text>
+          )}
           {s.chats.agents.length > 0 && (
             <Table mt="sm" fz="sm" aria-label="Web chats by agent and origin">
               <Table.Thead>

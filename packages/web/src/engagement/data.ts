@@ -76,7 +76,8 @@ export interface Summary {
   actionMaps: Funnel[];
   segments: { id: string; name: string; visits: number; reached: { outcome: string; visits: number }[] }[];
   outcomes: { id: string; name: string; visits: number }[];
-  chats: { native: number; proactive: number; bot: number; agents: { agent: Named; native: number; proactive: number; bot: number }[] };
+  /** botChats: chats on a bot's topic (any origin); botHandedOver: of them, handed to a person. */
+  chats: { native: number; proactive: number; bot: number; botChats: number; botHandedOver: number; agents: { agent: Named; native: number; proactive: number; bot: number }[] };
 }
 export interface Models {
   trainedAt: string | null;
