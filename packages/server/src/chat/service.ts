@@ -126,6 +126,8 @@ async function journeyOfChat(s: Services, input: StartChat): Promise<{ session: 
   const o = await s.db.selectFrom('engagement_offers').select(['state', 'action_map']).where('id', '=', input.offer).where('session_id', '=', visit.id).executeTakeFirst();
   const map = o && s.config.snapshot.engagement.actionMaps.find((m) => m.id === o.action_map);
   if (!o || o.state !== 'accepted' || map?.action.kind !== 'chat' || map.action.topic !== input.topic) throw unprocessable('/offer', 'not an accepted chat invitation of this visit on this topic');
+  // One chat per invitation: the funnel counts what an invitation led to.
+  if (await s.db.selectFrom('chats').select('id').where('offer_id', '=', input.offer).executeTakeFirst()) throw unprocessable('/offer', 'this invitation has started a chat already');
   return { session: visit.id, offer: input.offer };
 }
 

@@ -14,6 +14,8 @@ const CONFIG = {
   ],
   queues: [{ id: 'eng-q', name: 'Web queue', members: { teams: ['eng-team'] }, offerTimeoutSeconds: 60 }],
   wrapUpCodes: [{ code: 'eng-done', label: 'Done' }],
+  // Routing knows the visit: shoppers from an invitation jump the line.
+  rules: [{ id: 'eng-invited', name: 'Invited shoppers first', when: 'has(task.attributes.journey) && "eng-shoppers" in task.attributes.journey.segments', set: { priority: 95 } }],
   worktypes: [{ id: 'eng-chat', name: 'Orders', mediaType: 'chat', defaultQueue: 'eng-q', wrapUpCodes: ['eng-done'], chat: { maxWaitSeconds: 600 } }],
   segments: [
     { id: 'eng-shoppers', name: 'Shoppers', events: ['basket'] },
@@ -181,8 +183,11 @@ describe.each(BACKENDS)('predictive engagement on $backend', ({ backend, skip })
     const chat = await site.req('POST', '/api/v1/chats', { topic: 'eng-chat', name: 'Max Buyer', message: 'Is delivery free?', session, offer });
     expect(chat.status, JSON.stringify(chat.json)).toBe(201);
     const { offer: work } = await annStream.next((m) => m.type === 'offer.created', 5_000);
+    const twice = await site.req('POST', '/api/v1/chats', { topic: 'eng-chat', name: 'Max Buyer', message: 'Again', session, offer });
+    expect([twice.status, twice.json.errors?.[0]?.pointer]).toEqual([422, '/offer']);
     expect(work.task.attributes.journey).toMatchObject({ session, visit: 1, segments: ['eng-shoppers'], invitedBy: 'eng-help', reached: [] });
     expect(work.task.attributes.journey.scores['eng-buy']).toBeLessThan(50);
+    expect(work.task.priority).toBe(95);
     expect((await ann.req('POST', `/api/v1/offers/${work.id}/accept`)).status).toBe(200);
     // While they chat, nothing else is offered.
     expect((await post({ visitor, session, events: [{ kind: 'search', query: 'return' }] })).json.offer).toBeNull();
