@@ -29,3 +29,4 @@ export * from './chat/index.js';
 export * from './callback/index.js';
 export * from './quality/index.js';
 export * from './engagement/index.js';
+export * from './text.js';

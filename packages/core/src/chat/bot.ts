@@ -1,3 +1,5 @@
+import { containsPhrase as contains, wordsOf as words } from '../text.js';
+
 /**
  * The chat topic's bot (seed CE31): it answers the visitor first from the topic's frequently asked
  * questions and hands the conversation over to a person (a chat task, routed like any) when the
@@ -30,13 +32,6 @@ export type BotTurn =
   | { kind: 'retry'; text: string }
   | { kind: 'handover'; reason: 'asked' | 'not-understood'; text: string };
 
-/** Lower-case words and the text they make, without punctuation: "Where's my ORDER?" -> "where s my order". */
-const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-const contains = (text: string[], phrase: string) => {
-  const p = words(phrase);
-  if (p.length === 0) return false;
-  return text.some((_, i) => p.every((w, j) => text[i + j] === w));
-};
 
 /** Which question the line asks, if any: the one with the most keywords found (the first on a tie). */
 export function matchFaq(bot: BotSettings, line: string): BotFaq | null {

@@ -2,6 +2,7 @@ import type { BotSettings } from './bot.js';
 import type { Calendar } from '../calendar/types.js';
 import { isOpen, nextOpen } from '../calendar/business.js';
 import type { TaskState } from '../tasks/transitions.js';
+import { wordsOf as words } from '../text.js';
 
 /**
  * Web chat: a visitor asks on a topic (a worktype with chat settings), the request waits and is
@@ -98,7 +99,6 @@ export interface StandardResponse {
   queues: readonly string[];
 }
 
-const words = (s: string): string[] => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 /**
  * The responses for a queue that match what the agent typed (every word, as the start of a word

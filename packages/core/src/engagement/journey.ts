@@ -1,3 +1,5 @@
+import { wordsOf } from '../text.js';
+
 /**
  * Predictive engagement (seed CE37): what a website visitor did in one visit (a session), the
  * segments that describe them, the outcomes they reached. Pure: the server keeps the steps and
@@ -30,8 +32,6 @@ export function pathMatches(pattern: string, path: string): boolean {
   return re.test(path.toLowerCase());
 }
 
-/** Lower-case words without accents or punctuation. */
-export const wordsOf = (s: string): string[] => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 export const pagesOf = (j: Pick<Journey, 'steps'>): string[] => j.steps.flatMap((s) => (s.kind === 'page' ? [s.path] : []));
 export const searchWordsOf = (j: Pick<Journey, 'steps'>): Set<string> => new Set(j.steps.flatMap((s) => (s.kind === 'search' ? wordsOf(s.query) : [])));

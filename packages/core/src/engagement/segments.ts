@@ -1,4 +1,5 @@
-import { eventNamesOf, pagesOf, pathMatches, searchWordsOf, wordsOf, type Device, type Journey } from './journey.js';
+import { eventNamesOf, pagesOf, pathMatches, searchWordsOf, type Device, type Journey } from './journey.js';
+import { wordsOf } from '../text.js';
 
 /**
  * A segment: visitors alike in who they are (device, new or returning, campaign, referrer) and in
