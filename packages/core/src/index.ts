@@ -30,3 +30,4 @@ export * from './callback/index.js';
 export * from './quality/index.js';
 export * from './engagement/index.js';
 export * from './text.js';
+export * from './analytics/index.js';
