@@ -16,6 +16,7 @@ import type { WaitEstimates } from './reports/wait-estimate.js';
 import type { QualityPlanner } from './quality/planner.js';
 import type { EngagementModels } from './engagement/models.js';
 import type { IdleBotChats } from './chat/idle.js';
+import type { ConversationAnalyzer } from './analytics/analyzer.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -48,4 +49,6 @@ export interface Services {
   engagementModels: EngagementModels;
   /** Ends chats left with a bot (no task, no line for half an hour). */
   idleChats: IdleBotChats;
+  /** Reads each finished conversation once (topics, compliance, sentiment), in the background. */
+  analyzer: ConversationAnalyzer;
 }

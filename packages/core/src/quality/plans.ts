@@ -26,6 +26,11 @@ export interface EvaluationPlan {
    * instead of completions, so the conversations customers were unhappy with are looked at.
    */
   ratedAtMost?: number;
+  /**
+   * Only conversations the analytics flagged (a compliance rule broken, core `findCategories`):
+   * the plan samples flags as they come instead of completions.
+   */
+  flagged?: boolean;
   /** At most this many scorecards per agent per week from this plan (none: no limit). */
   perAgentPerWeek?: number;
   /** The agent must acknowledge (sign off) the finished scorecard. */
@@ -43,6 +48,8 @@ export interface FinishedWork {
   teams: readonly string[];
   /** Set when what came is the visitor's rating (1..5), not the completion. */
   rating?: number;
+  /** Set when what came is the analytics' flag on the conversation, not the completion. */
+  flagged?: boolean;
 }
 
 export interface PlanState {
@@ -63,8 +70,12 @@ export const covers = (p: EvaluationPlan, w: FinishedWork): boolean =>
   (!p.worktypes?.length || p.worktypes.includes(w.worktype)) &&
   (!p.mediaTypes?.length || p.mediaTypes.includes(w.mediaType)) &&
   (!(p.agents?.length || p.teams?.length) || !!p.agents?.includes(w.agent) || !!p.teams?.some((t) => w.teams.includes(t))) &&
-  // A plan samples either completions or ratings, never both: one piece of work is drawn once.
-  (p.ratedAtMost === undefined ? w.rating === undefined : w.rating !== undefined && w.rating <= p.ratedAtMost);
+  // A plan samples completions, ratings or flags, one kind only: one piece of work is drawn once.
+  kindOfPlan(p) === kindOfWork(w) &&
+  (p.ratedAtMost === undefined || (w.rating !== undefined && w.rating <= p.ratedAtMost));
+
+const kindOfPlan = (p: EvaluationPlan) => (p.ratedAtMost !== undefined ? 'rating' : p.flagged ? 'flag' : 'completion');
+const kindOfWork = (w: FinishedWork) => (w.rating !== undefined ? 'rating' : w.flagged ? 'flag' : 'completion');
 
 /** The evaluator with the fewest open scorecards (plan order breaks ties), never the agent. */
 export function pickEvaluator(evaluators: readonly string[], agent: string, open: (evaluator: string) => number): string | null {

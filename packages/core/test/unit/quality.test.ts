@@ -106,6 +106,15 @@ describe('quality: evaluation planning', () => {
     expect(sampleForEvaluation([plan({})], { ...work, rating: 1 }, none, () => 0)).toBeNull();
   });
 
+  it('a plan of flagged conversations samples the analytics flags only; other plans never a flag', () => {
+    const flags = plan({ id: 'flags', flagged: true });
+    expect(sampleForEvaluation([flags], { ...work, flagged: true }, none, () => 0)?.plan.id).toBe('flags');
+    expect(sampleForEvaluation([flags], work, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([flags], { ...work, rating: 1 }, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([plan({})], { ...work, flagged: true }, none, () => 0)).toBeNull();
+    expect(sampleForEvaluation([plan({ ratedAtMost: 5 })], { ...work, flagged: true }, none, () => 0)).toBeNull();
+  });
+
   it('a plan for some people covers their work only: named, or members of its teams', () => {
     expect(sampleForEvaluation([plan({ agents: ['alice'] })], work, none, () => 0)).not.toBeNull();
     expect(sampleForEvaluation([plan({ agents: ['bob'] })], work, none, () => 0)).toBeNull();

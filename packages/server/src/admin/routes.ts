@@ -17,6 +17,7 @@ import { calendarRoutes } from '../calendars/routes.js';
 import { responses } from './responses.js';
 import { evaluationPlans, questionnaires } from '../quality/collections.js';
 import { actionMaps, outcomes, segments } from '../engagement/collections.js';
+import { textCategories } from '../analytics/collections.js';
 
 /** The configuration API: one module per collection, all alike (see crud.ts), plus the odd ones. */
 export async function adminRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -34,6 +35,7 @@ export async function adminRoutes(app: FastifyInstance, s: Services): Promise<vo
   registerCollection(app, s, segments);
   registerCollection(app, s, outcomes);
   registerCollection(app, s, actionMaps);
+  registerCollection(app, s, textCategories);
   await ruleTestRoutes(app, s);
   await routingSettingsRoutes(app, s);
   await auditRoutes(app, s);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { ActionMap, Calendar, ClassificationRule, Outcome, RuleActions, Segment, StandardResponse } from '@worklane/core';
+import type { ActionMap, Calendar, ClassificationRule, Outcome, RuleActions, Segment, StandardResponse, TextCategory } from '@worklane/core';
 import { listActionMaps, listOutcomes, listSegments } from '../engagement/config.js';
+import { listTextCategories } from '../analytics/config.js';
 import type { DB, QueueSettings, RoutingSettings, WorktypeSettings } from '../db/schema.js';
 import { readRouting } from './routing.js';
 import type { CaseType, CaseTypeSettings } from '../cases/settings.js';
@@ -37,11 +38,13 @@ export interface ConfigSnapshot {
   responses: StandardResponse[];
   /** Predictive engagement (engagement/): segments, outcomes, and action maps in the order tried. */
   engagement: { segments: Segment[]; outcomes: Outcome[]; actionMaps: ActionMap[] };
+  /** Conversation analytics (analytics/): the categories finished conversations are read for. */
+  textCategories: TextCategory[];
 }
 
 /** Configuration is read on every capture: keep it in memory, reload after every change. */
 export class ConfigCache {
-  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map(), responses: [], engagement: { segments: [], outcomes: [], actionMaps: [] } };
+  snapshot: ConfigSnapshot = { worktypes: new Map(), queues: new Map(), rules: [], wrapUpCodes: new Map(), presenceReasons: new Map(), routing: { blending: [] }, caseTypes: new Map(), calendars: new Map(), teams: new Map(), responses: [], engagement: { segments: [], outcomes: [], actionMaps: [] }, textCategories: [] };
   private readonly listeners: (() => void)[] = [];
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
@@ -68,7 +71,7 @@ export class ConfigCache {
   }
 
   private async load(): Promise<void> {
-    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows, responses, segments, outcomes, actionMaps] = await Promise.all([
+    const [worktypes, queues, members, teamMembers, rules, codes, reasons, routing, caseTypes, calendars, teamRows, responses, segments, outcomes, actionMaps, textCategories] = await Promise.all([
       this.db.selectFrom('worktypes').selectAll().execute(),
       this.db.selectFrom('queues').selectAll().execute(),
       this.db.selectFrom('queue_members').selectAll().execute(),
@@ -84,6 +87,7 @@ export class ConfigCache {
       listSegments(this.db),
       listOutcomes(this.db),
       listActionMaps(this.db),
+      listTextCategories(this.db),
     ]);
     const teams = new Map<string, string[]>();
     for (const tm of teamMembers) teams.set(tm.team_id, [...(teams.get(tm.team_id) ?? []), tm.user_id]);
@@ -107,6 +111,7 @@ export class ConfigCache {
       teams: new Map(teamRows.map((t) => [t.id, new Set(teams.get(t.id) ?? [])])),
       responses: responses.map((r) => ({ id: r.id, name: r.name, text: r.text, queues: r.queues })),
       engagement: { segments, outcomes, actionMaps },
+      textCategories,
     };
     for (const fn of this.listeners) fn();
   }

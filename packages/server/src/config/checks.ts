@@ -7,6 +7,7 @@ import { checkCaseType } from '../cases/settings.js';
 import { checkNotificationSections } from '../notifications/config.js';
 import { checkPlan, checkQuestionnaireItem } from '../quality/config.js';
 import { checkActionMap, checkOutcome, checkSegment, type EngagementKnown } from '../engagement/config.js';
+import { checkTextCategory } from '../analytics/config.js';
 import { ConfigDocument, type QueueItem, type ResponseItem, type RoutingSettingsT, type RuleItem, type UserItem, type WorktypeItem } from './document.js';
 
 // Checks beyond the schema: cross references and rules the schema cannot say. One function per kind
@@ -183,6 +184,8 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...(d.outcomes ?? []).flatMap((x, i) => checkOutcome(x, `/outcomes/${i}`)),
     ...duplicates(d.actionMaps, 'id', '/actionMaps'),
     ...(d.actionMaps ?? []).flatMap((x, i) => checkActionMap(x, k, `/actionMaps/${i}`)),
+    ...duplicates(d.textCategories, 'id', '/textCategories'),
+    ...(d.textCategories ?? []).flatMap((x, i) => checkTextCategory(x, k, `/textCategories/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
     ...checkTargets(d.kpiTargets ?? [], '/kpiTargets', { ...(d.queues ? { queues: k.queues } : {}), ...(d.teams ? { teams: k.teams } : {}) }),
     ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),

@@ -7,6 +7,7 @@ import { NotificationRulesItem, NotificationTemplateItem } from '../notification
 import { FreeForm, HTTP_URL_PATTERN } from '../http/schemas.js';
 import { EvaluationPlanItem, QuestionnaireItem } from '../quality/items.js';
 import { ActionMapItem, OutcomeItem, SegmentItem } from '../engagement/items.js';
+import { TextCategoryItem } from '../analytics/items.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
 // Each item schema is exported: the configuration API validates one item with the same piece.
@@ -256,6 +257,7 @@ export const ConfigDocument = Type.Object(
     segments: Type.Optional(Type.Array(SegmentItem, { maxItems: 500, description: 'predictive engagement: kinds of website visitors' })),
     outcomes: Type.Optional(Type.Array(OutcomeItem, { maxItems: 100, description: "predictive engagement: the website's goals" })),
     actionMaps: Type.Optional(Type.Array(ActionMapItem, { maxItems: 500, description: 'predictive engagement: when to invite a visitor to chat or show them help' })),
+    textCategories: Type.Optional(Type.Array(TextCategoryItem, { maxItems: 1000, description: 'conversation analytics: topics, and phrases agents must say or must not' })),
   },
   { additionalProperties: false },
 );

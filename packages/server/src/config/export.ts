@@ -11,6 +11,7 @@ import { exportNotifications } from '../notifications/config.js';
 import { responseItem } from './write.js';
 import { listPlans, listQuestionnaires } from '../quality/config.js';
 import { listActionMaps, listOutcomes, listSegments } from '../engagement/config.js';
+import { listTextCategories } from '../analytics/config.js';
 
 /** The configuration as a document. Never includes passwords or API key secrets. */
 export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
@@ -80,5 +81,6 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     segments: await listSegments(db),
     outcomes: await listOutcomes(db),
     actionMaps: (await listActionMaps(db)) as ConfigDocument['actionMaps'],
+    textCategories: await listTextCategories(db),
   };
 }

@@ -12,6 +12,7 @@ import { writeCode, writeNamed, writeQueue, writeResponse, writeRouting, writeRu
 import { lockConfig } from './lock.js';
 import { writePlan, writeQuestionnaire } from '../quality/config.js';
 import { writeActionMap, writeOutcome, writeSegment } from '../engagement/config.js';
+import { writeTextCategory } from '../analytics/config.js';
 import { KPI_TARGETS_KEY, writeTargets } from '../kpi/targets.js';
 import { writeCalendar } from '../calendars/store.js';
 import { writeCaseType } from '../cases/write.js';
@@ -39,7 +40,7 @@ const SECTIONS: [Section, string, string][] = [
   ['users', 'email', 'user'], ['queues', 'id', 'queue'], ['worktypes', 'id', 'worktype'], ['rules', 'id', 'rule'], ['responses', 'id', 'response'], ['apiKeys', 'name', 'api-key'], ['caseTypes', 'id', 'case-type'],
   ['notificationTemplates', 'id', 'notification-template'], ['notificationRules', 'caseType', 'notification-rules'],
   ['questionnaires', 'id', 'questionnaire'], ['evaluationPlans', 'id', 'evaluation-plan'],
-  ['segments', 'id', 'segment'], ['outcomes', 'id', 'outcome'], ['actionMaps', 'id', 'action-map'],
+  ['segments', 'id', 'segment'], ['outcomes', 'id', 'outcome'], ['actionMaps', 'id', 'action-map'], ['textCategories', 'id', 'text-category'],
 ];
 
 interface Diffed extends ConfigChange {
@@ -140,6 +141,7 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   for (const x of d.segments ?? []) await writeSegment(trx, x);
   for (const x of d.outcomes ?? []) await writeOutcome(trx, x);
   for (const x of d.actionMaps ?? []) await writeActionMap(trx, x);
+  for (const x of d.textCategories ?? []) await writeTextCategory(trx, x);
   for (const k of d.apiKeys ?? []) {
     const existing = await trx.selectFrom('api_keys').select('id').where('name', '=', k.name).executeTakeFirst();
     if (existing) await trx.updateTable('api_keys').set({ scopes: k.scopes }).where('id', '=', existing.id).execute();

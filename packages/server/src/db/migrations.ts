@@ -177,6 +177,8 @@ const migrations: Record<string, Migration> = {
   },
   // Predictive engagement: segments, outcomes, action maps, website visitors, their visits and the offers made (engagement/).
   '0029_engagement': { up: (db) => import('../engagement/migration.js').then((m) => m.engagementMigration(db)) },
+  // Conversation analytics: categories, one analysis per finished conversation, the analyzer's watermark (analytics/).
+  '0030_analytics': { up: (db) => import('../analytics/migration.js').then((m) => m.analyticsMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

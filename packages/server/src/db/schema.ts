@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ExceptionRule, MediaType, PriorityPolicy } from '@worklane/core';
-import type { ActionMap, CallbackSettings, ChatSettings, ClockPolicy, EvaluationPlan, GivenAnswers, JourneyStep, Outcome, Questionnaire, Segment } from '@worklane/core';
+import type { ActionMap, CallbackSettings, ComplianceResult, Hit, TextCategory, ChatSettings, ClockPolicy, EvaluationPlan, GivenAnswers, JourneyStep, Outcome, Questionnaire, Segment } from '@worklane/core';
 import type { CaseTypeSettings } from '../cases/settings.js';
 import type { CalendarSettings } from '../calendars/item.js';
 
@@ -106,6 +106,28 @@ export interface EvaluationPlansTable {
   position: Generated<number>;
   /** Everything of the plan but its id and name; evaluators by user id. */
   settings: Json<Omit<EvaluationPlan, 'id' | 'name'>>;
+}
+export interface TextCategoriesTable {
+  id: string;
+  name: string;
+  settings: Json<Omit<TextCategory, 'id' | 'name'>>;
+}
+export interface ConversationAnalysesTable {
+  task_id: string;
+  completed_at: Timestamp;
+  media_type: string;
+  queue_id: string | null;
+  agent_id: string | null;
+  topics: Json<Hit[]>;
+  compliance: Json<ComplianceResult[]>;
+  /** The ids of the compliance rules that failed (for filtering). */
+  failed: Json<string[]>;
+  sentiment: number | null;
+  sentiment_start: number | null;
+  sentiment_end: number | null;
+  trend: string | null;
+  lines: number;
+  analyzed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 export interface SegmentsTable {
   id: string;
@@ -587,6 +609,9 @@ export interface DB {
   evaluation_plans: EvaluationPlansTable;
   scorecards: ScorecardsTable;
   segments: SegmentsTable;
+  text_categories: TextCategoriesTable;
+  conversation_analyses: ConversationAnalysesTable;
+  analytics_watermark: { id: number; last_event: number };
   outcomes: OutcomesTable;
   action_maps: ActionMapsTable;
   web_visitors: WebVisitorsTable;

@@ -48,6 +48,8 @@ import { QualityPlanner } from '../quality/planner.js';
 import { qualityRoutes } from '../quality/routes.js';
 import { EngagementModels } from '../engagement/models.js';
 import { IdleBotChats } from '../chat/idle.js';
+import { ConversationAnalyzer } from '../analytics/analyzer.js';
+import { analyticsRoutes } from '../analytics/routes.js';
 import { engagementRoutes } from '../engagement/routes.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -95,7 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
   const chats = new ChatRooms(hub);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -139,6 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await callbackRoutes(app, services);
   await qualityRoutes(app, services);
   await engagementRoutes(app, services);
+  await analyticsRoutes(app, services);
 
   const webDir = opts.webDir;
   const hasWeb = webDir !== undefined && existsSync(`${webDir}/index.html`);
@@ -162,6 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.quality.stop();
     await services.engagementModels.stop();
     await services.idleChats.stop();
+    await services.analyzer.stop();
     await services.mailIn.stop();
     await statistics?.stop();
   });
@@ -176,6 +180,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.quality.start();
   services.engagementModels.start();
   services.idleChats.start();
+  services.analyzer.start();
   await services.mailIn.start(services);
   statistics?.start();
   return { app, services, routes };

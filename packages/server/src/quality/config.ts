@@ -24,6 +24,7 @@ export function checkPlan(p: EvaluationPlanItem, k: QualityKnown, at = ''): Fiel
   p.agents?.forEach((e, j) => !k.hasUser(e) && out.push({ pointer: `${at}/agents/${j}`, message: `unknown user "${e}"` }));
   p.teams?.forEach((t, j) => !k.teams.has(t) && out.push({ pointer: `${at}/teams/${j}`, message: `unknown team "${t}"` }));
   p.queues?.forEach((q, j) => !k.queues.has(q) && out.push({ pointer: `${at}/queues/${j}`, message: `unknown queue "${q}"` }));
+  if (p.flagged && p.ratedAtMost !== undefined) out.push({ pointer: `${at}/flagged`, message: 'a plan samples low ratings or flagged conversations, not both' });
   if (k.worktypes) p.worktypes?.forEach((w, j) => !k.worktypes!.has(w) && out.push({ pointer: `${at}/worktypes/${j}`, message: `unknown worktype "${w}"` }));
   return out;
 }

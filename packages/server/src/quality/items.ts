@@ -55,6 +55,7 @@ export const EvaluationPlanItem = Type.Object(
     agents: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 320 }), { uniqueItems: true, maxItems: 1000, description: 'whose work: these people (e-mail in files; id or e-mail in the API)' })),
     teams: Type.Optional(Type.Array(Id, { uniqueItems: true, maxItems: 200, description: "whose work: these teams' members" })),
     ratedAtMost: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'sample chats rated this low or lower by their visitors (when the rating comes), not completions' })),
+    flagged: Type.Optional(Type.Boolean({ description: "sample conversations the analytics flagged (a compliance rule broken), when flagged, not completions" })),
     perAgentPerWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     acknowledge: Type.Optional(Type.Boolean({ description: 'the agent must acknowledge the finished scorecard' })),
     enabled: Type.Optional(Type.Boolean()),

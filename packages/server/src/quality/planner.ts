@@ -98,7 +98,7 @@ export class QualityPlanner {
 
   private async sample(trx: Kysely<DB>, lo: number, hi: number, plans: EvaluationPlan[], forms: Map<string, Questionnaire>): Promise<{ evaluator: string }[]> {
     // Completions, and ratings when a plan samples low ratings.
-    const types = plans.some((p) => p.ratedAtMost !== undefined) ? ['task.completed', 'chat.rated'] : ['task.completed'];
+    const types = ['task.completed', ...(plans.some((p) => p.ratedAtMost !== undefined) ? ['chat.rated'] : []), ...(plans.some((p) => p.flagged) ? ['conversation.flagged'] : [])];
     const done = await trx
       .selectFrom('events as e')
       .innerJoin('tasks as t', 't.id', 'e.task_id')
@@ -107,8 +107,8 @@ export class QualityPlanner {
       .orderBy('e.id')
       .execute();
     if (done.length === 0) return [];
-    // A rated conversation already being evaluated is not drawn again.
-    const rated = done.filter((d) => d.type === 'chat.rated').map((d) => d.task_id!);
+    // A rated or flagged conversation already being evaluated is not drawn again.
+    const rated = done.filter((d) => d.type !== 'task.completed').map((d) => d.task_id!);
     const taken = new Set(rated.length ? (await trx.selectFrom('scorecards').select('task_id').where('task_id', 'in', rated).execute()).map((r) => r.task_id) : []);
     const agents = [...new Set(done.map((d) => d.user_id!))];
     const [weekly, open, memberships] = await Promise.all([
@@ -126,8 +126,9 @@ export class QualityPlanner {
     for (const d of done) {
       const agent = d.user_id!;
       const rating = d.type === 'chat.rated' ? Number(d.score) : undefined;
-      if (rating !== undefined && taken.has(d.task_id!)) continue;
-      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType, teams: teamsOf.get(agent) ?? [], ...(rating !== undefined ? { rating } : {}) }, state, this.options.draw);
+      const flagged = d.type === 'conversation.flagged';
+      if ((rating !== undefined || flagged) && taken.has(d.task_id!)) continue;
+      const s = sampleForEvaluation(plans, { agent, queue: d.queue_id, worktype: d.worktype, mediaType: d.media_type as MediaType, teams: teamsOf.get(agent) ?? [], ...(rating !== undefined ? { rating } : {}), ...(flagged ? { flagged } : {}) }, state, this.options.draw);
       if (!s) continue;
       taken.add(d.task_id!);
       thisWeek.set(`${s.plan.id}|${agent}`, state.thisWeek(s.plan.id, agent) + 1);

@@ -13,6 +13,7 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 // a refused request would see its scorecards come and go. Tests of quality management set it (or call
 // `services.quality.catchUp()`).
 process.env.WORKLANE_QUALITY_POLL_MS ??= '3600000';
+process.env.WORKLANE_ANALYTICS_POLL_MS ??= '3600000';
 
 async function probePostgres(): Promise<string | null> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
