@@ -24,6 +24,7 @@ import { QualityPage } from './quality/QualityPage';
 import { ScorecardPage } from './quality/ScorecardPage';
 import { CalibrationPage } from './quality/CalibrationPage';
 import { VisitorsPage } from './engagement/VisitorsPage';
+import { ConversationsPage } from './analytics/ConversationsPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
 const LIVE_KEYS = [['offers'], ['myTasks'], ['presence'], ['realtime'], ['tasks'], ['workbins'], ['workbinTasks'], ['myStats'], ['cases'], ['case'], ['caseSla'], ['caseTimeline'], ['caseComments']];
@@ -82,6 +83,7 @@ export function App() {
               <Route path="/quality/scorecards/:id" element={<ScorecardPage />} />
               <Route path="/quality/calibrations/:id" element={<CalibrationPage />} />
               <Route path="/visitors" element={<VisitorsPage />} />
+              <Route path="/conversations" element={<ConversationsPage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
               <Route path="/cases/new" element={<NewCasePage />} />

@@ -96,7 +96,7 @@ export interface ConversationFilter extends Period {
 }
 
 /** Analyzed conversations matching the filter, newest first, with their task's title and agent. */
-export async function findConversations(db: Kysely<DB>, f: ConversationFilter) {
+export async function findConversations(db: Kysely<DB>, f: ConversationFilter, names: (id: string) => string) {
   let q = db
     .selectFrom('conversation_analyses as a')
     .innerJoin('tasks as t', 't.id', 'a.task_id')
@@ -112,18 +112,21 @@ export async function findConversations(db: Kysely<DB>, f: ConversationFilter) {
   if (f.sentiment === 'negative') q = q.where('a.sentiment', '<', NEGATIVE_BELOW);
   if (f.sentiment === 'positive') q = q.where('a.sentiment', '>', -NEGATIVE_BELOW);
   const rows = await q.orderBy('a.completed_at', 'desc').limit(f.limit).execute();
-  return rows.map((r) => analysisDto(r, { title: r.title, agentName: r.agent_name }));
+  return rows.map((r) => analysisDto(r, names, { title: r.title, agentName: r.agent_name }));
 }
 
-export const analysisDto = (r: Row, more: { title?: string; agentName?: string | null } = {}) => ({
+/** Category ids named as configured now (an id no longer configured stays as it is). */
+export const namesOf = (categories: readonly TextCategory[]) => (id: string) => categories.find((c) => c.id === id)?.name ?? id;
+
+export const analysisDto = (r: Row, names: (id: string) => string, more: { title?: string; agentName?: string | null } = {}) => ({
   taskId: r.task_id,
   ...(more.title !== undefined ? { title: more.title } : {}),
   completedAt: new Date(r.completed_at).toISOString(),
   mediaType: r.media_type,
   queue: r.queue_id,
   agent: r.agent_id ? { id: r.agent_id, name: more.agentName ?? r.agent_id } : null,
-  topics: r.topics,
-  compliance: r.compliance,
+  topics: r.topics.map((h) => ({ ...h, name: names(h.category) })),
+  compliance: r.compliance.map((c) => ({ ...c, name: names(c.category) })),
   failed: r.failed,
   sentiment: r.sentiment === null ? null : { overall: r.sentiment, start: r.sentiment_start, end: r.sentiment_end, trend: r.trend },
   lines: r.lines,

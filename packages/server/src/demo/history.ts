@@ -4,6 +4,7 @@ import { seededRandom } from '@worklane/core';
 import { json, type DB, type TasksTable } from '../db/schema.js';
 import { seedDemoEvaluations } from './quality.js';
 import { seedDemoJourneys } from './engagement.js';
+import { demoConversation, type Talk } from './conversations.js';
 
 // Two weeks of made-up past work for the demo, so Reports and Insights have something to show on
 // a first `npm start`: the demo's four agents working its queues on weekdays, one bad day in
@@ -35,6 +36,7 @@ const HANDLE: Record<string, number> = { alice: 240, bob: 780, carol: 300, dave:
 /** Web chats a day, who answers them, and how visitors rate each agent (weights of scores 1..5). */
 const CHATS_PER_DAY = 20;
 const CHAT_AGENTS = ['alice', 'bob'];
+const AGENT_NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob' };
 const SCORES: Record<string, number[]> = { alice: [1, 1, 4, 30, 64], bob: [4, 8, 20, 40, 28] };
 /** Finance's bad day, in weekdays back: waits ten times as long, more callers give up. */
 const BAD_DAY = 3;
@@ -57,6 +59,7 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
   const exp = (mean: number) => -Math.log(1 - random()) * mean;
   const tasks: TaskRow[] = [];
   const events: EventRow[] = [];
+  const talk: Talk = { chats: [], lines: [] };
   const today = Math.floor(now / DAY) * DAY;
   const weekdays = Array.from({ length: days }, (_, i) => today - (days - i) * DAY).filter((d) => ![0, 6].includes(new Date(d).getUTCDay()));
   for (const [i, day] of weekdays.entries()) {
@@ -92,9 +95,11 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
         tasks.push({ ...base, state: 'completed', assignee_id: agentId, wrap_up_code: code, updated_at: new Date(done), completed_at: new Date(done) });
       }
     }
-    if (queues.has('web-chat') && CHAT_AGENTS.every((a) => id.has(a))) chatDay(day, id, chatRandom, tasks, events);
+    if (queues.has('web-chat') && CHAT_AGENTS.every((a) => id.has(a))) chatDay(day, back, id, chatRandom, tasks, events, talk);
   }
   await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < talk.chats.length; i += 500) await trx.insertInto('chats').values(talk.chats.slice(i, i + 500)).execute();
+    for (let i = 0; i < talk.lines.length; i += 1000) await trx.insertInto('chat_messages').values(talk.lines.slice(i, i + 1000)).execute();
     for (let i = 0; i < tasks.length; i += 500) await trx.insertInto('tasks').values(tasks.slice(i, i + 500)).execute();
     for (let i = 0; i < events.length; i += 1000) await trx.insertInto('events').values(events.slice(i, i + 1000)).execute();
   });
@@ -103,8 +108,8 @@ export async function seedDemoHistory(db: Kysely<DB>, now = Date.now(), days = 1
   return tasks.length;
 }
 
-/** A day of web chats: most answered within the Web chat queue's 30 s, some rated by their visitors afterwards. */
-function chatDay(day: number, id: Map<string, string>, random: () => number, tasks: TaskRow[], events: EventRow[]): void {
+/** A day of web chats: most answered within the Web chat queue's 30 s, some rated by their visitors afterwards; each a kept conversation (demo/conversations.ts). */
+function chatDay(day: number, back: number, id: Map<string, string>, random: () => number, tasks: TaskRow[], events: EventRow[], talk: Talk): void {
   const pick = (weights: number[]) => {
     let r = random() * weights.reduce((a, b) => a + b, 0);
     return weights.findIndex((w) => (r -= w) < 0) + 1 || weights.length;
@@ -123,11 +128,12 @@ function chatDay(day: number, id: Map<string, string>, random: () => number, tas
       ev('task.assigned', assigned, { agent: agentId }),
       ev('task.completed', done, { queue: 'web-chat', agent: agentId, wrapUpCode: 'processed' }),
     );
-    if (random() < 0.6) {
-      const score = pick(SCORES[agent]!);
-      events.push(ev('chat.rated', done + 30_000, { score, satisfied: score >= 4, agent: agentId, queue: 'web-chat' }));
-    }
-    tasks.push({ ...BLANK, id: taskId, worktype: 'web-chat', source: 'demo-history', title: `Chat C-${10_000 + tasks.length}`, queue_id: 'web-chat', media_type: 'chat', created_at: new Date(created), entered_queue_at: new Date(created), state: 'completed', assignee_id: agentId, wrap_up_code: 'processed', updated_at: new Date(done), completed_at: new Date(done) });
+    const score = random() < 0.6 ? pick(SCORES[agent]!) : null;
+    if (score !== null) events.push(ev('chat.rated', done + 30_000, { score, satisfied: score >= 4, agent: agentId, queue: 'web-chat' }));
+    const chat = demoConversation(random, { agent, agentId, agentName: AGENT_NAMES[agent]!, created, assigned, done, recent: back <= 5, rating: score });
+    talk.chats.push(chat.row);
+    talk.lines.push(...chat.lines);
+    tasks.push({ ...BLANK, id: taskId, worktype: 'web-chat', source: 'chat', external_id: chat.row.id, title: `Chat with ${chat.row.visitor_name}`, description: chat.lines[0]!.body, queue_id: 'web-chat', media_type: 'chat', created_at: new Date(created), entered_queue_at: new Date(created), state: 'completed', assignee_id: agentId, wrap_up_code: 'processed', updated_at: new Date(done), completed_at: new Date(done) });
   }
 }
 

@@ -41,7 +41,8 @@ export async function seedDemoEvaluations(db: Kysely<DB>, now: number): Promise<
   if (!form || !sam) return 0;
   const q = questionnaireOf(form);
   const agentName = new Map([...id].map(([name, uid]) => [uid, name]));
-  const chats = await db.selectFrom('tasks').select(['id', 'assignee_id', 'completed_at']).where('source', '=', 'demo-history').where('media_type', '=', 'chat').orderBy('completed_at').execute();
+  // The made-up chats (history.ts): completed before today, nothing live.
+  const chats = await db.selectFrom('tasks').select(['id', 'assignee_id', 'completed_at']).where('source', '=', 'chat').where('worktype', '=', 'web-chat').where('state', '=', 'completed').where('completed_at', '<', new Date(Math.floor(now / 86_400_000) * 86_400_000)).orderBy('completed_at').execute();
   const random = seededRandom(20261207);
   const rows: Insertable<ScorecardsTable>[] = [];
   const events: Insertable<EventsTable>[] = [];

@@ -99,10 +99,10 @@ describe.each(BACKENDS)('conversation analytics on $backend', ({ backend, skip }
 
     const rude = await sue.req('GET', `/api/v1/tasks/${tasks.rude}/analysis`);
     expect(rude.status).toBe(200);
-    expect(rude.json.topics).toEqual([{ category: 'an-delivery', line: 0, phrase: 'parcel', quote: 'Where is my parcel? This is ridiculous.' }]);
+    expect(rude.json.topics).toEqual([{ category: 'an-delivery', name: 'Delivery', line: 0, phrase: 'parcel', quote: 'Where is my parcel? This is ridiculous.' }]);
     expect(rude.json.compliance).toEqual([
-      { category: 'an-greeting', kind: 'required', passed: false, quote: null },
-      { category: 'an-rude', kind: 'prohibited', passed: false, quote: 'Please calm down, it is on its way.' },
+      { category: 'an-greeting', name: 'Agent gives their name', kind: 'required', passed: false, quote: null },
+      { category: 'an-rude', name: 'No brush-off', kind: 'prohibited', passed: false, quote: 'Please calm down, it is on its way.' },
     ]);
     expect(rude.json.sentiment).toEqual({ overall: 0, start: -100, end: 100, trend: 'improved' });
     const kind = (await ann.req('GET', `/api/v1/tasks/${tasks.kind}/analysis`)).json;

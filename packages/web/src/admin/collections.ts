@@ -27,6 +27,7 @@ export const COLLECTIONS: CollectionInfo[] = [
   { value: 'segments', label: 'Segments', keys: ['devices', 'pages', 'searches', 'events'], key: 'id', readOnly: [], template: { id: '', name: '', pages: ['/shop/checkout*'] } },
   { value: 'outcomes', label: 'Outcomes', keys: ['pages', 'events'], key: 'id', readOnly: [], template: { id: '', name: '', pages: ['/shop/thanks*'] } },
   { value: 'action-maps', label: 'Action maps', keys: ['segments', 'action', 'enabled'], key: 'id', readOnly: [], template: { id: '', name: '', segments: [], trigger: { pages: ['/shop/checkout*'], secondsOnPage: 30 }, action: { kind: 'chat', topic: '', message: 'Can we help?' }, maxWaitSeconds: 120 } },
+  { value: 'text-categories', label: 'Text categories', keys: ['kind', 'phrases'], key: 'id', readOnly: [], template: { id: '', name: '', kind: 'topic', phrases: ['delivery', 'parcel'] } },
   { value: 'wrap-up-codes', label: 'Wrap-up codes', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
   { value: 'presence-reasons', label: 'Not-ready reasons', keys: ['label'], key: 'code', readOnly: [], template: { code: '', label: '' } },
 ];

@@ -9,6 +9,7 @@ import { useTask } from '../agent/data';
 import { displayValue, MEDIA_LABEL } from '../lib/format';
 import { LoadError } from '../lib/LoadStates';
 import { formatDateTime } from '../lib/time';
+import { TaskAnalysis } from '../analytics/TaskAnalysis';
 
 const at = (id: string) => encodeURIComponent(id);
 
@@ -75,6 +76,7 @@ export function Interaction({ taskId }: { taskId: string }) {
         )}
       </Paper>
       <Conversation taskId={t.id} mediaType={t.mediaType} />
+      {(t.mediaType === 'chat' || t.mediaType === 'sms' || t.mediaType === 'email') && <TaskAnalysis taskId={t.id} />}
       <TaskHistory taskId={t.id} />
     </Stack>
   );
