@@ -5,6 +5,7 @@ import { json, type DB, type TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import { appendEvents } from '../events/append.js';
 import { TEXT_MEDIA, conversationOf } from './conversation.js';
+import { Every } from '../background/every.js';
 
 export const ANALYZER_ACTOR = 'system:analytics';
 
@@ -23,15 +24,13 @@ interface Options {
  * the report rollup.
  */
 export class ConversationAnalyzer {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
   private readonly options: Options;
+  private readonly loop: Every;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: ConfigCache,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
     options: Partial<Options> = {},
   ) {
     this.options = {
@@ -40,27 +39,15 @@ export class ConversationAnalyzer {
       batch: 500,
       ...options,
     };
+    this.loop = new Every(this.options.pollMs, () => this.catchUp(), log, 'analytics: reading finished conversations');
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => {});
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.catchUp()
-        .catch((err: unknown) => this.log.warn({ err }, 'analytics: reading finished conversations failed; trying again'))
-        .finally(() => this.schedule());
-    }, this.options.pollMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Analyzes until the settled completions are all read; answers how many conversations. */

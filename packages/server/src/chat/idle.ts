@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import type { ChatRooms } from './live.js';
 import { CHAT_SOURCE } from './store.js';
+import { Every } from '../background/every.js';
 
 /** A chat with a bot nobody wrote in for this long is over (`WORKLANE_BOT_IDLE_MINUTES`). */
 const IDLE_MINUTES = Number(process.env.WORKLANE_BOT_IDLE_MINUTES ?? 30);
@@ -17,29 +18,23 @@ const BATCH = 500;
  * with a line saying so, one transaction each batch; a visitor's page still open hears it.
  */
 export class IdleBotChats {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly loop: Every;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: ConfigCache,
     private readonly rooms: ChatRooms,
-    private readonly log: FastifyBaseLogger,
-  ) {}
-
-  start(): void {
-    const loop = () => {
-      this.running = this.sweep().catch((err: unknown) => (this.log.error({ err }, 'chat: ending idle bot chats failed'), 0));
-      this.timer = setTimeout(loop, EVERY_MS);
-      this.timer.unref();
-    };
-    this.timer = setTimeout(loop, EVERY_MS);
-    this.timer.unref();
+    log: FastifyBaseLogger,
+  ) {
+    this.loop = new Every(EVERY_MS, () => this.sweep(), log, 'chat: ending idle bot chats');
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Ends the idle bot chats now; answers how many. */

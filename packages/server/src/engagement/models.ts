@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { trainOutcome, type Journey, type Device, type OutcomeModel } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
+import { Every } from '../background/every.js';
 
 /** How far back visits are learned from, and at most how many (the newest). */
 const DAYS = 30;
@@ -29,34 +30,31 @@ export const journeyOf = (r: { visit: number; device: string; referrer: string |
 export class EngagementModels {
   models = new Map<string, OutcomeModel>();
   trainedAt: Date | null = null;
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private readonly loop: Every;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly config: ConfigCache,
     private readonly log: FastifyBaseLogger,
-    private readonly everyMs = Number(process.env.WORKLANE_ENGAGEMENT_TRAIN_MS ?? 600_000),
-  ) {}
+    everyMs = Number(process.env.WORKLANE_ENGAGEMENT_TRAIN_MS ?? 600_000),
+  ) {
+    this.loop = new Every(everyMs, () => this.train(), log, 'engagement: training the outcome models');
+  }
 
   start(): void {
     this.stopped = false;
     // New or changed outcomes and segments are learned at once, not at the next round.
     this.config.onChange(() => {
-      if (!this.stopped) this.train().catch((err: unknown) => this.log.error({ err }, 'engagement: training the outcome models failed'));
+      if (!this.stopped) this.train().catch((err: unknown) => this.log.warn({ err }, 'engagement: training the outcome models failed'));
     });
-    const loop = () => {
-      this.train().catch((err: unknown) => this.log.error({ err }, 'engagement: training the outcome models failed'));
-      this.timer = setTimeout(loop, this.everyMs);
-      this.timer.unref();
-    };
-    loop();
+    this.loop.start(true);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    await this.loop.stop();
     await this.running?.catch(() => {});
   }
 

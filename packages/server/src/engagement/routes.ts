@@ -15,7 +15,7 @@ import { engagementSummary, liveVisits, sessionById, visitDetail } from './views
 const PUBLIC = { public: true } as const;
 const tags = ['engagement'];
 const strict = { additionalProperties: false } as const;
-const Key = Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const Key = Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'a key Worklane made' });
 const OVERSEERS = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
 
 const Event = Type.Object(

@@ -6,6 +6,7 @@ import { json, type DB } from '../db/schema.js';
 import type { StreamHub } from '../stream/hub.js';
 import { appendEvents } from '../events/append.js';
 import { listPlans, listQuestionnaires } from './config.js';
+import { Every } from '../background/every.js';
 
 export interface PlannerOptions {
   pollMs: number;
@@ -32,36 +33,23 @@ export const PLANNER_ACTOR = 'system:quality';
  * piece of work twice. Nothing runs on the completion's own path.
  */
 export class QualityPlanner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
+  private readonly loop: Every;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly hub: StreamHub,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
     private readonly options: PlannerOptions = plannerOptionsFromEnv(),
-  ) {}
+  ) {
+    this.loop = new Every(options.pollMs, () => this.catchUp(), log, 'quality planner: sampling finished work');
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.catchUp()
-        .catch((err: unknown) => this.log.warn({ err }, 'quality planner: sampling finished work failed; trying again'))
-        .finally(() => this.schedule());
-    }, this.options.pollMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Samples until the settled events are all read; the scorecards made. */
