@@ -28,7 +28,7 @@ describe('conversation analytics in a real browser', () => {
 
   it('shows rising topics, compliance per agent and sentiment, and the conversations behind them', async () => {
     const ann = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await signIn(ann, server.base, 'ann@worklane.local', 'ann123', /\/insights/);
+    await signIn(ann, server.base, 'ann@worklane.local', 'ann123', /\/reports/);
     await ann.getByRole('link', { name: 'Conversations' }).click();
     await ann.getByRole('group', { name: 'Rising topics' }).getByText(/↑ Delivery/).waitFor({ timeout: 30_000 });
     const compliance = ann.getByRole('table', { name: 'Compliance' });
@@ -36,7 +36,9 @@ describe('conversation analytics in a real browser', () => {
     await ann.getByRole('table', { name: 'Sentiment by agent' }).getByRole('row').filter({ hasText: 'Alice Advisor' }).waitFor();
     await ann.screenshot({ path: join(SHOTS, 'analytics-overview.png'), fullPage: true });
 
-    await ann.getByLabel('Rule broken').click();
+    // Over the last 30 days: the whole made-up history, so Bob's rare brush-offs are in.
+    await ann.getByRole('radiogroup', { name: 'Period' }).getByText('30 days').click();
+    await ann.locator('input[aria-label="Rule broken"]').click();
     await ann.getByRole('option', { name: 'No brush-off' }).click();
     const rows = ann.getByRole('table', { name: 'Analyzed conversations' }).getByRole('row');
     await rows.nth(1).getByText('No brush-off').waitFor();

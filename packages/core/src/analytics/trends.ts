@@ -17,7 +17,8 @@ export function trendOf(now: { count: number; total: number }, before: { count: 
   const share = now.total ? now.count / now.total : 0;
   const previousShare = before.total ? before.count / before.total : 0;
   const change = previousShare > 0 ? share / previousShare : null;
-  const rising = now.count >= minCount && (change === null ? share > 0 : change >= 1.5);
+  // No conversation at all before: nothing to rise from (a new topic needs a period to be new in).
+  const rising = now.count >= minCount && before.total > 0 && (change === null ? share > 0 : change >= 1.5);
   const pct = (x: number) => Math.round(x * 1000) / 10;
   return { count: now.count, share: pct(share), previousCount: before.count, previousShare: pct(previousShare), change: change === null ? null : Math.round(change * 100) / 100, rising };
 }

@@ -70,6 +70,7 @@ describe('conversation analytics: sentiment and trends', () => {
     expect(trendOf({ count: 5, total: 100 }, { count: 5, total: 100 }).rising).toBe(false);
     expect(trendOf({ count: 4, total: 50 }, { count: 0, total: 80 })).toMatchObject({ change: null, rising: true });
     expect(trendOf({ count: 2, total: 10 }, { count: 0, total: 80 }).rising).toBe(false);
+    expect(trendOf({ count: 40, total: 50 }, { count: 0, total: 0 }).rising).toBe(false);
   });
 
   it('property: sentiment is within -100..100, and an analysis reads every line', () => {

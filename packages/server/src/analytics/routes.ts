@@ -52,14 +52,14 @@ export async function analyticsRoutes(app: FastifyInstance, s: Services): Promis
         failed: Type.Optional(Type.String({ maxLength: 63, description: "a compliance rule's id, or 'any'" })),
         sentiment: Type.Optional(Type.Union([Type.Literal('negative'), Type.Literal('positive')])),
         agent: Type.Optional(Type.String({ maxLength: 200 })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'default 100' })),
+        limit: Type.Optional(Type.String({ pattern: '^(500|[1-4][0-9]{2}|[1-9][0-9]?)$', description: '1..500, default 100' })),
       }, strict),
     },
   }, async (request) => {
     const q = request.query;
     return {
       items: await findConversations(s.db, {
-        ...periodOf(q), limit: q.limit ?? 100,
+        ...periodOf(q), limit: Number(q.limit ?? 100),
         ...(q.queue ? { queue: q.queue } : {}), ...(q.topic ? { topic: q.topic } : {}), ...(q.failed ? { failed: q.failed } : {}),
         ...(q.sentiment ? { sentiment: q.sentiment } : {}), ...(q.agent ? { agent: q.agent } : {}),
       }, namesOf(s.config.snapshot.textCategories)),

@@ -48,7 +48,7 @@ export function demoConversation(
   const bob = c.agent === 'bob';
   const greet = random() < (bob ? 0.65 : 0.95) ? `Hello, my name is ${c.agentName}. How can I help you today?` : 'Hi, how can I help?';
   const lines: [string, string][] = [['visitor', pick(script.ask)], ['agent', greet]];
-  if (bob && random() < 0.06) lines.push(['visitor', 'This is the third time I ask, it is ridiculous!'], ['agent', 'Please calm down, I am doing what I can.']);
+  if (bob && random() < 0.08) lines.push(['visitor', 'This is the third time I ask, it is ridiculous!'], ['agent', 'Please calm down, I am doing what I can.']);
   lines.push(['agent', pick(script.answer)]);
   const happy = c.rating !== null ? c.rating >= 4 : random() < (bob ? 0.7 : 0.85);
   lines.push(['visitor', happy ? pick(HAPPY) : pick(UNHAPPY)]);

@@ -88,9 +88,9 @@ export async function engagementRoutes(app: FastifyInstance, s: Services): Promi
     schema: {
       tags,
       summary: 'Visits going on now (active in the last `minutes`, default 10), newest first, at most 200',
-      querystring: Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }, strict),
+      querystring: Type.Object({ minutes: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: '1..1440, default 10' })) }, strict),
     },
-  }, async (request) => ({ items: await liveVisits(s, request.query.minutes ?? 10) }));
+  }, async (request) => ({ items: await liveVisits(s, Math.min(1440, Number(request.query.minutes ?? 10))) }));
 
   r.get('/api/v1/journey/sessions/:id', {
     config: { auth: OVERSEERS },

@@ -134,7 +134,8 @@ describe.each(BACKENDS)('conversation analytics on $backend', ({ backend, skip }
     expect(s.sentiment).toMatchObject({ conversations: 2, average: -50, negative: 1, improved: 1, worsened: 0, agents: [{ name: 'Ann Text', conversations: 2, average: -50, negative: 1 }] });
 
     const ids = async (q: string) => (await sue.req('GET', `/api/v1/analytics/conversations?${q}`)).json.items.map((c: Json) => c.taskId);
-    expect(await ids('failed=an-rude')).toEqual([tasks.rude]);
+    expect(await ids('failed=an-rude&limit=5')).toEqual([tasks.rude]);
+    expect((await sue.req('GET', '/api/v1/analytics/conversations?limit=0')).json.errors[0].pointer).toBe('/limit');
     expect((await ids('failed=any')).length).toBe(1);
     expect(await ids('topic=an-refund')).toEqual([tasks.kind]);
     expect(await ids('sentiment=negative')).toEqual([tasks.mail]);

@@ -215,7 +215,8 @@ describe.each(BACKENDS)('predictive engagement on $backend', ({ backend, skip })
     expect(summary.chats).toMatchObject({ proactive: 1, native: 0, bot: 0, agents: [{ agent: { name: 'Ann Web' }, proactive: 1 }] });
     expect(summary.segments.find((g: Json) => g.id === 'eng-shoppers').visits).toBeGreaterThanOrEqual(2);
     expect((await sue.req('GET', '/api/v1/journey/summary?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z')).json.errors[0].pointer).toBe('/from');
-    const live = (await sue.req('GET', '/api/v1/journey/live')).json.items;
+    const live = (await sue.req('GET', '/api/v1/journey/live?minutes=30')).json.items;
+    expect((await sue.req('GET', '/api/v1/journey/live?minutes=0')).status).toBe(400);
     expect(live.find((v: Json) => v.id === session)).toMatchObject({ page: '/checkout', pages: 3, segments: [{ id: 'eng-shoppers', name: 'Shoppers' }], lastOffer: { state: 'accepted' }, chatId: chat.json.chat.id });
     expect((await ann.req('GET', '/api/v1/journey/live')).status).toBe(403);
     expect((await sue.req('GET', `/api/v1/journey/sessions/${session}`)).json.id).toBe(session);
