@@ -292,7 +292,7 @@ describe.each(BACKENDS)('configuration API on $backend', ({ backend, skip }) => 
       outcome: { queue: 'finance', priority: 95, skills: [{ skill: 'billing' }] },
     });
     expect(draft.json.classification.trace.map((t: Json) => [t.rule, t.matched])).toEqual([
-      ['finance-gold', true], ['finance-other', false], ['credit-silver', false], ['lead-value', false], ['big-lead', false], ['(tested rule)', true],
+      ['finance-gold', true], ['finance-other', false], ['credit-silver', false], ['lead-value', false], ['big-lead', false], ['invited-shoppers', false], ['(tested rule)', true],
     ]);
     // A saved rule, and an edit of it tested instead of the saved one.
     const saved = await admin.req('POST', '/api/v1/rules/test', { ruleId: 'big-lead', task: { worktype: 'lead', attributes: { value: 20000 } } });
