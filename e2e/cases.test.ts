@@ -214,7 +214,7 @@ describe('cases end to end: public form, e-mail, portal, advisor, expert', () =>
     const sam = await signIn(samCtx, server.base, 'sam@worklane.local', 'sam123');
     // Today's figures of the queues: the expert's completed escalation is one handled in Expert group X.
     const queues = sam.getByRole('region', { name: 'Queues' });
-    await expect.poll(async () => (await queues.getByRole('row').filter({ hasText: 'Expert group X' }).getByRole('cell').nth(6).textContent())?.trim()).toBe('1');
+    await expect.poll(async () => (await queues.getByRole('row').filter({ hasText: 'Expert group X' }).getByRole('cell').nth(6).textContent())?.trim(), { timeout: 20_000 }).toBe('1'); // under load the figures may take a few seconds
     const undelivered = sam.getByRole('region', { name: 'Undelivered messages' });
     await undelivered.getByText('customer Eve Customer has no mobile number').first().waitFor();
     await undelivered.getByText('Not sent', { exact: true }).first().waitFor();

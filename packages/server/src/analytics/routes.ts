@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
-import { badRequest, notFound } from '../http/problems.js';
+import { notFound } from '../http/problems.js';
+import { periodOf } from '../http/period.js';
 import { loadTask } from '../tasks/change.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
 import { requireUser } from '../auth/guard.js';
@@ -14,19 +15,11 @@ import { analysisDto, analyticsSummary, findConversations, namesOf } from './vie
 const tags = ['analytics'];
 const strict = { additionalProperties: false } as const;
 const OVERSEERS = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
-const DAY = 86_400_000;
 const PeriodQuery = {
   from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 7 days before `to`' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now' })),
   queue: Type.Optional(Type.String({ maxLength: 200 })),
 };
-
-function periodOf(q: { from?: string; to?: string }, days = 7): { from: Date; to: Date } {
-  const to = q.to ? new Date(q.to) : new Date();
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - days * DAY);
-  if (from >= to) throw badRequest('from: must be before to', [{ pointer: '/from', message: 'must be before to', in: 'querystring' }]);
-  return { from, to };
-}
 
 /** Conversation analytics: the figures, the conversations behind them, one task's analysis. */
 export async function analyticsRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -39,7 +32,7 @@ export async function analyticsRoutes(app: FastifyInstance, s: Services): Promis
       summary: "The period's finished conversations: topics (and those rising against the period before), compliance rules checked and broken per agent, customers' sentiment per agent and queue",
       querystring: Type.Object(PeriodQuery, strict),
     },
-  }, async (request) => analyticsSummary(s.db, s.config.snapshot.textCategories, { ...periodOf(request.query), ...(request.query.queue ? { queue: request.query.queue } : {}) }));
+  }, async (request) => analyticsSummary(s.db, s.config.snapshot.textCategories, { ...periodOf(request.query, 7), ...(request.query.queue ? { queue: request.query.queue } : {}) }));
 
   r.get('/api/v1/analytics/conversations', {
     config: { auth: OVERSEERS },
@@ -59,7 +52,7 @@ export async function analyticsRoutes(app: FastifyInstance, s: Services): Promis
     const q = request.query;
     return {
       items: await findConversations(s.db, {
-        ...periodOf(q), limit: Number(q.limit ?? 100),
+        ...periodOf(q, 7), limit: Number(q.limit ?? 100),
         ...(q.queue ? { queue: q.queue } : {}), ...(q.topic ? { topic: q.topic } : {}), ...(q.failed ? { failed: q.failed } : {}),
         ...(q.sentiment ? { sentiment: q.sentiment } : {}), ...(q.agent ? { agent: q.agent } : {}),
       }, namesOf(s.config.snapshot.textCategories)),
@@ -86,7 +79,7 @@ export async function analyticsRoutes(app: FastifyInstance, s: Services): Promis
     },
   }, async (request) => {
     requireUser(request);
-    const { from, to } = periodOf(request.body);
+    const { from, to } = periodOf(request.body, 7, 'body');
     const tasks = await s.db.selectFrom('tasks').selectAll().where('state', '=', 'completed').where('media_type', 'in', [...TEXT_MEDIA])
       .where('completed_at', '>=', from).where('completed_at', '<', to).orderBy('completed_at', 'desc').limit(5_000).execute();
     const analyzed = await s.db.transaction().execute((trx) => analyzeTasks(trx, s.config.snapshot.textCategories, tasks));

@@ -5,6 +5,7 @@ import { deviceOf } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { badRequest, notFound } from '../http/problems.js';
+import { periodOf } from '../http/period.js';
 import { TokenBuckets, rateLimited } from '../cases/rate-limit.js';
 import { loadTask } from '../tasks/change.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
@@ -116,9 +117,7 @@ export async function engagementRoutes(app: FastifyInstance, s: Services): Promi
       querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) }, strict),
     },
   }, async (request) => {
-    const to = request.query.to ? new Date(request.query.to) : new Date();
-    const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 7 * 86_400_000);
-    if (from >= to) throw badRequest('from: must be before to', [{ pointer: '/from', message: 'must be before to', in: 'querystring' }]);
+    const { from, to } = periodOf(request.query, 7);
     return engagementSummary(s, from, to);
   });
 

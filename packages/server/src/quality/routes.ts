@@ -5,7 +5,8 @@ import { calibrate, summarizeGroups, type GivenAnswers } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { requireUser } from '../auth/guard.js';
-import { Problem, conflict, notFound } from '../http/problems.js';
+import { conflict, notFound } from '../http/problems.js';
+import { periodOf } from '../http/period.js';
 import { appendEvents } from '../events/append.js';
 import { scorecardDtos } from './dto.js';
 import { assignScorecards, reassignScorecard } from './assign.js';
@@ -156,9 +157,7 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
     },
   }, async (request) => {
     const p = requireUser(request);
-    const to = request.query.to ? new Date(request.query.to) : new Date();
-    const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
-    if (from >= to) throw new Problem(400, 'Invalid request', 'from: must be before to', [{ pointer: '/from', message: 'must be before to', in: 'querystring' }]);
+    const { from, to } = periodOf(request.query, 30);
     let sel = s.db.selectFrom('scorecards').selectAll('scorecards').where(visibleScorecards(s, p))
       .where('state', 'in', DONE_STATES).where('calibration', 'is', null).where('finished_at', '>=', from).where('finished_at', '<', to);
     if (request.query.queue) sel = sel.where('task_id', 'in', (eb) => eb.selectFrom('tasks').select('id').where('queue_id', '=', request.query.queue!));

@@ -1,11 +1,29 @@
 import { Badge, Group, List, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { formatTime } from '../lib/time';
-import { OFFER_COLOR, featureText, type Step, type Visit } from './data';
+import { OFFER_COLOR, featureText, type Named, type Step, type Visit } from './data';
 
 const stepText = (s: Step) => (s.kind === 'page' ? (s.title ? `${s.path} — ${s.title}` : s.path) : s.kind === 'search' ? `searched "${s.query}"` : `${s.name}${s.value !== undefined ? ` (${s.value})` : ''}`);
 
 /** The colour of an outcome score: likely (green), doubtful (yellow), unlikely (red). */
 export const scoreColor = (p: number) => (p >= 60 ? 'green' : p >= 30 ? 'yellow' : 'red');
+
+/** A visit's segments, and the outcomes it reached (ticked), as badges. */
+export function VisitBadges({ visit, size }: { visit: { segments: Named[]; reached: Named[] }; size: 'xs' | 'sm' }) {
+  return (
+    <Group gap={4} aria-label="Segments and outcomes">
+      {visit.segments.map((g) => (
+        <Badge key={g.id} variant="light" size={size}>
+          {g.name}
+        </Badge>
+      ))}
+      {visit.reached.map((o) => (
+        <Badge key={o.id} color="green" size={size}>
+          ✓ {o.name}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
 
 /**
  * One website visit as the agent and the supervisor read it: who, from where, the segments, the
@@ -21,20 +39,7 @@ export function JourneyCard({ visit, steps = 12 }: { visit: Visit; steps?: numbe
         {visit.referrer ? ` · from ${visit.referrer}` : ''}
         {visit.campaign ? ` · campaign ${visit.campaign}` : ''}
       </Text>
-      {(visit.segments.length > 0 || visit.reached.length > 0) && (
-        <Group gap={4} aria-label="Segments and outcomes">
-          {visit.segments.map((g) => (
-            <Badge key={g.id} variant="light" size="sm">
-              {g.name}
-            </Badge>
-          ))}
-          {visit.reached.map((o) => (
-            <Badge key={o.id} color="green" size="sm">
-              ✓ {o.name}
-            </Badge>
-          ))}
-        </Group>
-      )}
+      {(visit.segments.length > 0 || visit.reached.length > 0) && <VisitBadges visit={visit} size="sm" />}
       {visit.scores.map((s) => (
         <Text key={s.outcome.id} size="sm">
           {s.outcome.name} likely:{' '}

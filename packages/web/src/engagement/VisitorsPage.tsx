@@ -4,7 +4,7 @@ import { Section } from '../supervisor/Section';
 import { BarList } from '../lib/BarList';
 import { DetailLoading, LoadError } from '../lib/LoadStates';
 import { elapsedText, formatDateTime, useNow } from '../lib/time';
-import { JourneyCard, scoreColor } from './JourneyCard';
+import { JourneyCard, VisitBadges, scoreColor } from './JourneyCard';
 import { OFFER_COLOR, featureText, useEngagementSummary, useLiveVisits, useModels, useVisit, type Funnel, type Summary } from './data';
 
 /** Visits going on now: where each visitor is, their segments and scores, the last offer; a row opens the journey. */
@@ -50,18 +50,7 @@ function LiveNow() {
                 </Table.Td>
                 <Table.Td ta="right">{v.pages}</Table.Td>
                 <Table.Td>
-                  <Group gap={4}>
-                    {v.segments.map((g) => (
-                      <Badge key={g.id} size="xs" variant="light">
-                        {g.name}
-                      </Badge>
-                    ))}
-                    {v.reached.map((o) => (
-                      <Badge key={o.id} size="xs" color="green">
-                        ✓ {o.name}
-                      </Badge>
-                    ))}
-                  </Group>
+                  <VisitBadges visit={v} size="xs" />
                 </Table.Td>
                 <Table.Td>
                   {v.scores.map((s) => (
