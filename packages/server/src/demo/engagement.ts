@@ -65,7 +65,7 @@ export async function seedDemoJourneys(db: Kysely<DB>, now = Date.now(), days = 
         const state = random() < accept ? 'accepted' : random() < 0.6 ? 'declined' : 'offered';
         offers.push({ id: newId(), session_id: id, action_map: map, kind, state, reasons: json([]), held_why: null, created_at: new Date(at - 2_000), answered_at: state === 'offered' ? null : new Date(at) });
       };
-      if (segments.includes('shoppers') && !bought && random() < 0.5) offer('checkout-help', 'chat', 0.35);
+      if (segments.includes('delivery-doubts') && random() < 0.8) offer('checkout-help', 'chat', 0.35);
       if (segments.includes('returns')) offer('returns-help', 'content', 0.6);
     }
   }
