@@ -31,3 +31,4 @@ export * from './quality/index.js';
 export * from './engagement/index.js';
 export * from './text.js';
 export * from './analytics/index.js';
+export * from './workforce/index.js';
