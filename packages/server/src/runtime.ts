@@ -7,6 +7,7 @@ import type { DB } from './db/schema.js';
 import { migrateToLatest } from './db/migrations.js';
 import { openStore, storeOptionsFromEnv, type Store } from './db/open.js';
 import { seedDemoHistory } from './demo/history.js';
+import { seedDemoWorkforce } from './demo/workforce.js';
 import { importConfig } from './config/import.js';
 import { buildApp, type App } from './http/app.js';
 import { trustProxyFrom } from './security/proxy.js';
@@ -39,6 +40,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     await migrateToLatest(store.db as never);
     const seeded = env.WORKLANE_DEMO === '0' ? false : await seedDemoIfEmpty(store.db);
     if (seeded && env.WORKLANE_DEMO_HISTORY !== '0') await seedDemoHistory(store.db);
+    if (seeded) await seedDemoWorkforce(store.db, env.WORKLANE_DEMO_HISTORY !== '0');
     app = await buildApp({
       db: store.db,
       embedded: store.kind === 'embedded',

@@ -103,3 +103,9 @@ export function forecastError(hours: readonly ForecastHour[]): number | null {
   }
   return sum > 0 ? err / sum : null;
 }
+
+/** The instants a week beginning on `monday` (YYYY-MM-DD) starts and ends in `zone`. */
+export function weekRange(monday: string, zone: string): { from: number; to: number } {
+  const start = DateTime.fromISO(monday, { zone }).startOf('week');
+  return { from: start.toMillis(), to: start.plus({ weeks: 1 }).toMillis() };
+}

@@ -179,6 +179,8 @@ const migrations: Record<string, Migration> = {
   '0029_engagement': { up: (db) => import('../engagement/migration.js').then((m) => m.engagementMigration(db)) },
   // Conversation analytics: categories, one analysis per finished conversation, the analyzer's watermark (analytics/).
   '0030_analytics': { up: (db) => import('../analytics/migration.js').then((m) => m.analyticsMigration(db)) },
+  // Workforce management: week schedules with their activities, time off asked for and decided (workforce/).
+  '0031_workforce': { up: (db) => import('../workforce/migration.js').then((m) => m.workforceMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

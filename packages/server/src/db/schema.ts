@@ -595,6 +595,39 @@ export interface CalendarsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface SchedulesTable {
+  week: string;
+  zone: string;
+  status: Generated<string>;
+  generated_at: Generated<Date>;
+  generated_by: string | null;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  /** People needed per hour (ISO hour -> count) when it was generated. */
+  need: Json<Record<string, number>>;
+}
+
+export interface ScheduleActivitiesTable {
+  id: Generated<string>;
+  week: string;
+  user_id: string;
+  kind: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+}
+
+export interface TimeOffTable {
+  id: string;
+  user_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  note: Generated<string>;
+  status: Generated<string>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -612,6 +645,9 @@ export interface DB {
   text_categories: TextCategoriesTable;
   conversation_analyses: ConversationAnalysesTable;
   analytics_watermark: { id: number; last_event: number };
+  schedules: SchedulesTable;
+  schedule_activities: ScheduleActivitiesTable;
+  time_off: TimeOffTable;
   outcomes: OutcomesTable;
   action_maps: ActionMapsTable;
   web_visitors: WebVisitorsTable;

@@ -51,6 +51,7 @@ import { IdleBotChats } from '../chat/idle.js';
 import { ConversationAnalyzer } from '../analytics/analyzer.js';
 import { analyticsRoutes } from '../analytics/routes.js';
 import { engagementRoutes } from '../engagement/routes.js';
+import { workforceRoutes } from '../workforce/routes.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { WebhookWorker } from '../webhooks/worker.js';
@@ -141,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await callbackRoutes(app, services);
   await qualityRoutes(app, services);
   await engagementRoutes(app, services);
+  await workforceRoutes(app, services);
   await analyticsRoutes(app, services);
 
   const webDir = opts.webDir;

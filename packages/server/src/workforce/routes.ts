@@ -1,0 +1,191 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ACTIVITY_KINDS, isValidZone, localDayStart, mondayOf, weekRange, type Activity, type ActivityKind } from '@worklane/core';
+import type { Services } from '../services.js';
+import { actorOf } from '../auth/principal.js';
+import { requireUser } from '../auth/guard.js';
+import { change, refuse } from '../admin/change.js';
+import { badRequest, notFound, unprocessable } from '../http/problems.js';
+import { periodOf } from '../http/period.js';
+import { checkWorkforceSettings, readWorkforceSettings, writeWorkforceSettings, WORKFORCE_KEY, WorkforceSettingsBody, type WorkforceSettings } from './settings.js';
+import { planningZone, planWeek } from './planning.js';
+import { activitiesOf, generateSchedule, readSchedule, replacePersonWeek, setPublished } from './schedules.js';
+import { adherenceReport, liveAdherence } from './adherence.js';
+import { decideTimeOff, listTimeOff, requestTimeOff } from './time-off.js';
+
+const tags = ['workforce'];
+const strict = { additionalProperties: false } as const;
+/** Who plans: supervisors (and admins); analysts read the plans and the adherence. */
+const PLANNERS = { roles: ['supervisor' as const], scopes: ['admin' as const] };
+const READERS = { roles: ['supervisor' as const, 'analyst' as const], scopes: ['reports:read' as const] };
+const ANYONE = { roles: 'any' as const };
+const DAY = 86_400_000;
+
+const DateParam = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD: any day of the week; the week starts on its Monday' });
+const WeekParams = Type.Object({ week: DateParam }, strict);
+const Tz = Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone (default: the reports\' zone)' }));
+const Instant = Type.String({ format: 'date-time' });
+
+/** The Monday of a week given by any of its days, checked: a bad date is a 400 naming `week`. */
+function mondayFrom(day: string, zone: string, where: 'params' | 'querystring' = 'params'): string {
+  if (Number.isNaN(localDayStart(zone, day))) throw badRequest('week: not a date', [{ pointer: '/week', message: 'not a date', in: where }]);
+  return mondayOf(day, zone);
+}
+
+async function zoneOf(s: Services, tz: string | undefined): Promise<string> {
+  if (tz === undefined) return planningZone(s.db);
+  if (!isValidZone(tz)) throw badRequest('tz: unknown time zone', [{ pointer: '/tz', message: 'unknown time zone', in: 'querystring' }]);
+  return tz;
+}
+
+const hourOut = (t: number) => new Date(t).toISOString();
+
+/** Workforce management (seeds EE02, EE03, EE10): forecast, staffing, schedules, adherence, shrinkage, time off. */
+export async function workforceRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get('/api/v1/workforce/settings', { config: { auth: READERS }, schema: { tags, summary: 'Planning settings: goals, shrinkage, shifts, contracts' } }, async () => readWorkforceSettings(s.db));
+
+  r.put('/api/v1/workforce/settings', { config: { auth: PLANNERS }, schema: { tags, summary: 'Replace the planning settings', body: WorkforceSettingsBody } }, async (request) => {
+    const next = structuredClone(request.body) as WorkforceSettings;
+    const done = await change(s, request, 'workforce', async (trx, known) => {
+      refuse(checkWorkforceSettings(next, known));
+      const before = await readWorkforceSettings(trx);
+      await writeWorkforceSettings(trx, next);
+      return { id: WORKFORCE_KEY, before, after: next };
+    });
+    return done.after;
+  });
+
+  r.get('/api/v1/workforce/forecast', {
+    config: { auth: READERS },
+    schema: { tags, summary: "A week's forecast per queue and hour, and the people it needs (Erlang C, shrinkage)", querystring: Type.Object({ week: Type.Optional(DateParam), tz: Tz }, strict) },
+  }, async (request) => {
+    const zone = await zoneOf(s, request.query.tz);
+    const monday = mondayFrom(request.query.week ?? new Date().toISOString().slice(0, 10), zone, 'querystring');
+    const settings = await readWorkforceSettings(s.db);
+    const plan = await planWeek(s.db, monday, zone, settings);
+    return {
+      week: monday,
+      zone,
+      shrinkage: settings.shrinkage,
+      queues: plan.queues.map((q) => ({
+        queue: q.queue,
+        name: q.name,
+        goal: q.goal,
+        error: q.error,
+        hours: q.hours.map((h) => ({
+          start: hourOut(h.start), contacts: Math.round(h.contacts * 10) / 10, handleSeconds: Math.round(h.handleSeconds), agents: h.agents, scheduled: h.scheduled,
+          serviceLevel: h.serviceLevel, occupancy: h.occupancy, method: h.method, basis: h.basis, ...(h.actual !== undefined ? { actual: h.actual } : {}),
+        })),
+      })),
+      need: plan.hours.map((h) => ({ start: hourOut(h), scheduled: plan.need.get(h) ?? 0 })),
+    };
+  });
+
+  r.get('/api/v1/workforce/schedules/:week', { config: { auth: READERS }, schema: { tags, summary: "A week's schedule: activities and cover against need", params: WeekParams } }, async (request) => {
+    const zone = await planningZone(s.db);
+    return readSchedule(s.db, mondayFrom(request.params.week, zone));
+  });
+
+  r.post('/api/v1/workforce/schedules/:week/generate', {
+    config: { auth: PLANNERS },
+    schema: { tags, summary: 'Build a draft from the forecast, the shifts and the contracts (replaces a draft)', params: WeekParams, querystring: Type.Object({ tz: Tz }, strict) },
+  }, async (request) => {
+    const zone = await zoneOf(s, request.query.tz);
+    const settings = await readWorkforceSettings(s.db);
+    if (!settings.shifts.length) throw unprocessable('/shifts', 'no shift templates in the workforce settings: add some first');
+    if (!settings.contracts.length) throw unprocessable('/contracts', 'no contracts in the workforce settings: add some first');
+    return generateSchedule(s.db, mondayFrom(request.params.week, zone), zone, settings, actorOf(request.principal));
+  });
+
+  for (const [verb, published] of [['publish', true], ['unpublish', false]] as const)
+    r.post(`/api/v1/workforce/schedules/:week/${verb}`, { config: { auth: PLANNERS }, schema: { tags, summary: published ? 'Publish: people see it, adherence counts it' : 'Back to a draft', params: WeekParams } }, async (request) =>
+      setPublished(s.db, mondayFrom(request.params.week, await planningZone(s.db)), published, actorOf(request.principal)),
+    );
+
+  r.put('/api/v1/workforce/schedules/:week/people/:user', {
+    config: { auth: PLANNERS },
+    schema: {
+      tags,
+      summary: "Replace one person's activities in the week",
+      params: Type.Object({ week: DateParam, user: Type.String({ minLength: 1, maxLength: 320 }) }, strict),
+      body: Type.Object({ activities: Type.Array(Type.Object({ kind: Type.Union(ACTIVITY_KINDS.map((k) => Type.Literal(k))), start: Instant, end: Instant }, strict), { maxItems: 200 }) }, strict),
+    },
+  }, async (request) => {
+    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const sched = await s.db.selectFrom('schedules').select('zone').where('week', '=', week).executeTakeFirst();
+    if (!sched) throw notFound(`the schedule of the week of ${week}`);
+    const user = await s.db.selectFrom('users').select('id').where((eb) => eb.or([eb('id', '=', request.params.user), eb('email', '=', request.params.user.toLowerCase())])).executeTakeFirst();
+    if (!user) throw notFound(`user ${request.params.user}`);
+    const { from, to } = weekRange(week, sched.zone);
+    const acts: Activity[] = request.body.activities.map((a) => ({ user: user.id, kind: a.kind as ActivityKind, start: Date.parse(a.start), end: Date.parse(a.end) })).sort((a, b) => a.start - b.start);
+    request.body.activities.forEach((a, i) => {
+      const [st, en] = [Date.parse(a.start), Date.parse(a.end)];
+      if (en <= st) refuse([{ pointer: `/activities/${i}/end`, message: 'must be after start' }]);
+      if (st < from || en > to) refuse([{ pointer: `/activities/${i}/start`, message: `must lie within the week (${new Date(from).toISOString()} to ${new Date(to).toISOString()})` }]);
+    });
+    for (let i = 1; i < acts.length; i++) if (acts[i]!.start < acts[i - 1]!.end) refuse([{ pointer: '/activities', message: `activities overlap at ${new Date(acts[i]!.start).toISOString()}` }]);
+    return replacePersonWeek(s.db, week, user.id, acts, actorOf(request.principal));
+  });
+
+  r.get('/api/v1/workforce/adherence/live', { config: { auth: READERS }, schema: { tags, summary: 'Who should be doing what now, what they do, and adherence today' } }, async () => ({
+    at: new Date().toISOString(),
+    people: await liveAdherence(s.db, await planningZone(s.db)),
+  }));
+
+  r.get('/api/v1/workforce/adherence', {
+    config: { auth: READERS },
+    schema: { tags, summary: 'Adherence, conformance and exceptions per person over a period, and shrinkage', querystring: Type.Object({ from: Type.Optional(Instant), to: Type.Optional(Instant) }, strict) },
+  }, async (request) => {
+    const { from, to } = periodOf(request.query, 1);
+    if (to.getTime() - from.getTime() > 31 * DAY) throw badRequest('from: at most 31 days before to', [{ pointer: '/from', message: 'at most 31 days before to', in: 'querystring' }]);
+    return { from: from.toISOString(), to: to.toISOString(), ...(await adherenceReport(s.db, from, to)) };
+  });
+
+  // People's own side: their published schedule, their time off.
+  r.get('/api/v1/me/schedule', { config: { auth: ANYONE }, schema: { tags, summary: 'My published schedule of a week and my time off', querystring: Type.Object({ week: Type.Optional(DateParam) }, strict) } }, async (request) => {
+    const me = requireUser(request);
+    const zone = await planningZone(s.db);
+    const week = mondayFrom(request.query.week ?? new Date().toISOString().slice(0, 10), zone, 'querystring');
+    const sched = await s.db.selectFrom('schedules').select(['status', 'zone', 'published_at']).where('week', '=', week).executeTakeFirst();
+    const published = sched?.status === 'published';
+    const activities = published ? (await activitiesOf(s.db, week, true)).filter((a) => a.user === me.id) : [];
+    return {
+      week,
+      zone: sched?.zone ?? zone,
+      published,
+      activities: activities.map((a) => ({ kind: a.kind, start: hourOut(a.start), end: hourOut(a.end) })),
+      timeOff: await listTimeOff(s.db, { user: me.id, from: new Date(Date.now() - 30 * DAY) }),
+    };
+  });
+
+  r.post('/api/v1/me/time-off', {
+    config: { auth: ANYONE },
+    schema: { tags, summary: 'Ask for time off', body: Type.Object({ start: Instant, end: Instant, note: Type.Optional(Type.String({ maxLength: 500 })) }, strict) },
+  }, async (request, reply) => {
+    const me = requireUser(request);
+    const [start, end] = [new Date(request.body.start), new Date(request.body.end)];
+    if (end <= start) throw badRequest('end: must be after start', [{ pointer: '/end', message: 'must be after start', in: 'body' }]);
+    if (end.getTime() - start.getTime() > 62 * DAY) throw badRequest('end: at most 62 days after start', [{ pointer: '/end', message: 'at most 62 days after start', in: 'body' }]);
+    if (end.getTime() < Date.now()) throw badRequest('end: time off is asked for ahead, not afterwards', [{ pointer: '/end', message: 'is in the past', in: 'body' }]);
+    reply.code(201);
+    return requestTimeOff(s.db, me.id, start, end, request.body.note ?? '');
+  });
+
+  r.post('/api/v1/me/time-off/:id/cancel', { config: { auth: ANYONE }, schema: { tags, summary: 'Take back my time off (asked for or approved)', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, strict) } }, async (request) => {
+    const me = requireUser(request);
+    return decideTimeOff(s.db, request.params.id, 'canceled', `user:${me.id}`, me.id);
+  });
+
+  r.get('/api/v1/workforce/time-off', {
+    config: { auth: READERS },
+    schema: { tags, summary: 'Time off asked for and decided', querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('requested'), Type.Literal('approved'), Type.Literal('declined'), Type.Literal('canceled')])) }, strict) },
+  }, async (request) => ({ items: await listTimeOff(s.db, { ...(request.query.status ? { status: request.query.status } : {}), from: new Date(Date.now() - 7 * DAY) }) }));
+
+  r.post('/api/v1/workforce/time-off/:id/decision', {
+    config: { auth: PLANNERS },
+    schema: { tags, summary: 'Approve or decline time off (approved time off is cut out of scheduled work)', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, strict), body: Type.Object({ approve: Type.Boolean() }, strict) },
+  }, async (request) => decideTimeOff(s.db, request.params.id, request.body.approve ? 'approved' : 'declined', actorOf(request.principal) ?? 'system'));
+}
