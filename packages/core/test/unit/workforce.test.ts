@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  adherenceOf, buildSchedule, coverageOf, erlangC, forecastError, forecastHours, keepsTo, mondayOf, requirementOf, serviceLevelOf, shiftActivities, shrinkageOf, staffingFor, weekHours,
+  adherenceOf, buildSchedule, pooledRequirement, coverageOf, erlangC, forecastError, forecastHours, keepsTo, mondayOf, requirementOf, serviceLevelOf, shiftActivities, shrinkageOf, staffingFor, weekHours,
   type Activity, type Contract, type HourVolume, type StatusSpan,
 } from '../../src/index.js';
 
@@ -86,6 +86,20 @@ describe('forecast', () => {
     expect(past[20]!.actual).toBeUndefined();
     expect(forecastError(past)).toBeCloseTo(10 / 20, 10);
     expect(forecastError([])).toBeNull();
+  });
+
+  it('pools queues the same people serve: fewer than each alone, never fewer than one alone; deferred work adds its workload', () => {
+    const hour = (contacts: number, handleSeconds: number) => [{ start: 0, contacts, handleSeconds, basis: 1 }];
+    const a = { forecast: hour(60, 240), goal };
+    const b = { forecast: hour(40, 300), goal: { ...goal, thresholdSeconds: 60 } };
+    const alone = (q: typeof a) => requirementOf(q.forecast, q.goal, 0)[0]!.agents;
+    const pooled = pooledRequirement([a, b], 0).get(0)!;
+    expect(pooled).toBeLessThan(alone(a) + alone(b));
+    expect(pooled).toBeGreaterThanOrEqual(Math.max(alone(a), alone(b)));
+    expect(pooledRequirement([a], 0).get(0)).toBe(alone(a));
+    const back = { forecast: hour(17, 3600), goal: { ...goal, thresholdSeconds: 8 * 3600 } }; // 17 hours of work
+    expect(pooledRequirement([a, back], 0).get(0)).toBe(alone(a) + 20); // at 85 %: 20 people
+    expect(pooledRequirement([a], 0.5).get(0)).toBe(alone(a) * 2);
   });
 
   it('turns a forecast into people with shrinkage', () => {
