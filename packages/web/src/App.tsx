@@ -24,6 +24,8 @@ import { QualityPage } from './quality/QualityPage';
 import { ScorecardPage } from './quality/ScorecardPage';
 import { CalibrationPage } from './quality/CalibrationPage';
 import { VisitorsPage } from './engagement/VisitorsPage';
+import { WorkforcePage } from './workforce/WorkforcePage';
+import { MySchedulePage } from './workforce/MySchedulePage';
 import { ConversationsPage } from './analytics/ConversationsPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
@@ -84,6 +86,10 @@ export function App() {
               <Route path="/quality/calibrations/:id" element={<CalibrationPage />} />
               <Route path="/visitors" element={<VisitorsPage />} />
               <Route path="/conversations" element={<ConversationsPage />} />
+              <Route path="/my-schedule" element={<MySchedulePage />} />
+            </Route>
+            <Route element={<RequireRole roles={['analyst', 'supervisor', 'admin']} />}>
+              <Route path="/workforce" element={<WorkforcePage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
               <Route path="/cases/new" element={<NewCasePage />} />

@@ -13,6 +13,8 @@ export interface ScheduleView {
   generatedAt: string;
   publishedAt: string | null;
   activities: (Omit<Activity, 'start' | 'end'> & { start: string; end: string })[];
+  /** Who the activities are of, by name. */
+  people: { id: string; name: string }[];
   /** Per hour of the week: people needed (when generated) and scheduled to work. */
   hours: { start: string; need: number; scheduled: number }[];
 }
@@ -34,6 +36,8 @@ export async function readSchedule(db: Kysely<DB>, week: string): Promise<Schedu
   const cover = coverageOf(activities);
   const need = new Map(Object.entries(s.need).map(([h, n]) => [Date.parse(h), n]));
   const starts = [...new Set([...need.keys(), ...cover.keys()])].sort((a, b) => a - b);
+  const ids = [...new Set(activities.map((a) => a.user))];
+  const people = ids.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute() : [];
   return {
     week,
     zone: s.zone,
@@ -41,6 +45,7 @@ export async function readSchedule(db: Kysely<DB>, week: string): Promise<Schedu
     generatedAt: iso(s.generated_at),
     publishedAt: s.published_at ? iso(s.published_at) : null,
     activities: activities.map((a) => ({ ...a, start: iso(a.start), end: iso(a.end) })),
+    people,
     hours: starts.map((h) => ({ start: iso(h), need: need.get(h) ?? 0, scheduled: Math.round((cover.get(h) ?? 0) * 100) / 100 })),
   };
 }

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAddressBook, IconBriefcase, IconBulb, IconChartBar, IconChecklist, IconHeadset, IconLayoutDashboard, IconLogout, IconMessages, IconSettings, IconWorld } from '@tabler/icons-react';
+import { IconAddressBook, IconBriefcase, IconBulb, IconChartBar, IconCalendarStats, IconCalendarTime, IconChecklist, IconHeadset, IconLayoutDashboard, IconLogout, IconMessages, IconSettings, IconWorld } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, signOut, useUser } from '../auth/session';
@@ -35,6 +35,8 @@ export function Shell() {
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/reports', label: 'Reports', icon: IconChartBar },
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/visitors', label: 'Visitors', icon: IconWorld },
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/conversations', label: 'Conversations', icon: IconMessages },
+    hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/workforce', label: 'Workforce', icon: IconCalendarStats },
+    isAgent && { to: '/my-schedule', label: 'My schedule', icon: IconCalendarTime },
     { to: '/quality', label: 'Quality', icon: IconChecklist },
   ].filter((l) => !!l);
 

@@ -1,0 +1,132 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import type { PresenceStatus } from '../api/types';
+
+// Workforce management (API: /workforce/..., /me/schedule, /me/time-off): the shapes and the hooks.
+
+export type ActivityKind = 'work' | 'break' | 'lunch' | 'meeting' | 'training' | 'time-off';
+export interface Activity {
+  user: string;
+  kind: ActivityKind;
+  start: string;
+  end: string;
+}
+export interface ForecastHour {
+  start: string;
+  contacts: number;
+  handleSeconds: number;
+  agents: number;
+  scheduled: number;
+  serviceLevel: number;
+  occupancy: number;
+  method: 'erlang-c' | 'workload';
+  basis: number;
+  actual?: number;
+}
+export interface Forecast {
+  week: string;
+  zone: string;
+  shrinkage: number;
+  queues: { queue: string; name: string; goal: { serviceLevel: number; thresholdSeconds: number; maxOccupancy: number; concurrency: number }; error: number | null; hours: ForecastHour[] }[];
+  need: { start: string; scheduled: number }[];
+}
+export interface Schedule {
+  week: string;
+  zone: string;
+  status: 'draft' | 'published';
+  generatedAt: string;
+  publishedAt: string | null;
+  activities: Activity[];
+  people: { id: string; name: string }[];
+  hours: { start: string; need: number; scheduled: number }[];
+}
+export interface LivePerson {
+  user: string;
+  name: string;
+  scheduled: ActivityKind | null;
+  until: string | null;
+  status: PresenceStatus;
+  reason: string | null;
+  inAdherence: boolean;
+  since: string;
+  today: number | null;
+}
+export interface PersonAdherence {
+  user: string;
+  name: string;
+  scheduledSeconds: number;
+  adheredSeconds: number;
+  adherence: number | null;
+  scheduledWorkSeconds: number;
+  workedSeconds: number;
+  conformance: number | null;
+  exceptions: { start: string; end: string; scheduled: ActivityKind | null; status: PresenceStatus; reason: string | null }[];
+}
+export interface Shrinkage {
+  paidSeconds: number;
+  planned: Partial<Record<ActivityKind, number>>;
+  unplanned: Record<string, number>;
+  plannedShare: number;
+  unplannedShare: number;
+}
+export interface TimeOff {
+  id: string;
+  user: string;
+  name: string;
+  start: string;
+  end: string;
+  note: string;
+  status: 'requested' | 'approved' | 'declined' | 'canceled';
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+export interface MySchedule {
+  week: string;
+  zone: string;
+  published: boolean;
+  activities: Omit<Activity, 'user'>[];
+  timeOff: TimeOff[];
+}
+
+export const ACTIVITY_LABEL: Record<ActivityKind, string> = { work: 'Work', break: 'Break', lunch: 'Lunch', meeting: 'Meeting', training: 'Training', 'time-off': 'Time off' };
+export const ACTIVITY_COLOR: Record<ActivityKind, string> = { work: 'teal', break: 'yellow', lunch: 'orange', meeting: 'grape', training: 'indigo', 'time-off': 'gray' };
+
+export const useForecast = (week: string) => useQuery({ queryKey: ['workforce', 'forecast', week], queryFn: () => api<Forecast>(`/workforce/forecast?week=${week}`) });
+export const useSchedule = (week: string) =>
+  useQuery({ queryKey: ['workforce', 'schedule', week], queryFn: () => api<Schedule>(`/workforce/schedules/${week}`), retry: (n, e) => (e as { status?: number }).status !== 404 && n < 2 });
+export const useLiveAdherence = () => useQuery({ queryKey: ['workforce', 'live'], queryFn: () => api<{ at: string; people: LivePerson[] }>('/workforce/adherence/live'), refetchInterval: 10_000 });
+export const useAdherence = (from: string, to: string, enabled = true) =>
+  useQuery({ queryKey: ['workforce', 'adherence', from, to], enabled, queryFn: () => api<{ people: PersonAdherence[]; shrinkage: Shrinkage }>(`/workforce/adherence?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`) });
+export const useTimeOff = () => useQuery({ queryKey: ['workforce', 'time-off'], queryFn: () => api<{ items: TimeOff[] }>('/workforce/time-off'), refetchInterval: 30_000 });
+// A decision on time off shows within a minute (or at once on coming back to the tab).
+export const useMySchedule = (week: string) => useQuery({ queryKey: ['me', 'schedule', week], queryFn: () => api<MySchedule>(`/me/schedule?week=${week}`), refetchInterval: 60_000 });
+
+/** A workforce action that refreshes every workforce view when it is done. */
+export function useWorkforceAction<V>(fn: (v: V) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['workforce'] }), qc.invalidateQueries({ queryKey: ['me', 'schedule'] })]) });
+}
+
+const DAY = 86_400_000;
+/** Monday of the week holding `t`, as YYYY-MM-DD (UTC date arithmetic; the server takes any day of the week). */
+export function mondayOf(t: number): string {
+  const d = new Date(t);
+  const back = (d.getUTCDay() + 6) % 7;
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - back * DAY).toISOString().slice(0, 10);
+}
+export const shiftWeek = (monday: string, weeks: number) => new Date(Date.parse(`${monday}T00:00:00Z`) + weeks * 7 * DAY).toISOString().slice(0, 10);
+
+/** "08:30" in the plan's zone. */
+export function clock(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+/** "Mon 30 Nov" in the plan's zone. */
+export function dayLabel(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(iso));
+}
+/** YYYY-MM-DD in the plan's zone: which day a time falls on. */
+export function dayKey(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+export const percent = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10} %`);
+export const hours = (seconds: number) => `${Math.round((seconds / 3600) * 10) / 10} h`;
