@@ -87,6 +87,11 @@ describe("the demo's history in a real browser", () => {
     await alice.getByRole('link', { name: 'My schedule' }).click();
     await alice.getByRole('button', { name: 'Next week' }).click();
     await alice.getByRole('table', { name: /This week: \d+(\.\d)? h/ }).getByText(/^Work \d\d:\d\d–\d\d:\d\d$/).first().waitFor();
+    // Her wishes: Fridays off.
+    const wishes = alice.getByRole('form', { name: 'My wishes' });
+    await wishes.getByRole('group', { name: 'Days I would rather have off' }).getByText('Fri').click();
+    await wishes.getByRole('button', { name: 'Save wishes' }).click();
+    await alice.getByText('Saved: the next schedule weighs your wishes').waitFor();
     await alice.getByLabel(/^From/).fill(`${tuesday}T00:00`);
     await alice.getByLabel(/^To( \*)?$/).fill(`${wednesday}T00:00`);
     await alice.getByLabel('Note', { exact: true }).fill('Dentist');

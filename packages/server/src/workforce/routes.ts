@@ -26,6 +26,7 @@ const DateParam = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', descrip
 const WeekParams = Type.Object({ week: DateParam }, strict);
 const Tz = Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone (default: the reports\' zone)' }));
 const Instant = Type.String({ format: 'date-time' });
+const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: "local time 'HH:mm'" });
 
 /** The Monday of a week given by any of its days, checked: a bad date is a 400 naming `week`. */
 function mondayFrom(day: string, zone: string, where: 'params' | 'querystring' = 'params'): string {
@@ -40,6 +41,13 @@ async function zoneOf(s: Services, tz: string | undefined): Promise<string> {
 }
 
 const hourOut = (t: number) => new Date(t).toISOString();
+
+function preferencesOf(settings: WorkforceSettings, user: string) {
+  const c = settings.contracts.find((x) => x.user === user);
+  return c
+    ? { contract: true, hoursPerWeek: c.hoursPerWeek, days: c.days ?? null, earliest: c.earliest ?? null, latest: c.latest ?? null, preferredStart: c.preferredStart ?? null, preferredDaysOff: c.preferredDaysOff ?? [] }
+    : { contract: false };
+}
 
 /** Workforce management (seeds EE02, EE03, EE10): forecast, staffing, schedules, adherence, shrinkage, time off. */
 export async function workforceRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -159,6 +167,35 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
       activities: activities.map((a) => ({ kind: a.kind, start: hourOut(a.start), end: hourOut(a.end) })),
       timeOff: await listTimeOff(s.db, { user: me.id, from: new Date(Date.now() - 30 * DAY) }),
     };
+  });
+
+  // Employee schedule preferences (seed EE10): people keep their own wishes; the next draft weighs them.
+  r.get('/api/v1/me/schedule-preferences', { config: { auth: ANYONE }, schema: { tags, summary: 'My contract and wishes' } }, async (request) => {
+    return preferencesOf(await readWorkforceSettings(s.db), requireUser(request).id);
+  });
+
+  r.put('/api/v1/me/schedule-preferences', {
+    config: { auth: ANYONE },
+    schema: {
+      tags,
+      summary: 'Set my wishes: the start I prefer and the days I would rather have off',
+      body: Type.Object({ preferredStart: Type.Union([Time, Type.Null()]), preferredDaysOff: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7, uniqueItems: true }) }, strict),
+    },
+  }, async (request) => {
+    const me = requireUser(request);
+    await change(s, request, 'workforce', async (trx) => {
+      const before = await readWorkforceSettings(trx);
+      const i = before.contracts.findIndex((x) => x.user === me.id);
+      if (i < 0) throw unprocessable('/preferredStart', 'you have no contract in the workforce settings: ask your supervisor');
+      const { preferredStart, preferredDaysOff } = request.body;
+      const mine = { ...before.contracts[i]!, preferredDaysOff };
+      if (preferredStart) mine.preferredStart = preferredStart;
+      else delete mine.preferredStart;
+      const after = { ...before, contracts: before.contracts.map((c, j) => (j === i ? mine : c)) };
+      await writeWorkforceSettings(trx, after);
+      return { id: WORKFORCE_KEY, before, after };
+    });
+    return preferencesOf(await readWorkforceSettings(s.db), me.id);
   });
 
   r.post('/api/v1/me/time-off', {

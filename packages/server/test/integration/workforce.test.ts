@@ -76,6 +76,20 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect((await sue.req('GET', '/api/v1/workforce/settings')).json.shifts).toEqual(SHIFTS);
   });
 
+  it.skipIf(skip)('people keep their own wishes in their contract (employee schedule preferences)', async () => {
+    expect((await ben.req('GET', '/api/v1/me/schedule-preferences')).json).toMatchObject({ contract: true, hoursPerWeek: 12, preferredStart: '08:00', preferredDaysOff: [] });
+    const set = await ben.req('PUT', '/api/v1/me/schedule-preferences', { preferredStart: '09:30', preferredDaysOff: [5] });
+    expect(set.status, JSON.stringify(set.json)).toBe(200);
+    expect(set.json).toMatchObject({ preferredStart: '09:30', preferredDaysOff: [5] });
+    expect((await ben.req('PUT', '/api/v1/me/schedule-preferences', { preferredStart: '9:30', preferredDaysOff: [] })).json.errors[0].pointer).toBe('/preferredStart');
+    expect((await sue.req('PUT', '/api/v1/me/schedule-preferences', { preferredStart: null, preferredDaysOff: [] })).status).toBe(422); // Sue has no contract
+    const ben2 = (await sue.req('GET', '/api/v1/workforce/settings')).json.contracts.find((c: Json) => c.user === ids['wf-ben@test.local']);
+    expect(ben2).toMatchObject({ hoursPerWeek: 12, preferredStart: '09:30', preferredDaysOff: [5] });
+    // Back as the tests below expect; no wished start at all is allowed too.
+    expect((await ben.req('PUT', '/api/v1/me/schedule-preferences', { preferredStart: null, preferredDaysOff: [] })).json.preferredStart).toBeNull();
+    await ben.req('PUT', '/api/v1/me/schedule-preferences', { preferredStart: '08:00', preferredDaysOff: [] });
+  });
+
   it.skipIf(skip)('forecasts each hour from the past weeks, nearest first, measures it against what came, and staffs it with Erlang C', async () => {
     const f = await sue.req('GET', `/api/v1/workforce/forecast?week=${lastWeek}&tz=UTC`);
     expect(f.status, JSON.stringify(f.json)).toBe(200);

@@ -243,6 +243,8 @@ const EXPECTED: Record<string, Rule> = {
   'GET /api/v1/workforce/adherence/live': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/workforce/adherence': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/me/schedule': ANY_PERSON,
+  'GET /api/v1/me/schedule-preferences': ANY_PERSON,
+  'PUT /api/v1/me/schedule-preferences': ANY_PERSON,
   'POST /api/v1/me/time-off': ANY_PERSON,
   'POST /api/v1/me/time-off/:id/cancel': ANY_PERSON,
   'GET /api/v1/workforce/time-off': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),

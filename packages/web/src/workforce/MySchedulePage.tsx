@@ -1,12 +1,55 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Chip, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { api, formErrors } from '../api/client';
 import { Section } from '../supervisor/Section';
 import { daysAheadAt, fromLocalInput, toLocalInput } from '../lib/datetime';
 import { formatDateTime } from '../lib/time';
-import { ACTIVITY_COLOR, ACTIVITY_LABEL, clock, dayKey, dayLabel, mondayOf, shiftWeek, useMySchedule, useWorkforceAction } from './data';
+import { ActionError } from '../lib/LoadStates';
+import { ACTIVITY_COLOR, ACTIVITY_LABEL, clock, dayKey, dayLabel, mondayOf, shiftWeek, useMySchedule, usePreferences, useWorkforceAction, WEEKDAYS, type Preferences } from './data';
 import { TIME_OFF_COLOR } from './TimeOffTab';
+
+/** Employee schedule preferences: the start and days off one would rather have; the next draft weighs them. */
+function Wishes() {
+  const prefs = usePreferences();
+  const qc = useQueryClient();
+  const [start, setStart] = useState<string | null>(null);
+  const [off, setOff] = useState<string[] | null>(null);
+  const save = useMutation({
+    mutationFn: () => api<Preferences>('/me/schedule-preferences', { method: 'PUT', body: { preferredStart: (start ?? prefs.data?.preferredStart) || null, preferredDaysOff: (off ?? (prefs.data?.preferredDaysOff ?? []).map(String)).map(Number) } }),
+    onSuccess: (p) => (qc.setQueryData(['me', 'schedule-preferences'], p), notifications.show({ color: 'teal', message: 'Saved: the next schedule weighs your wishes' })),
+  });
+  if (!prefs.data?.contract) return null;
+  const p = prefs.data;
+  const limits = [p.days ? `on ${p.days.map((d) => WEEKDAYS[d - 1]).join(', ')}` : null, p.earliest ? `from ${p.earliest}` : null, p.latest ? `until ${p.latest}` : null].filter(Boolean).join(' ');
+  return (
+    <Paper withBorder p="md" component="form" aria-labelledby="my-wishes" onSubmit={(e) => (e.preventDefault(), save.mutate())}>
+      <Title order={3} size="h5" id="my-wishes">
+        My wishes
+      </Title>
+      <Text size="xs" c="dimmed" mb="xs">
+        Your contract: up to {p.hoursPerWeek} h a week{limits ? ` ${limits}` : ''}. Wishes are kept when the cover allows.
+      </Text>
+      <Group align="end" gap="md">
+        <TextInput type="time" label="I prefer to start at" value={start ?? p.preferredStart ?? ''} onChange={(e) => setStart(e.currentTarget.value)} w={180} />
+        <Chip.Group multiple value={off ?? (p.preferredDaysOff ?? []).map(String)} onChange={setOff}>
+          <Group gap={4} role="group" aria-label="Days I would rather have off">
+            {WEEKDAYS.map((d, i) => (
+              <Chip key={d} value={String(i + 1)} size="xs">
+                {d}
+              </Chip>
+            ))}
+          </Group>
+        </Chip.Group>
+        <Button type="submit" size="xs" loading={save.isPending}>
+          Save wishes
+        </Button>
+      </Group>
+      <ActionError error={save.error} title="Not saved" />
+    </Paper>
+  );
+}
 
 function AskTimeOff() {
   const [start, setStart] = useState(() => toLocalInput(daysAheadAt(7, 0)));
@@ -78,6 +121,7 @@ export function MySchedulePage() {
         </Table>
         {s && <Text size="xs" c="dimmed" mt="xs">Times in {s.zone}.</Text>}
       </Section>
+      <Wishes />
       <AskTimeOff />
       <Section id="my-time-off" title="My time off" query={mine} empty={!s?.timeOff.length} emptyText="You have not asked for time off.">
         <Table fz="sm" aria-labelledby="my-time-off">

@@ -97,7 +97,8 @@ export const useSchedule = (week: string) =>
 export const useLiveAdherence = () => useQuery({ queryKey: ['workforce', 'live'], queryFn: () => api<{ at: string; people: LivePerson[] }>('/workforce/adherence/live'), refetchInterval: 10_000 });
 export const useAdherence = (from: string, to: string, enabled = true) =>
   useQuery({ queryKey: ['workforce', 'adherence', from, to], enabled, queryFn: () => api<{ people: PersonAdherence[]; shrinkage: Shrinkage }>(`/workforce/adherence?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`) });
-export const useTimeOff = () => useQuery({ queryKey: ['workforce', 'time-off'], queryFn: () => api<{ items: TimeOff[] }>('/workforce/time-off'), refetchInterval: 30_000 });
+// New requests show within 30 s, and at once on opening the tab (never stale).
+export const useTimeOff = () => useQuery({ queryKey: ['workforce', 'time-off'], queryFn: () => api<{ items: TimeOff[] }>('/workforce/time-off'), refetchInterval: 30_000, staleTime: 0 });
 // A decision on time off shows within a minute (or at once on coming back to the tab).
 export const useMySchedule = (week: string) => useQuery({ queryKey: ['me', 'schedule', week], queryFn: () => api<MySchedule>(`/me/schedule?week=${week}`), refetchInterval: 60_000 });
 
@@ -130,3 +131,15 @@ export function dayKey(iso: string, zone: string): string {
 }
 export const percent = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10} %`);
 export const hours = (seconds: number) => `${Math.round((seconds / 3600) * 10) / 10} h`;
+
+export interface Preferences {
+  contract: boolean;
+  hoursPerWeek?: number;
+  days?: number[] | null;
+  earliest?: string | null;
+  latest?: string | null;
+  preferredStart?: string | null;
+  preferredDaysOff?: number[];
+}
+export const usePreferences = () => useQuery({ queryKey: ['me', 'schedule-preferences'], queryFn: () => api<Preferences>('/me/schedule-preferences') });
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
