@@ -39,8 +39,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   try {
     await migrateToLatest(store.db as never);
     const seeded = env.WORKLANE_DEMO === '0' ? false : await seedDemoIfEmpty(store.db);
-    if (seeded && env.WORKLANE_DEMO_HISTORY !== '0') await seedDemoHistory(store.db);
-    if (seeded) await seedDemoWorkforce(store.db, env.WORKLANE_DEMO_HISTORY !== '0');
+    if (seeded && env.WORKLANE_DEMO_HISTORY !== '0') {
+      await seedDemoHistory(store.db);
+      await seedDemoWorkforce(store.db);
+    }
     app = await buildApp({
       db: store.db,
       embedded: store.kind === 'embedded',

@@ -1,4 +1,5 @@
 import { checkTargets, validateNumberExpression, validateRuleExpression } from '@worklane/core';
+import { checkWorkforceSettings, type WorkforceSettings } from '../workforce/settings.js';
 import type { Static } from 'typebox';
 import type { FieldError } from '../http/problems.js';
 import { schemaError, validateAgainst } from './ajv.js';
@@ -187,6 +188,7 @@ export function checkDocument(doc: unknown): FieldError[] {
     ...duplicates(d.textCategories, 'id', '/textCategories'),
     ...(d.textCategories ?? []).flatMap((x, i) => checkTextCategory(x, k, `/textCategories/${i}`)),
     ...(d.routing ? checkRouting(d.routing, '/routing') : []),
+    ...(d.workforce ? checkWorkforceSettings(d.workforce as WorkforceSettings, k, '/workforce') : []),
     ...checkTargets(d.kpiTargets ?? [], '/kpiTargets', { ...(d.queues ? { queues: k.queues } : {}), ...(d.teams ? { teams: k.teams } : {}) }),
     ...(d.calendars ?? []).flatMap((c, i) => checkCalendar(c, `/calendars/${i}`)),
     ...(d.caseTypes ?? []).flatMap((c, i) => checkCaseType(c, caseTypeKnown(d, k), `/caseTypes/${i}`)),

@@ -8,6 +8,7 @@ import { FreeForm, HTTP_URL_PATTERN } from '../http/schemas.js';
 import { EvaluationPlanItem, QuestionnaireItem } from '../quality/items.js';
 import { ActionMapItem, OutcomeItem, SegmentItem } from '../engagement/items.js';
 import { TextCategoryItem } from '../analytics/items.js';
+import { WorkforceSettingsBody } from '../workforce/settings.js';
 
 // The whole administrator configuration as one document: exported, diffed, kept in git, imported.
 // Each item schema is exported: the configuration API validates one item with the same piece.
@@ -248,6 +249,7 @@ export const ConfigDocument = Type.Object(
     calendars: Type.Optional(Type.Array(CalendarItem, { description: 'business calendars, before the case types that name them' })),
     routing: Type.Optional(RoutingSettingsT),
     kpiTargets: Type.Optional(Type.Array(KpiTargetItem, { maxItems: 2000, description: 'KPI goals, replaced as a whole' })),
+    workforce: Type.Optional(WorkforceSettingsBody),
     apiKeys: Type.Optional(Type.Array(ApiKeyItem)),
     caseTypes: Type.Optional(Type.Array(CaseTypeItem)),
     notificationTemplates: Type.Optional(Type.Array(NotificationTemplateItem)),

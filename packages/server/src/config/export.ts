@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { mapContractUsers, storedWorkforceSettings } from '../workforce/settings.js';
 import type { DB } from '../db/schema.js';
 import type { MediaType } from '@worklane/core';
 import type { Role, Scope } from '../auth/principal.js';
@@ -73,6 +74,7 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     calendars: await listCalendars(db),
     routing,
     kpiTargets: await readTargets(db),
+    ...(await workforceOf(db, (id) => emailOf.get(id))),
     apiKeys: keys.map((k) => ({ name: k.name, scopes: k.scopes as Scope[] })),
     caseTypes: caseTypes.map((c) => caseTypeItem(c.id, c.name, c.settings as CaseTypeSettings)),
     ...(await exportNotifications(db)),
@@ -83,4 +85,10 @@ export async function exportConfig(db: Kysely<DB>): Promise<ConfigDocument> {
     actionMaps: (await listActionMaps(db)) as ConfigDocument['actionMaps'],
     textCategories: await listTextCategories(db),
   };
+}
+
+/** The planning settings, people by e-mail; nothing when they were never set. */
+async function workforceOf(db: Kysely<DB>, emailOf: (id: string) => string | undefined): Promise<{ workforce?: ConfigDocument['workforce'] }> {
+  const w = await storedWorkforceSettings(db);
+  return w ? { workforce: mapContractUsers(w, emailOf) } : {};
 }

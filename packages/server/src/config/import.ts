@@ -14,6 +14,7 @@ import { writePlan, writeQuestionnaire } from '../quality/config.js';
 import { writeActionMap, writeOutcome, writeSegment } from '../engagement/config.js';
 import { writeTextCategory } from '../analytics/config.js';
 import { KPI_TARGETS_KEY, writeTargets } from '../kpi/targets.js';
+import { mapContractUsers, WORKFORCE_KEY, writeWorkforceSettings, type WorkforceSettings } from '../workforce/settings.js';
 import { writeCalendar } from '../calendars/store.js';
 import { writeCaseType } from '../cases/write.js';
 import { importNotifications } from '../notifications/config.js';
@@ -32,7 +33,7 @@ export interface ImportResult {
   changes: ConfigChange[];
 }
 
-type Section = Exclude<keyof ConfigDocument, 'version' | 'routing' | 'kpiTargets'>;
+type Section = Exclude<keyof ConfigDocument, 'version' | 'routing' | 'kpiTargets' | 'workforce'>;
 /** Document sections, their key, and the kind named in audit events (`config.<kind>.<created|updated>`). */
 const SECTIONS: [Section, string, string][] = [
   ['calendars', 'id', 'calendar'],
@@ -76,6 +77,10 @@ function diff(current: ConfigDocument, next: ConfigDocument): Diffed[] {
     const order = (ts: NonNullable<ConfigDocument['kpiTargets']>) => [...ts].sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
     const change = same(order(current.kpiTargets ?? []), order(next.kpiTargets)) ? 'unchanged' : current.kpiTargets?.length ? 'update' : 'create';
     out.push({ kind: 'kpiTargets', id: KPI_TARGETS_KEY, change, event: 'kpi-targets', before: { items: current.kpiTargets ?? [] }, after: { items: next.kpiTargets } });
+  }
+  if (next.workforce) {
+    const change = same(current.workforce, next.workforce) ? 'unchanged' : current.workforce ? 'update' : 'create';
+    out.push({ kind: 'workforce', id: WORKFORCE_KEY, change, event: 'workforce', before: current.workforce ?? null, after: next.workforce });
   }
   return out;
 }
@@ -133,6 +138,7 @@ async function write(trx: Transaction<DB>, d: ConfigDocument, hashes: Map<string
   for (const r of d.responses ?? []) await writeResponse(trx, r);
   if (d.routing) await writeRouting(trx, d.routing);
   if (d.kpiTargets) await writeTargets(trx, d.kpiTargets);
+  if (d.workforce) await writeWorkforceSettings(trx, mapContractUsers(d.workforce as WorkforceSettings, (email) => userIds.get(email.toLowerCase())));
   for (const c of d.calendars ?? []) await writeCalendar(trx, c);
   for (const c of d.caseTypes ?? []) await writeCaseType(trx, c);
   await importNotifications(trx, d); // after the case types and calendars its rules name

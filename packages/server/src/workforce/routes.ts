@@ -8,7 +8,7 @@ import { requireUser } from '../auth/guard.js';
 import { change, refuse } from '../admin/change.js';
 import { badRequest, notFound, unprocessable } from '../http/problems.js';
 import { periodOf } from '../http/period.js';
-import { checkWorkforceSettings, readWorkforceSettings, writeWorkforceSettings, WORKFORCE_KEY, WorkforceSettingsBody, type WorkforceSettings } from './settings.js';
+import { checkWorkforceSettings, mapContractUsers, readWorkforceSettings, writeWorkforceSettings, WORKFORCE_KEY, WorkforceSettingsBody, type WorkforceSettings } from './settings.js';
 import { planningZone, planWeek } from './planning.js';
 import { activitiesOf, generateSchedule, readSchedule, replacePersonWeek, setPublished } from './schedules.js';
 import { adherenceReport, liveAdherence } from './adherence.js';
@@ -59,9 +59,10 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
     const next = structuredClone(request.body) as WorkforceSettings;
     const done = await change(s, request, 'workforce', async (trx, known) => {
       refuse(checkWorkforceSettings(next, known));
+      const after = mapContractUsers(next, known.userId);
       const before = await readWorkforceSettings(trx);
-      await writeWorkforceSettings(trx, next);
-      return { id: WORKFORCE_KEY, before, after: next };
+      await writeWorkforceSettings(trx, after);
+      return { id: WORKFORCE_KEY, before, after };
     });
     return done.after;
   });

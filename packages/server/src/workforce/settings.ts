@@ -3,7 +3,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Contract, ShiftTemplate } from '@worklane/core';
 import { json, type DB } from '../db/schema.js';
 import type { FieldError } from '../http/problems.js';
-import type { DbKnown } from '../admin/known.js';
 
 // The planning settings are one list-like document (the `settings` row 'workforce'), replaced as a
 // whole: goals per queue, the shrinkage to plan for, the shifts people may be given, their contracts.
@@ -70,28 +69,45 @@ export async function writeWorkforceSettings(trx: Transaction<DB>, s: WorkforceS
 
 const later = (a: string, b: string) => a.localeCompare(b) > 0;
 
-/** References checked against what exists; contracts' users resolved to ids (an e-mail is accepted). */
-export function checkWorkforceSettings(s: WorkforceSettings, known: DbKnown): FieldError[] {
+/** What the settings may refer to: queues, and people by e-mail (files) or id (the API). */
+export interface WorkforceKnown {
+  queues: ReadonlySet<string>;
+  hasUser(ref: string): boolean;
+  userId?(ref: string): string | undefined;
+}
+
+/** References and consistency, every problem with its pointer under `at`. */
+export function checkWorkforceSettings(s: WorkforceSettings, known: WorkforceKnown, at = ''): FieldError[] {
   const out: FieldError[] = [];
   const seen = new Set<string>();
   s.queues.forEach((q, i) => {
-    if (!known.queues.has(q.queue)) out.push({ pointer: `/queues/${i}/queue`, message: `unknown queue "${q.queue}"` });
-    if (seen.has(q.queue)) out.push({ pointer: `/queues/${i}/queue`, message: `queue "${q.queue}" twice` });
+    if (!known.queues.has(q.queue)) out.push({ pointer: `${at}/queues/${i}/queue`, message: `unknown queue "${q.queue}"` });
+    if (seen.has(q.queue)) out.push({ pointer: `${at}/queues/${i}/queue`, message: `queue "${q.queue}" twice` });
     seen.add(q.queue);
   });
   const ids = new Set<string>();
   s.shifts.forEach((t, i) => {
-    if (ids.has(t.id)) out.push({ pointer: `/shifts/${i}/id`, message: `shift "${t.id}" twice` });
+    if (ids.has(t.id)) out.push({ pointer: `${at}/shifts/${i}/id`, message: `shift "${t.id}" twice` });
     ids.add(t.id);
   });
   const users = new Set<string>();
   s.contracts.forEach((c, i) => {
-    const id = known.userId(c.user);
-    if (!id) return out.push({ pointer: `/contracts/${i}/user`, message: `unknown user "${c.user}"` });
-    if (users.has(id)) out.push({ pointer: `/contracts/${i}/user`, message: `a second contract for "${c.user}"` });
-    users.add(id);
-    c.user = id;
-    if (c.earliest && c.latest && !later(c.latest, c.earliest)) out.push({ pointer: `/contracts/${i}/latest`, message: 'must be after earliest' });
+    if (!known.hasUser(c.user)) return out.push({ pointer: `${at}/contracts/${i}/user`, message: `unknown user "${c.user}"` });
+    const who = known.userId?.(c.user) ?? c.user.toLowerCase();
+    if (users.has(who)) out.push({ pointer: `${at}/contracts/${i}/user`, message: `a second contract for "${c.user}"` });
+    users.add(who);
+    if (c.earliest && c.latest && !later(c.latest, c.earliest)) out.push({ pointer: `${at}/contracts/${i}/latest`, message: 'must be after earliest' });
   });
   return out;
+}
+
+/** The same settings with each contract's person as `to` names them (ids to store, e-mails to export). */
+export function mapContractUsers(s: WorkforceSettings, to: (ref: string) => string | undefined): WorkforceSettings {
+  return { ...s, contracts: s.contracts.map((c) => ({ ...c, user: to(c.user) ?? c.user })) };
+}
+
+/** The stored settings, or null when none were ever set (an export leaves the section out). */
+export async function storedWorkforceSettings(db: Kysely<DB>): Promise<WorkforceSettings | null> {
+  const row = await db.selectFrom('settings').select('key').where('key', '=', WORKFORCE_KEY).executeTakeFirst();
+  return row ? readWorkforceSettings(db) : null;
 }

@@ -76,6 +76,21 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect((await sue.req('GET', '/api/v1/workforce/settings')).json.shifts).toEqual(SHIFTS);
   });
 
+  it.skipIf(skip)('travels in the configuration document, people by e-mail, checked on import', async () => {
+    const doc = (await admin.req('GET', '/api/v1/config/export?format=json')).json;
+    expect(doc.workforce.contracts[0]).toEqual({ user: 'wf-amy@test.local', hoursPerWeek: 12 });
+    expect(doc.workforce.shifts).toEqual(SHIFTS);
+    const same = await admin.req('POST', '/api/v1/config/import', doc);
+    expect(same.json.changes.find((c: Json) => c.kind === 'workforce')).toEqual({ kind: 'workforce', id: 'workforce', change: 'unchanged' });
+    const wrong = await admin.req('POST', '/api/v1/config/import?apply=true', { ...doc, workforce: { ...doc.workforce, contracts: [{ user: 'nobody@test.local', hoursPerWeek: 8 }] } });
+    expect(wrong.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/workforce/contracts/0/user' })]));
+    const longer = { ...doc, workforce: { ...doc.workforce, contracts: doc.workforce.contracts.map((c: Json) => ({ ...c, hoursPerWeek: 14 })) } };
+    const applied = await admin.req('POST', '/api/v1/config/import?apply=true', longer);
+    expect(applied.json.changes.find((c: Json) => c.kind === 'workforce').change).toBe('update');
+    expect((await sue.req('GET', '/api/v1/workforce/settings')).json.contracts.map((c: Json) => [c.user, c.hoursPerWeek])).toEqual([[ids['wf-amy@test.local'], 14], [ids['wf-ben@test.local'], 14]]);
+    expect((await sue.req('PUT', '/api/v1/workforce/settings', settings())).status).toBe(200); // back to 12 h
+  });
+
   it.skipIf(skip)('people keep their own wishes in their contract (employee schedule preferences)', async () => {
     expect((await ben.req('GET', '/api/v1/me/schedule-preferences')).json).toMatchObject({ contract: true, hoursPerWeek: 12, preferredStart: '08:00', preferredDaysOff: [] });
     const set = await ben.req('PUT', '/api/v1/me/schedule-preferences', { preferredStart: '09:30', preferredDaysOff: [5] });
