@@ -122,5 +122,13 @@ describe("the demo's history in a real browser", () => {
     expect(await live.getByText('Available').count()).toBe(1);
     await sam.getByRole('heading', { name: /^The week( so far)?$/ }).waitFor();
     await sam.screenshot({ path: join(SHOTS, 'workforce-adherence.png'), fullPage: true });
+
+    // The planning settings as a form: Carol down to 24 hours a week.
+    await sam.getByRole('tab', { name: 'Settings' }).click();
+    const carol = sam.getByLabel('Hours a week of Carol Closer');
+    await carol.fill('24');
+    await sam.getByRole('button', { name: 'Save settings' }).click();
+    await sam.getByText('Planning settings saved: the next forecast and draft use them').waitFor();
+    await sam.screenshot({ path: join(SHOTS, 'workforce-settings.png'), fullPage: true });
   });
 });

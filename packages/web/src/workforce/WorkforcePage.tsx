@@ -4,6 +4,7 @@ import { hasRole, useUser } from '../auth/session';
 import { PlanTab } from './PlanTab';
 import { AdherenceTab } from './AdherenceTab';
 import { TimeOffTab } from './TimeOffTab';
+import { SettingsTab } from './SettingsTab';
 import { mondayOf, shiftWeek, useForecast, useTimeOff } from './data';
 
 /** Workforce management for supervisors and analysts: the week's plan, adherence, time off. */
@@ -49,6 +50,7 @@ export function WorkforcePage() {
           <Tabs.Tab value="time-off" rightSection={asked ? <Badge size="xs" circle>{asked}</Badge> : null}>
             Time off
           </Tabs.Tab>
+          {canPlan && <Tabs.Tab value="settings">Settings</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="plan" pt="md">
           <PlanTab week={week} canPlan={canPlan} />
@@ -59,6 +61,11 @@ export function WorkforcePage() {
         <Tabs.Panel value="time-off" pt="md">
           <TimeOffTab canPlan={canPlan} />
         </Tabs.Panel>
+        {canPlan && (
+          <Tabs.Panel value="settings" pt="md">
+            <SettingsTab />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );
