@@ -4,7 +4,7 @@ import { analyzeConversation, type MediaType, type TextCategory } from '@worklan
 import { json, type DB, type TaskRow } from '../db/schema.js';
 import type { ConfigCache } from '../config/cache.js';
 import { appendEvents } from '../events/append.js';
-import { TEXT_MEDIA, conversationOf } from './conversation.js';
+import { TEXT_MEDIA, conversationsOf } from './conversation.js';
 import { Every } from '../background/every.js';
 
 export const ANALYZER_ACTOR = 'system:analytics';
@@ -92,8 +92,12 @@ export class ConversationAnalyzer {
  */
 export async function analyzeTasks(db: Kysely<DB>, categories: readonly TextCategory[], tasks: readonly TaskRow[]): Promise<number> {
   let n = 0;
+  // Two reads for the whole batch: the conversations, and the analyses before (what was flagged already).
+  const talks = await conversationsOf(db, tasks);
+  const ids = tasks.map((t) => t.id);
+  const earlier = new Map((ids.length ? await db.selectFrom('conversation_analyses').select(['task_id', 'failed']).where('task_id', 'in', ids).execute() : []).map((r) => [r.task_id, r.failed]));
   for (const t of tasks) {
-    const lines = await conversationOf(db, t);
+    const lines = talks.get(t.id);
     if (!lines?.length || !t.completed_at) continue;
     const a = analyzeConversation(categories, { mediaType: t.media_type as MediaType, queue: t.queue_id, lines });
     const failed = a.compliance.filter((c) => !c.passed).map((c) => c.category);
@@ -103,10 +107,9 @@ export async function analyzeTasks(db: Kysely<DB>, categories: readonly TextCate
       sentiment: a.sentiment?.overall ?? null, sentiment_start: a.sentiment?.start ?? null, sentiment_end: a.sentiment?.end ?? null, trend: a.sentiment?.trend ?? null,
       lines: a.lines, analyzed_at: new Date(),
     };
-    const before = await db.selectFrom('conversation_analyses').select('failed').where('task_id', '=', t.id).executeTakeFirst();
     await db.insertInto('conversation_analyses').values({ task_id: t.id, ...row }).onConflict((oc) => oc.column('task_id').doUpdateSet(row)).execute();
     // Flagged once per rule newly broken (reading again after a category change does not flag twice).
-    const newly = failed.filter((f) => !(before?.failed ?? []).includes(f));
+    const newly = failed.filter((f) => !(earlier.get(t.id) ?? []).includes(f));
     if (newly.length && t.assignee_id)
       await appendEvents(db, [{ type: 'conversation.flagged', actor: ANALYZER_ACTOR, taskId: t.id, userId: t.assignee_id, data: { failed: newly, agent: t.assignee_id, queue: t.queue_id } }]);
     n++;

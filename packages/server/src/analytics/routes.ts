@@ -10,7 +10,8 @@ import { assertVisible, TASK_READERS } from '../tasks/routes.js';
 import { requireUser } from '../auth/guard.js';
 import { analyzeTasks } from './analyzer.js';
 import { TEXT_MEDIA } from './conversation.js';
-import { analysisDto, analyticsSummary, findConversations, namesOf } from './views.js';
+import { analysisDto, analyticsSummary, findConversations } from './views.js';
+import { nameIn } from '../config/names.js';
 
 const tags = ['analytics'];
 const strict = { additionalProperties: false } as const;
@@ -55,7 +56,7 @@ export async function analyticsRoutes(app: FastifyInstance, s: Services): Promis
         ...periodOf(q, 7), limit: Number(q.limit ?? 100),
         ...(q.queue ? { queue: q.queue } : {}), ...(q.topic ? { topic: q.topic } : {}), ...(q.failed ? { failed: q.failed } : {}),
         ...(q.sentiment ? { sentiment: q.sentiment } : {}), ...(q.agent ? { agent: q.agent } : {}),
-      }, namesOf(s.config.snapshot.textCategories)),
+      }, nameIn(s.config.snapshot.textCategories)),
     };
   });
 
@@ -67,7 +68,7 @@ export async function analyticsRoutes(app: FastifyInstance, s: Services): Promis
     await assertVisible(s, request.principal, t);
     const a = await s.db.selectFrom('conversation_analyses').selectAll().where('task_id', '=', t.id).executeTakeFirst();
     if (!a) throw notFound(`An analysis of task ${t.id}`);
-    return analysisDto(a, namesOf(s.config.snapshot.textCategories));
+    return analysisDto(a, nameIn(s.config.snapshot.textCategories));
   });
 
   r.post('/api/v1/analytics/reanalyze', {

@@ -115,8 +115,6 @@ export async function findConversations(db: Kysely<DB>, f: ConversationFilter, n
   return rows.map((r) => analysisDto(r, names, { title: r.title, agentName: r.agent_name }));
 }
 
-/** Category ids named as configured now (an id no longer configured stays as it is). */
-export const namesOf = (categories: readonly TextCategory[]) => (id: string) => categories.find((c) => c.id === id)?.name ?? id;
 
 export const analysisDto = (r: Row, names: (id: string) => string, more: { title?: string; agentName?: string | null } = {}) => ({
   taskId: r.task_id,

@@ -102,7 +102,7 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
   }
   let task: TaskRow;
   try {
-    task = await captureChatTask(s, { id, name, email, topic: w.id, session: journey?.session ?? null }, input.message.trim(), {}, now);
+    task = await captureChatTask(s, { id, name, email, topic: w.id, session: journey?.session ?? null, invitedBy: journey?.invitedBy ?? null }, input.message.trim(), {}, now);
   } catch (err) {
     await s.db.deleteFrom('chats').where('id', '=', id).execute(); // never acknowledged: nothing half-made stays
     throw err;
@@ -115,35 +115,41 @@ export async function startChat(s: Services, input: StartChat, now = Date.now())
  * The website visit a chat starts from: the visit must exist; an offer, if named, must be this
  * visit's chat offer on this topic, accepted (a chat started from the invitation).
  */
-async function journeyOfChat(s: Services, input: StartChat): Promise<{ session: string; offer: string | null } | undefined> {
+async function journeyOfChat(s: Services, input: StartChat): Promise<{ session: string; offer: string | null; invitedBy: string | null } | undefined> {
   if (!input.session) {
     if (input.offer) throw unprocessable('/session', 'an offer is answered within its visit: give the session');
     return undefined;
   }
   const visit = await s.db.selectFrom('web_sessions').select('id').where('id', '=', input.session).executeTakeFirst();
   if (!visit) throw unprocessable('/session', 'there is no such website visit');
-  if (!input.offer) return { session: visit.id, offer: null };
+  if (!input.offer) return { session: visit.id, offer: null, invitedBy: null };
   const o = await s.db.selectFrom('engagement_offers').select(['state', 'action_map']).where('id', '=', input.offer).where('session_id', '=', visit.id).executeTakeFirst();
   const map = o && s.config.snapshot.engagement.actionMaps.find((m) => m.id === o.action_map);
   if (!o || o.state !== 'accepted' || map?.action.kind !== 'chat' || map.action.topic !== input.topic) throw unprocessable('/offer', 'not an accepted chat invitation of this visit on this topic');
   // One chat per invitation: the funnel counts what an invitation led to.
   if (await s.db.selectFrom('chats').select('id').where('offer_id', '=', input.offer).executeTakeFirst()) throw unprocessable('/offer', 'this invitation has started a chat already');
-  return { session: visit.id, offer: input.offer };
+  return { session: visit.id, offer: input.offer, invitedBy: o.action_map };
 }
 
-/** What routing rules and the agent learn of the visit: its segments, scores and the invitation (as attributes). */
-async function journeyAttributes(s: Services, session: string, chatId: string): Promise<Record<string, unknown> | undefined> {
+/**
+ * What routing rules and the agent learn of the visit: its segments, scores and the invitation (as
+ * attributes). `invitedBy`: the action map that invited, when the caller knows it (undefined: read
+ * from the chat's offer, as for a bot's hand-over).
+ */
+async function journeyAttributes(s: Services, session: string, chatId: string, invitedBy: string | null | undefined): Promise<Record<string, unknown> | undefined> {
   const v = await s.db.selectFrom('web_sessions').select(['visit', 'segments', 'scores', 'reached']).where('id', '=', session).executeTakeFirst();
   if (!v) return undefined;
-  const chat = await s.db.selectFrom('chats').select('offer_id').where('id', '=', chatId).executeTakeFirst();
-  const offer = chat?.offer_id ? await s.db.selectFrom('engagement_offers').select('action_map').where('id', '=', chat.offer_id).executeTakeFirst() : undefined;
-  return { session, visit: v.visit, segments: v.segments, scores: v.scores, reached: v.reached, ...(offer ? { invitedBy: offer.action_map } : {}) };
+  const map =
+    invitedBy !== undefined
+      ? invitedBy
+      : ((await s.db.selectFrom('chats').innerJoin('engagement_offers as o', 'o.id', 'chats.offer_id').select('o.action_map').where('chats.id', '=', chatId).executeTakeFirst())?.action_map ?? null);
+  return { session, visit: v.visit, segments: v.segments, scores: v.scores, reached: v.reached, ...(map ? { invitedBy: map } : {}) };
 }
 
 /** The chat's task, captured like any other (media type chat, expiring after the topic's longest wait). */
-async function captureChatTask(s: Services, c: { id: string; name: string; email: string | null; topic: string; session: string | null }, description: string, more: Record<string, unknown>, now: number): Promise<TaskRow> {
+async function captureChatTask(s: Services, c: { id: string; name: string; email: string | null; topic: string; session: string | null; invitedBy?: string | null }, description: string, more: Record<string, unknown>, now: number): Promise<TaskRow> {
   const w = s.config.snapshot.worktypes.get(c.topic)!;
-  const journey = c.session ? await journeyAttributes(s, c.session, c.id) : undefined;
+  const journey = c.session ? await journeyAttributes(s, c.session, c.id, c.invitedBy) : undefined;
   const customer = c.email ? await findByEmail(s.db, c.email) : undefined;
   const { task } = await captureTask(s.db, s.config, {
     worktype: w.id,

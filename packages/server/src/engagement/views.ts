@@ -5,10 +5,10 @@ import type { WebSessionsTable } from '../db/schema.js';
 import { notFound } from '../http/problems.js';
 import { journeyOf } from './models.js';
 import { offerRow } from './dto.js';
+import { nameIn } from '../config/names.js';
 
 type SessionRow = Selectable<WebSessionsTable>;
 
-const nameIn = <T extends { id: string; name: string }>(list: readonly T[]) => (id: string) => list.find((x) => x.id === id)?.name ?? id;
 
 /** Visits going on now (active in the last `minutes`), newest first: the "live now" view. */
 export async function liveVisits(s: Services, minutes: number, now = Date.now()) {
@@ -25,6 +25,7 @@ export async function liveVisits(s: Services, minutes: number, now = Date.now())
     ? await s.db.selectFrom('engagement_offers').selectAll().where('session_id', 'in', rows.map((r) => r.id)).orderBy('created_at', 'desc').execute()
     : [];
   const { segments, outcomes, actionMaps } = s.config.snapshot.engagement;
+  const [segmentName, outcomeName, mapName] = [nameIn(segments), nameIn(outcomes), nameIn(actionMaps)];
   return rows.map((r) => {
     const page = currentPage({ steps: r.steps });
     const last = offers.find((o) => o.session_id === r.id);
@@ -40,10 +41,10 @@ export async function liveVisits(s: Services, minutes: number, now = Date.now())
       pages: r.steps.filter((x) => x.kind === 'page').length,
       startedAt: new Date(r.started_at).toISOString(),
       lastAt: new Date(r.last_at).toISOString(),
-      segments: r.segments.map((id) => ({ id, name: nameIn(segments)(id) })),
-      reached: r.reached.map((id) => ({ id, name: nameIn(outcomes)(id) })),
-      scores: Object.entries(r.scores).map(([id, percent]) => ({ outcome: { id, name: nameIn(outcomes)(id) }, percent })),
-      lastOffer: last ? offerRow(last, nameIn(actionMaps)(last.action_map)) : null,
+      segments: r.segments.map((id) => ({ id, name: segmentName(id) })),
+      reached: r.reached.map((id) => ({ id, name: outcomeName(id) })),
+      scores: Object.entries(r.scores).map(([id, percent]) => ({ outcome: { id, name: outcomeName(id) }, percent })),
+      lastOffer: last ? offerRow(last, mapName(last.action_map)) : null,
       chatId: r.chat_id,
     };
   });
@@ -55,6 +56,7 @@ export async function visitDetail(s: Services, session: SessionRow) {
   const offers = await s.db.selectFrom('engagement_offers').selectAll().where('session_id', '=', session.id).orderBy('created_at').execute();
   const { segments, outcomes, actionMaps } = s.config.snapshot.engagement;
   const journey = journeyOf(session);
+  const mapName = nameIn(actionMaps);
   const scores = outcomes.flatMap((o) => {
     if (session.reached.includes(o.id)) return [];
     const model = s.engagementModels.models.get(o.id);
@@ -74,7 +76,7 @@ export async function visitDetail(s: Services, session: SessionRow) {
     segments: session.segments.map((id) => ({ id, name: nameIn(segments)(id) })),
     reached: session.reached.map((id) => ({ id, name: nameIn(outcomes)(id) })),
     scores,
-    offers: offers.map((o) => offerRow(o, nameIn(actionMaps)(o.action_map))),
+    offers: offers.map((o) => offerRow(o, mapName(o.action_map))),
     chatId: session.chat_id,
   };
 }
