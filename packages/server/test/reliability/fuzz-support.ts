@@ -209,7 +209,7 @@ function arbitraryOfSchema(s: Schema, hints: Record<string, unknown[]>): fc.Arbi
   return fc.jsonValue({ maxDepth: 2 });
 }
 
-function stringOf(s: Schema): fc.Arbitrary<string> {
+export function stringOf(s: Schema): fc.Arbitrary<string> {
   const min = s.minLength ?? 0;
   const max = s.maxLength ?? 200;
   const fits = (x: string) => x.length >= min && x.length <= max;
@@ -230,7 +230,16 @@ function stringOf(s: Schema): fc.Arbitrary<string> {
     } catch {
       re = new RegExp(s.pattern);
     }
-    return fc.stringMatching(re).filter(fits);
+    // Not `.filter(fits)`: a pattern whose matches are mostly shorter than minLength (`^[a-z]+$` with
+    // minLength 16) would be drawn for ever. A short match is repeated up to the length when that
+    // still matches; otherwise it goes as it is, an input the API must refuse.
+    return fc.stringMatching(re).map((x) => (fits(x) ? x : repaired(x, min, max, re) ?? x));
   }
   return anyString(min, max);
+}
+
+function repaired(x: string, min: number, max: number, re: RegExp): string | null {
+  if (!x.length) return null;
+  const y = x.repeat(Math.ceil(min / x.length)).slice(0, max);
+  return y.length >= min && re.test(y) ? y : null;
 }
