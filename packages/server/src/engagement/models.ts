@@ -33,6 +33,8 @@ export class EngagementModels {
   private running: Promise<void> | undefined;
   private stopped = true;
   private readonly loop: Every;
+  /** The outcomes and segments the models were last learned from. */
+  private learned = '';
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -45,9 +47,10 @@ export class EngagementModels {
 
   start(): void {
     this.stopped = false;
-    // New or changed outcomes and segments are learned at once, not at the next round.
+    // New or changed outcomes and segments are learned at once, not at the next round; any other
+    // configuration change (a skill, a queue) leaves the models as they are.
     this.config.onChange(() => {
-      if (!this.stopped) this.train().catch((err: unknown) => this.log.warn({ err }, 'engagement: training the outcome models failed'));
+      if (!this.stopped && this.learnedFrom() !== this.learned) this.train().catch((err: unknown) => this.log.warn({ err }, 'engagement: training the outcome models failed'));
     });
     this.loop.start(true);
   }
@@ -65,8 +68,15 @@ export class EngagementModels {
     return run;
   }
 
+  /** What the models depend on in the configuration, as a string to compare. */
+  private learnedFrom(): string {
+    const { outcomes, segments } = this.config.snapshot.engagement;
+    return JSON.stringify([outcomes, segments]);
+  }
+
   private async trainNow(): Promise<void> {
     await this.prune();
+    this.learned = this.learnedFrom();
     const { outcomes, segments } = this.config.snapshot.engagement;
     if (outcomes.length === 0) {
       this.models = new Map();

@@ -144,6 +144,17 @@ describe.each(BACKENDS)('predictive engagement on $backend', ({ backend, skip })
     expect(await db().selectFrom('web_visitors').select('id').where('id', '=', 'past-visitor-0000000').executeTakeFirst()).toBeDefined();
     expect((await ann.req('GET', '/api/v1/journey/models')).status).toBe(403);
     expect((await sue.req('GET', '/api/v1/journey/models')).status).toBe(200);
+
+    // A change elsewhere in the configuration leaves the models as they are; a segment's change is learned at once.
+    const trainedAt = async () => (await sue.req('GET', '/api/v1/journey/models')).json.trainedAt;
+    const before = await trainedAt();
+    expect((await admin.req('POST', '/api/v1/skills', { id: 'eng-unrelated', name: 'Unrelated' })).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await trainedAt()).toBe(before);
+    expect((await admin.req('PATCH', '/api/v1/segments/eng-shoppers', { name: 'Shoppers at checkout' })).status).toBe(200);
+    for (let i = 0; i < 50 && (await trainedAt()) === before; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await trainedAt()).not.toBe(before);
+    await admin.req('PATCH', '/api/v1/segments/eng-shoppers', { name: 'Shoppers' });
   });
 
   it.skipIf(skip)('invites a struggling shopper to chat once somebody can answer; a chat from the invitation carries the visit', async () => {
