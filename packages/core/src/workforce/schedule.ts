@@ -140,14 +140,20 @@ export function buildSchedule(input: ScheduleInput): { activities: Activity[]; c
   // hour from the wished one costs a quarter of an hour of cover (at most half an hour).
   const penalty = (c: Contract, k: Candidate) =>
     (c.preferredDaysOff?.includes(k.weekday) ? 2 : 0) + (c.preferredStart ? Math.min(2, Math.abs(k.startMinutes - minutesOf(c.preferredStart)) / 60) * 0.25 : 0);
+  const filled = new Float64Array(candidates.length);
   for (;;) {
+    // What each shift would fill is the same for everyone: worked out once a round.
+    candidates.forEach((k, i) => {
+      let f = 0;
+      for (const [h, part] of k.cover) f += Math.min(part, Math.max(0, deficit.get(h) ?? 0));
+      filled[i] = f;
+    });
     let best: { s: (typeof state)[number]; k: Candidate; score: number } | null = null;
     for (const s of state)
-      for (const k of candidates) {
-        let filled = 0;
-        for (const [h, part] of k.cover) filled += Math.min(part, Math.max(0, deficit.get(h) ?? 0));
-        if (filled <= 0) continue;
-        const score = filled - penalty(s.c, k);
+      for (let i = 0; i < candidates.length; i++) {
+        const k = candidates[i]!;
+        if (filled[i]! <= 0) continue;
+        const score = filled[i]! - penalty(s.c, k);
         // Ties go to whoever has the most hours left: work is spread, not piled on one person.
         if (best && (score < best.score || (score === best.score && s.left <= best.s.left))) continue;
         if (allowed(s, k)) best = { s, k, score };
