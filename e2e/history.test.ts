@@ -86,7 +86,7 @@ describe("the demo's history in a real browser", () => {
     await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
     await alice.getByRole('link', { name: 'My schedule' }).click();
     await alice.getByRole('button', { name: 'Next week' }).click();
-    await alice.getByRole('table', { name: /This week: \d+(\.\d)? h/ }).getByText(/^Work \d\d:\d\d–\d\d:\d\d$/).first().waitFor();
+    await alice.getByRole('table', { name: /My week: \d+(\.\d)? h/ }).getByText(/^Work \d\d:\d\d–\d\d:\d\d$/).first().waitFor();
     // Her wishes: Fridays off.
     const wishes = alice.getByRole('form', { name: 'My wishes' });
     await wishes.getByRole('group', { name: 'Days I would rather have off' }).getByText('Fri').click();
@@ -130,5 +130,27 @@ describe("the demo's history in a real browser", () => {
     await sam.getByRole('button', { name: 'Save settings' }).click();
     await sam.getByText('Planning settings saved: the next forecast and draft use them').waitFor();
     await sam.screenshot({ path: join(SHOTS, 'workforce-settings.png'), fullPage: true });
+
+    // Shift bidding on the week after next: a draft opened for bids, Alice ranks a line, Sam closes it.
+    await sam.getByRole('tab', { name: 'Plan' }).click();
+    await sam.getByRole('button', { name: 'Next week' }).click();
+    await sam.getByRole('button', { name: 'Next week' }).click();
+    await sam.getByRole('button', { name: 'Generate draft' }).click();
+    await sam.getByRole('button', { name: 'Open bidding' }).click();
+    await sam.getByText('Open for bids', { exact: true }).waitFor();
+    await alice.getByRole('link', { name: 'My schedule' }).click();
+    await alice.getByRole('button', { name: 'Next week' }).click();
+    await alice.getByRole('button', { name: 'Next week' }).click();
+    const lines = alice.getByRole('table', { name: 'Lines to bid for' });
+    await lines.getByRole('button', { name: /^Add line \d+ to my bid$/ }).first().click();
+    await alice.getByRole('table', { name: 'My bid' }).getByText(/^Line \d+: /).waitFor();
+    await alice.getByRole('button', { name: 'Save bid' }).click();
+    await alice.getByText('Bid saved: lines are awarded by seniority when the bidding closes').waitFor();
+    await alice.screenshot({ path: join(SHOTS, 'workforce-bidding.png'), fullPage: true });
+    await sam.reload();
+    await sam.getByText('1 of 4 people have bid').waitFor();
+    await sam.getByRole('button', { name: 'Close bidding' }).click();
+    await sam.getByText(/^Bidding closed: \d+ line\(s\) changed hands/).waitFor();
+    await sam.getByText('Draft', { exact: true }).waitFor();
   });
 });

@@ -3,3 +3,4 @@ export * from './forecast.js';
 export * from './staffing.js';
 export * from './schedule.js';
 export * from './adherence.js';
+export * from './bidding.js';

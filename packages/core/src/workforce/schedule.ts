@@ -35,6 +35,8 @@ export interface Contract {
   /** Wishes (employee schedule preferences): honoured when the cover allows. */
   preferredStart?: string;
   preferredDaysOff?: number[];
+  /** Shift bidding: lower bids first (contracts without one follow, in their order). */
+  seniority?: number;
 }
 
 /** Time a person is not there (approved time off): no shift overlaps it. */

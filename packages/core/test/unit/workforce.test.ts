@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  adherenceOf, buildSchedule, pooledRequirement, coverageOf, erlangC, forecastError, forecastHours, keepsTo, mondayOf, requirementOf, serviceLevelOf, shiftActivities, shrinkageOf, staffingFor, weekHours,
-  type Activity, type Contract, type HourVolume, type StatusSpan,
+  adherenceOf, awardLines, buildSchedule, lineFits, pooledRequirement, coverageOf, erlangC, forecastError, forecastHours, keepsTo, mondayOf, requirementOf, serviceLevelOf, shiftActivities, shrinkageOf, staffingFor, weekHours,
+  type Activity, type Contract, type HourVolume, type ScheduleLine, type StatusSpan,
 } from '../../src/index.js';
 
 const H = 3_600_000;
@@ -220,5 +220,56 @@ describe('adherence and shrinkage', () => {
     expect(s.planned).toEqual({ break: 1800, lunch: 1800, training: 3600 });
     expect(s.unplanned).toEqual({ offline: 600, 'not-ready:break': 900 });
     expect(s.plannedShare).toBeCloseTo(2 / 9, 10);
+  });
+});
+
+describe('shift bidding', () => {
+  const t = (day: number, h: number) => Date.UTC(2026, 10, 30 + day, h); // day 0 = Monday 30 Nov
+  const line = (n: number, days: number[], start: number, hours: number): ScheduleLine => ({ line: n, activities: days.flatMap((d) => shiftActivities(`owner${n}`, t(d, start), hours)) });
+  const early = line(1, [0, 1, 2, 3, 4], 7, 8); // 40 h, weekdays from 07:00
+  const late = line(2, [0, 1, 2, 3, 4], 13, 8); // 40 h, weekdays until 21:00
+  const part = line(3, [0, 1, 2], 9, 8); // 24 h, Monday to Wednesday
+
+  it('a line fits a contract by hours, days, earliest start, latest end and time off', () => {
+    expect(lineFits(early, { user: 'a', hoursPerWeek: 40 }, [], 'UTC')).toBe(true);
+    expect(lineFits(early, { user: 'a', hoursPerWeek: 32 }, [], 'UTC')).toBe(false);
+    expect(lineFits(early, { user: 'a', hoursPerWeek: 40, earliest: '08:00' }, [], 'UTC')).toBe(false);
+    expect(lineFits(late, { user: 'a', hoursPerWeek: 40, latest: '20:00' }, [], 'UTC')).toBe(false);
+    expect(lineFits(part, { user: 'a', hoursPerWeek: 40, days: [1, 2, 3] }, [], 'UTC')).toBe(true);
+    expect(lineFits(part, { user: 'a', hoursPerWeek: 40, days: [1, 2] }, [], 'UTC')).toBe(false);
+    expect(lineFits(part, { user: 'a', hoursPerWeek: 40 }, [{ start: t(1, 0), end: t(2, 0) }], 'UTC')).toBe(false);
+  });
+
+  it('awards by seniority and ranking; the rest get their own line or any that fits; what fits nobody is said', () => {
+    const fitsAll = () => true;
+    const r = awardLines([early, late, part], [
+      { user: 'senior', fits: fitsAll, ranking: [2, 1], had: 1 },
+      { user: 'middle', fits: fitsAll, ranking: [2, 3], had: 2 }, // late is gone: part
+      { user: 'junior', fits: fitsAll, ranking: [], had: 3 }, // did not bid; own line taken: early
+    ]);
+    expect([...r.award].sort()).toEqual([[1, 'junior'], [2, 'senior'], [3, 'middle']]);
+    expect(r).toMatchObject({ unawarded: [], without: [] });
+    const narrow = awardLines([early, late], [{ user: 'x', fits: (l) => l.line === 1, ranking: [2], had: null }]);
+    expect([...narrow.award]).toEqual([[1, 'x']]);
+    expect(narrow.unawarded).toEqual([2]);
+    expect(awardLines([early], [{ user: 'a', fits: fitsAll, ranking: [1], had: null }, { user: 'b', fits: fitsAll, ranking: [1], had: 1 }]).without).toEqual(['b']);
+  });
+
+  it('property: every line goes to at most one person it fits, every person gets at most one line', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ ranking: fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 6 }), fitting: fc.uniqueArray(fc.integer({ min: 1, max: 6 })), had: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null }) }), { maxLength: 8 }), (ps) => {
+        const lines = [1, 2, 3, 4, 5, 6].map((n) => ({ line: n, activities: [] }));
+        const people = ps.map((p, i) => ({ user: `p${i}`, fits: (l: ScheduleLine) => p.fitting.includes(l.line), ranking: p.ranking, had: p.had }));
+        const r = awardLines(lines, people);
+        const users = [...r.award.values()];
+        expect(new Set(users).size).toBe(users.length);
+        for (const [n, u] of r.award) expect(ps[Number(u.slice(1))]!.fitting).toContain(n);
+        expect(r.award.size + r.unawarded.length).toBe(6);
+        expect(users.length + r.without.length).toBe(ps.length);
+        // The most senior bidder gets their first choice that fits.
+        const first = ps[0]?.ranking.find((n) => ps[0]!.fitting.includes(n));
+        if (first !== undefined) expect(r.award.get(first)).toBe('p0');
+      }),
+    );
   });
 });

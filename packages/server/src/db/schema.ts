@@ -614,6 +614,15 @@ export interface ScheduleActivitiesTable {
   kind: string;
   starts_at: Timestamp;
   ends_at: Timestamp;
+  /** While the week is open for bids: the line (one person's week) this activity belongs to. */
+  line: number | null;
+}
+
+export interface ScheduleBidsTable {
+  week: string;
+  user_id: string;
+  ranking: Json<number[]>;
+  at: Generated<Date>;
 }
 
 export interface TimeOffTable {
@@ -647,6 +656,7 @@ export interface DB {
   analytics_watermark: { id: number; last_event: number };
   schedules: SchedulesTable;
   schedule_activities: ScheduleActivitiesTable;
+  schedule_bids: ScheduleBidsTable;
   time_off: TimeOffTable;
   outcomes: OutcomesTable;
   action_maps: ActionMapsTable;

@@ -12,6 +12,7 @@ import { checkWorkforceSettings, mapContractUsers, readWorkforceSettings, writeW
 import { planningZone, planWeek } from './planning.js';
 import { activitiesOf, generateSchedule, readSchedule, replacePersonWeek, setPublished } from './schedules.js';
 import { adherenceReport, liveAdherence } from './adherence.js';
+import { bidView, closeBidding, openBidding, saveBid } from './bidding.js';
 import { decideTimeOff, listTimeOff, requestTimeOff } from './time-off.js';
 
 const tags = ['workforce'];
@@ -113,6 +114,35 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
     r.post(`/api/v1/workforce/schedules/:week/${verb}`, { config: { auth: PLANNERS }, schema: { tags, summary: published ? 'Publish: people see it, adherence counts it' : 'Back to a draft', params: WeekParams } }, async (request) =>
       setPublished(s.db, mondayFrom(request.params.week, await planningZone(s.db)), published, actorOf(request.principal)),
     );
+
+  // Shift bidding (seed EE11).
+  r.post('/api/v1/workforce/schedules/:week/bidding', { config: { auth: PLANNERS }, schema: { tags, summary: "Open a draft for bids: each person's week becomes a numbered line people rank", params: WeekParams } }, async (request) => {
+    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    await openBidding(s.db, week, actorOf(request.principal));
+    return readSchedule(s.db, week);
+  });
+
+  r.post('/api/v1/workforce/schedules/:week/bidding/close', { config: { auth: PLANNERS }, schema: { tags, summary: 'Close the bidding: lines awarded by seniority and ranking; the week is a draft again', params: WeekParams } }, async (request) => {
+    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const result = await closeBidding(s.db, week, await readWorkforceSettings(s.db), actorOf(request.principal));
+    return { ...result, schedule: await readSchedule(s.db, week) };
+  });
+
+  r.get('/api/v1/me/bids/:week', { config: { auth: ANYONE }, schema: { tags, summary: 'The lines of a week open for bids (whether each fits me) and my ranking', params: WeekParams } }, async (request) => {
+    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    return bidView(s.db, week, requireUser(request).id, await readWorkforceSettings(s.db));
+  });
+
+  r.put('/api/v1/me/bids/:week', {
+    config: { auth: ANYONE },
+    schema: { tags, summary: 'Rank the lines I want, most wanted first', params: WeekParams, body: Type.Object({ ranking: Type.Array(Type.Integer({ minimum: 1, maximum: 100_000 }), { maxItems: 200, uniqueItems: true }) }, strict) },
+  }, async (request) => {
+    const me = requireUser(request);
+    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const settings = await readWorkforceSettings(s.db);
+    await saveBid(s.db, week, me.id, request.body.ranking, settings);
+    return bidView(s.db, week, me.id, settings);
+  });
 
   r.put('/api/v1/workforce/schedules/:week/people/:user', {
     config: { auth: PLANNERS },

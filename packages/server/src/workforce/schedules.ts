@@ -9,7 +9,9 @@ import type { WorkforceSettings } from './settings.js';
 export interface ScheduleView {
   week: string;
   zone: string;
-  status: 'draft' | 'published';
+  status: 'draft' | 'bidding' | 'published';
+  /** While open for bids: how many people have bid. */
+  bids?: number;
   generatedAt: string;
   publishedAt: string | null;
   activities: (Omit<Activity, 'start' | 'end'> & { start: string; end: string })[];
@@ -44,6 +46,7 @@ export async function readSchedule(db: Kysely<DB>, week: string): Promise<Schedu
     status: s.status as ScheduleView['status'],
     generatedAt: iso(s.generated_at),
     publishedAt: s.published_at ? iso(s.published_at) : null,
+    ...(s.status === 'bidding' ? { bids: Number((await db.selectFrom('schedule_bids').select((eb) => eb.fn.countAll().as('n')).where('week', '=', week).executeTakeFirst())?.n ?? 0) } : {}),
     activities: activities.map((a) => ({ ...a, start: iso(a.start), end: iso(a.end) })),
     people,
     hours: starts.map((h) => ({ start: iso(h), need: need.get(h) ?? 0, scheduled: Math.round((cover.get(h) ?? 0) * 100) / 100 })),
@@ -77,6 +80,7 @@ export async function generateSchedule(db: Kysely<DB>, week: string, zone: strin
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('schedules').select('status').where('week', '=', week).forUpdate().executeTakeFirst();
     if (before?.status === 'published') throw conflict(`the week of ${week} is published: unpublish it before generating it again`);
+    if (before?.status === 'bidding') throw conflict(`the week of ${week} is open for bids: close the bidding first`);
     await trx.deleteFrom('schedules').where('week', '=', week).execute();
     const need = json(Object.fromEntries([...plan.need].map(([h, n]) => [iso(h), n])));
     await trx.insertInto('schedules').values({ week, zone, generated_by: actor, need }).execute();
@@ -91,6 +95,7 @@ export async function setPublished(db: Kysely<DB>, week: string, published: bool
   await db.transaction().execute(async (trx) => {
     const s = await trx.selectFrom('schedules').select('status').where('week', '=', week).forUpdate().executeTakeFirst();
     if (!s) throw notFound(`the schedule of the week of ${week}`);
+    if (s.status === 'bidding') throw conflict(`the week of ${week} is open for bids: close the bidding first`);
     if ((s.status === 'published') === published) return;
     await trx
       .updateTable('schedules')
@@ -107,6 +112,7 @@ export async function replacePersonWeek(db: Kysely<DB>, week: string, user: stri
   await db.transaction().execute(async (trx) => {
     const s = await trx.selectFrom('schedules').select('status').where('week', '=', week).forUpdate().executeTakeFirst();
     if (!s) throw notFound(`the schedule of the week of ${week}`);
+    if (s.status === 'bidding') throw conflict(`the week of ${week} is open for bids: close the bidding first`);
     await trx.deleteFrom('schedule_activities').where('week', '=', week).where('user_id', '=', user).execute();
     await writeActivities(trx, week, activities);
     await appendEvents(trx, [{ type: 'schedule.changed', actor, userId: user, data: { week, activities: activities.length } }]);

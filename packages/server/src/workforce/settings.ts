@@ -36,6 +36,7 @@ export const ContractItem = Type.Object(
     latest: Type.Optional(Time),
     preferredStart: Type.Optional(Time),
     preferredDaysOff: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7, uniqueItems: true })),
+    seniority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'shift bidding: lower bids first; without one, after those with one, in contract order' })),
   },
   strict,
 );

@@ -209,4 +209,42 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect((await amy.req('POST', `/api/v1/me/time-off/${asked.json.id}/cancel`)).json.status).toBe('canceled');
     expect((await amy.req('GET', '/api/v1/me/schedule')).json.timeOff.find((t: Json) => t.id === asked.json.id).status).toBe('canceled');
   });
+
+  it.skipIf(skip)('shift bidding: a draft opened for bids, lines ranked by the people they fit, awarded by seniority', async () => {
+    const week = mondayOf(now + 21 * DAY, 'UTC');
+    expect((await sue.req('POST', `/api/v1/workforce/schedules/${week}/generate?tz=UTC`)).status).toBe(200);
+    const shift = (day: number) => ({ kind: 'work', start: new Date(at(week, day * 24 + 8)).toISOString(), end: new Date(at(week, day * 24 + 14)).toISOString() });
+    await sue.req('PUT', `/api/v1/workforce/schedules/${week}/people/wf-amy@test.local`, { activities: [shift(0), shift(1)] }); // Monday, Tuesday
+    await sue.req('PUT', `/api/v1/workforce/schedules/${week}/people/wf-ben@test.local`, { activities: [shift(2), shift(3)] }); // Wednesday, Thursday
+    // Ben is the senior one.
+    const s = (await sue.req('GET', '/api/v1/workforce/settings')).json;
+    await sue.req('PUT', '/api/v1/workforce/settings', { ...s, contracts: s.contracts.map((c: Json) => ({ ...c, seniority: c.user === ids['wf-ben@test.local'] ? 1 : 2 })) });
+
+    expect((await amy.req('POST', `/api/v1/workforce/schedules/${week}/bidding`)).status).toBe(403);
+    const opened = await sue.req('POST', `/api/v1/workforce/schedules/${week}/bidding`);
+    expect(opened.status, JSON.stringify(opened.json)).toBe(200);
+    expect(opened.json).toMatchObject({ status: 'bidding', bids: 0 });
+    expect((await sue.req('POST', `/api/v1/workforce/schedules/${week}/bidding`)).status).toBe(409);
+    expect((await sue.req('POST', `/api/v1/workforce/schedules/${week}/publish`)).status).toBe(409);
+    expect((await sue.req('POST', `/api/v1/workforce/schedules/${week}/generate?tz=UTC`)).status).toBe(409);
+
+    const view = await amy.req('GET', `/api/v1/me/bids/${week}`);
+    expect(view.json).toMatchObject({ open: true, contract: true, ranking: [] });
+    expect(view.json.lines.map((l: Json) => [l.line, l.hours, l.shifts.length, l.fits])).toEqual([[1, 12, 2, true], [2, 12, 2, true]]); // line 1 is Monday's (Amy's draft), 2 Wednesday's
+    expect((await amy.req('PUT', `/api/v1/me/bids/${week}`, { ranking: [9] })).json.errors[0].pointer).toBe('/ranking/0');
+    expect((await sue.req('PUT', `/api/v1/me/bids/${week}`, { ranking: [1] })).status).toBe(422); // no contract
+    expect((await amy.req('PUT', `/api/v1/me/bids/${week}`, { ranking: [2, 1] })).json.ranking).toEqual([2, 1]);
+    expect((await ben.req('PUT', `/api/v1/me/bids/${week}`, { ranking: [1] })).status).toBe(200);
+    expect((await sue.req('GET', `/api/v1/workforce/schedules/${week}`)).json.bids).toBe(2);
+
+    const closed = await sue.req('POST', `/api/v1/workforce/schedules/${week}/bidding/close`);
+    expect(closed.status, JSON.stringify(closed.json)).toBe(200);
+    expect(closed.json).toMatchObject({ moved: 2, unawarded: [], without: [] });
+    expect(closed.json.schedule.status).toBe('draft');
+    const days = (u: string) => [...new Set(closed.json.schedule.activities.filter((a: Json) => a.user === ids[u]).map((a: Json) => new Date(a.start).getUTCDay()))];
+    expect(days('wf-ben@test.local')).toEqual([1, 2]); // Ben (senior) got Monday and Tuesday, his first choice
+    expect(days('wf-amy@test.local')).toEqual([3, 4]); // Amy's first choice was free
+    expect((await amy.req('GET', `/api/v1/me/bids/${week}`)).json.open).toBe(false);
+    expect((await amy.req('PUT', `/api/v1/me/bids/${week}`, { ranking: [1] })).status).toBe(409);
+  });
 });

@@ -7,8 +7,9 @@ import { Section } from '../supervisor/Section';
 import { daysAheadAt, fromLocalInput, toLocalInput } from '../lib/datetime';
 import { formatDateTime } from '../lib/time';
 import { ActionError } from '../lib/LoadStates';
-import { ACTIVITY_COLOR, ACTIVITY_LABEL, clock, dayKey, dayLabel, mondayOf, shiftWeek, useMySchedule, usePreferences, useWorkforceAction, WEEKDAYS, type Preferences } from './data';
+import { ACTIVITY_COLOR, ACTIVITY_LABEL, clock, dayKey, dayLabel, useMySchedule, usePreferences, useWeekParam, useWorkforceAction, WEEKDAYS, type Preferences } from './data';
 import { TIME_OFF_COLOR } from './TimeOffTab';
+import { BidPanel } from './BidPanel';
 
 /** Employee schedule preferences: the start and days off one would rather have; the next draft weighs them. */
 function Wishes() {
@@ -80,8 +81,7 @@ function AskTimeOff() {
 
 /** Everyone's own page: their published week, day by day, and their time off. */
 export function MySchedulePage() {
-  const thisWeek = mondayOf(Date.now());
-  const [week, setWeek] = useState(thisWeek);
+  const [week, step] = useWeekParam();
   const mine = useMySchedule(week);
   const cancel = useWorkforceAction((id: string) => api(`/me/time-off/${id}/cancel`, { method: 'POST' }));
   const s = mine.data;
@@ -93,14 +93,14 @@ export function MySchedulePage() {
       <Group justify="space-between">
         <Title order={2}>My schedule</Title>
         <Group gap="xs" role="group" aria-label="Week">
-          <Button size="xs" variant="default" onClick={() => setWeek(shiftWeek(week, -1))} aria-label="Previous week">←</Button>
+          <Button size="xs" variant="default" onClick={() => step(-1)} aria-label="Previous week">←</Button>
           <Text size="sm" fw={500} miw={150} ta="center" aria-live="polite">
             Week of {new Date(`${week}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' })}
           </Text>
-          <Button size="xs" variant="default" onClick={() => setWeek(shiftWeek(week, 1))} aria-label="Next week">→</Button>
+          <Button size="xs" variant="default" onClick={() => step(1)} aria-label="Next week">→</Button>
         </Group>
       </Group>
-      <Section id="my-week" title={s?.published ? `This week: ${Math.round(paid * 10) / 10} h` : 'This week'} query={mine} empty={!s?.published || !s.activities.length} emptyText={s?.published ? 'Nothing scheduled for you this week.' : 'This week is not published yet.'}>
+      <Section id="my-week" title={s?.published ? `My week: ${Math.round(paid * 10) / 10} h` : 'My week'} query={mine} empty={!s?.published || !s.activities.length} emptyText={s?.published ? 'Nothing scheduled for you this week.' : 'This week is not published yet.'}>
         <Table fz="sm" aria-labelledby="my-week">
           <Table.Tbody>
             {[...days].map(([d, acts]) => (
@@ -121,6 +121,7 @@ export function MySchedulePage() {
         </Table>
         {s && <Text size="xs" c="dimmed" mt="xs">Times in {s.zone}.</Text>}
       </Section>
+      <BidPanel week={week} />
       <Wishes />
       <AskTimeOff />
       <Section id="my-time-off" title="My time off" query={mine} empty={!s?.timeOff.length} emptyText="You have not asked for time off.">

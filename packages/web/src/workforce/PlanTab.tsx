@@ -113,9 +113,17 @@ export function PlanTab({ week, canPlan }: { week: string; canPlan: boolean }) {
   const forecast = useForecast(week);
   const schedule = useSchedule(week);
   const none = schedule.error instanceof ApiError && schedule.error.status === 404;
-  const act = useWorkforceAction((verb: 'generate' | 'publish' | 'unpublish') => api(`/workforce/schedules/${week}/${verb}`, { method: 'POST' }));
-  const run = (verb: 'generate' | 'publish' | 'unpublish', done: string) =>
-    act.mutate(verb, { onSuccess: () => notifications.show({ color: 'teal', message: done }), onError: (e) => notifications.show({ color: 'red', title: 'Not done', message: errorMessage(e) }) });
+  type Verb = 'generate' | 'publish' | 'unpublish' | 'bidding' | 'bidding/close';
+  const act = useWorkforceAction((verb: Verb) => api<{ moved?: number; unawarded?: number[]; without?: string[] }>(`/workforce/schedules/${week}/${verb}`, { method: 'POST' }));
+  const run = (verb: Verb, done: string) =>
+    act.mutate(verb, {
+      onSuccess: (r) =>
+        notifications.show({
+          color: 'teal',
+          message: verb === 'bidding/close' ? `Bidding closed: ${r.moved ?? 0} line(s) changed hands${r.unawarded?.length ? `, line(s) ${r.unawarded.join(', ')} fit nobody` : ''}` : done,
+        }),
+      onError: (e) => notifications.show({ color: 'red', title: 'Not done', message: errorMessage(e) }),
+    });
   const s = schedule.data;
   const zone = s?.zone ?? forecast.data?.zone ?? 'UTC';
   const cover = s
@@ -129,12 +137,23 @@ export function PlanTab({ week, canPlan }: { week: string; canPlan: boolean }) {
             <Title order={3} size="h5" id="wf-cover">
               People needed and scheduled
             </Title>
-            {s && <Badge color={s.status === 'published' ? 'teal' : 'gray'}>{s.status === 'published' ? 'Published' : 'Draft'}</Badge>}
+            {s && <Badge color={s.status === 'published' ? 'teal' : s.status === 'bidding' ? 'violet' : 'gray'}>{s.status === 'published' ? 'Published' : s.status === 'bidding' ? 'Open for bids' : 'Draft'}</Badge>}
+            {s?.status === 'bidding' && <Text size="xs" c="dimmed">{s.bids ?? 0} of {s.people.length} people have bid</Text>}
             {none && <Badge color="gray" variant="outline">Not scheduled</Badge>}
           </Group>
           {canPlan && (
             <Group gap="xs">
-              {s?.status !== 'published' && (
+              {s?.status === 'draft' && (
+                <Button size="xs" variant="default" loading={act.isPending && act.variables === 'bidding'} onClick={() => run('bidding', 'Open for bids: people rank the lines on My schedule')}>
+                  Open bidding
+                </Button>
+              )}
+              {s?.status === 'bidding' && (
+                <Button size="xs" color="violet" loading={act.isPending && act.variables === 'bidding/close'} onClick={() => run('bidding/close', '')}>
+                  Close bidding
+                </Button>
+              )}
+              {s?.status !== 'published' && s?.status !== 'bidding' && (
                 <Button size="xs" variant={s ? 'default' : 'filled'} loading={act.isPending && act.variables === 'generate'} onClick={() => run('generate', s ? 'A new draft is made' : 'A draft is made')}>
                   {s ? 'Generate again' : 'Generate draft'}
                 </Button>

@@ -1,19 +1,27 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Badge, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { hasRole, useUser } from '../auth/session';
 import { PlanTab } from './PlanTab';
 import { AdherenceTab } from './AdherenceTab';
 import { TimeOffTab } from './TimeOffTab';
 import { SettingsTab } from './SettingsTab';
-import { mondayOf, shiftWeek, useForecast, useTimeOff } from './data';
+import { mondayOf, useForecast, useTimeOff, useWeekParam } from './data';
 
 /** Workforce management for supervisors and analysts: the week's plan, adherence, time off. */
 export function WorkforcePage() {
   const user = useUser();
   const canPlan = hasRole(user, 'supervisor', 'admin');
   const thisWeek = mondayOf(Date.now());
-  const [week, setWeek] = useState(thisWeek);
-  const [tab, setTab] = useState<string | null>('plan');
+  // The week and the tab are in the address: a reload or a shared link shows the same.
+  const [week, step] = useWeekParam();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'plan';
+  const setTab = (t: string | null) => {
+    const q = new URLSearchParams(window.location.search);
+    if (t) q.set('tab', t);
+    setParams(q);
+  };
   const forecast = useForecast(week).data;
   const zone = forecast?.zone ?? 'UTC';
   const asked = (useTimeOff().data?.items ?? []).filter((t) => t.status === 'requested').length;
@@ -27,17 +35,17 @@ export function WorkforcePage() {
       <Group justify="space-between">
         <Title order={2}>Workforce</Title>
         <Group gap="xs" role="group" aria-label="Week">
-          <Button size="xs" variant="default" onClick={() => setWeek(shiftWeek(week, -1))} aria-label="Previous week">
+          <Button size="xs" variant="default" onClick={() => step(-1)} aria-label="Previous week">
             ←
           </Button>
           <Text size="sm" fw={500} miw={150} ta="center" aria-live="polite">
             Week of {new Date(`${week}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })}
           </Text>
-          <Button size="xs" variant="default" onClick={() => setWeek(shiftWeek(week, 1))} aria-label="Next week">
+          <Button size="xs" variant="default" onClick={() => step(1)} aria-label="Next week">
             →
           </Button>
           {week !== thisWeek && (
-            <Button size="xs" variant="subtle" onClick={() => setWeek(thisWeek)}>
+            <Button size="xs" variant="subtle" onClick={() => step('now')}>
               This week
             </Button>
           )}

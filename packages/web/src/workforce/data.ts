@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { PresenceStatus } from '../api/types';
 
@@ -33,7 +34,8 @@ export interface Forecast {
 export interface Schedule {
   week: string;
   zone: string;
-  status: 'draft' | 'published';
+  status: 'draft' | 'bidding' | 'published';
+  bids?: number;
   generatedAt: string;
   publishedAt: string | null;
   activities: Activity[];
@@ -103,7 +105,7 @@ export const useTimeOff = () => useQuery({ queryKey: ['workforce', 'time-off'], 
 export const useMySchedule = (week: string) => useQuery({ queryKey: ['me', 'schedule', week], queryFn: () => api<MySchedule>(`/me/schedule?week=${week}`), refetchInterval: 60_000 });
 
 /** A workforce action that refreshes every workforce view when it is done. */
-export function useWorkforceAction<V>(fn: (v: V) => Promise<unknown>) {
+export function useWorkforceAction<V, R = unknown>(fn: (v: V) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({ mutationFn: fn, onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['workforce'] }), qc.invalidateQueries({ queryKey: ['me', 'schedule'] })]) });
 }
@@ -143,3 +145,39 @@ export interface Preferences {
 }
 export const usePreferences = () => useQuery({ queryKey: ['me', 'schedule-preferences'], queryFn: () => api<Preferences>('/me/schedule-preferences') });
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export interface BidLine {
+  line: number;
+  hours: number;
+  shifts: { start: string; end: string }[];
+  fits: boolean;
+}
+export interface MyBid {
+  week: string;
+  zone: string;
+  open: boolean;
+  contract: boolean;
+  lines: BidLine[];
+  ranking: number[];
+}
+export const useMyBid = (week: string) => useQuery({ queryKey: ['me', 'bids', week], queryFn: () => api<MyBid>(`/me/bids/${week}`) });
+
+/** The week in the address (`?week=` any day of it), else this week: as a Monday. */
+export function weekParam(params: URLSearchParams): string {
+  const w = params.get('week') ?? '';
+  return /^\d{4}-\d{2}-\d{2}$/.test(w) && !Number.isNaN(Date.parse(`${w}T12:00:00Z`)) ? mondayOf(Date.parse(`${w}T12:00:00Z`)) : mondayOf(Date.now());
+}
+
+/**
+ * The address's week and a way to move it. A step reads the address as it is at the click (the
+ * router's own update reads it as it was at the last render: two quick clicks would move one week).
+ */
+export function useWeekParam(): [string, (weeks: number | 'now') => void] {
+  const [params, setParams] = useSearchParams();
+  const step = (weeks: number | 'now') => {
+    const q = new URLSearchParams(window.location.search);
+    q.set('week', weeks === 'now' ? mondayOf(Date.now()) : shiftWeek(weekParam(q), weeks));
+    setParams(q);
+  };
+  return [weekParam(params), step];
+}
