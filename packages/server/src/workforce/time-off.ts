@@ -59,6 +59,8 @@ export async function decideTimeOff(db: Kysely<DB>, id: string, to: 'approved' |
     if (!t || (onlyUser && t.user_id !== onlyUser)) throw notFound(`time off ${id}`);
     if (t.status === to) return t;
     if (t.status !== 'requested' && !(to === 'canceled' && t.status === 'approved')) throw conflict(`time off ${id} is ${t.status}`);
+    // Time off that has begun is a fact of the past weeks' adherence: it is not taken back.
+    if (to === 'canceled' && t.status === 'approved' && t.starts_at.getTime() <= Date.now()) throw conflict(`time off ${id} has begun: it can no longer be taken back`);
     await trx.updateTable('time_off').set({ status: to, decided_by: actor, decided_at: new Date() }).where('id', '=', id).execute();
     if (to === 'approved') await cutIntoSchedules(trx, t.user_id, t.starts_at, t.ends_at);
     await appendEvents(trx, [{ type: `time-off.${to}`, actor, userId: t.user_id, data: { id, start: iso(t.starts_at), end: iso(t.ends_at) } }]);
