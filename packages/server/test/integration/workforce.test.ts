@@ -208,6 +208,10 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect(again.json.activities.filter((a: Json) => a.user === ids['wf-amy@test.local'] && a.start.startsWith(nextWeek)).map((a: Json) => a.kind)).toEqual(['time-off']);
     expect((await amy.req('POST', `/api/v1/me/time-off/${asked.json.id}/cancel`)).json.status).toBe('canceled');
     expect((await amy.req('GET', '/api/v1/me/schedule')).json.timeOff.find((t: Json) => t.id === asked.json.id).status).toBe('canceled');
+    // Time off that has begun stays.
+    const sick = await amy.req('POST', '/api/v1/me/time-off', { start: new Date(now - H).toISOString(), end: new Date(now + H).toISOString(), note: 'Sick' });
+    await sue.req('POST', `/api/v1/workforce/time-off/${sick.json.id}/decision`, { approve: true });
+    expect((await amy.req('POST', `/api/v1/me/time-off/${sick.json.id}/cancel`)).status).toBe(409);
   });
 
   it.skipIf(skip)('shift bidding: a draft opened for bids, lines ranked by the people they fit, awarded by seniority', async () => {
