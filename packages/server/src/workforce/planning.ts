@@ -62,8 +62,10 @@ export async function planWeek(db: Kysely<DB>, monday: string, zone: string, set
   const hours = weekHours(monday, zone);
   const from = hours[0]! - settings.weeks * WEEK - 2 * HOUR;
   const history = await historyOf(db, from, Math.min(now, hours.at(-1)! + HOUR));
-  // History begins with the first hour anything arrived: weeks before it are unknown, not quiet.
-  let since = now;
+  // History begins with the first hour anything arrived (ever, not only in the weeks read): weeks
+  // before it are unknown, not quiet. The rolled-up hours' first is an index lookup.
+  const first = (await sql<{ first: Date | null }>`select min(hour) as first from report_hourly where grain = 'queue'`.execute(db)).rows[0]?.first;
+  let since = first ? new Date(first).getTime() : now;
   for (const q of history.values()) for (const h of q.keys()) since = Math.min(since, h);
   const queues = await db.selectFrom('queues').select(['id', 'name', 'settings']).orderBy('name').execute();
   const goals = new Map(settings.queues.map((q) => [q.queue, q]));

@@ -69,10 +69,17 @@ export async function decideTimeOff(db: Kysely<DB>, id: string, to: 'approved' |
   return (await listTimeOff(db, { user: row.user_id })).find((t) => t.id === id)!;
 }
 
-/** The person's activities overlapping [start, end) are trimmed around it; a time-off activity fills it in each scheduled week. */
+/**
+ * The person's activities overlapping [start, end) are trimmed around it; a time-off activity fills
+ * it in each scheduled week the person is in (whether or not a shift fell on those days).
+ */
 async function cutIntoSchedules(trx: Transaction<DB>, user: string, start: Date, end: Date): Promise<void> {
   const hit = await trx.selectFrom('schedule_activities').selectAll().where('user_id', '=', user).where('starts_at', '<', end).where('ends_at', '>', start).execute();
-  const weeks = new Set(hit.map((a) => a.week));
+  // Weeks are Mondays: those from a week before the start to the end's date may overlap.
+  const weeks = new Set(
+    (await trx.selectFrom('schedule_activities').select('week').distinct().where('user_id', '=', user)
+      .where('week', '>=', new Date(start.getTime() - 7 * 86_400_000).toISOString().slice(0, 10)).where('week', '<=', end.toISOString().slice(0, 10)).execute()).map((r) => r.week),
+  );
   if (hit.length) await trx.deleteFrom('schedule_activities').where('id', 'in', hit.map((a) => a.id)).execute();
   const keep = hit.flatMap((a) => [
     ...(a.starts_at < start ? [{ week: a.week, user_id: user, kind: a.kind, starts_at: a.starts_at, ends_at: start }] : []),

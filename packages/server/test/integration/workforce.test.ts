@@ -203,6 +203,11 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect(after.filter((a: Json) => a.start.startsWith(nextWeek)).map((a: Json) => a.kind)).toEqual(['time-off']);
     expect(after.find((a: Json) => a.kind === 'time-off')).toMatchObject({ start: new Date(at(nextWeek, 0)).toISOString(), end: new Date(at(nextWeek, 24)).toISOString() });
     expect((await sue.req('POST', `/api/v1/workforce/time-off/${asked.json.id}/decision`, { approve: false })).status).toBe(409);
+    // A day without a shift (Sunday) is shown as time off too: the week says who is away.
+    const sunday = await amy.req('POST', '/api/v1/me/time-off', { start: new Date(at(nextWeek, 6 * 24)).toISOString(), end: new Date(at(nextWeek, 7 * 24)).toISOString() });
+    await sue.req('POST', `/api/v1/workforce/time-off/${sunday.json.id}/decision`, { approve: true });
+    const withSunday = (await sue.req('GET', `/api/v1/workforce/schedules/${nextWeek}`)).json.activities.filter((a: Json) => a.user === ids['wf-amy@test.local'] && a.kind === 'time-off');
+    expect(withSunday.map((a: Json) => a.start)).toContain(new Date(at(nextWeek, 6 * 24)).toISOString());
     // A new draft keeps it: no shift in approved time off.
     const again = await sue.req('POST', `/api/v1/workforce/schedules/${nextWeek}/generate?tz=UTC`);
     expect(again.json.activities.filter((a: Json) => a.user === ids['wf-amy@test.local'] && a.start.startsWith(nextWeek)).map((a: Json) => a.kind)).toEqual(['time-off']);
