@@ -17,6 +17,7 @@ import type { QualityPlanner } from './quality/planner.js';
 import type { EngagementModels } from './engagement/models.js';
 import type { IdleBotChats } from './chat/idle.js';
 import type { ConversationAnalyzer } from './analytics/analyzer.js';
+import type { AdherenceWatch } from './workforce/watch.js';
 
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
@@ -51,4 +52,5 @@ export interface Services {
   idleChats: IdleBotChats;
   /** Reads each finished conversation once (topics, compliance, sentiment), in the background. */
   analyzer: ConversationAnalyzer;
+  adherence: AdherenceWatch;
 }

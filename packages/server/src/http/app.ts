@@ -52,6 +52,7 @@ import { ConversationAnalyzer } from '../analytics/analyzer.js';
 import { analyticsRoutes } from '../analytics/routes.js';
 import { engagementRoutes } from '../engagement/routes.js';
 import { workforceRoutes } from '../workforce/routes.js';
+import { AdherenceWatch } from '../workforce/watch.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { WebhookWorker } from '../webhooks/worker.js';
@@ -98,7 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
   const chats = new ChatRooms(hub);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log) };
+  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log), adherence: new AdherenceWatch(opts.db, config, hub, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -168,6 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.engagementModels.stop();
     await services.idleChats.stop();
     await services.analyzer.stop();
+    await services.adherence.stop();
     await services.mailIn.stop();
     await statistics?.stop();
   });
@@ -183,6 +185,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   services.engagementModels.start();
   services.idleChats.start();
   services.analyzer.start();
+  services.adherence.start();
   await services.mailIn.start(services);
   statistics?.start();
   return { app, services, routes };

@@ -2,6 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { adherenceOf, localDate, localDayStart, keepsTo, shrinkageOf, type Activity, type ActivityKind, type Adherence, type PresenceStatus, type Shrinkage, type StatusSpan } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 
+/** Activity kinds as people read them in messages. */
+export const ACTIVITY_LABEL: Record<ActivityKind, string> = { work: 'work', break: 'a break', lunch: 'lunch', meeting: 'a meeting', training: 'training', 'time-off': 'time off' };
+
 // Statuses older than this are not looked for: a period is at most a month and a status is not held longer.
 const LOOK_BACK_DAYS = 31;
 

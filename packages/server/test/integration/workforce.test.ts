@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { adherenceOf, mondayOf, staffingFor, type Activity } from '@worklane/core';
 import { BACKENDS, Client, applyConfig, startHarness, type Harness } from './harness.js';
+import { AdherenceWatch } from '../../src/workforce/watch.js';
 
 // Workforce management (seeds EE02, EE03, EE10): the forecast learns each queue's hours from the
 // reports, Erlang C turns it into people, a schedule covers them within contracts and time off,
@@ -180,6 +181,16 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect(await live()).toMatchObject({ scheduled: 'work', status: 'available', inAdherence: true, until: new Date(to).toISOString() });
     await ben.req('PUT', '/api/v1/me/presence', { status: 'not-ready', reason: 'lunch' });
     expect(await live()).toMatchObject({ status: 'not-ready', reason: 'lunch', inAdherence: false });
+
+    // Out of adherence past the threshold (here none): Sue, his supervisor, hears it once.
+    const sv = h.app.services;
+    const watch = new AdherenceWatch(sv.db, sv.config, sv.hub, h.app.app.log, 0);
+    const watching = await sue.stream();
+    expect((await watch.check()).map((p) => p.user)).toContain(ids['wf-ben@test.local']);
+    const alert = await watching.next((m) => m.type === 'alert' && m.message.startsWith('Ben Plan is out of adherence'));
+    expect(alert).toMatchObject({ level: 'warning', message: 'Ben Plan is out of adherence: scheduled for work, not-ready (lunch) for 0 min' });
+    expect((await watch.check()).map((p) => p.user)).not.toContain(ids['wf-ben@test.local']); // once a stretch
+    watching.close();
     await ben.req('PUT', '/api/v1/me/presence', { status: 'offline' });
   });
 
