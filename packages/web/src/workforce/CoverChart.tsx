@@ -8,11 +8,21 @@ export interface CoverHour {
 }
 
 /**
- * People needed (a red step line) against people scheduled (teal bars) for every hour of a week,
- * the shortfall in red under the line: drawn with SVG (no chart library). Screen readers get the
- * peak and the hours short instead of the shapes.
+ * A week hour by hour: a red step line (people needed; contacts forecast) against teal bars (people
+ * scheduled; contacts that came), the gap in light red under the line: drawn with SVG (no chart
+ * library). Screen readers get the peak and the hours short instead of the shapes.
  */
-export function CoverChart({ hours, zone, label }: { hours: CoverHour[]; zone: string; label: string }) {
+export interface ChartWords {
+  /** The line's, the bars' and the gap's names in the legend. */
+  line: string;
+  bars: string;
+  gap: string;
+  /** What the values count ("people", "contacts"). */
+  unit: string;
+}
+const PEOPLE: ChartWords = { line: 'needed', bars: 'scheduled', gap: 'short', unit: 'people' };
+
+export function CoverChart({ hours, zone, label, words = PEOPLE }: { hours: CoverHour[]; zone: string; label: string; words?: ChartWords }) {
   const n = hours.length || 1;
   const max = Math.max(1, ...hours.map((h) => Math.max(h.need, h.scheduled ?? 0)));
   const H = 120;
@@ -21,8 +31,8 @@ export function CoverChart({ hours, zone, label }: { hours: CoverHour[]; zone: s
   const peak = hours.reduce<CoverHour | null>((p, h) => (!p || h.need > p.need ? h : p), null);
   const days = hours.map((h, i) => ({ i, key: dayKey(h.start, zone), start: h.start })).filter((d, i, all) => i === 0 || all[i - 1]!.key !== d.key);
   const summary = peak && peak.need > 0
-    ? `${label}: most needed ${peak.need} on ${dayLabel(peak.start, zone)} at ${clock(peak.start, zone)}; ${hours.some((h) => h.scheduled !== null) ? `${short.length} hours short of people` : 'nothing scheduled yet'}`
-    : `${label}: nobody needed this week`;
+    ? `${label}: most ${words.line} ${Math.round(peak.need * 10) / 10} on ${dayLabel(peak.start, zone)} at ${clock(peak.start, zone)}; ${hours.some((h) => h.scheduled !== null) ? `${short.length} hours ${words.gap}` : `nothing ${words.bars} yet`}`
+    : `${label}: nothing ${words.line} this week`;
   let line = '';
   hours.forEach((h, i) => (line += `${i ? 'L' : 'M'}${i} ${y(h.need)} L${i + 1} ${y(h.need)} `));
   return (
@@ -49,10 +59,10 @@ export function CoverChart({ hours, zone, label }: { hours: CoverHour[]; zone: s
         ))}
       </Box>
       <Group gap="md" mt={4} aria-hidden>
-        <Text size="xs"><span style={{ color: 'var(--mantine-color-red-7)' }}>━</span> needed</Text>
-        <Text size="xs"><span style={{ color: 'var(--mantine-color-teal-5)' }}>■</span> scheduled</Text>
-        <Text size="xs"><span style={{ color: 'var(--mantine-color-red-2)' }}>■</span> short</Text>
-        <Text size="xs" c="dimmed">0–{max} people per hour</Text>
+        <Text size="xs"><span style={{ color: 'var(--mantine-color-red-7)' }}>━</span> {words.line}</Text>
+        <Text size="xs"><span style={{ color: 'var(--mantine-color-teal-5)' }}>■</span> {words.bars}</Text>
+        <Text size="xs"><span style={{ color: 'var(--mantine-color-red-2)' }}>■</span> {words.gap}</Text>
+        <Text size="xs" c="dimmed">0–{Math.ceil(max)} {words.unit} per hour</Text>
       </Group>
     </Box>
   );

@@ -108,6 +108,33 @@ function QueueForecasts({ f }: { f: Forecast }) {
   );
 }
 
+/** Contacts per hour, all queues: the forecast against what came (the hours already past). */
+function ContactsChart({ f, zone }: { f: Forecast; zone: string }) {
+  const hours = f.need.map((n, i) => {
+    const qs = f.queues.map((q) => q.hours[i]!);
+    const past = qs.some((h) => h.actual !== undefined);
+    return { start: n.start, need: qs.reduce((t, h) => t + h.contacts, 0), scheduled: past ? qs.reduce((t, h) => t + (h.actual ?? 0), 0) : null };
+  });
+  const came = hours.filter((h) => h.scheduled !== null);
+  const forecast = came.reduce((t, h) => t + h.need, 0);
+  const actual = came.reduce((t, h) => t + (h.scheduled ?? 0), 0);
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="wf-contacts">
+      <Group justify="space-between" mb="xs">
+        <Title order={3} size="h5" id="wf-contacts">
+          Contacts: forecast and what came
+        </Title>
+        {came.length > 0 && (
+          <Text size="xs" c="dimmed">
+            So far {actual} came against {Math.round(forecast)} forecast ({forecast ? `${actual >= forecast ? '+' : ''}${Math.round(((actual - forecast) / forecast) * 100)} %` : '—'})
+          </Text>
+        )}
+      </Group>
+      <CoverChart hours={hours} zone={zone} label="Contacts per hour" words={{ line: 'forecast', bars: 'came', gap: 'fewer than forecast', unit: 'contacts' }} />
+    </Paper>
+  );
+}
+
 /** The week's plan: what the forecast needs, the schedule that covers it, and the actions on it. */
 export function PlanTab({ week, canPlan }: { week: string; canPlan: boolean }) {
   const forecast = useForecast(week);
@@ -179,6 +206,7 @@ export function PlanTab({ week, canPlan }: { week: string; canPlan: boolean }) {
           </Text>
         )}
       </Paper>
+      {forecast.data && <ContactsChart f={forecast.data} zone={zone} />}
       <Section id="wf-schedule" title="Schedule" query={none ? { ...schedule, isError: false, isPending: false } : schedule} empty={none} emptyText={canPlan ? 'This week is not scheduled yet: Generate draft builds one from the forecast, the shifts and the contracts.' : 'This week is not scheduled yet.'}>
         {s && <ScheduleGrid s={s} />}
       </Section>
