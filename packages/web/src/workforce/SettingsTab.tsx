@@ -10,7 +10,8 @@ import { WEEKDAYS } from './data';
 
 interface Shift { id: string; name: string; start: string; hours: number; days?: number[] }
 interface Contract { user: string; hoursPerWeek: number; days?: number[]; earliest?: string; latest?: string; preferredStart?: string; preferredDaysOff?: number[] }
-interface Settings { weeks: number; shrinkage: number; serviceLevel: number; maxOccupancy: number; pool?: boolean; queues: unknown[]; shifts: Shift[]; contracts: Contract[] }
+interface QueueGoal { queue: string; serviceLevel?: number; maxOccupancy?: number; concurrency?: number; plan?: boolean }
+interface Settings { weeks: number; shrinkage: number; serviceLevel: number; maxOccupancy: number; pool?: boolean; queues: QueueGoal[]; shifts: Shift[]; contracts: Contract[] }
 
 const pct = (v: number) => Math.round(v * 1000) / 10;
 const Days = ({ value, onChange, label }: { value: number[] | undefined; onChange: (d: number[] | undefined) => void; label: string }) => (
@@ -29,6 +30,7 @@ const Days = ({ value, onChange, label }: { value: number[] | undefined; onChang
 export function SettingsTab() {
   const qc = useQueryClient();
   const stored = useQuery({ queryKey: ['workforce', 'settings'], queryFn: () => api<Settings>('/workforce/settings') });
+  const queues = useQuery({ queryKey: ['queues', 'all'], queryFn: () => api<List<{ id: string; name: string; serviceLevelSeconds?: number }>>('/queues') });
   const people = useQuery({ queryKey: ['users', 'all'], queryFn: () => api<List<{ id: string; name: string; roles: string[]; disabled?: boolean }>>('/users') });
   const [s, setS] = useState<Settings | null>(null);
   useEffect(() => {
@@ -49,6 +51,13 @@ export function SettingsTab() {
   const set = (patch: Partial<Settings>) => setS({ ...s, ...patch });
   const shift = (i: number, patch: Partial<Shift>) => set({ shifts: s.shifts.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
   const contract = (i: number, patch: Partial<Contract>) => set({ contracts: s.contracts.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+  // A queue's own goal, kept only where it differs from the defaults (an empty entry is dropped).
+  const goal = (queue: string, patch: Partial<QueueGoal>) => {
+    const have = s.queues.find((q) => q.queue === queue) ?? { queue };
+    const next = Object.fromEntries(Object.entries({ ...have, ...patch }).filter(([, v]) => v !== undefined)) as unknown as QueueGoal;
+    const rest = s.queues.filter((q) => q.queue !== queue);
+    set({ queues: Object.keys(next).length > 1 ? [...rest, next] : rest });
+  };
   const agents = (people.data?.items ?? []).filter((u) => u.roles.includes('agent') && !u.disabled);
   const free = agents.filter((a) => !s.contracts.some((c) => c.user === a.id));
   return (
@@ -62,6 +71,27 @@ export function SettingsTab() {
           <NumberInput label="Occupancy at most %" min={30} max={100} value={pct(s.maxOccupancy)} onChange={(v) => set({ maxOccupancy: Number(v) / 100 })} />
           <Switch label="One pool of multi-skilled people" checked={s.pool !== false} onChange={(e) => set({ pool: e.currentTarget.checked })} mt="lg" />
         </SimpleGrid>
+      </Paper>
+      <Paper withBorder p="md">
+        <Title order={3} size="h5" mb="xs">Queues</Title>
+        <Table fz="sm" aria-label="Queue goals">
+          <Table.Thead><Table.Tr><Table.Th>Queue</Table.Th><Table.Th>Planned</Table.Th><Table.Th>Service level %</Table.Th><Table.Th>Occupancy at most %</Table.Th><Table.Th>At once</Table.Th></Table.Tr></Table.Thead>
+          <Table.Tbody>
+            {(queues.data?.items ?? []).map((q) => {
+              const g = s.queues.find((x) => x.queue === q.id);
+              return (
+                <Table.Tr key={q.id}>
+                  <Table.Td>{q.name}<Text size="xs" c="dimmed">answered within {q.serviceLevelSeconds ?? 60} s</Text></Table.Td>
+                  <Table.Td><Switch aria-label={`Plan ${q.name}`} checked={g?.plan !== false} onChange={(e) => goal(q.id, { plan: e.currentTarget.checked ? undefined : false })} /></Table.Td>
+                  <Table.Td><NumberInput size="xs" w={90} aria-label={`Service level of ${q.name}`} min={0} max={100} placeholder={String(pct(s.serviceLevel))} value={g?.serviceLevel === undefined ? '' : pct(g.serviceLevel)} onChange={(v) => goal(q.id, { serviceLevel: v === '' ? undefined : Number(v) / 100 })} /></Table.Td>
+                  <Table.Td><NumberInput size="xs" w={90} aria-label={`Occupancy of ${q.name}`} min={30} max={100} placeholder={String(pct(s.maxOccupancy))} value={g?.maxOccupancy === undefined ? '' : pct(g.maxOccupancy)} onChange={(v) => goal(q.id, { maxOccupancy: v === '' ? undefined : Number(v) / 100 })} /></Table.Td>
+                  <Table.Td><NumberInput size="xs" w={70} aria-label={`Contacts at once in ${q.name}`} min={1} max={10} placeholder="1" value={g?.concurrency ?? ''} onChange={(v) => goal(q.id, { concurrency: v === '' ? undefined : Number(v) })} /></Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+        <Text size="xs" c="dimmed" mt={4}>Empty: the defaults above. At once: chats one person handles together.</Text>
       </Paper>
       <Paper withBorder p="md">
         <Group justify="space-between" mb="xs">
