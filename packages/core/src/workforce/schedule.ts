@@ -128,7 +128,9 @@ export function buildSchedule(input: ScheduleInput): { activities: Activity[]; c
   const deficit = new Map(input.need);
   const coverage = new Map<number, number>();
   const activities: Activity[] = [];
-  const state = input.contracts.map((c) => ({ c, left: c.hoursPerWeek, shifts: [] as Candidate[] }));
+  // Wishes parsed once: the inner loop below runs people × shifts × rounds times.
+  const state = input.contracts.map((c) => ({ c, left: c.hoursPerWeek, shifts: [] as Candidate[], start: c.preferredStart ? minutesOf(c.preferredStart) : null }));
+  const shortest = Math.min(...candidates.map((k) => k.hours));
   const allowed = (s: (typeof state)[number], k: Candidate) => {
     const c = s.c;
     if (k.hours > s.left + 1e-9) return false;
@@ -140,8 +142,8 @@ export function buildSchedule(input: ScheduleInput): { activities: Activity[]; c
   };
   // A day off wished for is given up only for more than two hours of missing cover; a start an
   // hour from the wished one costs a quarter of an hour of cover (at most half an hour).
-  const penalty = (c: Contract, k: Candidate) =>
-    (c.preferredDaysOff?.includes(k.weekday) ? 2 : 0) + (c.preferredStart ? Math.min(2, Math.abs(k.startMinutes - minutesOf(c.preferredStart)) / 60) * 0.25 : 0);
+  const penalty = (s: (typeof state)[number], k: Candidate) =>
+    (s.c.preferredDaysOff?.includes(k.weekday) ? 2 : 0) + (s.start !== null ? Math.min(2, Math.abs(k.startMinutes - s.start) / 60) * 0.25 : 0);
   const filled = new Float64Array(candidates.length);
   for (;;) {
     // What each shift would fill is the same for everyone: worked out once a round.
@@ -151,15 +153,17 @@ export function buildSchedule(input: ScheduleInput): { activities: Activity[]; c
       filled[i] = f;
     });
     let best: { s: (typeof state)[number]; k: Candidate; score: number } | null = null;
-    for (const s of state)
+    for (const s of state) {
+      if (s.left < shortest - 1e-9) continue; // no shift fits the hours left
       for (let i = 0; i < candidates.length; i++) {
         const k = candidates[i]!;
         if (filled[i]! <= 0) continue;
-        const score = filled[i]! - penalty(s.c, k);
+        const score = filled[i]! - penalty(s, k);
         // Ties go to whoever has the most hours left: work is spread, not piled on one person.
         if (best && (score < best.score || (score === best.score && s.left <= best.s.left))) continue;
         if (allowed(s, k)) best = { s, k, score };
       }
+    }
     if (!best || best.score <= 0) break;
     const { s, k } = best;
     s.shifts.push(k);
