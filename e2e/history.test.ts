@@ -75,6 +75,24 @@ describe("the demo's history in a real browser", () => {
     await sam.getByRole('table', { name: 'Forecast per queue' }).getByRole('row').filter({ hasText: 'Finance' }).waitFor();
     await sam.screenshot({ path: join(SHOTS, 'workforce-plan.png'), fullPage: true });
 
+    // Sam gives Carol this Monday off by hand.
+    const thisMonday = monday(Date.now()).toISOString().slice(0, 10);
+    await grid.getByRole('button', { name: `Edit Carol Closer, ${thisMonday}` }).click();
+    const dialog = sam.getByRole('dialog');
+    while ((await dialog.getByRole('button', { name: /^Remove activity \d+$/ }).count()) > 0) await dialog.getByRole('button', { name: /^Remove activity \d+$/ }).first().click();
+    await dialog.getByText('Nothing scheduled: a day off.').waitFor();
+    await dialog.getByRole('button', { name: 'Save the day' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await grid.getByRole('button', { name: `Edit Carol Closer, ${thisMonday}` }).getByText('off', { exact: true }).waitFor();
+    // ...and then a 10:00 to 14:00 stretch of work after all.
+    await grid.getByRole('button', { name: `Edit Carol Closer, ${thisMonday}` }).click();
+    await dialog.getByRole('button', { name: 'Add activity' }).click();
+    await dialog.getByLabel('From 1').fill('10:00');
+    await dialog.getByLabel('To 1').fill('14:00');
+    await dialog.getByRole('button', { name: 'Save the day' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await grid.getByRole('button', { name: `Edit Carol Closer, ${thisMonday}` }).getByText('10:00–14:00').waitFor();
+
     // Next week is the demo's draft: publish it.
     await sam.getByRole('button', { name: 'Next week' }).click();
     await sam.getByText('Draft', { exact: true }).waitFor();

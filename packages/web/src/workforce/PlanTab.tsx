@@ -1,9 +1,11 @@
-import { Badge, Button, Group, Paper, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useState } from 'react';
+import { Badge, Button, Group, Paper, Skeleton, Stack, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, ApiError, errorMessage } from '../api/client';
 import { Section } from '../supervisor/Section';
 import { formatDateTime } from '../lib/time';
 import { CoverChart } from './CoverChart';
+import { EditDay, type DayToEdit } from './EditDay';
 import { ACTIVITY_COLOR, ACTIVITY_LABEL, clock, dayKey, dayLabel, percent, useForecast, useSchedule, useWorkforceAction, type Activity, type Forecast, type Schedule } from './data';
 
 /** One person's day: the shift's span and a strip of its activities. */
@@ -28,8 +30,9 @@ function DayCell({ acts, zone }: { acts: Activity[]; zone: string }) {
   );
 }
 
-function ScheduleGrid({ s }: { s: Schedule }) {
+function ScheduleGrid({ s, canEdit }: { s: Schedule; canEdit: boolean }) {
   const names = new Map(s.people.map((p) => [p.id, p.name]));
+  const [edit, setEdit] = useState<DayToEdit | null>(null);
   const days = [...new Set(s.hours.map((h) => dayKey(h.start, s.zone)))];
   const firstHourOf = new Map<string, string>();
   for (const h of s.hours) if (!firstHourOf.has(dayKey(h.start, s.zone))) firstHourOf.set(dayKey(h.start, s.zone), h.start);
@@ -37,6 +40,7 @@ function ScheduleGrid({ s }: { s: Schedule }) {
   const hoursOf = (u: string) => s.activities.filter((a) => a.user === u && a.kind !== 'time-off').reduce((t, a) => t + Date.parse(a.end) - Date.parse(a.start), 0) / 3_600_000;
   if (!people.length) return <Text size="sm" c="dimmed">Nobody is scheduled this week: the forecast needs nobody, or no contract allows a shift.</Text>;
   return (
+    <>
       <Table fz="sm" aria-label="Schedule by person and day" withColumnBorders>
         <Table.Thead>
           <Table.Tr>
@@ -53,7 +57,13 @@ function ScheduleGrid({ s }: { s: Schedule }) {
               <Table.Td>{names.get(u) ?? u}</Table.Td>
               {days.map((d) => (
                 <Table.Td key={d}>
-                  <DayCell acts={s.activities.filter((a) => a.user === u && dayKey(a.start, s.zone) === d)} zone={s.zone} />
+                  {canEdit ? (
+                    <UnstyledButton w="100%" onClick={() => setEdit({ user: u, name: names.get(u) ?? u, day: d })} aria-label={`Edit ${names.get(u) ?? u}, ${d}`}>
+                      <DayCell acts={s.activities.filter((a) => a.user === u && dayKey(a.start, s.zone) === d)} zone={s.zone} />
+                    </UnstyledButton>
+                  ) : (
+                    <DayCell acts={s.activities.filter((a) => a.user === u && dayKey(a.start, s.zone) === d)} zone={s.zone} />
+                  )}
                 </Table.Td>
               ))}
               <Table.Td ta="right">{Math.round(hoursOf(u) * 10) / 10} h</Table.Td>
@@ -61,6 +71,8 @@ function ScheduleGrid({ s }: { s: Schedule }) {
           ))}
         </Table.Tbody>
       </Table>
+      {edit && <EditDay s={s} edit={edit} onClose={() => setEdit(null)} />}
+    </>
   );
 }
 
@@ -208,7 +220,7 @@ export function PlanTab({ week, canPlan }: { week: string; canPlan: boolean }) {
       </Paper>
       {forecast.data && <ContactsChart f={forecast.data} zone={zone} />}
       <Section id="wf-schedule" title="Schedule" query={none ? { ...schedule, isError: false, isPending: false } : schedule} empty={none} emptyText={canPlan ? 'This week is not scheduled yet: Generate draft builds one from the forecast, the shifts and the contracts.' : 'This week is not scheduled yet.'}>
-        {s && <ScheduleGrid s={s} />}
+        {s && <ScheduleGrid s={s} canEdit={canPlan && s.status !== 'bidding'} />}
       </Section>
       <Section id="wf-forecast" title="Forecast per queue" query={forecast} empty={false} emptyText="">
         {forecast.data && <QueueForecasts f={forecast.data} />}
