@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Activity, Contract } from './schedule.js';
+import { minutesOf, type Activity, type Contract } from './schedule.js';
 
 const HOUR = 3_600_000;
 
@@ -8,8 +8,6 @@ export interface ScheduleLine {
   line: number;
   activities: readonly Activity[];
 }
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * Whether a line fits a person: its paid hours within the contract, its days among the contract's,

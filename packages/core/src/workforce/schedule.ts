@@ -58,7 +58,8 @@ export interface ScheduleInput {
   restHours?: number;
 }
 
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** 'HH:mm' as minutes after midnight. */
+export const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * A shift's activities: work with a 15-minute break after two hours (shifts of 4 h or more), a

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { mondayOf } from '@worklane/core';
 import type { DB } from '../db/schema.js';
 import { readWorkforceSettings } from '../workforce/settings.js';
-import { planningZone } from '../workforce/planning.js';
+import { reportZone } from '../reports/query.js';
 import { generateSchedule, setPublished } from '../workforce/schedules.js';
 
 // The demo's planning settings are in its configuration (section `workforce`). With the made-up
@@ -11,7 +11,7 @@ import { generateSchedule, setPublished } from '../workforce/schedules.js';
 export async function seedDemoWorkforce(db: Kysely<DB>, now = Date.now()): Promise<void> {
   const settings = await readWorkforceSettings(db);
   if (!settings.contracts.length || !settings.shifts.length) return;
-  const zone = await planningZone(db);
+  const zone = await reportZone(db);
   const thisWeek = mondayOf(now, zone);
   await generateSchedule(db, thisWeek, zone, settings, 'system:demo');
   await setPublished(db, thisWeek, true, 'system:demo');

@@ -1,10 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { buildReport, bucketStarts, checkRange, FILTERS, INTERVALS, isValidZone, parseReportTime, REPORTS, reportNamed, toCsv, type Dimension, type Filter, type Interval } from '@worklane/core';
 import { Problem, notFound } from '../http/problems.js';
 import type { Services } from '../services.js';
-import { readFacts } from './query.js';
+import { readFacts, reportZone } from './query.js';
 import { isTeamSupervisor, supervisionFor } from '../auth/supervision.js';
 import type { Principal } from '../auth/principal.js';
 
@@ -35,7 +34,7 @@ export async function historicalRoutes(app: FastifyInstance, s: Services): Promi
     // What each filter can be: a report reader may not list users or teams elsewhere.
     filterValues: await filterValues(s),
     // Days in this zone are pre-aggregated: the fastest choice for day, week and month reports.
-    timeZone: (await sql<{ day_zone: string }>`select day_zone from report_rollup where id = 1`.execute(s.db)).rows[0]?.day_zone ?? 'UTC',
+    timeZone: await reportZone(s.db),
   }));
 
   app.get<{ Params: { name: string }; Querystring: QueryT }>(

@@ -40,6 +40,11 @@ function filterSql(q: ReportQuery, caseTypeCol = 'case_type', scoped = true): Ra
   return sql.join(parts, sql` and `);
 }
 
+/** The zone the rollup cuts days in (the reports' default zone). */
+export async function reportZone(db: Kysely<DB>): Promise<string> {
+  return (await sql<{ day_zone: string }>`select day_zone from report_rollup where id = 1`.execute(db)).rows[0]?.day_zone ?? 'UTC';
+}
+
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /**

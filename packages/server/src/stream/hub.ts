@@ -229,6 +229,11 @@ export class StreamHub {
     for (const fn of this.taskWatchers) fn(t);
   }
 
+  /** Whether a supervisor or admin has a live screen open (who hears `toSupervisors`). */
+  hasOverseers(): boolean {
+    return this.overseers.size > 0;
+  }
+
   connectedUsers(): number {
     return this.byUser.size;
   }

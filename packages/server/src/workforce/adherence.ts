@@ -116,7 +116,7 @@ export interface LiveAdherence {
 export async function liveAdherence(db: Kysely<DB>, zone: string, now = Date.now()): Promise<LiveAdherence[]> {
   const dayStart = localDayStart(zone, localDate(zone, now));
   const plans = await publishedActivities(db, new Date(dayStart), new Date(dayStart + 36 * 3_600_000));
-  const presence = await db.selectFrom('presence').innerJoin('users', 'users.id', 'presence.user_id').select(['user_id', 'status', 'reason', 'since', 'users.name']).execute();
+  const presence = await db.selectFrom('presence').select(['user_id', 'status', 'reason', 'since']).execute();
   const byUser = new Map(presence.map((p) => [p.user_id, p]));
   const users = [...new Set([...plans.keys(), ...presence.filter((p) => p.status !== 'offline').map((p) => p.user_id)])];
   const names = new Map((await db.selectFrom('users').select(['id', 'name']).where('id', 'in', users.length ? users : ['']).execute()).map((u) => [u.id, u.name]));

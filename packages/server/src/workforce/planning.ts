@@ -30,10 +30,6 @@ export interface WeekPlan {
   need: Map<number, number>;
 }
 
-/** The zone planning runs in by default: the one the reports' days are cut in. */
-export async function planningZone(db: Kysely<DB>): Promise<string> {
-  return (await sql<{ day_zone: string }>`select day_zone from report_rollup where id = 1`.execute(db)).rows[0]?.day_zone ?? 'UTC';
-}
 
 /** Each queue's history per hour over [from, to) (rolled-up hours and the tail past the watermark). */
 async function historyOf(db: Kysely<DB>, from: number, to: number): Promise<Map<string, Map<number, HourVolume>>> {

@@ -8,8 +8,9 @@ import { requireUser } from '../auth/guard.js';
 import { change, refuse } from '../admin/change.js';
 import { badRequest, notFound, unprocessable } from '../http/problems.js';
 import { periodOf } from '../http/period.js';
-import { checkWorkforceSettings, mapContractUsers, readWorkforceSettings, writeWorkforceSettings, WORKFORCE_KEY, WorkforceSettingsBody, type WorkforceSettings } from './settings.js';
-import { planningZone, planWeek } from './planning.js';
+import { checkWorkforceSettings, mapContractUsers, readWorkforceSettings, Time, writeWorkforceSettings, WORKFORCE_KEY, WorkforceSettingsBody, type WorkforceSettings } from './settings.js';
+import { planWeek } from './planning.js';
+import { reportZone } from '../reports/query.js';
 import { activitiesOf, generateSchedule, readSchedule, replacePersonWeek, setPublished } from './schedules.js';
 import { adherenceReport, liveAdherence } from './adherence.js';
 import { bidView, closeBidding, openBidding, saveBid } from './bidding.js';
@@ -27,7 +28,6 @@ const DateParam = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', descrip
 const WeekParams = Type.Object({ week: DateParam }, strict);
 const Tz = Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone (default: the reports\' zone)' }));
 const Instant = Type.String({ format: 'date-time' });
-const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: "local time 'HH:mm'" });
 
 /** The Monday of a week given by any of its days, checked: a bad date is a 400 naming `week`. */
 function mondayFrom(day: string, zone: string, where: 'params' | 'querystring' = 'params'): string {
@@ -36,7 +36,7 @@ function mondayFrom(day: string, zone: string, where: 'params' | 'querystring' =
 }
 
 async function zoneOf(s: Services, tz: string | undefined): Promise<string> {
-  if (tz === undefined) return planningZone(s.db);
+  if (tz === undefined) return reportZone(s.db);
   if (!isValidZone(tz)) throw badRequest('tz: unknown time zone', [{ pointer: '/tz', message: 'unknown time zone', in: 'querystring' }]);
   return tz;
 }
@@ -95,7 +95,7 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
   });
 
   r.get('/api/v1/workforce/schedules/:week', { config: { auth: READERS }, schema: { tags, summary: "A week's schedule: activities and cover against need", params: WeekParams } }, async (request) => {
-    const zone = await planningZone(s.db);
+    const zone = await reportZone(s.db);
     return readSchedule(s.db, mondayFrom(request.params.week, zone));
   });
 
@@ -112,24 +112,24 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
 
   for (const [verb, published] of [['publish', true], ['unpublish', false]] as const)
     r.post(`/api/v1/workforce/schedules/:week/${verb}`, { config: { auth: PLANNERS }, schema: { tags, summary: published ? 'Publish: people see it, adherence counts it' : 'Back to a draft', params: WeekParams } }, async (request) =>
-      setPublished(s.db, mondayFrom(request.params.week, await planningZone(s.db)), published, actorOf(request.principal)),
+      setPublished(s.db, mondayFrom(request.params.week, await reportZone(s.db)), published, actorOf(request.principal)),
     );
 
   // Shift bidding (seed EE11).
   r.post('/api/v1/workforce/schedules/:week/bidding', { config: { auth: PLANNERS }, schema: { tags, summary: "Open a draft for bids: each person's week becomes a numbered line people rank", params: WeekParams } }, async (request) => {
-    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const week = mondayFrom(request.params.week, await reportZone(s.db));
     await openBidding(s.db, week, actorOf(request.principal));
     return readSchedule(s.db, week);
   });
 
   r.post('/api/v1/workforce/schedules/:week/bidding/close', { config: { auth: PLANNERS }, schema: { tags, summary: 'Close the bidding: lines awarded by seniority and ranking; the week is a draft again', params: WeekParams } }, async (request) => {
-    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const week = mondayFrom(request.params.week, await reportZone(s.db));
     const result = await closeBidding(s.db, week, await readWorkforceSettings(s.db), actorOf(request.principal));
     return { ...result, schedule: await readSchedule(s.db, week) };
   });
 
   r.get('/api/v1/me/bids/:week', { config: { auth: ANYONE }, schema: { tags, summary: 'The lines of a week open for bids (whether each fits me) and my ranking', params: WeekParams } }, async (request) => {
-    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const week = mondayFrom(request.params.week, await reportZone(s.db));
     return bidView(s.db, week, requireUser(request).id, await readWorkforceSettings(s.db));
   });
 
@@ -138,7 +138,7 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
     schema: { tags, summary: 'Rank the lines I want, most wanted first', params: WeekParams, body: Type.Object({ ranking: Type.Array(Type.Integer({ minimum: 1, maximum: 100_000 }), { maxItems: 200, uniqueItems: true }) }, strict) },
   }, async (request) => {
     const me = requireUser(request);
-    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const week = mondayFrom(request.params.week, await reportZone(s.db));
     const settings = await readWorkforceSettings(s.db);
     await saveBid(s.db, week, me.id, request.body.ranking, settings);
     return bidView(s.db, week, me.id, settings);
@@ -153,7 +153,7 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
       body: Type.Object({ activities: Type.Array(Type.Object({ kind: Type.Union(ACTIVITY_KINDS.map((k) => Type.Literal(k))), start: Instant, end: Instant }, strict), { maxItems: 200 }) }, strict),
     },
   }, async (request) => {
-    const week = mondayFrom(request.params.week, await planningZone(s.db));
+    const week = mondayFrom(request.params.week, await reportZone(s.db));
     const sched = await s.db.selectFrom('schedules').select('zone').where('week', '=', week).executeTakeFirst();
     if (!sched) throw notFound(`the schedule of the week of ${week}`);
     const user = await s.db.selectFrom('users').select('id').where((eb) => eb.or([eb('id', '=', request.params.user), eb('email', '=', request.params.user.toLowerCase())])).executeTakeFirst();
@@ -171,7 +171,7 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
 
   r.get('/api/v1/workforce/adherence/live', { config: { auth: READERS }, schema: { tags, summary: 'Who should be doing what now, what they do, and adherence today' } }, async () => ({
     at: new Date().toISOString(),
-    people: await liveAdherence(s.db, await planningZone(s.db)),
+    people: await liveAdherence(s.db, await reportZone(s.db)),
   }));
 
   r.get('/api/v1/workforce/adherence', {
@@ -186,11 +186,11 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
   // People's own side: their published schedule, their time off.
   r.get('/api/v1/me/schedule', { config: { auth: ANYONE }, schema: { tags, summary: 'My published schedule of a week and my time off', querystring: Type.Object({ week: Type.Optional(DateParam) }, strict) } }, async (request) => {
     const me = requireUser(request);
-    const zone = await planningZone(s.db);
+    const zone = await reportZone(s.db);
     const week = mondayFrom(request.query.week ?? new Date().toISOString().slice(0, 10), zone, 'querystring');
     const sched = await s.db.selectFrom('schedules').select(['status', 'zone', 'published_at']).where('week', '=', week).executeTakeFirst();
     const published = sched?.status === 'published';
-    const activities = published ? (await activitiesOf(s.db, week, true)).filter((a) => a.user === me.id) : [];
+    const activities = published ? await activitiesOf(s.db, week, { published: true, user: me.id }) : [];
     return {
       week,
       zone: sched?.zone ?? zone,

@@ -23,10 +23,11 @@ export interface ScheduleView {
 
 const iso = (t: number | Date) => new Date(t).toISOString();
 
-/** The week's activities as core reads them. */
-export async function activitiesOf(db: Kysely<DB>, week: string, published = false): Promise<Activity[]> {
+/** The week's activities as core reads them (`published`: only of a published week; `user`: only theirs). */
+export async function activitiesOf(db: Kysely<DB>, week: string, only: { published?: boolean; user?: string } = {}): Promise<Activity[]> {
   let q = db.selectFrom('schedule_activities as a').innerJoin('schedules as s', 's.week', 'a.week').select(['a.user_id', 'a.kind', 'a.starts_at', 'a.ends_at']).where('a.week', '=', week);
-  if (published) q = q.where('s.status', '=', 'published');
+  if (only.published) q = q.where('s.status', '=', 'published');
+  if (only.user) q = q.where('a.user_id', '=', only.user);
   const rows = await q.orderBy('a.starts_at').execute();
   return rows.map((r) => ({ user: r.user_id, kind: r.kind as ActivityKind, start: r.starts_at.getTime(), end: r.ends_at.getTime() }));
 }

@@ -9,7 +9,7 @@ import type { FieldError } from '../http/problems.js';
 export const WORKFORCE_KEY = 'workforce';
 
 const strict = { additionalProperties: false } as const;
-const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: "local time 'HH:mm'" });
+export const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: "local time 'HH:mm'" });
 const Days = Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true, description: 'ISO weekdays, 1 = Monday' });
 const Share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' });
@@ -59,8 +59,7 @@ export type WorkforceSettings = Static<typeof WorkforceSettingsBody> & { shifts:
 export const DEFAULT_SETTINGS: WorkforceSettings = { weeks: 4, shrinkage: 0.3, serviceLevel: 0.8, maxOccupancy: 0.85, queues: [], shifts: [], contracts: [] };
 
 export async function readWorkforceSettings(db: Kysely<DB>): Promise<WorkforceSettings> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', WORKFORCE_KEY).executeTakeFirst();
-  return { ...DEFAULT_SETTINGS, ...((row?.value as Partial<WorkforceSettings> | undefined) ?? {}) };
+  return (await storedWorkforceSettings(db)) ?? { ...DEFAULT_SETTINGS };
 }
 
 export async function writeWorkforceSettings(trx: Transaction<DB>, s: WorkforceSettings): Promise<void> {
@@ -109,6 +108,6 @@ export function mapContractUsers(s: WorkforceSettings, to: (ref: string) => stri
 
 /** The stored settings, or null when none were ever set (an export leaves the section out). */
 export async function storedWorkforceSettings(db: Kysely<DB>): Promise<WorkforceSettings | null> {
-  const row = await db.selectFrom('settings').select('key').where('key', '=', WORKFORCE_KEY).executeTakeFirst();
-  return row ? readWorkforceSettings(db) : null;
+  const row = await db.selectFrom('settings').select('value').where('key', '=', WORKFORCE_KEY).executeTakeFirst();
+  return row ? { ...DEFAULT_SETTINGS, ...(row.value as Partial<WorkforceSettings>) } : null;
 }

@@ -76,22 +76,25 @@ export async function decideTimeOff(db: Kysely<DB>, id: string, to: 'approved' |
 async function cutIntoSchedules(trx: Transaction<DB>, user: string, start: Date, end: Date): Promise<void> {
   const hit = await trx.selectFrom('schedule_activities').selectAll().where('user_id', '=', user).where('starts_at', '<', end).where('ends_at', '>', start).execute();
   // Weeks are Mondays: those from a week before the start to the end's date may overlap.
-  const weeks = new Set(
-    (await trx.selectFrom('schedule_activities').select('week').distinct().where('user_id', '=', user)
-      .where('week', '>=', new Date(start.getTime() - 7 * 86_400_000).toISOString().slice(0, 10)).where('week', '<=', end.toISOString().slice(0, 10)).execute()).map((r) => r.week),
-  );
+  const weeks = await trx
+    .selectFrom('schedule_activities as a')
+    .innerJoin('schedules as s', 's.week', 'a.week')
+    .select(['a.week', 's.zone'])
+    .distinct()
+    .where('a.user_id', '=', user)
+    .where('a.week', '>=', new Date(start.getTime() - 7 * 86_400_000).toISOString().slice(0, 10))
+    .where('a.week', '<=', end.toISOString().slice(0, 10))
+    .execute();
   if (hit.length) await trx.deleteFrom('schedule_activities').where('id', 'in', hit.map((a) => a.id)).execute();
   const keep = hit.flatMap((a) => [
     ...(a.starts_at < start ? [{ week: a.week, user_id: user, kind: a.kind, starts_at: a.starts_at, ends_at: start }] : []),
     ...(a.ends_at > end ? [{ week: a.week, user_id: user, kind: a.kind, starts_at: end, ends_at: a.ends_at }] : []),
   ]);
   for (const w of weeks) {
-    const s = await trx.selectFrom('schedules').select('zone').where('week', '=', w).executeTakeFirst();
-    if (!s) continue;
-    const week = weekRange(w, s.zone);
+    const week = weekRange(w.week, w.zone);
     const from = Math.max(start.getTime(), week.from);
     const to = Math.min(end.getTime(), week.to);
-    if (from < to) keep.push({ week: w, user_id: user, kind: 'time-off', starts_at: new Date(from), ends_at: new Date(to) });
+    if (from < to) keep.push({ week: w.week, user_id: user, kind: 'time-off', starts_at: new Date(from), ends_at: new Date(to) });
   }
   if (keep.length) await trx.insertInto('schedule_activities').values(keep).execute();
 }

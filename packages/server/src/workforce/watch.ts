@@ -7,7 +7,7 @@ import type { ConfigCache } from '../config/cache.js';
 import { supervisionIn } from '../auth/supervision.js';
 import { Every } from '../background/every.js';
 import { ACTIVITY_LABEL, liveAdherence, type LiveAdherence } from './adherence.js';
-import { planningZone } from './planning.js';
+import { reportZone } from '../reports/query.js';
 
 /**
  * Tells supervisors, live, who has been out of adherence during scheduled time for longer than
@@ -40,8 +40,8 @@ export class AdherenceWatch {
 
   /** One look: alerts for the stretches newly past the threshold; answers them (for tests). */
   async check(now = Date.now()): Promise<LiveAdherence[]> {
-    if (this.hub.connectedUsers() === 0) return []; // nobody to tell
-    const people = await liveAdherence(this.db, await planningZone(this.db), now);
+    if (!this.hub.hasOverseers()) return []; // nobody to tell
+    const people = await liveAdherence(this.db, await reportZone(this.db), now);
     const out = people.filter((p) => !p.inAdherence && p.scheduled !== null && now - Date.parse(p.since) >= this.afterMs);
     const still = new Set<string>();
     const fresh: LiveAdherence[] = [];
