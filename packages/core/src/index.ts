@@ -32,3 +32,4 @@ export * from './engagement/index.js';
 export * from './text.js';
 export * from './analytics/index.js';
 export * from './workforce/index.js';
+export * from './social/index.js';

@@ -1,8 +1,8 @@
 import type { PriorityPolicy } from './priority/effective.js';
 // Shapes the pure decision functions work on. The server maps database rows into these.
 
-export type MediaType = 'workitem' | 'email' | 'chat' | 'sms' | 'callback' | 'voice';
-export const MEDIA_TYPES: readonly MediaType[] = ['workitem', 'email', 'chat', 'sms', 'callback', 'voice'];
+export type MediaType = 'workitem' | 'email' | 'chat' | 'sms' | 'social' | 'callback' | 'voice';
+export const MEDIA_TYPES: readonly MediaType[] = ['workitem', 'email', 'chat', 'sms', 'social', 'callback', 'voice'];
 
 export type PresenceStatus = 'available' | 'not-ready' | 'busy' | 'after-work' | 'offline';
 

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { ConversationLine } from '@worklane/core';
 import type { DB, TaskRow } from '../db/schema.js';
-import { CHAT_SOURCE, SMS_SOURCE } from '../chat/store.js';
+import { isConversation } from '../chat/store.js';
 import { mailThread } from '../mail-in/thread.js';
 
 /** Media types whose work is a conversation in text, read by the analyzer. */
-export const TEXT_MEDIA = ['chat', 'sms', 'email'] as const;
+export const TEXT_MEDIA = ['chat', 'sms', 'social', 'email'] as const;
 
 type TaskPart = Pick<TaskRow, 'id' | 'source' | 'external_id' | 'media_type' | 'description'>;
 
@@ -17,7 +17,7 @@ type TaskPart = Pick<TaskRow, 'id' | 'source' | 'external_id' | 'media_type' | '
  */
 export async function conversationsOf(db: Kysely<DB>, tasks: readonly TaskPart[]): Promise<Map<string, ConversationLine[] | null>> {
   const out = new Map<string, ConversationLine[] | null>(tasks.map((t) => [t.id, null]));
-  const chatTask = new Map(tasks.filter((t) => (t.source === CHAT_SOURCE || t.source === SMS_SOURCE) && t.external_id).map((t) => [t.external_id!, t.id]));
+  const chatTask = new Map(tasks.filter((t) => isConversation(t.source) && t.external_id).map((t) => [t.external_id!, t.id]));
   if (chatTask.size) {
     const rows = await db
       .selectFrom('chat_messages')

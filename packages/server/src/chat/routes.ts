@@ -11,9 +11,10 @@ import { loadTask } from '../tasks/change.js';
 import { loadForWork } from '../tasks/lifecycle.js';
 import { assertVisible, TASK_READERS } from '../tasks/routes.js';
 import { chatOfTask, endChat, handOver, hasBot, mailTranscript, rateChat, say, startChat, topics, transcriptOf, viewOf, visitorChat } from './service.js';
-import { CHAT_SOURCE, SMS_SOURCE, chatById, taskOfChat } from './store.js';
+import { chatById, isConversation, taskOfChat } from './store.js';
 import type { TaskRow } from '../db/schema.js';
 import { receiveSms } from './sms.js';
+import { socialOf } from '../social/accounts.js';
 
 // Visitors are not signed in: each chat has its own token (header X-Chat-Token), given once when
 // the chat starts. It is not a cookie, so another site cannot act for a visitor (no CSRF).
@@ -41,7 +42,7 @@ function timeZone(tz: string | undefined): string {
 
 /** Whom the agent answers, as a standard response names them: the chat's visitor, the mail's sender. */
 async function customerNameOf(s: Services, t: TaskRow): Promise<string> {
-  if ((t.source === CHAT_SOURCE || t.source === SMS_SOURCE) && t.external_id)
+  if (isConversation(t.source) && t.external_id)
     return (await s.db.selectFrom('chats').select('visitor_name').where('id', '=', t.external_id).executeTakeFirst())?.visitor_name ?? '';
   return String((t.attributes as Record<string, unknown> | null)?.fromName ?? '') || 'there';
 }
@@ -213,7 +214,7 @@ export async function chatRoutes(app: FastifyInstance, s: Services): Promise<voi
     const t = await loadTask(s.db, request.params.id);
     await assertVisible(s, request.principal, t);
     const chat = await chatOfTask(s, t);
-    return { ...(await viewOf(s, chat, t)), taskId: t.id, visitorEmail: chat.visitor_email, visitorPhone: chat.visitor_phone, visitorOnline: s.chats.following(chat.id) > 0 };
+    return { ...(await viewOf(s, chat, t)), taskId: t.id, visitorEmail: chat.visitor_email, visitorPhone: chat.visitor_phone, visitorOnline: s.chats.following(chat.id) > 0, social: await socialOf(s.db, chat) };
   });
 
   r.post('/api/v1/tasks/:id/chat/messages', {

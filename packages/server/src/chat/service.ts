@@ -5,13 +5,14 @@ import type { Worktype } from '../config/cache.js';
 import { newId } from '../db/ids.js';
 import { newToken, sha256, tokenMatches } from '../auth/crypto.js';
 import { directMessage } from '../notifications/direct.js';
+import { socialOut } from '../social/send.js';
 import { appendEvents } from '../events/append.js';
 import { Problem, conflict, notFound, unprocessable } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
 import { changeTask } from '../tasks/change.js';
 import { afterChange } from '../tasks/after.js';
 import { findByEmail } from '../customers/store.js';
-import { CHAT_SOURCE, SMS_SOURCE, asLines, chatById, chatLines, chatView, messageDto, taskOfChat, type ChatMessage, type ChatRow, type ChatView } from './store.js';
+import { CHAT_SOURCE, asLines, isConversation, chatById, chatLines, chatView, messageDto, taskOfChat, type ChatMessage, type ChatRow, type ChatView } from './store.js';
 
 export const CHAT_ACTOR = 'chat:visitor';
 
@@ -235,14 +236,14 @@ export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender
   const phase = phaseOf(chat, t);
   if (phase === 'ended') throw conflict('This chat has ended', { phase });
   if (sender === 'agent' && phase !== 'connected') throw conflict('Accept the chat before you write in it', { phase });
-  // An agent's line in an SMS conversation is also an SMS, through the outbox (retried, logged), committed with it.
-  const bySms = chat.channel === 'sms' && sender === 'agent' && chat.visitor_phone;
+  // An agent's line in an SMS or social conversation is also sent there, through the outbox (retried, logged), committed with it.
+  const out = sender !== 'agent' ? null : chat.channel === 'sms' && chat.visitor_phone ? smsOut(chat.visitor_phone, text, t?.case_id ?? null) : chat.channel === 'social' ? socialOut(chat, text, t?.case_id ?? null) : null;
   const row = await s.db.transaction().execute(async (trx) => {
     const r = await trx.insertInto('chat_messages').values({ chat_id: chat.id, sender, user_id: user?.id ?? null, body: text }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
-    if (bySms) await trx.insertInto('notifications').values(smsOut(chat.visitor_phone!, text, t?.case_id ?? null)).execute();
+    if (out) await trx.insertInto('notifications').values(out).execute();
     return r;
   });
-  if (bySms) s.notifications.kick();
+  if (out) s.notifications.kick();
   const message = messageDto(row.id, sender, sender === 'visitor' ? chat.visitor_name : (user?.name ?? 'Agent'), text, row.created_at);
   s.chats.said(chat.id, t?.id ?? null, holderOf(t), message);
   // Only a topic's bot talks (a chat of another topic has no task just for the moment its task is captured).
@@ -257,7 +258,7 @@ export async function say(s: Services, chat: ChatRow, sender: Exclude<ChatSender
 export async function endChat(s: Services, chat: ChatRow, by: 'visitor' | 'agent', user: { id: string; name: string } | null): Promise<ChatView> {
   const t = await taskOfChat(s.db, chat);
   if (phaseOf(chat, t) === 'ended') return viewOf(s, chat, t);
-  const what = chat.channel === 'sms' ? 'conversation' : 'chat';
+  const what = chat.channel === 'web' ? 'chat' : 'conversation';
   const line = by === 'visitor' ? `${chat.visitor_name} left the ${what}.` : `${user?.name ?? 'The agent'} ended the ${what}.`;
   const ended = await s.db.transaction().execute(async (trx) => {
     const c = await trx.updateTable('chats').set({ ended_at: new Date(), ended_by: by }).where('id', '=', chat.id).where('ended_at', 'is', null).returningAll().executeTakeFirst();
@@ -287,7 +288,7 @@ export async function endChat(s: Services, chat: ChatRow, by: 'visitor' | 'agent
 
 /** The chat's task as a staff member sees it: it must be a chat. */
 export async function chatOfTask(s: Services, t: TaskRow): Promise<ChatRow> {
-  if ((t.source !== CHAT_SOURCE && t.source !== SMS_SOURCE) || !t.external_id) throw notFound(`A chat for task ${t.id}`);
+  if (!isConversation(t.source) || !t.external_id) throw notFound(`A chat for task ${t.id}`);
   return chatById(s.db, t.external_id);
 }
 

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
-import { normalizePhone, type TaskState, isFinal } from '@worklane/core';
+import { normalizePhone } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
 import { newId } from '../db/ids.js';
 import { unprocessable } from '../http/problems.js';
 import { captureTask } from '../tasks/capture.js';
-import { messageDto, SMS_SOURCE, type ChatRow } from './store.js';
+import { SMS_SOURCE } from './store.js';
+import { customerSays, stillGoing, takeOnce, type Going } from './inbound.js';
 import { smsOut } from './service.js';
 
 export interface InboundSms {
@@ -48,32 +49,13 @@ export async function receiveSms(s: Services, m: InboundSms): Promise<SmsReceive
   const text = m.text.replace(/\0/g, '').trim();
   if (!text) throw unprocessable('/text', 'an SMS needs some text');
 
-  const seen = m.id ? await taken(s, m.id) : null;
-  if (seen) return seen;
-  try {
-    return await take(s, m, { ...w, sms: w.sms }, from, text);
-  } catch (err) {
-    // The same message posted twice at once: the unique message id let one in; the other is it.
-    const first = m.id && (err as { code?: string }).code === '23505' ? await taken(s, m.id) : null;
-    if (first) return first;
-    throw err;
-  }
-}
-
-/** The answer for a carrier message id already taken (null: not yet). */
-async function taken(s: Services, id: string): Promise<SmsReceived | null> {
-  const seen = await s.db.selectFrom('chat_messages').select('chat_id').where('external_id', '=', id).executeTakeFirst();
-  if (!seen) return null;
-  const t = await s.db.selectFrom('tasks').select('id').where(sql<string>`coalesce(source, '')`, '=', SMS_SOURCE).where('external_id', '=', seen.chat_id).executeTakeFirst();
-  return { chatId: seen.chat_id, taskId: t?.id ?? '', started: false, duplicate: true };
+  return takeOnce(s.db, m.id ?? null, (t) => ({ ...t, taskId: t.taskId ?? '', started: false, duplicate: true }), () => take(s, m, { ...w, sms: w.sms! }, from, text));
 }
 
 async function take(s: Services, m: InboundSms, w: Worktype & { sms: NonNullable<Worktype['sms']> }, from: string, text: string): Promise<SmsReceived> {
   const open = await openConversation(s, from, w.id);
   if (open) {
-    const row = await s.db.insertInto('chat_messages').values({ chat_id: open.chat.id, sender: 'visitor', user_id: null, body: text, external_id: m.id ?? null }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
-    const holder = open.task.state === 'assigned' || open.task.state === 'paused' ? open.task.assignee_id : null;
-    s.chats.said(open.chat.id, open.task.id, holder, messageDto(row.id, 'visitor', open.chat.visitor_name, text, row.created_at));
+    await customerSays(s, open, text, m.id ?? null);
     return { chatId: open.chat.id, taskId: open.task.id, started: false, duplicate: false };
   }
 
@@ -114,11 +96,6 @@ async function take(s: Services, m: InboundSms, w: Worktype & { sms: NonNullable
 }
 
 /** The customer's conversation on this worktype that is still going: not ended, its task not finished. */
-async function openConversation(s: Services, phone: string, worktype: string): Promise<{ chat: ChatRow; task: TaskRow } | null> {
-  const chats = await s.db.selectFrom('chats').selectAll().where('channel', '=', 'sms').where('visitor_phone', '=', phone).where('worktype', '=', worktype).where('ended_at', 'is', null).orderBy('created_at', 'desc').limit(5).execute();
-  for (const chat of chats) {
-    const task = await s.db.selectFrom('tasks').selectAll().where(sql<string>`coalesce(source, '')`, '=', SMS_SOURCE).where('external_id', '=', chat.id).executeTakeFirst();
-    if (task && !isFinal(task.state as TaskState) && task.state !== 'wrap-up') return { chat, task };
-  }
-  return null;
+async function openConversation(s: Services, phone: string, worktype: string): Promise<Going | null> {
+  return stillGoing(s.db, await s.db.selectFrom('chats').selectAll().where('channel', '=', 'sms').where('visitor_phone', '=', phone).where('worktype', '=', worktype).where('ended_at', 'is', null).orderBy('created_at', 'desc').limit(5).execute());
 }

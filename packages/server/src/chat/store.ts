@@ -8,7 +8,12 @@ export type ChatRow = Selectable<ChatsTable>;
 /** Source of the tasks chats wait as (web chat, SMS): the chat's id is the task's external id. */
 export const CHAT_SOURCE = 'chat';
 export const SMS_SOURCE = 'sms';
-export const sourceOf = (chat: Pick<ChatRow, 'channel'>) => (chat.channel === 'sms' ? SMS_SOURCE : CHAT_SOURCE);
+export const SOCIAL_SOURCE = 'social';
+/** Each channel's conversations wait as tasks of this source (web chats as 'chat'). */
+export const sourceOf = (chat: Pick<ChatRow, 'channel'>) => (chat.channel === 'sms' ? SMS_SOURCE : chat.channel === 'social' ? SOCIAL_SOURCE : CHAT_SOURCE);
+/** Whether a task's source is a conversation (a chat, an SMS or a social media conversation). */
+export const isConversation = (source: string | null | undefined): boolean => source === CHAT_SOURCE || source === SMS_SOURCE || source === SOCIAL_SOURCE;
+export type ChatChannel = 'web' | 'sms' | 'social';
 
 export interface ChatMessage {
   id: string;
@@ -25,8 +30,8 @@ export type ChatEnd = 'visitor' | 'agent' | 'expired' | 'idle' | 'canceled' | nu
 /** The conversation as either side sees it (the staff's view adds the visitor's e-mail and the task). */
 export interface ChatView {
   id: string;
-  /** web: the visitor's page; sms: text messages to and from `visitor.phone`. */
-  channel: 'web' | 'sms';
+  /** web: the visitor's page; sms: text messages to and from `visitor.phone`; social: a social media account's posts or private messages. */
+  channel: ChatChannel;
   topic: { id: string; name: string };
   phase: ChatPhase;
   endedBy: ChatEnd;
@@ -89,7 +94,7 @@ export async function chatView(db: Kysely<DB>, chat: ChatRow, task: TaskRow | un
   const agent = task?.assignee_id && phase !== 'waiting' ? await db.selectFrom('users').select('name').where('id', '=', task.assignee_id).executeTakeFirst() : undefined;
   return {
     id: chat.id,
-    channel: chat.channel === 'sms' ? 'sms' : 'web',
+    channel: chat.channel as ChatChannel,
     topic: { id: chat.worktype, name: topicName },
     phase,
     endedBy: phase === 'ended' ? endOf(chat, task) : null,

@@ -29,6 +29,7 @@ const Capacity = Type.Object(
     email: Type.Optional(Level),
     chat: Type.Optional(Level),
     sms: Type.Optional(Level),
+    social: Type.Optional(Level),
     callback: Type.Optional(Level),
     voice: Type.Optional(Level),
   },

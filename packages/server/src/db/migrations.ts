@@ -181,6 +181,8 @@ const migrations: Record<string, Migration> = {
   '0030_analytics': { up: (db) => import('../analytics/migration.js').then((m) => m.analyticsMigration(db)) },
   // Workforce management: week schedules with their activities, time off asked for and decided (workforce/).
   '0031_workforce': { up: (db) => import('../workforce/migration.js').then((m) => m.workforceMigration(db)) },
+  // Social media routing: Facebook pages and Twitter accounts, their conversations as chats, answers through the outbox (social/).
+  '0032_social': { up: (db) => import('../social/migration.js').then((m) => m.socialMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

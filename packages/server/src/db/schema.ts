@@ -76,6 +76,36 @@ export interface ChatsTable {
   /** The website visit the chat was started from, and the offer (predictive engagement). */
   session_id: string | null;
   offer_id: string | null;
+  /** social: the account, public or private, the author's id on the platform, what a public answer replies to. */
+  social_account: string | null;
+  social_kind: 'public' | 'private' | null;
+  social_user: string | null;
+  social_reply_to: string | null;
+}
+/** A Facebook page or Twitter account whose posts and messages become work (social/). */
+export interface SocialAccountsTable {
+  id: string;
+  name: string;
+  platform: 'facebook' | 'twitter';
+  /** The page id or the account's user id, as the platform's webhooks name it. */
+  external_id: string;
+  handle: string | null;
+  public_worktype: string;
+  private_worktype: string;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  /** Signs the platform's webhooks (Facebook app secret, Twitter consumer secret). */
+  app_secret: string;
+  /** Authorizes our answers (page access token, user bearer token). */
+  access_token: string;
+  /** Facebook's subscription handshake (hub.verify_token). */
+  verify_token: string;
+  api_url: string | null;
+  enabled: Generated<boolean>;
+  received: Generated<number>;
+  filtered: Generated<number>;
+  last_received_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 export interface ChatMessagesTable {
   id: Generated<string>;
@@ -447,7 +477,8 @@ export interface NotificationsTable {
   event_id: number | null;
   event_type: string | null;
   case_id: string | null;
-  channel: 'email' | 'sms' | 'push';
+  /** social: a conversation's answer on a social media account (recipient `account/kind/target`). */
+  channel: 'email' | 'sms' | 'push' | 'social';
   recipient_kind: string;
   recipient: string;
   recipient_user_id: string | null;
@@ -688,6 +719,7 @@ export interface DB {
   notification_rules: NotificationRulesTable;
   notification_jobs: NotificationJobsTable;
   notifications: NotificationsTable;
+  social_accounts: SocialAccountsTable;
   notification_attempts: NotificationAttemptsTable;
   case_types: CaseTypesTable;
   cases: CasesTable;

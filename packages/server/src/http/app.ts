@@ -52,6 +52,7 @@ import { ConversationAnalyzer } from '../analytics/analyzer.js';
 import { analyticsRoutes } from '../analytics/routes.js';
 import { engagementRoutes } from '../engagement/routes.js';
 import { workforceRoutes } from '../workforce/routes.js';
+import { socialRoutes } from '../social/routes.js';
 import { AdherenceWatch } from '../workforce/watch.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -144,6 +145,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await qualityRoutes(app, services);
   await engagementRoutes(app, services);
   await workforceRoutes(app, services);
+  await socialRoutes(app, services);
   await analyticsRoutes(app, services);
 
   const webDir = opts.webDir;

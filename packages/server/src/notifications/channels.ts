@@ -3,7 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { NotificationOptions } from './options.js';
 
 export interface Outgoing {
-  channel: 'email' | 'sms' | 'push';
+  channel: 'email' | 'sms' | 'push' | 'social';
   to: string;
   subject: string | null;
   body: string;
@@ -24,17 +24,24 @@ export interface SendResult {
 
 export type Sender = (m: Outgoing, shutdown: AbortSignal) => Promise<Omit<SendResult, 'durationMs'>>;
 
-const fail = (error: string, permanent = false) => ({ ok: false, error: error.slice(0, 1000), permanent, providerId: null, interrupted: false });
+export const fail = (error: string, permanent = false) => ({ ok: false, error: error.slice(0, 1000), permanent, providerId: null, interrupted: false });
 
-/** The three channels over the configured providers; a channel without configuration fails every attempt (and is retried, so configuring it later still delivers). */
+/**
+ * The channels over the configured providers; a channel without configuration fails every attempt
+ * (and is retried, so configuring it later still delivers). Social answers go through `social`
+ * (social/send.ts: each account has its own platform and token).
+ */
 export class Channels {
   private mailer: Transporter | undefined;
 
-  constructor(private readonly o: NotificationOptions) {}
+  constructor(
+    private readonly o: NotificationOptions,
+    private readonly social: Sender = async () => fail('social media is not available here'),
+  ) {}
 
   async send(m: Outgoing, shutdown: AbortSignal): Promise<SendResult> {
     const started = performance.now();
-    const r = await (m.channel === 'email' ? this.email(m, shutdown) : this.http(m, shutdown)).catch((err: unknown) => fail(describe(err)));
+    const r = await (m.channel === 'email' ? this.email(m, shutdown) : m.channel === 'social' ? this.social(m, shutdown) : this.http(m, shutdown)).catch((err: unknown) => fail(describe(err)));
     return { ...r, durationMs: performance.now() - started, interrupted: !r.ok && shutdown.aborted };
   }
 
@@ -104,35 +111,40 @@ export class Channels {
     const [url, token, name] = m.channel === 'sms' ? [this.o.smsUrl, this.o.smsToken, 'SMS'] : [this.o.pushUrl, this.o.pushToken, 'Push'];
     if (!url) return fail(`${name} is not configured (WORKLANE_${name.toUpperCase()}_URL)`);
     const payload = m.channel === 'sms' ? { to: m.to, text: m.body } : { to: m.to, title: m.subject ?? '', body: m.body };
-    const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': m.key,
-          'user-agent': 'Worklane-Notifications/1',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(payload),
-        redirect: 'manual',
-        signal: AbortSignal.any([timeout, shutdown]),
-      });
-      const text = await res.text().catch(() => '');
-      if (res.status >= 200 && res.status < 300) return { ok: true, error: null, permanent: false, providerId: providerId(text), interrupted: false };
-      // 4xx but timeouts and rate limits: the provider refuses this message as it is.
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      return fail(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, permanent);
-    } catch (err) {
-      if (timeout.aborted) return fail(`timed out after ${this.o.timeoutMs} ms`);
-      return fail(describe(err));
-    }
+    return postJson(url, { 'idempotency-key': m.key, ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload, this.o.timeoutMs, shutdown);
   }
 }
 
+/**
+ * One POST of JSON to a provider, cut at `timeoutMs` or by shutdown: 2xx is sent (with the
+ * provider's id of it); 4xx but timeouts and rate limits is refused for good; the rest is retried.
+ */
+export async function postJson(url: string, headers: Record<string, string>, payload: unknown, timeoutMs: number, shutdown: AbortSignal): Promise<Omit<SendResult, 'durationMs'>> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Worklane-Notifications/1', ...headers },
+      body: JSON.stringify(payload),
+      redirect: 'manual',
+      signal: AbortSignal.any([timeout, shutdown]),
+    });
+    const text = await res.text().catch(() => '');
+    if (res.status >= 200 && res.status < 300) return { ok: true, error: null, permanent: false, providerId: providerId(text), interrupted: false };
+    // 4xx but timeouts and rate limits: the provider refuses this message as it is.
+    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    return fail(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, permanent);
+  } catch (err) {
+    if (timeout.aborted) return fail(`timed out after ${timeoutMs} ms`);
+    return fail(describe(err));
+  }
+}
+
+/** The provider's id of what it took: `id` (SMS, push, Facebook comments), `message_id` (Messenger), `data.id` / `data.dm_event_id` (Twitter). */
 function providerId(text: string): string | null {
   try {
-    const id = (JSON.parse(text) as { id?: unknown }).id;
+    const o = JSON.parse(text) as { id?: unknown; message_id?: unknown; data?: { id?: unknown; dm_event_id?: unknown } };
+    const id = o.id ?? o.message_id ?? o.data?.id ?? o.data?.dm_event_id;
     return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 200) : null;
   } catch {
     return null;

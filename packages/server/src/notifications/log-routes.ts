@@ -71,7 +71,7 @@ export async function logRoutes(app: FastifyInstance, s: Services): Promise<void
     if (request.query.state) q = q.where('n.state', '=', request.query.state);
     if (request.query.channel) {
       const ch = request.query.channel;
-      if (ch !== 'email' && ch !== 'sms' && ch !== 'push') throw badRequest('channel must be email, sms or push', [{ pointer: '/channel', message: 'email, sms or push', in: 'querystring' }]);
+      if (ch !== 'email' && ch !== 'sms' && ch !== 'push' && ch !== 'social') throw badRequest('channel must be email, sms, push or social', [{ pointer: '/channel', message: 'email, sms, push or social', in: 'querystring' }]);
       q = q.where('n.channel', '=', ch);
     }
     if (cursor) q = q.where('n.id', '<', Number(cursor));

@@ -69,7 +69,7 @@ export async function failJob(db: Kysely<DB>, jobId: number, error: string, next
 
 export interface ClaimedMessage {
   id: number;
-  channel: 'email' | 'sms' | 'push';
+  channel: 'email' | 'sms' | 'push' | 'social';
   recipient: string;
   subject: string | null;
   body: string;

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import { retryDelay } from '../webhooks/options.js';
 import { PassLoop } from '../webhooks/pass-loop.js';
 import { Channels, type SendResult } from './channels.js';
+import { socialSender } from '../social/send.js';
 import { expandEvent, rulesFor, type RuleSet } from './expand.js';
 import { nextAfterFailure, notificationOptionsFromEnv, type NotificationOptions } from './options.js';
 import { defaultSources, type CaseSources } from './sources.js';
@@ -47,7 +48,7 @@ export class NotificationWorker {
   ) {
     this.options = { ...notificationOptionsFromEnv(), ...options };
     this.loop = new PassLoop(() => this.pass(), this.options.pollMs, (err) => this.log.error({ err }, 'notification pass failed; retrying at the next poll'));
-    this.channels = new Channels(this.options);
+    this.channels = new Channels(this.options, socialSender(db, this.options.timeoutMs));
     this.sources = defaultSources(this.options);
   }
 
