@@ -53,6 +53,7 @@ import { analyticsRoutes } from '../analytics/routes.js';
 import { engagementRoutes } from '../engagement/routes.js';
 import { workforceRoutes } from '../workforce/routes.js';
 import { socialRoutes } from '../social/routes.js';
+import { socialRealtimeRoutes } from '../social/realtime.js';
 import { AdherenceWatch } from '../workforce/watch.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -146,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await engagementRoutes(app, services);
   await workforceRoutes(app, services);
   await socialRoutes(app, services);
+  await socialRealtimeRoutes(app, services);
   await analyticsRoutes(app, services);
 
   const webDir = opts.webDir;

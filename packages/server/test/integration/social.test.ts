@@ -106,7 +106,7 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
     expect(bad.json.errors.map((e: Json) => e.pointer)).toEqual(['/publicWorktype', '/privateWorktype']);
     expect((await admin.req('POST', '/api/v1/social/accounts', { ...body, platform: 'myspace' })).json.errors[0].pointer).toBe('/platform');
     expect((await admin.req('POST', '/api/v1/social/accounts', { ...body, appSecret: 'short' })).json.errors[0].pointer).toBe('/appSecret');
-    expect((await admin.req('GET', '/api/v1/social/accounts')).json.items).toEqual([]);
+    expect((await admin.req('GET', '/api/v1/social/accounts')).json.items.map((a: Json) => a.id)).toEqual(['demo-facebook', 'demo-twitter']); // the demo's, nothing made
 
     const made = await admin.req('POST', '/api/v1/social/accounts', body);
     expect(made.status, JSON.stringify(made.json)).toBe(201);
@@ -174,6 +174,11 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
     const view = (await sol.req('GET', `/api/v1/tasks/${publicTask.id}/chat`)).json;
     expect(view).toMatchObject({ channel: 'social', phase: 'connected', social: { platform: 'facebook', kind: 'public', account: 'Acme on Facebook' } });
     expect(view.messages.map((m: Json) => m.body)).toEqual(['I want a refund for my order', 'It was order 1234']);
+    // The supervisor's live figures: one public conversation and one private going on, none waiting.
+    const live = (await admin.req('GET', '/api/v1/reports/realtime/social')).json.items;
+    expect(live.find((x: Json) => x.id === fb.id)).toMatchObject({ name: 'Acme on Facebook', public: { active: 1, waiting: 0 }, private: { active: 1, waiting: 0 } });
+    expect(live.find((x: Json) => x.id === fb.id).public.longestSeconds).toBeGreaterThanOrEqual(0);
+    expect(live.find((x: Json) => x.id === tw.id)).toMatchObject({ public: { active: 0, longestSeconds: null } });
 
     // The public answer goes under her latest comment; the API fails twice first: retried, then sent.
     platform.failures = 2;

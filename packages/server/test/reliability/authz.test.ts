@@ -270,6 +270,7 @@ const EXPECTED: Record<string, Rule> = {
   'DELETE /api/v1/social/accounts/:id': ADMIN,
   'GET /api/v1/social/accounts/:id/webhook': PUBLIC,
   'POST /api/v1/social/accounts/:id/webhook': PUBLIC,
+  'GET /api/v1/reports/realtime/social': staff(['admin', 'supervisor', 'analyst'], ['admin', 'reports:read']),
   'GET /api/v1/webhooks': ADMIN,
   'POST /api/v1/webhooks': ADMIN,
   'GET /api/v1/webhooks/:id': ADMIN,

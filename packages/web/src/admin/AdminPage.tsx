@@ -4,15 +4,17 @@ import { ConfigTable } from './ConfigTable';
 import { COLLECTIONS } from './collections';
 import { ImportExport } from './ImportExport';
 import { InboundMail } from './InboundMail';
+import { SocialAccounts } from './SocialAccounts';
 
 const IMPORT = 'import';
 const MAIL = 'inbound-mail';
+const SOCIAL = 'social';
 
 /** /admin: the configuration collections, each listed and edited, and the whole as one YAML document. */
 export function AdminPage() {
   const [params, setParams] = useSearchParams();
   const asked = params.get('tab');
-  const tab = asked === IMPORT || asked === MAIL || COLLECTIONS.some((c) => c.value === asked) ? asked : 'worktypes';
+  const tab = asked === IMPORT || asked === MAIL || asked === SOCIAL || COLLECTIONS.some((c) => c.value === asked) ? asked : 'worktypes';
   return (
     <Stack gap="md">
       <div>
@@ -30,6 +32,7 @@ export function AdminPage() {
           ))}
           <Tabs.Tab value={IMPORT}>Import / export</Tabs.Tab>
           <Tabs.Tab value={MAIL}>Inbound e-mail</Tabs.Tab>
+          <Tabs.Tab value={SOCIAL}>Social media</Tabs.Tab>
         </Tabs.List>
         {COLLECTIONS.map((c) => (
           <Tabs.Panel key={c.value} value={c.value} pt="md">
@@ -41,6 +44,9 @@ export function AdminPage() {
         </Tabs.Panel>
         <Tabs.Panel value={MAIL} pt="md">
           <InboundMail />
+        </Tabs.Panel>
+        <Tabs.Panel value={SOCIAL} pt="md">
+          <SocialAccounts />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -8,8 +8,13 @@ import { ChatLines, withLine } from '../chat/ChatLines';
 import { ChatComposer } from '../chat/ChatComposer';
 import { taskEventsKey } from './data';
 import { ResponsePicker } from './ResponsePicker';
+import { PLATFORM_LABEL } from '../lib/format';
 
 const TYPING_SHOWN_MS = 4_000;
+
+/** The public answer that moves a conversation to private messages (seed CE19's best practice), for the agent to adjust. */
+const privately = (name: string, platform: string) =>
+  `Hi ${name.replace(/\s*\(@.*\)$/, '').split(/\s+/)[0]}, we are sorry to hear that. So we can look into your details safely, please send us a private message on ${platform}.`;
 
 /** A chat task's conversation: the visitor's lines live, the agent's answers (standard responses at hand), and ending it. */
 export function ChatPanel({ task }: { task: Task }) {
@@ -60,6 +65,9 @@ export function ChatPanel({ task }: { task: Task }) {
     );
   const c = chat.data;
   const sms = c.channel === 'sms';
+  const social = c.social;
+  const web = c.channel === 'web';
+  const platform = social ? (PLATFORM_LABEL[social.platform] ?? social.platform) : '';
   const mine = task.state === 'assigned' || task.state === 'paused';
   const open = c.phase === 'connected' && mine;
   const typing = typingAt && Date.now() - typingAt < TYPING_SHOWN_MS && c.phase !== 'ended' ? `${c.visitor.name} is typing…` : null;
@@ -68,10 +76,14 @@ export function ChatPanel({ task }: { task: Task }) {
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
           <Title order={3} size="h5" id="chat-panel-title">
-            {sms ? 'SMS with' : 'Chat with'} {c.visitor.name}
+            {social ? `${platform} ${social.kind === 'public' ? 'posts by' : 'messages with'}` : sms ? 'SMS with' : 'Chat with'} {c.visitor.name}
           </Title>
           {c.phase === 'ended' ? (
             <Badge color="gray">Ended</Badge>
+          ) : social ? (
+            <Badge color={social.kind === 'public' ? 'orange' : 'indigo'} variant="light">
+              {social.kind === 'public' ? 'Public: everyone sees your answer' : 'Private'}
+            </Badge>
           ) : sms ? (
             <Badge color="grape" variant="light">
               By SMS
@@ -84,10 +96,15 @@ export function ChatPanel({ task }: { task: Task }) {
         </Group>
         {open && (
           <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate()} loading={end.isPending}>
-            {sms ? 'End conversation' : 'End chat'}
+            {web ? 'End chat' : 'End conversation'}
           </Button>
         )}
       </Group>
+      {social && (
+        <Text size="xs" c="dimmed" mb="xs">
+          On {social.account} · {social.kind === 'public' ? `your answers are posted on ${platform} as replies; move personal details to a private message` : `your answers are sent as ${platform} private messages`}
+        </Text>
+      )}
       {(c.visitorEmail || c.visitorPhone) && (
         <Text size="xs" c="dimmed" mb="xs">
           {c.visitorPhone ?? c.visitorEmail} · {sms ? `to ${c.topic.name}: your answers go out as text messages` : `about ${c.topic.name}`}
@@ -104,7 +121,7 @@ export function ChatPanel({ task }: { task: Task }) {
           value={text}
           onChange={(t) => {
             setText(t);
-            if (!sms && Date.now() - lastTyping.current > 2_000) {
+            if (web && Date.now() - lastTyping.current > 2_000) {
               lastTyping.current = Date.now();
               void api(`/tasks/${encodeURIComponent(task.id)}/chat/typing`, { method: 'POST' }).catch(() => {}); // a hint only
             }
@@ -113,13 +130,20 @@ export function ChatPanel({ task }: { task: Task }) {
           sending={send.isPending}
           error={send.error ?? end.error}
           extra={
-            <ResponsePicker
+            <Group gap="xs">
+              {social?.kind === 'public' && (
+                <Button size="xs" variant="default" onClick={() => (setText(privately(c.visitor.name, platform)), input.current?.focus())}>
+                  Ask to continue privately
+                </Button>
+              )}
+              <ResponsePicker
               taskId={task.id}
               onPick={(t) => {
                 setText((old) => (old.trim() ? `${old.trimEnd()} ${t}` : t));
                 input.current?.focus();
               }}
             />
+            </Group>
           }
         />
       ) : (

@@ -1,6 +1,6 @@
 import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Task } from '../api/types';
-import { displayValue, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
+import { displayValue, isConversation, TASK_STATE_COLOR, TASK_STATE_LABEL } from '../lib/format';
 import { formatDateTime } from '../lib/time';
 import { useTask, useWorktype } from './data';
 import { TaskHistory } from './TaskHistory';
@@ -91,7 +91,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
       </Paper>
 
       {/* A chat is the work itself: the conversation comes first. */}
-      {(task.source === 'chat' || task.source === 'sms') && task.externalId && <ChatPanel task={task} />}
+      {isConversation(task.source) && task.externalId && <ChatPanel task={task} />}
       <TaskJourney task={task} />
       {task.source === 'callback' && <CallbackPanel task={task} onLeft={onDone} />}
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}

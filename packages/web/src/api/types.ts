@@ -520,7 +520,7 @@ export type ChatPhase = 'bot' | 'waiting' | 'connected' | 'ended';
 
 export interface ChatView {
   id: string;
-  channel: 'web' | 'sms';
+  channel: 'web' | 'sms' | 'social';
   topic: { id: string; name: string };
   phase: ChatPhase;
   endedBy: 'visitor' | 'agent' | 'expired' | 'idle' | 'canceled' | null;
@@ -538,6 +538,8 @@ export interface TaskChat extends ChatView {
   visitorEmail: string | null;
   visitorPhone: string | null;
   visitorOnline: boolean;
+  /** A social media conversation: the platform, public (everyone sees the answers) or private, the account. */
+  social: { platform: string; kind: 'public' | 'private'; account: string } | null;
 }
 
 export interface ChatTopic {

@@ -55,4 +55,10 @@ export function usualWait(seconds: number | null | undefined): string | null {
 }
 
 /** What a media type is called next to a task (work items need no word). */
-export const MEDIA_LABEL: Record<string, string | null> = { workitem: null, email: 'E-mail', chat: 'Chat', sms: 'SMS', callback: 'Callback', voice: 'Call' };
+/** Tasks that are a conversation (a web chat, an SMS or a social media conversation): they have a chat to read and write in. */
+export const isConversation = (source: string | null | undefined) => source === 'chat' || source === 'sms' || source === 'social';
+
+/** Social media platforms by name. */
+export const PLATFORM_LABEL: Record<string, string> = { facebook: 'Facebook', twitter: 'Twitter' };
+
+export const MEDIA_LABEL: Record<string, string | null> = { workitem: null, email: 'E-mail', chat: 'Chat', sms: 'SMS', social: 'Social', callback: 'Callback', voice: 'Call' };

@@ -12,12 +12,14 @@ import { formatDateTime } from '../lib/time';
 import { TaskAnalysis } from '../analytics/TaskAnalysis';
 
 const at = (id: string) => encodeURIComponent(id);
+/** Media types whose work is a conversation in text (read here, and by conversation analytics). */
+const TEXT_MEDIA = ['chat', 'sms', 'social', 'email'];
 
 function Conversation({ taskId, mediaType }: { taskId: string; mediaType: string }) {
-  const chat = useQuery({ queryKey: ['taskChat', taskId, 'review'], queryFn: () => api<TaskChat>(`/tasks/${at(taskId)}/chat`), enabled: mediaType === 'chat' || mediaType === 'sms' });
+  const chat = useQuery({ queryKey: ['taskChat', taskId, 'review'], queryFn: () => api<TaskChat>(`/tasks/${at(taskId)}/chat`), enabled: mediaType === 'chat' || mediaType === 'sms' || mediaType === 'social' });
   const mail = useQuery({ queryKey: ['taskMail', taskId, 'review'], queryFn: () => api<List<ThreadMessage>>(`/tasks/${at(taskId)}/mail`), enabled: mediaType === 'email', select: (d) => d.items });
   const q = mediaType === 'email' ? mail : chat;
-  if (mediaType !== 'chat' && mediaType !== 'sms' && mediaType !== 'email') return null;
+  if (!TEXT_MEDIA.includes(mediaType)) return null;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="review-conversation">
       <Title order={3} size="h5" id="review-conversation" mb="xs">
@@ -76,7 +78,7 @@ export function Interaction({ taskId }: { taskId: string }) {
         )}
       </Paper>
       <Conversation taskId={t.id} mediaType={t.mediaType} />
-      {(t.mediaType === 'chat' || t.mediaType === 'sms' || t.mediaType === 'email') && <TaskAnalysis taskId={t.id} />}
+      {TEXT_MEDIA.includes(t.mediaType) && <TaskAnalysis taskId={t.id} />}
       <TaskHistory taskId={t.id} />
     </Stack>
   );

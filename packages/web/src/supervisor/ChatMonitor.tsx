@@ -32,7 +32,7 @@ export function ChatMonitor({ task, opened, onClose }: { task: Task; opened: boo
           <Group gap="xs" mb="xs">
             <Badge color={PHASE[c.phase].color}>{PHASE[c.phase].label}</Badge>
             <Text size="sm" c="dimmed">
-              {c.channel === 'sms' ? `SMS with ${c.visitorPhone}` : `${c.visitor.name} on ${c.topic.name}`}
+              {c.channel === 'sms' ? `SMS with ${c.visitorPhone}` : c.social ? `${c.visitor.name} on ${c.social.account} (${c.social.kind})` : `${c.visitor.name} on ${c.topic.name}`}
               {c.agent ? ` · answered by ${c.agent.name}` : ''}
             </Text>
           </Group>

@@ -6,6 +6,7 @@ import { AlertsPanel } from './AlertsPanel';
 import { useSupervisorStreamRefresh } from './data';
 import { UndeliveredMessages } from '../cases/Notifications';
 import { CasesPanel } from './CasesPanel';
+import { SocialPanel } from './SocialPanel';
 
 export function SupervisorPage() {
   useSupervisorStreamRefresh();
@@ -14,6 +15,7 @@ export function SupervisorPage() {
       <Title order={2}>Supervisor</Title>
       <QueuesTable />
       <CasesPanel />
+      <SocialPanel />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <AgentsTable />

@@ -10,6 +10,7 @@ import { TransferDialog } from '../tasks/TransferDialog';
 import { conflictText, useTaskAction } from '../tasks/actions';
 import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../api/client';
+import { isConversation } from '../lib/format';
 
 type Dialog = 'assign' | 'pull-back' | 'transfer' | 'cancel' | 'watch' | 'evaluate';
 
@@ -31,7 +32,7 @@ export function TaskRowActions({ task }: { task: Task }) {
   return (
     <>
       <RowMenu title={task.title}>
-        {(task.source === 'chat' || task.source === 'sms') && (
+        {isConversation(task.source) && (
           <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
             Watch the conversation
           </Menu.Item>
@@ -75,7 +76,7 @@ function CompletedActions({ task, open, setOpen }: { task: Task; open: Dialog | 
   return (
     <>
       <RowMenu title={task.title}>
-        {(task.source === 'chat' || task.source === 'sms') && (
+        {isConversation(task.source) && (
           <Menu.Item leftSection={<IconEye size={16} />} onClick={() => setOpen('watch')}>
             Read the conversation
           </Menu.Item>
