@@ -63,7 +63,10 @@ interface AjvError {
 
 /** Ajv errors -> field errors with the JSON pointer of each bad field. */
 export function fieldErrors(validation: AjvError[], part?: string): FieldError[] {
-  return validation.map((e) => {
+  // A value that may also be null (a union with null): "must be null" and "must match a schema in
+  // anyOf" say nothing the alternative's own error does not; they are left out when it is there.
+  const said = new Set(validation.filter((e) => !echoOfUnion(e)).map((e) => e.instancePath));
+  return validation.filter((e) => !(echoOfUnion(e) && said.has(e.instancePath))).map((e) => {
     let pointer = e.instancePath || '';
     if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') pointer += `/${e.params.missingProperty}`;
     if (e.keyword === 'additionalProperties' && typeof e.params.additionalProperty === 'string') {
@@ -74,6 +77,8 @@ export function fieldErrors(validation: AjvError[], part?: string): FieldError[]
     return { pointer: pointer || '/', message, ...(part ? { in: part as FieldError['in'] } : {}) };
   });
 }
+
+const echoOfUnion = (e: AjvError) => e.keyword === 'anyOf' || (e.keyword === 'type' && e.params.type === 'null');
 
 export function installProblemHandlers(app: FastifyInstance, onShed: (reason: string) => void = () => {}): void {
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {

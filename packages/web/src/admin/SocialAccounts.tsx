@@ -38,6 +38,8 @@ const KEY = ['admin', 'social-accounts'];
 export function SocialAccounts() {
   const qc = useQueryClient();
   const [editing, setEditing] = useState<SocialAccount | 'new' | null>(null);
+  const worktypes = useWorktypes();
+  const nameOf = (id: string) => worktypes.data?.find((w) => w.id === id)?.name ?? id;
   const query = useQuery({ queryKey: KEY, queryFn: () => api<List<SocialAccount>>('/social/accounts'), select: (d) => d.items, refetchInterval: 15_000 });
   const toggle = useMutation({
     mutationFn: (a: SocialAccount) => api(`/social/accounts/${encodeURIComponent(a.id)}`, { method: 'PATCH', body: { enabled: !a.enabled } }),
@@ -103,8 +105,8 @@ export function SocialAccounts() {
                   <Text size="xs">{a.keywords.length ? a.keywords.join(', ') : 'every public post'}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="xs">public → {a.publicWorktype}</Text>
-                  <Text size="xs">private → {a.privateWorktype}</Text>
+                  <Text size="xs">public → {nameOf(a.publicWorktype)}</Text>
+                  <Text size="xs">private → {nameOf(a.privateWorktype)}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs">{a.received} ({a.filtered} filtered)</Text>
