@@ -33,3 +33,4 @@ export * from './text.js';
 export * from './analytics/index.js';
 export * from './workforce/index.js';
 export * from './social/index.js';
+export * from './campaigns/index.js';

@@ -9,6 +9,7 @@ import { openStore, storeOptionsFromEnv, type Store } from './db/open.js';
 import { seedDemoHistory } from './demo/history.js';
 import { seedDemoWorkforce } from './demo/workforce.js';
 import { seedDemoSocial } from './demo/social.js';
+import { seedDemoCampaigns } from './demo/campaigns.js';
 import { importConfig } from './config/import.js';
 import { buildApp, type App } from './http/app.js';
 import { trustProxyFrom } from './security/proxy.js';
@@ -24,6 +25,7 @@ export async function seedDemoIfEmpty(db: Kysely<DB>): Promise<boolean> {
   const result = await importConfig(db, parseYaml(readFileSync(DEMO_CONFIG_FILE, 'utf8')), { apply: true, actor: 'system:demo' });
   if (result.errors.length) throw new Error(`demo configuration is invalid: ${JSON.stringify(result.errors)}`);
   await seedDemoSocial(db); // accounts hold secrets: not part of the configuration document
+  await seedDemoCampaigns(db); // campaigns and their lists are operations, not configuration
   return true;
 }
 

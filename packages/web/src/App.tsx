@@ -26,6 +26,7 @@ import { CalibrationPage } from './quality/CalibrationPage';
 import { VisitorsPage } from './engagement/VisitorsPage';
 import { WorkforcePage } from './workforce/WorkforcePage';
 import { MySchedulePage } from './workforce/MySchedulePage';
+import { CampaignsPage } from './campaigns/CampaignsPage';
 import { ConversationsPage } from './analytics/ConversationsPage';
 
 /** Whatever the stream may have carried while it was down is fetched again on every (re)connect. */
@@ -90,6 +91,7 @@ export function App() {
             </Route>
             <Route element={<RequireRole roles={['analyst', 'supervisor', 'admin']} />}>
               <Route path="/workforce" element={<WorkforcePage />} />
+              <Route path="/campaigns" element={<CampaignsPage />} />
             </Route>
             <Route element={<RequireRole roles={['agent', 'supervisor', 'admin']} />}>
               <Route path="/cases/new" element={<NewCasePage />} />

@@ -1,4 +1,5 @@
-import { afterAttempt, callbackAsap, callbackSlots, normalizePhone, type AttemptOutcome, type Calendar, type Slot } from '@worklane/core';
+import { afterAttempt, CALLBACK_DEFAULTS, callbackAsap, callbackSlots, fillScript, normalizePhone, type AttemptOutcome, type Calendar, type CallbackSettings, type Slot } from '@worklane/core';
+import { CAMPAIGN_SOURCE, calendarOfCampaign, campaignOfTask } from '../campaigns/service.js';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Worktype } from '../config/cache.js';
@@ -169,23 +170,40 @@ export interface CallbackView {
   until: string | null;
   maxAttempts: number;
   attempts: Attempt[];
+  /** A campaign's call: the campaign, its script filled for this contact, what the list says of them. */
+  campaign: { id: string; name: string; script: string; data: Record<string, string> } | null;
 }
 
 function assertCallback(t: TaskRow): { phone: string; name: string; requested: string } {
   const a = (t.attributes ?? {}) as Record<string, unknown>;
-  if (t.source !== CALLBACK_SOURCE || typeof a.phone !== 'string') throw notFound(`A callback for task ${t.id}`);
-  return { phone: a.phone, name: String(a.name ?? ''), requested: String(a.requested ?? 'asap') };
+  if ((t.source !== CALLBACK_SOURCE && t.source !== CAMPAIGN_SOURCE) || typeof a.phone !== 'string') throw notFound(`A callback for task ${t.id}`);
+  return { phone: a.phone, name: String(a.name ?? ''), requested: t.source === CAMPAIGN_SOURCE ? 'campaign' : String(a.requested ?? 'asap') };
+}
+
+/** The retry rules of a call: the callback topic's, or the campaign's (its attempts, retry time and calendar). */
+async function rulesOf(s: Services, t: TaskRow): Promise<{ settings: CallbackSettings; calendar: Calendar | null; campaign: Awaited<ReturnType<typeof campaignOfTask>> }> {
+  const campaign = await campaignOfTask(s, t);
+  if (campaign) return { settings: { maxAttempts: campaign.max_attempts, retryMinutes: campaign.retry_minutes }, calendar: calendarOfCampaign(s, campaign), campaign };
+  const w = s.config.snapshot.worktypes.get(t.worktype);
+  return { settings: w?.callback ?? {}, calendar: w ? calendarOf(s, w) : null, campaign: null };
 }
 
 export async function callbackView(s: Services, t: TaskRow): Promise<CallbackView> {
   const c = assertCallback(t);
   const rows = await s.db.selectFrom('events').leftJoin('users', 'users.id', 'events.user_id').select(['events.at', 'events.data', 'users.name']).where('task_id', '=', t.id).where('type', '=', 'callback.attempted').orderBy('events.id').execute();
-  const w = s.config.snapshot.worktypes.get(t.worktype);
+  const { settings, campaign } = await rulesOf(s, t);
+  const agent = t.assignee_id ? (await s.db.selectFrom('users').select('name').where('id', '=', t.assignee_id).executeTakeFirst())?.name : undefined;
   return {
     taskId: t.id,
     ...c,
     until: t.expires_at ? new Date(t.expires_at).toISOString() : null,
-    maxAttempts: w?.callback?.maxAttempts ?? 3,
+    maxAttempts: settings.maxAttempts ?? CALLBACK_DEFAULTS.maxAttempts,
+    campaign: campaign && {
+      id: campaign.id,
+      name: campaign.name,
+      script: fillScript(campaign.script, { ...campaign.data, name: campaign.contact_name, phone: campaign.phone, agent: agent?.split(/\s+/)[0] }),
+      data: campaign.data,
+    },
     attempts: rows.map((r) => {
       const d = r.data as { outcome: AttemptOutcome; note?: string | null };
       return { at: new Date(r.at).toISOString(), outcome: d.outcome, agent: r.name ?? null, note: d.note ?? null };
@@ -201,11 +219,10 @@ export async function callbackView(s: Services, t: TaskRow): Promise<CallbackVie
 export async function recordAttempt(s: Services, p: Principal, t: TaskRow, outcome: AttemptOutcome, note: string | null, now = Date.now()): Promise<{ change: Change; decision: ReturnType<typeof afterAttempt> }> {
   assertCallback(t);
   if (t.state !== 'assigned') throw conflict(`Only a callback in someone's hands can be tried; this one is ${t.state}`, { state: t.state });
-  const w = s.config.snapshot.worktypes.get(t.worktype);
-  const settings = w?.callback ?? {};
+  const { settings, calendar } = await rulesOf(s, t);
   const done = (await s.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', t.id).where('type', '=', 'callback.attempted').executeTakeFirstOrThrow()).n;
   const attempts = Number(done) + 1;
-  const decision = afterAttempt(outcome, attempts, settings, w ? calendarOf(s, w) : null, now);
+  const decision = afterAttempt(outcome, attempts, settings, calendar, now);
   const attempted = { type: 'callback.attempted', actor: actorOf(p), userId: t.assignee_id, data: { outcome, attempt: attempts, note, agent: t.assignee_id } };
   const change =
     decision.kind === 'retry'

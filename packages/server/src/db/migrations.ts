@@ -183,6 +183,8 @@ const migrations: Record<string, Migration> = {
   '0031_workforce': { up: (db) => import('../workforce/migration.js').then((m) => m.workforceMigration(db)) },
   // Social media routing: Facebook pages and Twitter accounts, their conversations as chats, answers through the outbox (social/).
   '0032_social': { up: (db) => import('../social/migration.js').then((m) => m.socialMigration(db)) },
+  // Outbound campaigns in preview mode: campaigns, their contacts, the do-not-call list (campaigns/).
+  '0033_campaigns': { up: (db) => import('../campaigns/migration.js').then((m) => m.campaignsMigration(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

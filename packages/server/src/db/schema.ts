@@ -82,6 +82,38 @@ export interface ChatsTable {
   social_user: string | null;
   social_reply_to: string | null;
 }
+/** An outbound campaign in preview mode (campaigns/). */
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  /** Of media type callback: its queue, capacity and wrap-up codes. */
+  worktype: string;
+  /** Calls are placed while it is open (none: any time). */
+  calendar: string | null;
+  max_attempts: Generated<number>;
+  retry_minutes: Generated<number>;
+  script: Generated<string>;
+  state: ColumnType<'draft' | 'running' | 'stopped', 'draft' | 'running' | 'stopped' | undefined, 'draft' | 'running' | 'stopped'>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export interface CampaignContactsTable {
+  id: string;
+  campaign_id: string;
+  phone: string;
+  name: string;
+  data: ColumnType<Record<string, string>, string | undefined, string>;
+  dnc: Generated<boolean>;
+  /** The work the contact became (none: not started, or its campaign was stopped before it was called). */
+  task_id: string | null;
+  created_at: CreatedAt;
+}
+export interface DoNotCallTable {
+  phone: string;
+  reason: string | null;
+  added_by: string | null;
+  added_at: CreatedAt;
+}
 /** A Facebook page or Twitter account whose posts and messages become work (social/). */
 export interface SocialAccountsTable {
   id: string;
@@ -720,6 +752,9 @@ export interface DB {
   notification_jobs: NotificationJobsTable;
   notifications: NotificationsTable;
   social_accounts: SocialAccountsTable;
+  campaigns: CampaignsTable;
+  campaign_contacts: CampaignContactsTable;
+  do_not_call: DoNotCallTable;
   notification_attempts: NotificationAttemptsTable;
   case_types: CaseTypesTable;
   cases: CasesTable;

@@ -54,6 +54,7 @@ import { engagementRoutes } from '../engagement/routes.js';
 import { workforceRoutes } from '../workforce/routes.js';
 import { socialRoutes } from '../social/routes.js';
 import { socialRealtimeRoutes } from '../social/realtime.js';
+import { campaignRoutes } from '../campaigns/routes.js';
 import { AdherenceWatch } from '../workforce/watch.js';
 import { opsRoutes } from '../observability/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
@@ -148,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await workforceRoutes(app, services);
   await socialRoutes(app, services);
   await socialRealtimeRoutes(app, services);
+  await campaignRoutes(app, services);
   await analyticsRoutes(app, services);
 
   const webDir = opts.webDir;

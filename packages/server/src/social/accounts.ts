@@ -49,7 +49,7 @@ export const PatchAccount = Type.Object({
 }, { ...strict, minProperties: 1 });
 
 /** The account as the administrator reads it: never its secrets (only whether they are set); the verify token, which they copy to Facebook. */
-export function accountDto(a: SocialAccount) {
+export function accountDto(a: SocialAccount, warnings: string[] = []) {
   return {
     id: a.id,
     name: a.name,
@@ -68,11 +68,13 @@ export function accountDto(a: SocialAccount) {
     lastReceivedAt: a.last_received_at?.toISOString() ?? null,
     createdAt: a.created_at.toISOString(),
     updatedAt: a.updated_at.toISOString(),
+    /** What stops its posts from becoming work (a worktype removed or changed since): the webhook answers 422 until it is mended. */
+    warnings,
   };
 }
 
-/** What the schema cannot say: both worktypes exist and take social media work. Every bad field at once. */
-export function checkAccount(s: Services, b: { publicWorktype?: string; privateWorktype?: string }): void {
+/** What is wrong with the account's worktypes in the configuration as it is: none, or a message per field. */
+function worktypeErrors(s: Services, b: { publicWorktype?: string; privateWorktype?: string }): FieldError[] {
   const errors: FieldError[] = [];
   for (const key of ['publicWorktype', 'privateWorktype'] as const) {
     const id = b[key];
@@ -81,8 +83,18 @@ export function checkAccount(s: Services, b: { publicWorktype?: string; privateW
     if (!w) errors.push({ pointer: `/${key}`, message: `there is no worktype "${id}"`, in: 'body' });
     else if ((w.mediaType ?? 'workitem') !== 'social') errors.push({ pointer: `/${key}`, message: `worktype "${id}" must have mediaType "social"`, in: 'body' });
   }
+  return errors;
+}
+
+/** What the schema cannot say: both worktypes exist and take social media work. Every bad field at once. */
+export function checkAccount(s: Services, b: { publicWorktype?: string; privateWorktype?: string }): void {
+  const errors = worktypeErrors(s, b);
   if (errors.length) throw new Problem(422, 'Unprocessable request', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
 }
+
+/** A saved account whose worktypes the configuration has since removed or changed: said where it is listed. */
+export const accountWarnings = (s: Services, a: SocialAccount): string[] =>
+  worktypeErrors(s, { publicWorktype: a.public_worktype, privateWorktype: a.private_worktype }).map((e) => `${e.pointer === '/publicWorktype' ? 'public posts' : 'private messages'}: ${e.message}`);
 
 export async function loadAccount(db: Kysely<DB>, id: string): Promise<SocialAccount> {
   const a = await db.selectFrom('social_accounts').selectAll().where('id', '=', id).executeTakeFirst();

@@ -5,7 +5,8 @@ import { newId } from '../db/ids.js';
 import { captureTask } from '../tasks/capture.js';
 import { SOCIAL_SOURCE } from '../chat/store.js';
 import { customerSays, stillGoing, takeOnce, type Going } from '../chat/inbound.js';
-import type { SocialAccount } from './accounts.js';
+import { accountWarnings, type SocialAccount } from './accounts.js';
+import { conflict } from '../http/problems.js';
 
 export interface SocialTaken {
   /** The platform's message id. */
@@ -29,6 +30,9 @@ const externalId = (a: SocialAccount, post: SocialPost) => `${a.platform}:${post
  * that kind on the account, or starts one as a task of the account's worktype for that kind.
  */
 export async function receivePosts(s: Services, a: SocialAccount, posts: readonly SocialPost[]): Promise<SocialTaken[]> {
+  // Taken nowhere rather than half: the platform delivers again once the configuration is mended.
+  const warnings = accountWarnings(s, a);
+  if (warnings.length && posts.length) throw conflict(`The account "${a.name}" cannot route: ${warnings.join('; ')}`, { warnings });
   const out: SocialTaken[] = [];
   for (const post of posts) out.push(await receivePost(s, a, post));
   const filtered = out.filter((t) => t.outcome === 'filtered').length;

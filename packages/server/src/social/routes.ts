@@ -9,7 +9,7 @@ import { newId } from '../db/ids.js';
 import { appendEvents } from '../events/append.js';
 import { IdParams } from '../http/schemas.js';
 import { Problem, badRequest, notFound, unauthorized } from '../http/problems.js';
-import { CreateAccount, PatchAccount, accountDto, checkAccount, loadAccount } from './accounts.js';
+import { CreateAccount, PatchAccount, accountDto, accountWarnings, checkAccount, loadAccount } from './accounts.js';
 import { crcResponse, SIGNATURE_HEADER, signatureMatches } from './signature.js';
 import { receivePosts } from './receive.js';
 
@@ -24,7 +24,7 @@ export async function socialRoutes(app: FastifyInstance, s: Services): Promise<v
   r.get('/api/v1/social/accounts', {
     config: { auth: ADMIN },
     schema: { tags, summary: 'Facebook pages and Twitter accounts whose posts and messages become work (without their secrets)' },
-  }, async () => ({ items: (await s.db.selectFrom('social_accounts').selectAll().orderBy('name').orderBy('id').execute()).map(accountDto) }));
+  }, async () => ({ items: (await s.db.selectFrom('social_accounts').selectAll().orderBy('name').orderBy('id').execute()).map((a) => accountDto(a, accountWarnings(s, a))) }));
 
   r.post('/api/v1/social/accounts', {
     config: { auth: ADMIN },
@@ -49,7 +49,10 @@ export async function socialRoutes(app: FastifyInstance, s: Services): Promise<v
   r.get('/api/v1/social/accounts/:id', {
     config: { auth: ADMIN },
     schema: { tags, summary: 'One account (without its secrets)', params: IdParams },
-  }, async (request) => accountDto(await loadAccount(s.db, request.params.id)));
+  }, async (request) => {
+    const a = await loadAccount(s.db, request.params.id);
+    return accountDto(a, accountWarnings(s, a));
+  });
 
   r.patch('/api/v1/social/accounts/:id', {
     config: { auth: ADMIN },

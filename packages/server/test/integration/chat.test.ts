@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
 import { BACKENDS, Client, DEMO_KEY, Stream, applyConfig, counts, startHarness, type Harness } from './harness.js';
 import { WaitEstimates } from '../../src/reports/wait-estimate.js';
+import { Receiver } from './receiver.js';
 
 // Web chat: a visitor's request waits and is pushed like work (media type chat); once an agent
 // holds it, both sides talk live; either side ends it; the visitor keeps a transcript.
@@ -49,40 +49,10 @@ async function visitorPage(base: string, chatId: string, token: string): Promise
   return s;
 }
 
-/** The SMS carrier's sending side, as the notifications channel speaks to it: POST {to, text}. */
-class Carrier {
-  readonly sent: { to: string; text: string }[] = [];
-  private server: Server | undefined;
-  url = '';
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      let b = '';
-      req.on('data', (c: Buffer) => (b += c));
-      req.on('end', () => {
-        this.sent.push(JSON.parse(b) as { to: string; text: string });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ id: `sms-${this.sent.length}` }));
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/sms`;
-  }
-  async waitFor(pred: (m: { to: string; text: string }) => boolean): Promise<{ to: string; text: string }> {
-    for (let i = 0; i < 250; i++) {
-      const m = this.sent.find(pred);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no such SMS sent; sent: ${JSON.stringify(this.sent)}`);
-  }
-  close(): void {
-    this.server?.close();
-  }
-}
-
 describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
   let h: Harness;
-  const carrier = new Carrier();
+  // The SMS carrier's sending side, as the notifications channel speaks to it: POST {to, text}.
+  const carrier = new Receiver((_path, n) => ({ id: `sms-${n}` }));
   let admin: Client;
   let ann: Client;
   let eve: Client;
@@ -93,7 +63,7 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
   beforeAll(async () => {
     if (skip) return;
     await carrier.start();
-    process.env.WORKLANE_SMS_URL = carrier.url;
+    process.env.WORKLANE_SMS_URL = `${carrier.url}/sms`;
     process.env.WORKLANE_NOTIFY_POLL_MS = '100';
     h = await startHarness(backend);
     delete process.env.WORKLANE_SMS_URL;
@@ -280,7 +250,7 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
     expect(first.json).toMatchObject({ started: true, duplicate: false });
     const again = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470 11 22 33', to: '+32 470 00 00 00', text: 'My card was charged twice', id: 'carrier-1' });
     expect(again.json).toEqual({ ...first.json, duplicate: true, started: false });
-    expect(await carrier.waitFor((m) => m.to === '0470112233')).toEqual({ to: '0470112233', text: 'Thanks, we will text you back soon.' });
+    expect((await carrier.waitFor((m) => m.body.to === '0470112233')).body).toEqual({ to: '0470112233', text: 'Thanks, we will text you back soon.' });
     const taskId = first.json.taskId as string;
     const task = (await admin.req('GET', `/api/v1/tasks/${taskId}`)).json;
     expect(task).toMatchObject({ mediaType: 'sms', source: 'sms', title: 'SMS from Jane Texter', description: 'My card was charged twice', attributes: { phone: '0470112233' } });
@@ -302,7 +272,7 @@ describe.each(BACKENDS)('web chat and SMS on $backend', ({ backend, skip }) => {
 
     // Her answer goes out as an SMS; once she ends it and wraps up, the next text starts anew.
     expect((await ann.req('POST', `/api/v1/tasks/${taskId}/chat/messages`, { body: 'We refunded the second charge.' })).status).toBe(201);
-    expect(await carrier.waitFor((m) => m.text === 'We refunded the second charge.')).toEqual({ to: '0470112233', text: 'We refunded the second charge.' });
+    expect((await carrier.waitFor((m) => m.body.text === 'We refunded the second charge.')).body).toEqual({ to: '0470112233', text: 'We refunded the second charge.' });
     await ann.req('POST', `/api/v1/tasks/${taskId}/chat/end`);
     await ann.req('POST', `/api/v1/tasks/${taskId}/complete`, { wrapUpCode: 'ch-done' });
     const later = await carrierIn.req('POST', '/api/v1/inbound/sms', { from: '0470112233', to: '+32470000000', text: 'Thanks!' });

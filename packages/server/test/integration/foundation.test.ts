@@ -53,6 +53,8 @@ describe.each(BACKENDS)('foundation on $backend', ({ backend, skip }) => {
       'GET /api/v1/callback/topics', 'POST /api/v1/callbacks', 'GET /api/v1/callbacks/:id', 'POST /api/v1/callbacks/:id/cancel',
       // Predictive engagement: the website's script (its visit key answers an offer), from any origin.
       'POST /api/v1/journey', 'OPTIONS /api/v1/journey', 'POST /api/v1/journey/offers/:id', 'OPTIONS /api/v1/journey/offers/:id',
+      // Social media: the platforms' webhook, checked by the account's verify token, CRC and signature.
+      'GET /api/v1/social/accounts/:id/webhook', 'POST /api/v1/social/accounts/:id/webhook',
     ].sort());
     // Portal routes are open to the staff guard but check the customer's own signed session.
     const customerOnly = ['GET /api/v1/portal/cases', 'GET /api/v1/portal/cases/:id', 'POST /api/v1/portal/cases/:id/comments', 'GET /api/v1/portal/attachments/:id', 'GET /api/v1/portal/session'];

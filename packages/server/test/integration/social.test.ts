@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { BACKENDS, Client, applyConfig, counts, startHarness, type Harness } from './harness.js';
+import { Receiver } from './receiver.js';
 
 // Social media routing (seed CE19): a Facebook page's and a Twitter account's webhooks become work
 // (public posts by keyword, every private message), agents answer, and the answers reach the
@@ -23,45 +23,6 @@ const TW_SECRET = 'tw-consumer-secret-1';
 const PAGE = '555000';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Call { path: string; auth: string | undefined; body: Json }
-
-/** The platforms' APIs: every call recorded; the next `failures` calls answer 503. */
-class Platform {
-  readonly calls: Call[] = [];
-  failures = 0;
-  private server: Server | undefined;
-  url = '';
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      let b = '';
-      req.on('data', (c: Buffer) => (b += c));
-      req.on('end', () => {
-        res.setHeader('content-type', 'application/json');
-        if (this.failures > 0) {
-          this.failures--;
-          res.statusCode = 503;
-          return res.end(JSON.stringify({ error: { message: 'try later' } }));
-        }
-        this.calls.push({ path: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(b) });
-        res.end(JSON.stringify(req.url?.startsWith('/2/') ? { data: { id: `tw-${this.calls.length}` } } : { id: `fb-${this.calls.length}` }));
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-  }
-  async waitFor(pred: (c: Call) => boolean): Promise<Call> {
-    for (let i = 0; i < 300; i++) {
-      const c = this.calls.find(pred);
-      if (c) return c;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no such call; calls: ${JSON.stringify(this.calls)}`);
-  }
-  close(): void {
-    this.server?.close();
-  }
-}
-
 const fbSign = (body: string, secret = FB_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 const twSign = (body: string) => `sha256=${createHmac('sha256', TW_SECRET).update(body).digest('base64')}`;
 const post = (id: string, from: string, name: string, message: string, item = 'status') => ({
@@ -72,7 +33,8 @@ const fbHook = (changes: object[], messaging: object[] = []) => JSON.stringify({
 
 describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) => {
   let h: Harness;
-  const platform = new Platform();
+  // The platforms' APIs: every call recorded; the next `failures` calls answer 503.
+  const platform = new Receiver((path, n) => (path.startsWith('/2/') ? { data: { id: `tw-${n}` } } : { id: `fb-${n}` }));
   let admin: Client;
   let sol: Client;
   const outside = new Client('');
@@ -230,13 +192,29 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
     expect((await admin.req('PATCH', `/api/v1/social/accounts/${tw.id}`, { enabled: false })).json.enabled).toBe(false);
     expect((await hook(tw, body, twSign(body))).status).toBe(404);
     expect((await outside.req('GET', `${tw.webhookPath}?crc_token=x`)).status).toBe(404);
-    const sentBefore = platform.calls.length;
+    const sentBefore = platform.received.length;
     expect((await sol.req('POST', `/api/v1/tasks/${dmTask}/chat/messages`, { body: 'One more thing.' })).status).toBe(201);
     await new Promise((r) => setTimeout(r, 500));
-    expect(platform.calls.length).toBe(sentBefore);
+    expect(platform.received.length).toBe(sentBefore);
     await admin.req('PATCH', `/api/v1/social/accounts/${tw.id}`, { enabled: true });
     const retried = (await admin.req('GET', '/api/v1/notifications?channel=social')).json.items.find((n: Json) => n.body === 'One more thing.');
     await admin.req('POST', `/api/v1/notifications/${retried.id}/retry`);
     expect(await platform.waitFor((c) => c.body.text === 'One more thing.')).toMatchObject({ path: '/2/dm_conversations/with/u7/messages' });
+
+    // A worktype the account routes to changes its media type: listed with the reason, and a webhook is refused whole (the platform delivers again later).
+    expect((await admin.req('PATCH', '/api/v1/worktypes/so-private', { mediaType: 'workitem' })).status).toBe(200);
+    const warning = 'private messages: worktype "so-private" must have mediaType "social"';
+    expect((await admin.req('GET', `/api/v1/social/accounts/${tw.id}`)).json.warnings).toEqual([warning]);
+    const dm2 = JSON.stringify({ for_user_id: '42', direct_message_events: [{ type: 'message_create', id: 'dm-2', message_create: { sender_id: 'u9', target: { recipient_id: '42' }, message_data: { text: 'hello?' } } }] });
+    const refused = await hook(tw, dm2, twSign(dm2));
+    expect(refused.json).toMatchObject({ status: 409, warnings: [warning] });
+    expect((await admin.req('PATCH', '/api/v1/worktypes/so-private', { mediaType: 'social' })).status).toBe(200);
+    expect((await hook(tw, dm2, twSign(dm2))).json.items[0].outcome).toBe('started');
+
+    // Removed: what it still had to send is dead-lettered, the conversations stay.
+    expect((await sol.req('POST', `/api/v1/tasks/${dmTask}/chat/messages`, { body: 'Last words.' })).status).toBe(201);
+    expect((await admin.req('DELETE', `/api/v1/social/accounts/${tw.id}`)).status).toBe(204);
+    await expect.poll(async () => (await admin.req('GET', '/api/v1/notifications?channel=social')).json.items.find((n: Json) => n.body === 'Last words.')?.state, { timeout: 10_000 }).toBe('dead');
+    expect((await sol.req('GET', `/api/v1/tasks/${dmTask}/chat`)).json.social).toEqual({ platform: 'unknown', kind: 'private', account: '(removed account)' });
   });
 });

@@ -25,6 +25,8 @@ export interface SocialAccount {
   received: number;
   filtered: number;
   lastReceivedAt: string | null;
+  /** Why its posts cannot become work now (a worktype removed since). */
+  warnings: string[];
 }
 
 const PLATFORMS = [
@@ -107,6 +109,11 @@ export function SocialAccounts() {
                 <Table.Td>
                   <Text size="xs">public → {nameOf(a.publicWorktype)}</Text>
                   <Text size="xs">private → {nameOf(a.privateWorktype)}</Text>
+                  {a.warnings.map((w) => (
+                    <Text key={w} size="xs" c="red">
+                      {w}
+                    </Text>
+                  ))}
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs">{a.received} ({a.filtered} filtered)</Text>

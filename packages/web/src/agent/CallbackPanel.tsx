@@ -10,6 +10,42 @@ import { taskEventsKey } from './data';
 
 const OUTCOME: Record<CallbackOutcome, string> = { 'no-answer': 'No answer', busy: 'Busy', 'wrong-number': 'Wrong number' };
 
+/** A campaign call's script, filled for this contact, and what the list says of them. */
+function CampaignScript({ campaign }: { campaign: NonNullable<CallbackInfo['campaign']> }) {
+  const data = Object.entries(campaign.data);
+  return (
+    <Paper withBorder p="sm" mb="xs" bg="var(--mantine-color-gray-0)" aria-label="Script">
+      {campaign.script && (
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+          {campaign.script}
+        </Text>
+      )}
+      {data.length > 0 && (
+        <Text size="xs" c="dimmed" mt={campaign.script ? 6 : 0}>
+          {data.map(([k, v]) => `${k}: ${v}`).join(' · ')}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+/** The contact asks never to be called again: on the do-not-call list, the call canceled. */
+function OptOut({ taskId, onDone }: { taskId: string; onDone: () => void }) {
+  const qc = useQueryClient();
+  const m = useMutation({
+    mutationFn: () => api(`/tasks/${encodeURIComponent(taskId)}/campaign/opt-out`, { method: 'POST' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: taskEventsKey(taskId) });
+      onDone();
+    },
+  });
+  return (
+    <Button size="xs" variant="light" color="orange" loading={m.isPending} onClick={() => m.mutate()} title={m.isError ? errorMessage(m.error) : undefined}>
+      Do not call again
+    </Button>
+  );
+}
+
 /**
  * A callback task: whom to call and when they asked, the calls placed so far, and what happened
  * when a call did not reach them (it comes back later, or is given up after the last attempt).
@@ -39,11 +75,12 @@ export function CallbackPanel({ task, onLeft }: { task: Task; onLeft: () => void
     );
   const c = info.data;
   const mine = task.state === 'assigned';
+  const campaign = c.campaign;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="callback-title">
       <Group justify="space-between" mb="xs">
         <Title order={3} size="h5" id="callback-title">
-          Call back {c.name}
+          {campaign ? `Call ${c.name}` : `Call back ${c.name}`}
         </Title>
         <Badge variant="light">
           Call {Math.min(c.attempts.length + 1, c.maxAttempts)} of {c.maxAttempts}
@@ -54,9 +91,10 @@ export function CallbackPanel({ task, onLeft }: { task: Task; onLeft: () => void
           {c.phone}
         </Button>
         <Text size="sm" c="dimmed">
-          Asked for {c.requested === 'asap' ? 'as soon as possible' : slotText({ start: c.requested, end: c.until ?? c.requested })}
+          {campaign ? `Campaign ${campaign.name}` : `Asked for ${c.requested === 'asap' ? 'as soon as possible' : slotText({ start: c.requested, end: c.until ?? c.requested })}`}
         </Text>
       </Group>
+      {campaign && <CampaignScript campaign={campaign} />}
       {c.attempts.length > 0 && (
         <Stack gap={2} mb="xs" aria-label="Calls placed">
           {c.attempts.map((a, i) => (
@@ -75,6 +113,7 @@ export function CallbackPanel({ task, onLeft }: { task: Task; onLeft: () => void
           </Text>
           <Group gap="xs" align="flex-end">
             <TextInput size="xs" label="Note (optional)" placeholder="e.g. left a voicemail" value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={2000} style={{ flex: 1 }} />
+            {campaign && <OptOut taskId={task.id} onDone={onLeft} />}
             {(Object.keys(OUTCOME) as CallbackOutcome[]).map((o) => (
               <Button key={o} size="xs" variant={o === 'wrong-number' ? 'light' : 'default'} color={o === 'wrong-number' ? 'red' : undefined} loading={attempt.isPending && attempt.variables === o} onClick={() => attempt.mutate(o)}>
                 {OUTCOME[o]}

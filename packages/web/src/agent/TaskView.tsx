@@ -93,7 +93,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
       {/* A chat is the work itself: the conversation comes first. */}
       {isConversation(task.source) && task.externalId && <ChatPanel task={task} />}
       <TaskJourney task={task} />
-      {task.source === 'callback' && <CallbackPanel task={task} onLeft={onDone} />}
+      {(task.source === 'callback' || task.source === 'campaign') && <CallbackPanel task={task} onLeft={onDone} />}
       {task.url && framed && <ScreenPop url={task.url} mode="frame" />}
 
       {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}

@@ -591,4 +591,6 @@ export interface CallbackInfo {
   until: string | null;
   maxAttempts: number;
   attempts: { at: string; outcome: CallbackOutcome; agent: string | null; note: string | null }[];
+  /** A campaign's call: its script filled for this contact, what the list says of them. */
+  campaign: { id: string; name: string; script: string; data: Record<string, string> } | null;
 }

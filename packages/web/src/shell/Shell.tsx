@@ -1,6 +1,21 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAddressBook, IconBriefcase, IconBulb, IconChartBar, IconCalendarStats, IconCalendarTime, IconChecklist, IconHeadset, IconLayoutDashboard, IconLogout, IconMessages, IconSettings, IconWorld } from '@tabler/icons-react';
+import {
+  IconAddressBook,
+  IconBriefcase,
+  IconBulb,
+  IconCalendarStats,
+  IconCalendarTime,
+  IconChartBar,
+  IconChecklist,
+  IconHeadset,
+  IconLayoutDashboard,
+  IconLogout,
+  IconMessages,
+  IconPhoneOutgoing,
+  IconSettings,
+  IconWorld,
+} from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, signOut, useUser } from '../auth/session';
@@ -36,6 +51,7 @@ export function Shell() {
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/visitors', label: 'Visitors', icon: IconWorld },
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/conversations', label: 'Conversations', icon: IconMessages },
     hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/workforce', label: 'Workforce', icon: IconCalendarStats },
+    hasRole(user, 'analyst', 'supervisor', 'admin') && { to: '/campaigns', label: 'Campaigns', icon: IconPhoneOutgoing },
     isAgent && { to: '/my-schedule', label: 'My schedule', icon: IconCalendarTime },
     { to: '/quality', label: 'Quality', icon: IconChecklist },
   ].filter((l) => !!l);

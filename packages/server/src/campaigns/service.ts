@@ -1,0 +1,182 @@
+import { sql, type Selectable } from 'kysely';
+import { checkContacts, contactState, isOpen, nextOpen, OPTED_OUT_REASON, STOPPED_REASON, type ContactInput, type ContactState, type Calendar } from '@worklane/core';
+import type { Services } from '../services.js';
+import type { CampaignsTable, TaskRow } from '../db/schema.js';
+import { newId } from '../db/ids.js';
+import { Problem, conflict, notFound, type FieldError } from '../http/problems.js';
+import { captureTask } from '../tasks/capture.js';
+import { changeTask } from '../tasks/change.js';
+import { afterChange } from '../tasks/after.js';
+import { appendEvents } from '../events/append.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+
+export type CampaignRow = Selectable<CampaignsTable>;
+export const CAMPAIGN_SOURCE = 'campaign';
+/** Contacts sent at once, and in a campaign. */
+export const CONTACTS_PER_UPLOAD = 5_000;
+export const CONTACTS_PER_CAMPAIGN = 50_000;
+
+export async function loadCampaign(s: Services, id: string): Promise<CampaignRow> {
+  const c = await s.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!c) throw notFound(`Campaign ${id}`);
+  return c;
+}
+
+/** The worktype (media type callback, for its queue, capacity and wrap-up codes) and calendar exist. Every bad field at once. */
+export function checkCampaign(s: Services, b: { worktype?: string; calendar?: string | null }): void {
+  const errors: FieldError[] = [];
+  if (b.worktype !== undefined) {
+    const w = s.config.snapshot.worktypes.get(b.worktype);
+    if (!w) errors.push({ pointer: '/worktype', message: `there is no worktype "${b.worktype}"`, in: 'body' });
+    else if ((w.mediaType ?? 'workitem') !== 'callback') errors.push({ pointer: '/worktype', message: `worktype "${b.worktype}" must have mediaType "callback" (calls to place)`, in: 'body' });
+  }
+  if (b.calendar && !s.config.snapshot.calendars.has(b.calendar)) errors.push({ pointer: '/calendar', message: `there is no calendar "${b.calendar}"`, in: 'body' });
+  if (errors.length) throw new Problem(422, 'Unprocessable request', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
+}
+
+export const calendarOfCampaign = (s: Services, c: Pick<CampaignRow, 'calendar'>): Calendar | null => (c.calendar ? (s.config.snapshot.calendars.get(c.calendar) ?? null) : null);
+
+/** The campaign a task calls for, with the contact (null: not a campaign's task). */
+export async function campaignOfTask(s: Services, t: Pick<TaskRow, 'id' | 'source'>) {
+  if (t.source !== CAMPAIGN_SOURCE) return null;
+  return (
+    (await s.db
+      .selectFrom('campaign_contacts as k')
+      .innerJoin('campaigns as c', 'c.id', 'k.campaign_id')
+      .select(['c.id', 'c.name', 'c.script', 'c.max_attempts', 'c.retry_minutes', 'c.calendar', 'k.id as contact_id', 'k.phone', 'k.name as contact_name', 'k.data'])
+      .where('k.task_id', '=', t.id)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/**
+ * Adds a list's contacts (core `checkContacts`: callable numbers, once per campaign, none on the
+ * do-not-call list); what was refused is said by line. A running campaign calls them at once.
+ */
+export async function addContacts(s: Services, p: Principal, c: CampaignRow, list: readonly ContactInput[]): Promise<{ accepted: number; refused: ReturnType<typeof checkContacts>['refused'] }> {
+  const [dnc, known, count] = await Promise.all([
+    s.db.selectFrom('do_not_call').select('phone').execute(),
+    s.db.selectFrom('campaign_contacts').select('phone').where('campaign_id', '=', c.id).execute(),
+    s.db.selectFrom('campaign_contacts').select(sql<number>`count(*)::int`.as('n')).where('campaign_id', '=', c.id).executeTakeFirstOrThrow(),
+  ]);
+  const checked = checkContacts(list, new Set(dnc.map((r) => r.phone)), new Set(known.map((r) => r.phone)));
+  if (count.n + checked.accepted.length > CONTACTS_PER_CAMPAIGN) throw conflict(`A campaign holds at most ${CONTACTS_PER_CAMPAIGN} contacts (this one has ${count.n})`);
+  if (checked.accepted.length) {
+    await s.db.transaction().execute(async (trx) => {
+      await trx.insertInto('campaign_contacts').values(checked.accepted.map((a) => ({ id: newId(), campaign_id: c.id, phone: a.phone, name: a.name.slice(0, 300), data: JSON.stringify(a.data) }))).execute();
+      await appendEvents(trx, [{ type: 'campaign.contacts-added', actor: actorOf(p), data: { id: c.id, accepted: checked.accepted.length, refused: checked.refused.length } }]);
+    });
+    if (c.state === 'running') await callPending(s, c);
+  }
+  return { accepted: checked.accepted.length, refused: checked.refused };
+}
+
+/**
+ * Every contact not yet called (nor on the do-not-call list, looked at again now) becomes work of
+ * the campaign's worktype: waiting at once, or from the calendar's next opening. One by one; each
+ * contact's link to its task is committed with nothing half-made (a failed capture leaves it pending).
+ */
+async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promise<number> {
+  const pending = await s.db.selectFrom('campaign_contacts').selectAll().where('campaign_id', '=', c.id).where('task_id', 'is', null).where('dnc', '=', false).orderBy('created_at').orderBy('id').execute();
+  const dnc = new Set((await s.db.selectFrom('do_not_call').select('phone').where('phone', 'in', pending.length ? pending.map((k) => k.phone) : ['']).execute()).map((r) => r.phone));
+  const cal = calendarOfCampaign(s, c);
+  const wake = cal && !isOpen(cal, now) ? nextOpen(cal, now) : null;
+  let n = 0;
+  for (const k of pending) {
+    if (dnc.has(k.phone)) {
+      await s.db.updateTable('campaign_contacts').set({ dnc: true }).where('id', '=', k.id).execute();
+      continue;
+    }
+    const { task } = await captureTask(s.db, s.config, {
+      worktype: c.worktype,
+      source: CAMPAIGN_SOURCE,
+      externalId: newId(),
+      title: `${c.name}: call ${k.name}`.slice(0, 500),
+      attributes: { ...k.data, phone: k.phone, name: k.name, campaign: c.id },
+      ...(wake ? { wakeAt: new Date(wake).toISOString() } : {}),
+    }, { actor: `campaign:${c.id}`, idempotency: null });
+    await s.db.updateTable('campaign_contacts').set({ task_id: task.id }).where('id', '=', k.id).execute();
+    s.dispatcher.track(task);
+    if (task.wake_at) void s.dispatcher.armWake(task.wake_at);
+    n++;
+  }
+  if (n) s.metrics.tasksCaptured.inc({ created: 'true' }, n);
+  return n;
+}
+
+export async function startCampaign(s: Services, p: Principal, c: CampaignRow): Promise<{ called: number }> {
+  checkCampaign(s, { worktype: c.worktype, calendar: c.calendar });
+  await s.db.transaction().execute(async (trx) => {
+    await trx.updateTable('campaigns').set({ state: 'running', updated_at: new Date() }).where('id', '=', c.id).execute();
+    await appendEvents(trx, [{ type: 'campaign.started', actor: actorOf(p), data: { id: c.id } }]);
+  });
+  return { called: await callPending(s, { ...c, state: 'running' }) };
+}
+
+/** Stops calling: waiting work is withdrawn (its contacts pending again, called on the next start); calls under way finish. */
+export async function stopCampaign(s: Services, p: Principal, c: CampaignRow): Promise<{ withdrawn: number }> {
+  await s.db.transaction().execute(async (trx) => {
+    await trx.updateTable('campaigns').set({ state: 'stopped', updated_at: new Date() }).where('id', '=', c.id).execute();
+    await appendEvents(trx, [{ type: 'campaign.stopped', actor: actorOf(p), data: { id: c.id } }]);
+  });
+  const waiting = await s.db
+    .selectFrom('campaign_contacts as k')
+    .innerJoin('tasks as t', 't.id', 'k.task_id')
+    .selectAll('t')
+    .select('k.id as contact_id')
+    .where('k.campaign_id', '=', c.id)
+    .where('t.state', 'in', ['queued', 'offered', 'scheduled'])
+    .execute();
+  let n = 0;
+  for (const { contact_id, ...t } of waiting) {
+    try {
+      const change = await changeTask(s.db, t as TaskRow, 'cancel', {
+        set: { state: 'canceled', completed_at: new Date(), wake_at: null },
+        events: [{ type: 'task.canceled', actor: actorOf(p), data: { reason: STOPPED_REASON, agent: null } }],
+      });
+      await s.db.updateTable('campaign_contacts').set({ task_id: null }).where('id', '=', contact_id).execute();
+      afterChange(s, change);
+      n++;
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err; // taken meanwhile: that call goes on
+    }
+  }
+  return { withdrawn: n };
+}
+
+/** The contact asked not to be called: on the do-not-call list (every campaign), their work canceled with the reason. */
+export async function optOut(s: Services, p: Principal, t: TaskRow): Promise<void> {
+  const of = await campaignOfTask(s, t);
+  if (!of) throw notFound(`A campaign call for task ${t.id}`);
+  if (t.state !== 'assigned') throw conflict(`Only a call in someone's hands can be opted out; this one is ${t.state}`, { state: t.state });
+  await s.db.transaction().execute(async (trx) => {
+    await trx.insertInto('do_not_call').values({ phone: of.phone, reason: `asked during ${of.name}`, added_by: actorOf(p) }).onConflict((oc) => oc.column('phone').doNothing()).execute();
+    await trx.updateTable('campaign_contacts').set({ dnc: true }).where('id', '=', of.contact_id).execute();
+  });
+  const change = await changeTask(s.db, t, 'cancel', {
+    set: { state: 'canceled', completed_at: new Date(), wake_at: null },
+    events: [{ type: 'task.canceled', actor: actorOf(p), userId: t.assignee_id, data: { reason: OPTED_OUT_REASON, agent: t.assignee_id } }],
+  });
+  afterChange(s, change);
+}
+
+/** Where a campaign stands: contacts by state, the reached ones by wrap-up code. */
+export async function progressOf(s: Services, ids: readonly string[]): Promise<Map<string, { contacts: number; byState: Record<ContactState, number>; results: Record<string, number> }>> {
+  const out = new Map(ids.map((id) => [id, { contacts: 0, byState: { pending: 0, waiting: 0, calling: 0, reached: 0, 'not-reached': 0, 'do-not-call': 0 } as Record<ContactState, number>, results: {} as Record<string, number> }]));
+  if (!ids.length) return out;
+  const rows = await s.db
+    .selectFrom('campaign_contacts as k')
+    .leftJoin('tasks as t', 't.id', 'k.task_id')
+    .select(['k.campaign_id', 'k.dnc', 't.state', 't.wrap_up_code', sql<number>`count(*)::int`.as('n')])
+    .where('k.campaign_id', 'in', ids)
+    .groupBy(['k.campaign_id', 'k.dnc', 't.state', 't.wrap_up_code'])
+    .execute();
+  for (const r of rows) {
+    const p = out.get(r.campaign_id)!;
+    const st = contactState(r.dnc, r.state ?? null);
+    p.contacts += r.n;
+    p.byState[st] += r.n;
+    if (st === 'reached') p.results[r.wrap_up_code ?? '(none)'] = (p.results[r.wrap_up_code ?? '(none)'] ?? 0) + r.n;
+  }
+  return out;
+}
