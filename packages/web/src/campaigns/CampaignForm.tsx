@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, NumberInput, Stack, Textarea, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { api, formErrors } from '../api/client';
+import type { List } from '../api/types';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
 import { useWorktypes } from '../tasks/actions';
 import { CAMPAIGNS_KEY, type Campaign } from './data';
@@ -13,10 +14,13 @@ const FIELDS = ['name', 'worktype', 'calendar', 'maxAttempts', 'retryMinutes', '
 export function CampaignForm({ campaign, onClose, onSaved }: { campaign: Campaign | null; onClose: () => void; onSaved: (c: Campaign) => void }) {
   const qc = useQueryClient();
   const worktypes = useWorktypes();
+  const calendars = useQuery({ queryKey: ['calendars'], queryFn: () => api<List<{ id: string; name: string }>>('/calendars'), select: (d) => d.items, staleTime: 60_000 });
+  const hours = [{ value: '', label: 'Any time' }, ...(calendars.data ?? []).map((c) => ({ value: c.id, label: c.name }))];
   const calls = (worktypes.data ?? []).filter((w) => w.mediaType === 'callback').map((w) => ({ value: w.id, label: w.name }));
   const [v, setV] = useState({
     name: campaign?.name ?? '',
     worktype: campaign?.worktype ?? '',
+    calendar: campaign?.calendar ?? '',
     maxAttempts: campaign?.maxAttempts ?? 3,
     retryMinutes: campaign?.retryMinutes ?? 60,
     script: campaign?.script ?? 'Hello {{name}}, this is {{agent}} from Worklane Bank. ',
@@ -24,8 +28,8 @@ export function CampaignForm({ campaign, onClose, onSaved }: { campaign: Campaig
   const save = useMutation({
     mutationFn: () =>
       campaign
-        ? api<Campaign>(`/campaigns/${encodeURIComponent(campaign.id)}`, { method: 'PATCH', body: v })
-        : api<Campaign>('/campaigns', { method: 'POST', body: v }),
+        ? api<Campaign>(`/campaigns/${encodeURIComponent(campaign.id)}`, { method: 'PATCH', body: { ...v, calendar: v.calendar || null } })
+        : api<Campaign>('/campaigns', { method: 'POST', body: { ...v, calendar: v.calendar || null } }),
     onSuccess: (c) => {
       void qc.invalidateQueries({ queryKey: CAMPAIGNS_KEY });
       notifications.show({ color: 'teal', message: campaign ? 'Campaign saved' : 'Campaign created: add its contacts, then start it' });
@@ -40,6 +44,7 @@ export function CampaignForm({ campaign, onClose, onSaved }: { campaign: Campaig
         <Stack gap="sm">
           <TextInput label="Name" required value={v.name} onChange={(ev) => setV({ ...v, name: ev.currentTarget.value })} error={e.name} data-autofocus />
           <ChoiceSelect label="Calls are work of" required data={calls} value={v.worktype || null} onChange={(w) => setV({ ...v, worktype: w })} error={e.worktype} placeholder={calls.length ? 'A worktype' : 'No worktype of media type callback'} />
+          <ChoiceSelect label="Calls are placed" data={hours} value={v.calendar} onChange={(c) => setV({ ...v, calendar: c })} error={e.calendar} description="While this calendar is open; outside it, calls wait for the next opening" />
           <Group grow>
             <NumberInput label="Calls per contact" description="before one not reached is given up" min={1} max={20} value={v.maxAttempts} onChange={(n) => setV({ ...v, maxAttempts: Number(n) || 1 })} error={e.maxAttempts} />
             <NumberInput label="Call again after (minutes)" min={1} max={10080} value={v.retryMinutes} onChange={(n) => setV({ ...v, retryMinutes: Number(n) || 1 })} error={e.retryMinutes} />

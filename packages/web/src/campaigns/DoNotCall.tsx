@@ -20,7 +20,7 @@ export function DoNotCall({ canEdit }: { canEdit: boolean }) {
   const [q, setQ] = useState('');
   const [phone, setPhone] = useState('');
   const key = ['do-not-call', q];
-  const list = useQuery({ queryKey: key, queryFn: () => api<List<Entry>>(`/do-not-call${q ? `?q=${encodeURIComponent(q)}` : ''}`), select: (d) => d.items });
+  const list = useQuery({ queryKey: key, queryFn: () => api<List<Entry>>(`/do-not-call${q ? `?q=${encodeURIComponent(q)}` : ''}`), select: (d) => d.items, refetchInterval: 10_000 });
   const add = useMutation({
     mutationFn: () => api('/do-not-call', { method: 'POST', body: { phone } }),
     onSuccess: () => {

@@ -1,9 +1,12 @@
-// Social media routing in a real browser: the administrator points the demo's Facebook page at the
+// Outreach in a real browser. Social media routing: the administrator points the demo's Facebook page at the
 // platform's API (here a real HTTP server on loopback) and sets its token; a customer's post that
 // holds a keyword arrives signed on the webhook and is pushed to Alice, who answers publicly with
 // "Ask to continue privately"; the answer reaches the API as a comment reply; the customer's next
 // comment joins live; Sam sees the conversation on the supervisor's Social media panel.
-// Screenshots in test-results/social-*.png.
+// Outbound campaigns (preview mode): Sam creates a campaign, pastes a contact list (what the campaign
+// cannot take is listed by contact) and starts it; Alice is offered each call with the script filled
+// for the contact, one asks not to be called again, one does not answer; Sam reads the progress and
+// finds the number on the do-not-call list. Screenshots in test-results/social-*.png, campaign-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -17,7 +20,7 @@ const SHOTS = join(ROOT, 'test-results');
 const PAGE = '100200300'; // the demo page (packages/server/src/demo/social.ts)
 const SECRET = 'demo-facebook-app-secret';
 
-describe('social media routing in a real browser', () => {
+describe('social media and outbound campaigns in a real browser', () => {
   let server: ServerProcess;
   let browser: Browser;
   let api: Server;
@@ -113,5 +116,66 @@ describe('social media routing in a real browser', () => {
     const live = social.getByRole('row', { name: 'Demo Shop on Facebook' });
     await expect.poll(async () => (await live.getByRole('cell').allInnerTexts()).slice(1, 3)).toEqual(['1', '0']);
     await social.screenshot({ path: join(SHOTS, 'social-supervisor.png') });
+  });
+
+  it('a supervisor runs a campaign from a pasted list; the agent previews each call with its script; opted out joins the do-not-call list', async () => {
+    const sam = await (await browser.newContext({ viewport: { width: 1440, height: 1100 } })).newPage();
+    await signIn(sam, server.base, 'sam@worklane.local', 'sam123', /\/supervisor/);
+    await sam.goto(`${server.base}/campaigns`);
+    await sam.getByRole('table', { name: 'Campaigns' }).getByText('Gold card upgrade').waitFor(); // the demo's draft
+    await sam.getByRole('button', { name: 'New campaign' }).click();
+    const form = sam.getByRole('dialog', { name: 'New campaign' });
+    await form.getByLabel('Name').fill('Spring savings');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await form.getByText('must have required property').or(form.getByText(/worktype/)).first().waitFor(); // no worktype chosen: said at the field
+    await form.getByLabel('Calls are work of').click();
+    await sam.getByRole('option', { name: 'Outbound call' }).click();
+    await form.getByLabel('Script').fill('Hello {{name}}, this is {{agent}}. Your {{product}} could earn more in our savings plan.');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const detail = sam.getByRole('region', { name: 'Spring savings' });
+    await detail.getByLabel('Add contacts (CSV)').fill('phone,name,product\n0470 55 00 01,Jane Saver,current account\n0470550001,Jane again,x\n+32470100009,Letter writer,x\nnot a number,Nobody,x\n0470 55 00 02,Joe Saver,');
+    await detail.getByRole('button', { name: 'Add contacts' }).click();
+    await detail.getByText('2 added, 3 left out').waitFor();
+    await detail.getByRole('table', { name: 'Contacts left out' }).getByText('on the do-not-call list').waitFor();
+    await sam.screenshot({ path: join(SHOTS, 'campaign-contacts.png') });
+
+    const alice = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
+    await alice.getByLabel('Presence').click();
+    await alice.getByRole('option', { name: 'Available', exact: true }).click();
+    await alice.getByLabel(/^Current status: Available/).waitFor();
+
+    await detail.getByRole('button', { name: 'Start' }).click();
+    await sam.getByText('Started: 2 calls to place').waitFor();
+    const offer = alice.getByRole('dialog', { name: 'New task offered' });
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await offer.getByText(/Spring savings: call/).waitFor({ timeout: 10_000 });
+      await offer.getByRole('button', { name: 'Accept' }).click();
+      const call = alice.getByRole('region', { name: /^Call (Jane|Joe) Saver$/ });
+      await call.waitFor();
+      const who = (await call.getByRole('heading').innerText()).replace('Call ', '');
+      seen.push(who);
+      const script = call.getByLabel('Script');
+      if (who === 'Jane Saver') {
+        await script.getByText('Hello Jane Saver, this is Alice. Your current account could earn more in our savings plan.').waitFor();
+        await alice.screenshot({ path: join(SHOTS, 'campaign-call.png') });
+        await call.getByRole('button', { name: 'Do not call again' }).click();
+      } else {
+        await script.getByText('Your [product] could earn more').waitFor(); // what the list did not say
+        await call.getByRole('button', { name: 'No answer' }).click();
+      }
+      await call.waitFor({ state: 'hidden' });
+    }
+    expect(seen.sort()).toEqual(['Jane Saver', 'Joe Saver']);
+
+    // Sam: one contact asked not to be called, one comes back later; Jane's number is on the list.
+    const contacts = detail.getByRole('table', { name: 'Contacts' });
+    await contacts.getByRole('row', { name: /Jane Saver/ }).getByText('Do not call').waitFor({ timeout: 15_000 });
+    await contacts.getByRole('row', { name: /Joe Saver/ }).getByText('Waiting').waitFor();
+    const dnc = sam.getByRole('region', { name: 'Do not call' });
+    await dnc.getByText('0470550001').waitFor({ timeout: 15_000 });
+    await sam.screenshot({ path: join(SHOTS, 'campaign-progress.png') });
   });
 });
