@@ -21,3 +21,10 @@ export async function signIn(page: Page, base: string, email: string, password: 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(lands);
 }
+
+/** Sets the signed-in agent Available from the presence menu and waits until the header says so. */
+export async function goAvailable(page: Page): Promise<void> {
+  await page.getByLabel('Presence').click();
+  await page.getByRole('option', { name: 'Available', exact: true }).click();
+  await page.getByLabel(/^Current status: Available/).waitFor();
+}

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signIn } from './browser.js';
+import { goAvailable, launchBrowser, signIn } from './browser.js';
 import { ROOT, startServerProcess, type ServerProcess } from './server.js';
 
 const SHOTS = join(ROOT, 'test-results');
@@ -50,9 +50,7 @@ describe('predictive engagement in a real browser', () => {
   it('invites a visitor who searched to chat; the agent sees where they have been', async () => {
     const alice: Page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
-    await alice.getByLabel('Presence').click();
-    await alice.getByRole('option', { name: 'Available', exact: true }).click();
-    await alice.getByLabel(/^Current status: Available/).waitFor();
+    await goAvailable(alice);
 
     const visitor = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
     await visitor.goto(siteUrl + '?q=gift+card+balance');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, signIn } from './browser.js';
+import { goAvailable, launchBrowser, signIn } from './browser.js';
 import { ROOT, startServerProcess, type ServerProcess } from './server.js';
 
 const SHOTS = join(ROOT, 'test-results');
@@ -130,9 +130,7 @@ describe("the demo's history in a real browser", () => {
 
     // Adherence: Alice signs in to work; the live table says whether that keeps to her schedule now.
     await alice.goto(`${server.base}/agent`);
-    await alice.getByLabel('Presence').click();
-    await alice.getByRole('option', { name: 'Available', exact: true }).click();
-    await alice.getByLabel(/^Current status: Available/).waitFor();
+    await goAvailable(alice);
     await sam.getByRole('button', { name: 'Previous week' }).click();
     await sam.getByRole('tab', { name: 'Adherence' }).click();
     const live = sam.getByRole('table', { name: 'Now' }).getByRole('row').filter({ hasText: 'Alice Advisor' });

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signIn } from './browser.js';
+import { goAvailable, launchBrowser, signIn } from './browser.js';
 import { Mailbox } from './mailbox.js';
 import { ROOT, freePort, startServerProcess, type ServerProcess } from './server.js';
 
@@ -96,9 +96,7 @@ describe('inbound e-mail in a real browser', () => {
     const staff = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const alice: Page = await staff.newPage();
     await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
-    await alice.getByLabel('Presence').click();
-    await alice.getByRole('option', { name: 'Available', exact: true }).click();
-    await alice.getByLabel(/^Current status: Available/).waitFor();
+    await goAvailable(alice);
 
     const visitor = await (await browser.newContext({ viewport: { width: 800, height: 900 } })).newPage();
     await visitor.goto(server.base + '/chat');

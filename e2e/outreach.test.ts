@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, signIn } from './browser.js';
+import { goAvailable, launchBrowser, signIn } from './browser.js';
 import { ROOT, startServerProcess, type ServerProcess } from './server.js';
 
 const SHOTS = join(ROOT, 'test-results');
@@ -82,9 +82,7 @@ describe('social media and outbound campaigns in a real browser', () => {
 
     const alice = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
-    await alice.getByLabel('Presence').click();
-    await alice.getByRole('option', { name: 'Available', exact: true }).click();
-    await alice.getByLabel(/^Current status: Available/).waitFor();
+    await goAvailable(alice);
 
     // Chatter without a keyword is left; a post about an order becomes work.
     expect((await postToPage(`${PAGE}_2`, 'What a lovely shop window')).outcome).toBe('filtered');
@@ -142,9 +140,7 @@ describe('social media and outbound campaigns in a real browser', () => {
 
     const alice = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
-    await alice.getByLabel('Presence').click();
-    await alice.getByRole('option', { name: 'Available', exact: true }).click();
-    await alice.getByLabel(/^Current status: Available/).waitFor();
+    await goAvailable(alice);
 
     await detail.getByRole('button', { name: 'Start' }).click();
     await sam.getByText('Started: 2 calls to place').waitFor();

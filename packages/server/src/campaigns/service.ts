@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import type { CampaignsTable, TaskRow } from '../db/schema.js';
 import { newId } from '../db/ids.js';
 import { Problem, conflict, notFound, type FieldError } from '../http/problems.js';
-import { captureTask } from '../tasks/capture.js';
+import { captureMany } from '../tasks/capture.js';
 import { changeTask } from '../tasks/change.js';
 import { afterChange } from '../tasks/after.js';
 import { appendEvents } from '../events/append.js';
@@ -73,35 +73,45 @@ export async function addContacts(s: Services, p: Principal, c: CampaignRow, lis
 
 /**
  * Every contact not yet called (nor on the do-not-call list, looked at again now) becomes work of
- * the campaign's worktype: waiting at once, or from the calendar's next opening. One by one; each
- * contact's link to its task is committed with nothing half-made (a failed capture leaves it pending).
+ * the campaign's worktype: waiting at once (routed as it commits), or from the calendar's next
+ * opening. A thousand to a transaction. Each task's external id is the contact's and its round, so
+ * a start that stopped between the capture and the link finds the task it made instead of a second.
  */
 async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promise<number> {
   const pending = await s.db.selectFrom('campaign_contacts').selectAll().where('campaign_id', '=', c.id).where('task_id', 'is', null).where('dnc', '=', false).orderBy('created_at').orderBy('id').execute();
-  const dnc = new Set((await s.db.selectFrom('do_not_call').select('phone').where('phone', 'in', pending.length ? pending.map((k) => k.phone) : ['']).execute()).map((r) => r.phone));
+  if (!pending.length) return 0;
+  const listed = new Set((await s.db.selectFrom('do_not_call').select('phone').execute()).map((r) => r.phone));
+  const refused = pending.filter((k) => listed.has(k.phone));
+  if (refused.length) await s.db.updateTable('campaign_contacts').set({ dnc: true }).where('id', 'in', refused.map((k) => k.id)).execute();
   const cal = calendarOfCampaign(s, c);
   const wake = cal && !isOpen(cal, now) ? nextOpen(cal, now) : null;
-  let n = 0;
-  for (const k of pending) {
-    if (dnc.has(k.phone)) {
-      await s.db.updateTable('campaign_contacts').set({ dnc: true }).where('id', '=', k.id).execute();
-      continue;
-    }
-    const { task } = await captureTask(s.db, s.config, {
+  const calls = pending.filter((k) => !listed.has(k.phone));
+  let created = 0;
+  for (let i = 0; i < calls.length; i += 1000) {
+    const chunk = calls.slice(i, i + 1000);
+    const results = await captureMany(s.db, s.config, chunk.map((k) => ({
       worktype: c.worktype,
       source: CAMPAIGN_SOURCE,
-      externalId: newId(),
+      externalId: `${k.id}.${k.round}`,
       title: `${c.name}: call ${k.name}`.slice(0, 500),
       attributes: { ...k.data, phone: k.phone, name: k.name, campaign: c.id },
       ...(wake ? { wakeAt: new Date(wake).toISOString() } : {}),
-    }, { actor: `campaign:${c.id}`, idempotency: null });
-    await s.db.updateTable('campaign_contacts').set({ task_id: task.id }).where('id', '=', k.id).execute();
-    s.dispatcher.track(task);
-    if (task.wake_at) void s.dispatcher.armWake(task.wake_at);
-    n++;
+    })), `campaign:${c.id}`, { router: s.dispatcher });
+    await s.db.transaction().execute(async (trx) => {
+      for (const r of results) {
+        if (!('task' in r)) throw r.problem; // the worktype was checked at start: a refusal here is news
+        await trx.updateTable('campaign_contacts').set({ task_id: r.task.id }).where('id', '=', chunk[r.index]!.id).execute();
+      }
+    });
+    for (const r of results) {
+      if (!('task' in r) || r.status !== 201) continue;
+      created++;
+      s.dispatcher.track(r.task);
+      if (r.task.wake_at) void s.dispatcher.armWake(r.task.wake_at);
+    }
   }
-  if (n) s.metrics.tasksCaptured.inc({ created: 'true' }, n);
-  return n;
+  s.metrics.tasksCaptured.inc({ created: 'true' }, created);
+  return calls.length;
 }
 
 export async function startCampaign(s: Services, p: Principal, c: CampaignRow): Promise<{ called: number }> {
@@ -134,7 +144,7 @@ export async function stopCampaign(s: Services, p: Principal, c: CampaignRow): P
         set: { state: 'canceled', completed_at: new Date(), wake_at: null },
         events: [{ type: 'task.canceled', actor: actorOf(p), data: { reason: STOPPED_REASON, agent: null } }],
       });
-      await s.db.updateTable('campaign_contacts').set({ task_id: null }).where('id', '=', contact_id).execute();
+      await s.db.updateTable('campaign_contacts').set((eb) => ({ task_id: null, round: eb('round', '+', 1) })).where('id', '=', contact_id).execute();
       afterChange(s, change);
       n++;
     } catch (err) {

@@ -106,6 +106,8 @@ export interface CampaignContactsTable {
   dnc: Generated<boolean>;
   /** The work the contact became (none: not started, or its campaign was stopped before it was called). */
   task_id: string | null;
+  /** Times its waiting work was withdrawn by a stop: the next start's task is `{id}.{round}`. */
+  round: Generated<number>;
   created_at: CreatedAt;
 }
 export interface DoNotCallTable {

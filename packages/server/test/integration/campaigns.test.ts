@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { BACKENDS, Client, applyConfig, counts, startHarness, type Harness } from './harness.js';
 
 // Outbound campaigns in preview mode (seed CE11): a contact list checked against the campaign and
@@ -124,10 +125,18 @@ describe.each(BACKENDS)('outbound campaigns on $backend', ({ backend, skip }) =>
     const late = await admin.req('POST', `/api/v1/campaigns/${campaign.id}/contacts`, { contacts: [{ phone: '0470444444', name: 'Lee Late' }] });
     expect(late.json.accepted).toBe(1);
     expect(await progress()).toMatchObject({ contacts: 4, byState: { waiting: 2 } });
+    // A start that stopped between making a contact's call and recording it: the next start finds that call, not a second one.
+    const lee = await h.db.store.db.selectFrom('campaign_contacts').select(['id', 'task_id']).where('phone', '=', '0470444444').executeTakeFirstOrThrow();
+    await h.db.store.db.updateTable('campaign_contacts').set({ task_id: null }).where('id', '=', lee.id).execute();
+    await admin.req('POST', `/api/v1/campaigns/${campaign.id}/stop`);
+    expect((await admin.req('POST', `/api/v1/campaigns/${campaign.id}/start`)).json.progress.byState.waiting).toBe(2);
+    expect((await h.db.store.db.selectFrom('campaign_contacts').select('task_id').where('id', '=', lee.id).executeTakeFirstOrThrow()).task_id).toBe(lee.task_id);
+    const leeCalls = await h.db.store.db.selectFrom('tasks').select('id').where('source', '=', 'campaign').where(sql<string>`attributes->>'phone'`, '=', '0470444444').execute();
+    expect(leeCalls).toHaveLength(1);
     // Off the list again: a later list may hold the number.
     expect((await admin.req('DELETE', '/api/v1/do-not-call/0470222222')).status).toBe(204);
     expect((await admin.req('DELETE', '/api/v1/do-not-call/0470222222')).status).toBe(404);
     const audit = await h.db.store.db.selectFrom('events').select('type').where('type', 'like', 'campaign.%').orderBy('id').execute();
-    expect(audit.map((e) => e.type)).toEqual(['campaign.created', 'campaign.contacts-added', 'campaign.started', 'campaign.stopped', 'campaign.started', 'campaign.contacts-added']);
+    expect(audit.map((e) => e.type)).toEqual(['campaign.created', 'campaign.contacts-added', 'campaign.started', 'campaign.stopped', 'campaign.started', 'campaign.contacts-added', 'campaign.stopped', 'campaign.started']);
   });
 });
