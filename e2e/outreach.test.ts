@@ -64,7 +64,7 @@ describe('social media and outbound campaigns in a real browser', () => {
   it('the administrator sets the page up; a post is pushed to Alice, who answers publicly and asks to continue privately', async () => {
     // Ada points the demo page at the API and gives it a token (secrets are never shown back).
     const ada = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await signIn(ada, server.base, 'admin@worklane.local', 'admin123', /\//);
+    await signIn(ada, server.base, 'admin@worklane.local', 'admin123', /\/supervisor/);
     await ada.goto(`${server.base}/admin?tab=social`);
     const table = ada.getByRole('table', { name: 'Social media accounts' });
     const row = table.getByRole('row').filter({ hasText: 'Demo Shop on Facebook' });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { freshPglite } from '../packages/server/test/integration/pglite-template.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +36,7 @@ export interface ServerOptions {
 export async function startServerProcess(options: ServerOptions = {}): Promise<ServerProcess> {
   if (!existsSync(join(ROOT, 'packages/web/dist/index.html'))) throw new Error('web app not built: run `npm run build -w @worklane/web` first');
   const dir = mkdtempSync(join(tmpdir(), 'worklane-e2e-'));
+  await freshPglite(dir); // an empty cluster copied, not made: the server migrates and seeds it as on a first start
   const port = options.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   let out = '';

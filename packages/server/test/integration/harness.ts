@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { freshPglite } from './pglite-template.js';
 import { buildApp, migrateToLatest, openStore, seedDemoIfEmpty, type App, type AppOptions, type Store, type StoreOptions } from '../../src/index.js';
 
 export const DEMO_KEY = 'wl_demo_4f8c2a9e7b1d6053c1e2';
@@ -53,6 +54,7 @@ export async function freshDatabase(backend: Backend): Promise<TestDb> {
   let remove: () => Promise<void>;
   if (backend === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'worklane-test-'));
+    await freshPglite(dir);
     options = { dataDir: dir, holder: 'test' };
     remove = async () => rmSync(dir, { recursive: true, force: true });
   } else {
