@@ -211,7 +211,8 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
     expect((await admin.req('PATCH', '/api/v1/worktypes/so-private', { mediaType: 'social' })).status).toBe(200);
     expect((await hook(tw, dm2, twSign(dm2))).json.items[0].outcome).toBe('started');
 
-    // Removed: what it still had to send is dead-lettered, the conversations stay.
+    // Removed: what it still had to send is dead-lettered, the conversations stay. (Disabled first, so the answer waits for the removal.)
+    await admin.req('PATCH', `/api/v1/social/accounts/${tw.id}`, { enabled: false });
     expect((await sol.req('POST', `/api/v1/tasks/${dmTask}/chat/messages`, { body: 'Last words.' })).status).toBe(201);
     expect((await admin.req('DELETE', `/api/v1/social/accounts/${tw.id}`)).status).toBe(204);
     await expect.poll(async () => (await admin.req('GET', '/api/v1/notifications?channel=social')).json.items.find((n: Json) => n.body === 'Last words.')?.state, { timeout: 10_000 }).toBe('dead');
