@@ -121,6 +121,10 @@ describe('social media and outbound campaigns in a real browser', () => {
     await signIn(sam, server.base, 'sam@worklane.local', 'sam123', /\/supervisor/);
     await sam.goto(`${server.base}/campaigns`);
     await sam.getByRole('table', { name: 'Campaigns' }).getByText('Gold card upgrade').waitFor(); // the demo's draft
+    await sam.getByRole('table', { name: 'Campaigns' }).getByRole('button', { name: 'Gold card upgrade' }).click();
+    // Its calling hours are the demo's office calendar: whether calls go out now, and until when.
+    await sam.getByRole('region', { name: 'Gold card upgrade' }).getByTestId('calling-hours').getByText(/(Within|Outside) calling hours/).waitFor();
+    await sam.screenshot({ path: join(SHOTS, 'campaign-hours.png') });
     await sam.getByRole('button', { name: 'New campaign' }).click();
     const form = sam.getByRole('dialog', { name: 'New campaign' });
     await form.getByLabel('Name').fill('Spring savings');

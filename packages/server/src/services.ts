@@ -11,6 +11,7 @@ import type { TaskExpiry } from './tasks/expiry.js';
 import type { ReportRollup } from './reports/rollup.js';
 import type { MailIntake } from './mail-in/intake.js';
 import type { OverdueWatch } from './tasks/overdue.js';
+import type { CallingHours } from './callback/hours.js';
 import type { ChatRooms } from './chat/live.js';
 import type { WaitEstimates } from './reports/wait-estimate.js';
 import type { QualityPlanner } from './quality/planner.js';
@@ -38,6 +39,7 @@ export interface Services {
   reports: ReportRollup;
   /** Tells of work in hand past its due time. */
   overdue: OverdueWatch;
+  callingHours: CallingHours;
   /** Inbound e-mail: the SMTP listener (when configured) and the worker that turns messages into work. */
   mailIn: MailIntake;
   /** Web chat: the visitors' live pages and the pushes to both sides. */

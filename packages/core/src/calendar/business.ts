@@ -65,6 +65,22 @@ export function nextOpen(cal: Calendar, t: number): number | null {
 }
 
 /**
+ * When the calendar next closes: the end of the opening `t` is in (or, when closed at `t`, of the
+ * next one), back-to-back periods counting as one (a night shift across midnight). Null when it
+ * does not close within `horizonMs` (a calendar open around the clock, or never open).
+ */
+export function nextClose(cal: Calendar, t: number, horizonMs = 8 * 86_400_000): number | null {
+  let end: number | null = null;
+  for (const o of openFrom(compile(cal), t)) {
+    if (end !== null && o.s > end) return end;
+    if (o.s > t + horizonMs) return null;
+    end = o.e;
+    if (end > t + horizonMs) return null;
+  }
+  return end;
+}
+
+/**
  * The instant after `ms` of open time has passed from `start`: the earliest such instant, so an
  * exact fit lands at the end of an open period, never at the start of the next one. `ms <= 0`
  * returns `start`. Infinity when the calendar never accumulates that much open time.

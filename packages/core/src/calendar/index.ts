@@ -5,6 +5,7 @@ export {
   addBusinessTime,
   businessTimeBetween,
   isOpen,
+  nextClose,
   nextOpen,
   openPeriods,
   type OpenPeriod,

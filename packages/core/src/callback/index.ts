@@ -1,5 +1,5 @@
 import type { Calendar } from '../calendar/types.js';
-import { isOpen, nextOpen, openPeriods } from '../calendar/business.js';
+import { isOpen, nextClose, nextOpen, openPeriods } from '../calendar/business.js';
 
 /**
  * Digital callback: a website visitor asks to be called back, as soon as possible or in a time slot
@@ -49,6 +49,19 @@ export function callbackSlots(settings: CallbackSettings, calendar: Calendar | n
 
 /** Whether "as soon as possible" can be offered: the calendar is open now. */
 export const callbackAsap = (calendar: Calendar | null, now: number): boolean => !calendar || isOpen(calendar, now);
+
+/**
+ * Calling hours over waiting calls: a call not yet in an agent's hands is never offered while its
+ * calendar is closed. `hold` names the opening it waits for; `watchUntil` is when to look again
+ * (the next close while open). A calendar that never opens again holds nothing (a configuration
+ * fault the call should not vanish into).
+ */
+export function callingHours(calendar: Calendar | null, now: number): { hold: number | null; watchUntil: number | null } {
+  if (!calendar) return { hold: null, watchUntil: null };
+  if (isOpen(calendar, now)) return { hold: null, watchUntil: nextClose(calendar, now) };
+  const opens = nextOpen(calendar, now);
+  return { hold: opens, watchUntil: opens === null ? null : nextClose(calendar, opens) };
+}
 
 export type AttemptOutcome = 'no-answer' | 'busy' | 'wrong-number';
 export const ATTEMPT_OUTCOMES: readonly AttemptOutcome[] = ['no-answer', 'busy', 'wrong-number'];

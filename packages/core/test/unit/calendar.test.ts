@@ -12,6 +12,7 @@ import {
   localIso,
   nextClockEvent,
   nextClockEventAt,
+  nextClose,
   nextOpen,
   openPeriods,
   validateCalendar,
@@ -337,6 +338,19 @@ describe('properties', () => {
   );
   const dur = fc.integer({ min: 0, max: 80 * H });
   const opts = { numRuns: 150 };
+
+  it('nextClose: the calendar is open from now (or its next opening) until the close, and closed at it; null only when it stays open or never opens within the horizon', () => {
+    const horizon = 8 * 24 * H;
+    fc.assert(
+      fc.property(calArb, instant, (c, t) => {
+        const start = nextOpen(c, t);
+        const close = nextClose(c, t);
+        if (close === null) return start === null || start > t + horizon || businessTimeBetween(c, start, t + horizon) === t + horizon - start;
+        return start !== null && close > start && businessTimeBetween(c, start, close) === close - start && !isOpen(c, close);
+      }),
+      opts,
+    );
+  });
 
   it('adding then measuring round-trips', () => {
     fc.assert(

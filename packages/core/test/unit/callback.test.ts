@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { afterAttempt, callbackAsap, callbackSlots, normalizePhone, CALLBACK_LEAD_MS, type Calendar } from '../../src/index.js';
+import { afterAttempt, callbackAsap, callbackSlots, callingHours, normalizePhone, CALLBACK_LEAD_MS, type Calendar } from '../../src/index.js';
 
 const split: Calendar = {
   id: 'office',
@@ -78,3 +78,26 @@ describe('callback: phone numbers', () => {
     expect(normalizePhone('+1 234 567 890 123 456')).toBeNull();
   });
 });
+
+describe('callback: calling hours over waiting calls', () => {
+  it('no calendar: any time; open: watched until the close (lunch counts); closed: held until the opening, then watched until its close', () => {
+    expect(callingHours(null, utc(MON, 10))).toEqual({ hold: null, watchUntil: null });
+    expect(callingHours(split, utc(MON, 9))).toEqual({ hold: null, watchUntil: utc(MON, 11) }); // 10:00 Brussels: closes for lunch at 12:00
+    expect(callingHours(split, utc(MON, 11, 30))).toEqual({ hold: utc(MON, 12), watchUntil: utc(MON, 16) });
+    expect(callingHours(split, utc(MON + 1, 17))).toEqual({ hold: utc(MON + 7, 8), watchUntil: utc(MON + 7, 11) }); // Tuesday evening: next Monday
+    const never: Calendar = { ...split, week: { ...split.week, mon: [], tue: [] } };
+    expect(callingHours(never, utc(MON, 10))).toEqual({ hold: null, watchUntil: null }); // a fault to mend, not a call to lose
+  });
+
+  it('a held call is held exactly until an open instant, and a watched one is open until the close (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: utc(1, 0), max: utc(28, 0) }), (now) => {
+        const { hold, watchUntil } = callingHours(split, now);
+        if (callbackAsap(split, now)) return hold === null && watchUntil !== null && watchUntil > now && !callbackAsap(split, watchUntil) && callbackAsap(split, watchUntil - 1);
+        return hold !== null && hold > now && callbackAsap(split, hold) && !callbackAsap(split, hold - 1) && watchUntil! > hold;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+

@@ -192,7 +192,8 @@ export async function callbackView(s: Services, t: TaskRow): Promise<CallbackVie
   const c = assertCallback(t);
   const rows = await s.db.selectFrom('events').leftJoin('users', 'users.id', 'events.user_id').select(['events.at', 'events.data', 'users.name']).where('task_id', '=', t.id).where('type', '=', 'callback.attempted').orderBy('events.id').execute();
   const { settings, campaign } = await rulesOf(s, t);
-  const agent = t.assignee_id ? (await s.db.selectFrom('users').select('name').where('id', '=', t.assignee_id).executeTakeFirst())?.name : undefined;
+  // Only a campaign's script says the agent's name.
+  const agent = campaign && t.assignee_id ? (await s.db.selectFrom('users').select('name').where('id', '=', t.assignee_id).executeTakeFirst())?.name : undefined;
   return {
     taskId: t.id,
     ...c,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { contactState, normalizePhone } from '@worklane/core';
+import { callingHours, contactState, isOpen, normalizePhone } from '@worklane/core';
 import type { Services } from '../services.js';
 import { actorOf } from '../auth/principal.js';
 import { requirePrincipal } from '../auth/guard.js';
@@ -10,7 +10,7 @@ import { appendEvents } from '../events/append.js';
 import { IdParams } from '../http/schemas.js';
 import { conflict, notFound, unprocessable } from '../http/problems.js';
 import { loadForWork } from '../tasks/lifecycle.js';
-import { CONTACTS_PER_UPLOAD, addContacts, checkCampaign, loadCampaign, optOut, progressOf, startCampaign, stopCampaign, type CampaignRow } from './service.js';
+import { CONTACTS_PER_UPLOAD, addContacts, calendarOfCampaign, checkCampaign, loadCampaign, optOut, progressOf, startCampaign, stopCampaign, type CampaignRow } from './service.js';
 
 const RUN = { roles: ['admin' as const, 'supervisor' as const], scopes: ['admin' as const, 'tasks:write' as const] };
 const READ = { roles: ['admin' as const, 'supervisor' as const, 'analyst' as const], scopes: ['admin' as const, 'reports:read' as const, 'tasks:write' as const] };
@@ -25,7 +25,16 @@ const fields = {
   script: Type.String({ maxLength: 10_000, description: 'what the agent says: {{name}}, {{phone}}, {{agent}} and the contacts\' own fields' }),
 };
 
-function campaignDto(c: CampaignRow, progress: Awaited<ReturnType<typeof progressOf>> extends Map<string, infer P> ? P : never) {
+/** Where the campaign's calling hours stand now: open until the close, or closed until the opening (null: any time). */
+function hoursOf(s: Services, c: CampaignRow, now = Date.now()): { open: boolean; until: string | null } | null {
+  const cal = calendarOfCampaign(s, c);
+  if (!cal) return null;
+  const { hold, watchUntil } = callingHours(cal, now);
+  const until = hold ?? watchUntil;
+  return { open: hold === null && isOpen(cal, now), until: until === null ? null : new Date(until).toISOString() };
+}
+
+function campaignDto(s: Services, c: CampaignRow, progress: Awaited<ReturnType<typeof progressOf>> extends Map<string, infer P> ? P : never) {
   return {
     id: c.id,
     name: c.name,
@@ -38,18 +47,19 @@ function campaignDto(c: CampaignRow, progress: Awaited<ReturnType<typeof progres
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
     progress,
+    hours: hoursOf(s, c),
   };
 }
 
 /** Outbound campaigns in preview mode (seed CE11) and the do-not-call list. */
 export async function campaignRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const withProgress = async (c: CampaignRow) => campaignDto(c, (await progressOf(s, [c.id])).get(c.id)!);
+  const withProgress = async (c: CampaignRow) => campaignDto(s, c, (await progressOf(s, [c.id])).get(c.id)!);
 
   r.get('/api/v1/campaigns', { config: { auth: READ }, schema: { tags, summary: 'Campaigns, newest first, each with its contacts by state and the reached ones by wrap-up code' } }, async () => {
     const rows = await s.db.selectFrom('campaigns').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(200).execute();
     const progress = await progressOf(s, rows.map((c) => c.id));
-    return { items: rows.map((c) => campaignDto(c, progress.get(c.id)!)) };
+    return { items: rows.map((c) => campaignDto(s, c, progress.get(c.id)!)) };
   });
 
   r.post('/api/v1/campaigns', {

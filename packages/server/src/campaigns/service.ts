@@ -54,13 +54,12 @@ export async function campaignOfTask(s: Services, t: Pick<TaskRow, 'id' | 'sourc
  * do-not-call list); what was refused is said by line. A running campaign calls them at once.
  */
 export async function addContacts(s: Services, p: Principal, c: CampaignRow, list: readonly ContactInput[]): Promise<{ accepted: number; refused: ReturnType<typeof checkContacts>['refused'] }> {
-  const [dnc, known, count] = await Promise.all([
+  const [dnc, known] = await Promise.all([
     s.db.selectFrom('do_not_call').select('phone').execute(),
     s.db.selectFrom('campaign_contacts').select('phone').where('campaign_id', '=', c.id).execute(),
-    s.db.selectFrom('campaign_contacts').select(sql<number>`count(*)::int`.as('n')).where('campaign_id', '=', c.id).executeTakeFirstOrThrow(),
   ]);
   const checked = checkContacts(list, new Set(dnc.map((r) => r.phone)), new Set(known.map((r) => r.phone)));
-  if (count.n + checked.accepted.length > CONTACTS_PER_CAMPAIGN) throw conflict(`A campaign holds at most ${CONTACTS_PER_CAMPAIGN} contacts (this one has ${count.n})`);
+  if (known.length + checked.accepted.length > CONTACTS_PER_CAMPAIGN) throw conflict(`A campaign holds at most ${CONTACTS_PER_CAMPAIGN} contacts (this one has ${known.length})`);
   if (checked.accepted.length) {
     await s.db.transaction().execute(async (trx) => {
       await trx.insertInto('campaign_contacts').values(checked.accepted.map((a) => ({ id: newId(), campaign_id: c.id, phone: a.phone, name: a.name.slice(0, 300), data: JSON.stringify(a.data) }))).execute();
@@ -80,7 +79,10 @@ export async function addContacts(s: Services, p: Principal, c: CampaignRow, lis
 async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promise<number> {
   const pending = await s.db.selectFrom('campaign_contacts').selectAll().where('campaign_id', '=', c.id).where('task_id', 'is', null).where('dnc', '=', false).orderBy('created_at').orderBy('id').execute();
   if (!pending.length) return 0;
-  const listed = new Set((await s.db.selectFrom('do_not_call').select('phone').execute()).map((r) => r.phone));
+  // Only the numbers about to be called are looked up (the list may be long).
+  const listed = new Set((await s.db.selectFrom('do_not_call').select('phone')
+    .where('phone', 'in', (q) => q.selectFrom('campaign_contacts').select('phone').where('campaign_id', '=', c.id).where('task_id', 'is', null))
+    .execute()).map((r) => r.phone));
   const refused = pending.filter((k) => listed.has(k.phone));
   if (refused.length) await s.db.updateTable('campaign_contacts').set({ dnc: true }).where('id', 'in', refused.map((k) => k.id)).execute();
   const cal = calendarOfCampaign(s, c);
@@ -123,6 +125,9 @@ export async function startCampaign(s: Services, p: Principal, c: CampaignRow): 
   return { called: await callPending(s, { ...c, state: 'running' }) };
 }
 
+/** A campaign's call not in anyone's hands yet. */
+const WAITING: readonly string[] = ['queued', 'offered', 'scheduled'];
+
 /** Stops calling: waiting work is withdrawn (its contacts pending again, called on the next start); calls under way finish. */
 export async function stopCampaign(s: Services, p: Principal, c: CampaignRow): Promise<{ withdrawn: number }> {
   await s.db.transaction().execute(async (trx) => {
@@ -135,20 +140,26 @@ export async function stopCampaign(s: Services, p: Principal, c: CampaignRow): P
     .selectAll('t')
     .select('k.id as contact_id')
     .where('k.campaign_id', '=', c.id)
-    .where('t.state', 'in', ['queued', 'offered', 'scheduled'])
+    .where('t.state', 'in', WAITING)
     .execute();
   let n = 0;
-  for (const { contact_id, ...t } of waiting) {
-    try {
-      const change = await changeTask(s.db, t as TaskRow, 'cancel', {
-        set: { state: 'canceled', completed_at: new Date(), wake_at: null },
-        events: [{ type: 'task.canceled', actor: actorOf(p), data: { reason: STOPPED_REASON, agent: null } }],
-      });
-      await s.db.updateTable('campaign_contacts').set((eb) => ({ task_id: null, round: eb('round', '+', 1) })).where('id', '=', contact_id).execute();
-      afterChange(s, change);
-      n++;
-    } catch (err) {
-      if (!(err instanceof Problem)) throw err; // taken meanwhile: that call goes on
+  for (const { contact_id, ...row } of waiting) {
+    // The router may offer the call while we look (a new version, still waiting): read it again and retry.
+    for (let t: TaskRow | undefined = row as TaskRow, tries = 0; t && WAITING.includes(t.state) && tries < 5; tries++) {
+      try {
+        const change = await changeTask(s.db, t, 'cancel', {
+          set: { state: 'canceled', completed_at: new Date(), wake_at: null },
+          events: [{ type: 'task.canceled', actor: actorOf(p), data: { reason: STOPPED_REASON, agent: null } }],
+          // In the same transaction: a withdrawn call whose contact stayed linked would never be called again.
+          also: (trx) => trx.updateTable('campaign_contacts').set((eb) => ({ task_id: null, round: eb('round', '+', 1) })).where('id', '=', contact_id).execute().then(() => {}),
+        });
+        afterChange(s, change);
+        n++;
+        break;
+      } catch (err) {
+        if (!(err instanceof Problem)) throw err;
+        t = await s.db.selectFrom('tasks').selectAll().where('id', '=', t.id).executeTakeFirst(); // taken meanwhile: that call goes on
+      }
     }
   }
   return { withdrawn: n };

@@ -185,6 +185,8 @@ const migrations: Record<string, Migration> = {
   '0032_social': { up: (db) => import('../social/migration.js').then((m) => m.socialMigration(db)) },
   // Outbound campaigns in preview mode: campaigns, their contacts, the do-not-call list (campaigns/).
   '0033_campaigns': { up: (db) => import('../campaigns/migration.js').then((m) => m.campaignsMigration(db)) },
+  // Calling hours: waiting calls are found by a partial index (callback/hours.ts looks every 15 s and at each close).
+  '0034_calling_hours': { up: async (db) => void (await sql.raw(`create index tasks_waiting_callback on tasks (worktype) where media_type = 'callback' and state in ('queued', 'offered')`).execute(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

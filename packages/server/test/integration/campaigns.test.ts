@@ -16,6 +16,7 @@ const CONFIG = {
     { id: 'oc-plain', name: 'Not calls', defaultQueue: 'oc-q' },
   ],
   wrapUpCodes: [{ code: 'oc-sale', label: 'Sale' }, { code: 'oc-no-interest', label: 'Not interested' }],
+  calendars: [{ id: 'oc-hours', name: 'Calling hours', timeZone: 'UTC', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '00:00', to: '24:00' }]])) }],
 };
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -138,5 +139,40 @@ describe.each(BACKENDS)('outbound campaigns on $backend', ({ backend, skip }) =>
     expect((await admin.req('DELETE', '/api/v1/do-not-call/0470222222')).status).toBe(404);
     const audit = await h.db.store.db.selectFrom('events').select('type').where('type', 'like', 'campaign.%').orderBy('id').execute();
     expect(audit.map((e) => e.type)).toEqual(['campaign.created', 'campaign.contacts-added', 'campaign.started', 'campaign.stopped', 'campaign.started', 'campaign.contacts-added', 'campaign.stopped', 'campaign.started']);
+  });
+
+  it.skipIf(skip)('calling hours: when the calendar closes, calls not yet in hand are held until it opens again (offers withdrawn); a call in hand goes on', async () => {
+    const made = await admin.req('POST', '/api/v1/campaigns', { name: 'Within hours', worktype: 'oc-calls', calendar: 'oc-hours' });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const hours = made.json;
+    expect(hours.hours).toMatchObject({ open: true, until: null }); // open around the clock: no close within the week
+    await admin.req('POST', `/api/v1/campaigns/${hours.id}/contacts`, { contacts: [{ phone: '0470555001', name: 'Ann Hours' }, { phone: '0470555002', name: 'Ben Hours' }] });
+    // Otto holds nothing: the calls left from before are put aside for this test.
+    await admin.req('POST', `/api/v1/campaigns/${campaign.id}/stop`);
+    for (const t of (await otto.req('GET', '/api/v1/me/tasks')).json.items as Json[]) await otto.req('POST', `/api/v1/tasks/${t.id}/complete`, { wrapUpCode: 'oc-no-interest' });
+    await otto.req('PUT', '/api/v1/me/presence', { status: 'available' });
+    expect((await admin.req('POST', `/api/v1/campaigns/${hours.id}/start`)).json.called).toBe(2);
+    const inHand = await nextCall(); // one call taken; the other offered once Otto is free, or waiting
+    const calls = () => h.db.store.db.selectFrom('tasks').select(['id', 'state', 'wake_at']).where('source', '=', 'campaign').where(sql<string>`attributes->>'campaign'`, '=', hours.id).orderBy('id').execute();
+    expect((await calls()).map((t) => t.state).sort()).toEqual(['assigned', 'queued']);
+
+    // The calendar closes today and tomorrow (whichever day "now" turns out to be): calls wait for the day after.
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const closed = await admin.req('PATCH', '/api/v1/calendars/oc-hours', { overrides: [{ date: day(0), periods: [] }, { date: day(1), periods: [] }] });
+    expect(closed.status, JSON.stringify(closed.json)).toBe(200);
+    await h.app.services.callingHours.rearm(); // the look every 15 s, at once
+    await expect.poll(async () => (await calls()).map((t) => t.state).sort(), { timeout: 10_000 }).toEqual(['assigned', 'scheduled']);
+    const held = (await calls()).find((t) => t.state === 'scheduled')!;
+    expect(new Date(held.wake_at!).toISOString().slice(0, 10) >= day(2)).toBe(true);
+    const why = await h.db.store.db.selectFrom('events').select(['actor', 'data']).where('task_id', '=', held.id).where('type', '=', 'task.rescheduled').executeTakeFirstOrThrow();
+    expect(why).toMatchObject({ actor: 'system:calling-hours', data: { reason: 'outside calling hours' } });
+    expect((await calls()).find((t) => t.id === inHand.task.id)?.state).toBe('assigned');
+    expect((await admin.req('GET', `/api/v1/campaigns/${hours.id}`)).json.hours).toEqual({ open: false, until: new Date(held.wake_at!).toISOString() });
+
+    // Opened again: the next look has nothing to hold (the held call waits for its wake-up as any scheduled work).
+    await admin.req('PATCH', '/api/v1/calendars/oc-hours', { overrides: [] });
+    await h.app.services.callingHours.rearm();
+    await h.app.services.dispatcher.idle();
+    expect((await calls()).map((t) => t.state).sort()).toEqual(['assigned', 'scheduled']);
   });
 });

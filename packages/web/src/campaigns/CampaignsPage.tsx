@@ -118,6 +118,7 @@ function CampaignDetail({ campaign: c, canRun, onEdit }: { campaign: Campaign; c
         {c.maxAttempts} calls per contact at most, again after {c.retryMinutes} min · {c.progress.contacts} contacts
         {results.length > 0 && ` · reached: ${results.map(([code, n]) => `${code} ${n}`).join(', ')}`}
       </Text>
+      <CallingHours campaign={c} />
       {c.script && (
         <Paper withBorder p="xs" mb="sm" bg="var(--mantine-color-gray-0)">
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
@@ -154,3 +155,21 @@ function CampaignDetail({ campaign: c, canRun, onEdit }: { campaign: Campaign; c
     </Paper>
   );
 }
+
+const when = (iso: string) => new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+
+/** Whether calls go out now: a campaign's waiting calls are held while its calling hours are closed. */
+function CallingHours({ campaign: c }: { campaign: Campaign }) {
+  if (!c.hours) return null;
+  const { open, until } = c.hours;
+  return (
+    <Text size="sm" mb="xs" c={open ? 'teal.8' : 'orange.8'} data-testid="calling-hours">
+      {open
+        ? `Within calling hours${until ? ` until ${when(until)}` : ''}: calls are offered to agents.`
+        : until
+          ? `Outside calling hours: calls wait until ${when(until)}.`
+          : 'Its calendar never opens again: calls wait until it is mended.'}
+    </Text>
+  );
+}
+

@@ -18,6 +18,8 @@ export interface Campaign {
   state: 'draft' | 'running' | 'stopped';
   createdAt: string;
   progress: { contacts: number; byState: Record<ContactState, number>; results: Record<string, number> };
+  /** The calling hours now: open until the close, or closed until the opening (null: any time). */
+  hours: { open: boolean; until: string | null } | null;
 }
 
 export interface Contact {
