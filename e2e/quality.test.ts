@@ -167,4 +167,42 @@ describe('quality management in a real browser', () => {
     await sam.getByText('Nothing to score.', { exact: false }).waitFor();
     await sam.screenshot({ path: join(SHOTS, 'quality-overview.png'), fullPage: true });
   });
+
+  it('the agent disputes an evaluation; an administrator (not the evaluator) revises it; the agent reads the decision live', async () => {
+    const { items } = await call('admin', 'POST', '/scorecards', { taskId, questionnaire: 'conversation', evaluators: ['sam@worklane.local'] });
+    await call('sam', 'POST', `/scorecards/${items[0].id}/finish`, { answers: ANSWERS, comment: 'You did not ask whether anything else was needed.' });
+
+    const alice = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await signIn(alice, server.base, 'alice@worklane.local', 'alice123', /\/agent/);
+    await alice.goto(`${server.base}/quality/scorecards/${items[0].id}`);
+    await alice.getByText('You did not ask whether anything else was needed.').waitFor();
+    await alice.getByRole('button', { name: 'Dispute…' }).click();
+    await expect.poll(() => alice.getByRole('button', { name: 'Send dispute' }).isDisabled()).toBe(true); // a reason first
+    await alice.getByLabel('Why you dispute this score').fill('I asked at the end of the chat: see the last message.');
+    await alice.getByRole('button', { name: 'Send dispute' }).click();
+    await alice.getByTestId('dispute').getByText('I asked at the end of the chat: see the last message.').waitFor();
+    await alice.getByText('Disputed', { exact: true }).waitFor();
+
+    const ada = await (await browser.newContext({ viewport: { width: 1440, height: 1100 } })).newPage();
+    await signIn(ada, server.base, 'admin@worklane.local', 'admin123', /\/supervisor/);
+    await ada.goto(`${server.base}/quality`);
+    await ada.getByRole('tab', { name: 'Disputes (1)' }).click();
+    await ada.getByRole('table', { name: 'Disputed scorecards' }).getByRole('link', { name: 'Disputed invoice QA-1' }).click();
+    const decide = ada.getByRole('region', { name: 'Decide the dispute' });
+    await decide.getByText('none changed yet').waitFor();
+    await ada.getByRole('radiogroup', { name: 'Asked whether anything else was needed' }).getByRole('radio', { name: 'Yes', exact: true }).click();
+    await decide.getByText('1 changed').waitFor();
+    await decide.getByLabel('Decision, for the agent').fill('The transcript shows the question: revised.');
+    await ada.screenshot({ path: join(SHOTS, 'quality-dispute.png'), fullPage: true });
+    await decide.getByRole('button', { name: 'Revise score' }).click();
+    await ada.getByTestId('dispute').getByText(/Score revised: \d+(\.\d)? % → \d+(\.\d)? %/).waitFor();
+
+    // Alice's page follows the stream: the decision shows without a reload, and the score is hers again to acknowledge.
+    await alice.getByTestId('dispute').getByText(/Score revised/).waitFor({ timeout: 10_000 });
+    await alice.getByText('The transcript shows the question: revised.', { exact: false }).waitFor();
+    await alice.getByRole('button', { name: 'Acknowledge' }).waitFor();
+    expect(await alice.getByRole('button', { name: 'Dispute…' }).count()).toBe(0); // once
+    await alice.screenshot({ path: join(SHOTS, 'quality-dispute-decided.png'), fullPage: true });
+  });
 });
+

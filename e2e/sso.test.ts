@@ -48,6 +48,14 @@ describe('single sign-on in a real browser', () => {
     const me = await page.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
     expect(me.user.email).toBe('alice@worklane.local');
     await page.screenshot({ path: join(SHOTS, 'sso-landed.png') });
+    // Signing out signs out at the provider too (its confirmation), then back to the sign-in page.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((u) => u.origin === idp.issuer);
+    await page.screenshot({ path: join(SHOTS, 'sso-signing-out.png') });
+    await page.getByRole('button', { name: /Yes, sign me out/i }).click();
+    await page.waitForURL((u) => u.origin === server.base && u.pathname === '/login');
+    await page.getByRole('link', { name: 'Sign in with Acme ID' }).waitFor();
+    expect((await page.evaluate(() => fetch('/api/v1/me').then((r) => r.status)))).toBe(401);
     await context.close();
 
     const stranger = await browser.newContext({ viewport: { width: 1280, height: 800 } });

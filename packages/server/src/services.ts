@@ -12,6 +12,7 @@ import type { ReportRollup } from './reports/rollup.js';
 import type { MailIntake } from './mail-in/intake.js';
 import type { OverdueWatch } from './tasks/overdue.js';
 import type { CallingHours } from './callback/hours.js';
+import type { SsoClient } from './auth/sso/client.js';
 import type { ChatRooms } from './chat/live.js';
 import type { WaitEstimates } from './reports/wait-estimate.js';
 import type { QualityPlanner } from './quality/planner.js';
@@ -23,6 +24,8 @@ import type { AdherenceWatch } from './workforce/watch.js';
 /** What route modules get: the database and the long-lived in-memory parts. */
 export interface Services {
   db: Kysely<DB>;
+  /** The single sign-on relying party (null: password sign-in only). */
+  sso: SsoClient | null;
   config: ConfigCache;
   dispatcher: Dispatcher;
   hub: StreamHub;

@@ -3,3 +3,4 @@ export * from './score.js';
 export * from './plans.js';
 export * from './calibration.js';
 export * from './summary.js';
+export * from './dispute.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { calibrate, summarizeGroups, checkAnswers, checkQuestionnaire, sampleForEvaluation, scoreAnswers, type EvaluationPlan, type FinishedWork, type GivenAnswers, type Questionnaire } from '../../src/index.js';
+import { DISPUTE_DAYS, calibrate, decideDispute, whyNoDispute, summarizeGroups, checkAnswers, checkQuestionnaire, sampleForEvaluation, scoreAnswers, type EvaluationPlan, type FinishedWork, type GivenAnswers, type Questionnaire } from '../../src/index.js';
 
 const FORM: Questionnaire = {
   id: 'chat-quality',
@@ -168,3 +168,31 @@ describe('quality: question group details', () => {
     expect(s!.agents.find((a) => a.agent === 'bob')).toEqual({ agent: 'bob', evaluated: 1, average: null, groups: { greeting: { percent: 62.5, scored: 1 } } });
   });
 });
+
+describe('quality: disputes', () => {
+  const DAY = 86_400_000;
+  const finished = { state: 'finished', finishedAt: 0, disputedAt: null, calibration: null };
+  const GIVEN: GivenAnswers = { named: { answer: 'Yes' }, tone: { answer: '4' }, verified: { answer: 'No' }, upsell: { na: true } };
+
+  it('once, on a finished scorecard, within the days allowed, never a calibration or one signed off', () => {
+    expect(whyNoDispute(finished, DISPUTE_DAYS * DAY)).toBeNull();
+    expect(whyNoDispute(finished, DISPUTE_DAYS * DAY + 1)).toMatch(/within 14 days/);
+    expect(whyNoDispute({ ...finished, disputedAt: 5 }, 10)).toMatch(/once/);
+    expect(whyNoDispute({ ...finished, state: 'acknowledged' }, 10)).toMatch(/signed off/);
+    expect(whyNoDispute({ ...finished, state: 'in-progress' }, 10)).toMatch(/in-progress/);
+    expect(whyNoDispute({ ...finished, calibration: 'c1' }, 10)).toMatch(/calibration/);
+  });
+
+  it('upheld keeps the answers and score; revised scores the changed answers, which must fit, change something and leave nothing open', () => {
+    const upheld = decideDispute(FORM, GIVEN, 'upheld', undefined);
+    expect(upheld).toMatchObject({ ok: true, answers: GIVEN, score: { percent: 0, band: 'fail' } });
+    expect(decideDispute(FORM, GIVEN, 'upheld', { tone: { answer: '5' } })).toMatchObject({ ok: false, problems: [{ pointer: '/answers' }] });
+    expect(decideDispute(FORM, GIVEN, 'revised', {})).toMatchObject({ ok: false, problems: [{ pointer: '/answers' }] });
+    expect(decideDispute(FORM, GIVEN, 'revised', { verified: { answer: 'No' } })).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/already given/) }] });
+    expect(decideDispute(FORM, GIVEN, 'revised', { verified: { answer: 'Perhaps' } })).toMatchObject({ ok: false, problems: [{ pointer: '/answers/verified/answer' }] });
+    expect(decideDispute(FORM, { named: { answer: 'Yes' } }, 'revised', { tone: { answer: '5' } })).toMatchObject({ ok: false, problems: [{ pointer: '/answers/verified' }, { pointer: '/answers/upsell' }] });
+    const revised = decideDispute(FORM, GIVEN, 'revised', { verified: { answer: 'Yes' } });
+    expect(revised).toMatchObject({ ok: true, answers: { ...GIVEN, verified: { answer: 'Yes' } }, score: { band: 'excellent', criticalFailed: [] } });
+  });
+});
+

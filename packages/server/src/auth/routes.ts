@@ -49,19 +49,27 @@ export async function authRoutes(app: FastifyInstance, s: Services): Promise<voi
     return { user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
   });
 
-  r.post('/api/v1/auth/logout', { config: { auth: { public: true } }, schema: { tags: ['auth'] } }, async (request, reply) => {
+  r.post('/api/v1/auth/logout', {
+    config: { auth: { public: true } },
+    schema: { tags: ['auth'], summary: 'Signs this browser out: 204, or 200 with `endSession`, where to send a single sign-on browser so the provider signs it out too' },
+  }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
+    let endSession: string | null = null;
     if (token) {
-      const ended = await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).returning('user_id').executeTakeFirst();
+      const ended = await s.db.deleteFrom('sessions').where('id', '=', sha256(token)).returning(['user_id', 'id_token']).executeTakeFirst();
       forgetCredentials(s.db);
       // Signed out everywhere: no longer at work (offers stop, time stops counting as available).
       if (ended) {
         const other = await s.db.selectFrom('sessions').select('id').where('user_id', '=', ended.user_id).where('expires_at', '>', new Date()).executeTakeFirst();
         if (!other) await signOff(s, ended.user_id, `user:${ended.user_id}`);
       }
+      if (ended?.id_token && s.sso) {
+        // The provider away: signed out here all the same (its own session ends when it expires).
+        endSession = await s.sso.endSessionUrl(ended.id_token).catch((err: unknown) => (request.log.warn({ err }, 'single sign-on: the provider could not be asked to sign out'), null));
+      }
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send();
+    return endSession ? { endSession } : reply.code(204).send();
   });
 
   r.get('/api/v1/me', { config: { auth: { roles: 'any' } }, schema: { tags: ['auth'] } }, async (request) => {

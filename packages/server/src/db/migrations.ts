@@ -187,6 +187,14 @@ const migrations: Record<string, Migration> = {
   '0033_campaigns': { up: (db) => import('../campaigns/migration.js').then((m) => m.campaignsMigration(db)) },
   // Calling hours: waiting calls are found by a partial index (callback/hours.ts looks every 15 s and at each close).
   '0034_calling_hours': { up: async (db) => void (await sql.raw(`create index tasks_waiting_callback on tasks (worktype) where media_type = 'callback' and state in ('queued', 'offered')`).execute(db)) },
+  // Scorecard disputes: the agent's reason, the decision (upheld or revised), by whom, the score before (quality/dispute.ts).
+  '0035_scorecard_disputes': {
+    up: async (db) => void (await sql.raw(`alter table scorecards add column dispute_reason text, add column disputed_at timestamptz,
+      add column dispute_outcome text check (dispute_outcome in ('upheld', 'revised')), add column dispute_comment text,
+      add column resolved_by text, add column resolved_at timestamptz, add column percent_before real`).execute(db)),
+  },
+  // Single sign-on sign-out: the session keeps its ID token, named to the provider's end_session_endpoint (auth/sso/).
+  '0036_sso_logout': { up: async (db) => void (await sql.raw(`alter table sessions add column id_token text`).execute(db)) },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -264,7 +264,7 @@ export interface ScorecardsTable {
   plan_id: string | null;
   /** Scorecards of one calibration share this id. */
   calibration: string | null;
-  /** assigned, in-progress, finished, acknowledged. */
+  /** assigned, in-progress, finished, acknowledged, disputed. */
   state: Generated<string>;
   answers: Json<GivenAnswers>;
   comment: string | null;
@@ -278,6 +278,14 @@ export interface ScorecardsTable {
   updated_at: Generated<Date>;
   finished_at: Date | null;
   acknowledged_at: Date | null;
+  /** The agent's dispute (once) and its decision: upheld or revised, by whom, why, and the score before. */
+  dispute_reason: Generated<string | null>;
+  disputed_at: Generated<Date | null>;
+  dispute_outcome: Generated<string | null>;
+  dispute_comment: Generated<string | null>;
+  resolved_by: Generated<string | null>;
+  resolved_at: Generated<Date | null>;
+  percent_before: Generated<number | null>;
 }
 export interface CallbackRequestsTable {
   id: string;
@@ -294,6 +302,8 @@ export interface SessionsTable {
   user_id: string;
   created_at: CreatedAt;
   expires_at: Timestamp;
+  /** A single sign-on session's ID token: named to the provider when signing out there. */
+  id_token: Generated<string | null>;
 }
 export interface ApiKeysTable {
   id: string;

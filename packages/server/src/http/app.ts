@@ -22,6 +22,7 @@ import { installOverload, overloadOptionsFromEnv } from '../overload/shed.js';
 import type { Services } from '../services.js';
 import { authRoutes } from '../auth/routes.js';
 import { ssoRoutes } from '../auth/sso/routes.js';
+import { SsoClient } from '../auth/sso/client.js';
 import { MailIntake } from '../mail-in/intake.js';
 import { OverdueWatch } from '../tasks/overdue.js';
 import { CallingHours } from '../callback/hours.js';
@@ -103,7 +104,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
   const chats = new ChatRooms(hub);
-  const services: Services = { db: opts.db, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), callingHours: new CallingHours(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log), adherence: new AdherenceWatch(opts.db, config, hub, app.log) };
+  const ssoOptions = opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso;
+  const services: Services = { db: opts.db, sso: ssoOptions ? new SsoClient(ssoOptions) : null, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), callingHours: new CallingHours(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log), adherence: new AdherenceWatch(opts.db, config, hub, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -141,7 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   for (const mod of [opsRoutes, authRoutes, taskRoutes, lifecycleRoutes, workbinRoutes, presenceRoutes, streamRoutes, adminRoutes, realtimeRoutes, realtimeCaseRoutes, historicalRoutes, kpiRoutes, supervisionRoutes, meStatsRoutes, webhookRoutes, notificationRoutes, caseModuleRoutes, portalRoutes]) await mod(app, services);
-  await ssoRoutes(app, services, opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso);
+  await ssoRoutes(app, services);
   await mailInRoutes(app, services);
   await chatRoutes(app, services);
   await callbackRoutes(app, services);

@@ -11,7 +11,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
  */
 export async function scorecardDtos(db: Kysely<DB>, rows: ScorecardRow[], full = false) {
   if (rows.length === 0) return [];
-  const people = [...new Set(rows.flatMap((r) => [r.agent_id, r.evaluator_id]))];
+  const people = [...new Set(rows.flatMap((r) => [r.agent_id, r.evaluator_id, ...(r.resolved_by ? [r.resolved_by] : [])]))];
   const [users, tasks] = await Promise.all([
     db.selectFrom('users').select(['id', 'name']).where('id', 'in', people).execute(),
     db.selectFrom('tasks').select(['id', 'title', 'worktype', 'media_type', 'queue_id', 'completed_at', 'case_id']).where('id', 'in', [...new Set(rows.map((r) => r.task_id))]).execute(),
@@ -40,6 +40,9 @@ export async function scorecardDtos(db: Kysely<DB>, rows: ScorecardRow[], full =
       updatedAt: iso(r.updated_at),
       finishedAt: iso(r.finished_at),
       acknowledgedAt: iso(r.acknowledged_at),
+      dispute: r.disputed_at
+        ? { reason: r.dispute_reason, at: iso(r.disputed_at), outcome: r.dispute_outcome, comment: r.dispute_comment, resolvedBy: r.resolved_by ? { id: r.resolved_by, name: nameOf.get(r.resolved_by) ?? r.resolved_by } : null, resolvedAt: iso(r.resolved_at), percentBefore: r.percent_before }
+        : null,
       ...(full ? { answers: r.answers, groups: score!.groups, unanswered: score!.unanswered, criticalQuestions: score!.criticalFailed } : {}),
     };
   });

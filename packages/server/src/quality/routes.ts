@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { calibrate, summarizeGroups, type GivenAnswers } from '@worklane/core';
+import { DISPUTE_DAYS, calibrate, summarizeGroups, type GivenAnswers } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { requireUser } from '../auth/guard.js';
@@ -10,11 +10,12 @@ import { periodOf } from '../http/period.js';
 import { appendEvents } from '../events/append.js';
 import { scorecardDtos } from './dto.js';
 import { assignScorecards, reassignScorecard } from './assign.js';
+import { disputeScorecard, resolveDispute } from './dispute.js';
 import { DONE_STATES, OPEN_STATES, acknowledgeScorecard, finishScorecard, loadScorecard, saveAnswers, seesScorecard, visibleScorecards, type ScorecardRow } from './scorecards.js';
 
 const tags = ['quality'];
 const strict = { additionalProperties: false } as const;
-const STATES = ['assigned', 'in-progress', 'finished', 'acknowledged'] as const;
+const STATES = ['assigned', 'in-progress', 'finished', 'acknowledged', 'disputed'] as const;
 const Answers = Type.Record(
   Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$' }),
   Type.Object({ answer: Type.Optional(Type.String({ maxLength: 100 })), na: Type.Optional(Type.Boolean()), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, strict),
@@ -112,6 +113,37 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
   }, async (request) => {
     const p = requireUser(request);
     return one(await acknowledgeScorecard(s, p, await loadScorecard(s, p, request.params.id), request.body.comment?.trim()));
+  });
+
+  r.post('/api/v1/scorecards/:id/dispute', {
+    config: { auth: PEOPLE },
+    schema: {
+      tags,
+      summary: `The agent evaluated disputes a finished scorecard, once, within ${DISPUTE_DAYS} days, with their reason (out of the figures until decided)`,
+      params: IdParams,
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }) }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    return one(await disputeScorecard(s, p, await loadScorecard(s, p, request.params.id), request.body.reason.trim()));
+  });
+
+  r.post('/api/v1/scorecards/:id/resolve', {
+    config: { auth: EVALUATION_PLANNERS },
+    schema: {
+      tags,
+      summary: "An administrator or the agent's supervisor (not the evaluator) decides a dispute: upheld, or revised with the answers changed",
+      params: IdParams,
+      body: Type.Object({
+        outcome: Type.Union([Type.Literal('upheld'), Type.Literal('revised')]),
+        comment: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S', description: 'why, for the agent' }),
+        answers: Type.Optional(Answers),
+      }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    const b = request.body;
+    return one(await resolveDispute(s, p, await loadScorecard(s, p, request.params.id), { outcome: b.outcome, comment: b.comment.trim(), ...(b.answers ? { answers: b.answers as GivenAnswers } : {}) }));
   });
 
   r.post('/api/v1/scorecards/:id/reassign', {

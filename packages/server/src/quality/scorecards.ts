@@ -11,6 +11,8 @@ export type ScorecardRow = Selectable<ScorecardsTable>;
 /** Not finished yet (the evaluator's to fill in), and finished (the agent's to read). */
 export const OPEN_STATES: readonly string[] = ['assigned', 'in-progress'];
 export const DONE_STATES: readonly string[] = ['finished', 'acknowledged'];
+/** What the agent evaluated sees: finished ones, and those they dispute (out of the figures until decided). */
+const AGENT_STATES: readonly string[] = [...DONE_STATES, 'disputed'];
 
 const seesAll = (p: UserPrincipal) => p.roles.includes('admin') || p.roles.includes('analyst');
 
@@ -21,7 +23,7 @@ const seesAll = (p: UserPrincipal) => p.roles.includes('admin') || p.roles.inclu
  */
 export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRow, 'agent_id' | 'evaluator_id' | 'state' | 'calibration'>): boolean {
   if (seesAll(p) || r.evaluator_id === p.id) return true;
-  if (r.agent_id === p.id) return DONE_STATES.includes(r.state) && r.calibration === null;
+  if (r.agent_id === p.id) return AGENT_STATES.includes(r.state) && r.calibration === null;
   return p.roles.includes('supervisor') && supervisesPerson(supervisionFor(s, p), r.agent_id);
 }
 
@@ -29,7 +31,7 @@ export function seesScorecard(s: Services, p: UserPrincipal, r: Pick<ScorecardRo
 export function visibleScorecards(s: Services, p: UserPrincipal) {
   return (eb: ExpressionBuilder<DB, 'scorecards'>) => {
     if (seesAll(p)) return eb.lit(true);
-    const own = [eb('evaluator_id', '=', p.id), eb.and([eb('agent_id', '=', p.id), eb('state', 'in', DONE_STATES), eb('calibration', 'is', null)])];
+    const own = [eb('evaluator_id', '=', p.id), eb.and([eb('agent_id', '=', p.id), eb('state', 'in', AGENT_STATES), eb('calibration', 'is', null)])];
     if (!p.roles.includes('supervisor')) return eb.or(own);
     const sup = supervisionFor(s, p);
     if (sup.all) return eb.lit(true);

@@ -5,7 +5,7 @@ import type { Grain } from '@worklane/core';
 export const REPORT_EVENT_TYPES = [
   'task.created', 'task.offered', 'task.assigned', 'task.completed', 'task.canceled', 'task.declined', 'task.rona',
   'presence.changed', 'case.created', 'case.resolved', 'case.closed', 'case.escalated', 'case.reopened',
-  'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached', 'chat.rated', 'scorecard.finished',
+  'sla.warning', 'sla.breached', 'ola.warning', 'ola.breached', 'chat.rated', 'scorecard.finished', 'scorecard.revoked',
 ];
 
 /** Metrics kept per grain (see the migration). */
@@ -48,9 +48,9 @@ one as (
   select tev.id, date_trunc('hour', tev.at) as hour,
     case tev.type when 'task.created' then 'created' when 'task.offered' then 'offered' when 'task.assigned' then 'assigned'
       when 'task.completed' then 'completed' when 'task.canceled' then 'canceled' when 'task.declined' then 'declined'
-      when 'task.rona' then 'rona' when 'case.resolved' then 'case.closed' when 'chat.rated' then 'rated' when 'scorecard.finished' then 'evaluated' else tev.type end as metric,
-    coalesce(case when tev.type in ('task.completed', 'ola.warning', 'ola.breached', 'chat.rated', 'scorecard.finished') then tev.data->>'queue' end, tev.queue_id, '') as queue,
-    coalesce(case when tev.type like 'task.%' or tev.type in ('chat.rated', 'scorecard.finished') then coalesce(tev.data->>'agent', tev.user_id)
+      when 'task.rona' then 'rona' when 'case.resolved' then 'case.closed' when 'chat.rated' then 'rated' when 'scorecard.finished' then 'evaluated' when 'scorecard.revoked' then 'evaluated' else tev.type end as metric,
+    coalesce(case when tev.type in ('task.completed', 'ola.warning', 'ola.breached', 'chat.rated', 'scorecard.finished', 'scorecard.revoked') then tev.data->>'queue' end, tev.queue_id, '') as queue,
+    coalesce(case when tev.type like 'task.%' or tev.type in ('chat.rated', 'scorecard.finished', 'scorecard.revoked') then coalesce(tev.data->>'agent', tev.user_id)
       when tev.type in ('case.resolved', 'case.closed', 'case.escalated') and tev.actor like 'user:%' then substr(tev.actor, 6) end, '') as agent,
     coalesce(tev.data->>'caseType', tev.task_case_type, '') as case_type,
     case tev.type
@@ -58,7 +58,7 @@ one as (
       when 'task.canceled' then case when tev.data->>'agent' is null then 'abandoned' else 'canceled' end
       when 'case.resolved' then 'resolved' when 'case.closed' then 'closed'
       when 'case.escalated' then case when (tev.data->>'automatic')::boolean then 'automatic' else 'manual' end
-      when 'chat.rated' then tev.data->>'score' when 'scorecard.finished' then coalesce(tev.data->>'band', '') else '' end as code,
+      when 'chat.rated' then tev.data->>'score' when 'scorecard.finished' then coalesce(tev.data->>'band', '') when 'scorecard.revoked' then coalesce(tev.data->>'band', '') else '' end as code,
     case tev.type
       when 'task.assigned' then extract(epoch from tev.at - tev.entered)::float8
       when 'task.canceled' then case when tev.data->>'agent' is null then extract(epoch from tev.at - tev.entered)::float8 end
@@ -67,11 +67,13 @@ one as (
       when 'case.closed' then extract(epoch from tev.at - (select k.created_at from cases k where k.id = tev.case_id))::float8
       when 'chat.rated' then (tev.data->>'score')::float8
       when 'scorecard.finished' then (tev.data->>'percent')::float8
+      -- A dispute's revision takes the old score out (then finishes with the new one).
+      when 'scorecard.revoked' then -(tev.data->>'percent')::float8
     end as secs,
     tev.type, tev.threshold, tev.task_id, tev.task_case, tev.case_id
   from tev where tev.type <> 'presence.changed'),
 facts as (
-  select id, hour, metric, queue, agent, case_type, code, 1 as n, secs,
+  select id, hour, metric, queue, agent, case_type, code, case when type = 'scorecard.revoked' then -1 else 1 end as n, secs,
     case
       when type = 'task.assigned' then (secs <= threshold)::int
       when type = 'task.canceled' then (coalesce(secs, 0) > threshold)::int
@@ -81,6 +83,7 @@ facts as (
         (not exists (select 1 from events b where b.case_id = one.case_id and b.type = 'sla.breached' and b.id < one.id))::int
       when type = 'chat.rated' then (secs >= 4)::int
       when type = 'scorecard.finished' then (code <> 'fail')::int
+      when type = 'scorecard.revoked' then -((code <> 'fail')::int)
       else 0 end as within
   from one
   union all

@@ -43,7 +43,7 @@ export async function startIdp(redirectUri: string): Promise<Idp> {
   };
   const accounts = new Map<string, IdpAccount>();
   const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], post_logout_redirect_uris: [new URL('/login', redirectUri).href], grant_types: ['authorization_code'], response_types: ['code'] }],
     jwks: { keys: [{ ...key, kid: 'test', alg: 'RS256', use: 'sig' } as never] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },

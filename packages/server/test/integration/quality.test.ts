@@ -223,4 +223,51 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     const withdrawn = await h.db.store.db.selectFrom('events').select(['user_id']).where('type', '=', 'scorecard.withdrawn').execute();
     expect(withdrawn).toEqual([{ user_id: ids['qa-sam@test.local'] }]);
   });
+
+  it.skipIf(skip)('the agent disputes a score once; someone other than the evaluator upholds or revises it; the figures follow the decision', async () => {
+    const taskId = await work(90);
+    const made = await sam.req('POST', '/api/v1/scorecards', { taskId, questionnaire: 'qa-basic', evaluators: ['qa-sue@test.local'] });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const id = made.json.items[0].id;
+    expect((await sue.req('POST', `/api/v1/scorecards/${id}/finish`, { answers: { ...ALL_GOOD, verified: { answer: 'No' } } })).json).toMatchObject({ percent: 0, band: 'fail', dispute: null });
+    const now = Date.now();
+    const range = `from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}&interval=total`;
+    const report = async () => (await admin.req('GET', `/api/v1/reports/quality?${range}`)).json.rows.map((r: Json) => [r.evaluated, r.averagePercent]);
+    expect(await report()).toEqual([[2, 43.8]]); // 87.5 (before) and 0, rounded to a tenth
+
+    const dispute = (c: Client, body: object) => c.req('POST', `/api/v1/scorecards/${id}/dispute`, body);
+    expect((await dispute(ann, { reason: ' ' })).json.errors[0].pointer).toBe('/reason');
+    expect((await dispute(sam, { reason: 'not mine' })).status).toBe(403);
+    expect((await dispute(bob, { reason: 'not mine' })).status).toBe(404);
+    const samStream = await sam.stream();
+    const disputed = await dispute(ann, { reason: 'I did verify: the customer gave their date of birth at 01:10.' });
+    expect(disputed.json).toMatchObject({ state: 'disputed', dispute: { reason: 'I did verify: the customer gave their date of birth at 01:10.', outcome: null } });
+    await samStream.next((m) => m.type === 'alert' && /Ann Agent disputes a scorecard/.test(m.message));
+    samStream.close();
+    expect((await dispute(ann, { reason: 'again' })).status).toBe(409);
+    expect((await ann.req('POST', `/api/v1/scorecards/${id}/acknowledge`, {})).status).toBe(409);
+    expect((await ann.req('GET', '/api/v1/scorecards?agent=me&state=disputed')).json.items.map((c: Json) => c.id)).toEqual([id]);
+    expect(await report()).toEqual([[1, 87.5]]); // out of the figures until decided
+
+    const resolve = (c: Client, body: object) => c.req('POST', `/api/v1/scorecards/${id}/resolve`, body);
+    expect((await resolve(sue, { outcome: 'upheld', comment: 'I stand by it' })).status).toBe(403); // the evaluator
+    expect((await resolve(ann, { outcome: 'upheld', comment: 'fine' })).status).toBe(403);
+    expect((await resolve(sam, { outcome: 'maybe', comment: 'x' })).json.errors[0].pointer).toBe('/outcome');
+    expect((await resolve(sam, { outcome: 'revised', comment: 'x' })).json.errors[0].pointer).toBe('/answers');
+    expect((await resolve(sam, { outcome: 'revised', comment: 'x', answers: { verified: { answer: 'No' } } })).json.errors[0]).toMatchObject({ pointer: '/answers', message: expect.stringMatching(/already given/) });
+    expect((await resolve(sam, { outcome: 'revised', comment: 'x', answers: { verified: { answer: 'Maybe' } } })).json.errors[0].pointer).toBe('/answers/verified/answer');
+    expect((await resolve(sam, { outcome: 'upheld', comment: 'x', answers: { verified: { answer: 'Yes' } } })).json.errors[0].pointer).toBe('/answers');
+    expect((await sam.req('GET', `/api/v1/scorecards/${id}`)).json).toMatchObject({ state: 'disputed', percent: 0 });
+
+    const annStream = await ann.stream();
+    const revised = await resolve(sam, { outcome: 'revised', comment: 'The recording shows the check at 01:10.', answers: { verified: { answer: 'Yes' } } });
+    expect(revised.json).toMatchObject({ state: 'finished', percent: 100, dispute: { outcome: 'revised', comment: 'The recording shows the check at 01:10.', percentBefore: 0, resolvedBy: { name: 'Sam Scorer' } } });
+    await annStream.next((m) => m.type === 'scorecards.changed');
+    annStream.close();
+    expect((await resolve(sam, { outcome: 'upheld', comment: 'again' })).status).toBe(409);
+    expect((await dispute(ann, { reason: 'once more' })).json.detail).toMatch(/disputed once/);
+    expect(await report()).toEqual([[2, 93.8]]); // 87.5 and the revised 100
+    const events = await h.db.store.db.selectFrom('events').select('type').where('task_id', '=', taskId).where('type', 'like', 'scorecard.%').orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['scorecard.finished', 'scorecard.disputed', 'scorecard.revoked', 'scorecard.dispute-resolved', 'scorecard.finished']);
+  });
 });

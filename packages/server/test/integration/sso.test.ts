@@ -79,6 +79,29 @@ describe.each(BACKENDS)('single sign-on (OIDC) on $backend', ({ backend, skip })
     expect(offsite.landed.href).toBe(h.base + '/');
   });
 
+  it.skipIf(skip)('signing out of a single sign-on session signs the browser out at the provider too, then back to the sign-in page', async () => {
+    idp.signInAs = { sub: 'acme-alice', email: 'alice@worklane.local', email_verified: true };
+    const { me, jar } = await signIn();
+    const out = await me!.req('POST', '/api/v1/auth/logout');
+    expect(out.status).toBe(200);
+    const end = new URL(out.json.endSession);
+    expect(end.origin + end.pathname).toBe(`${idp.issuer}/session/end`);
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${h.base}/login`);
+    expect(end.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3); // the session's ID token
+    expect((await me!.req('GET', '/api/v1/me')).status).toBe(401);
+    // At the provider: its confirmation form (answered yes, as the person would), then back to our sign-in page.
+    const page = await fetch(end, { headers: { cookie: jar.header(end.href) } });
+    const html = await page.text();
+    const action = new URL(/action="([^"]+)"/.exec(html)![1]!, end).href;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const confirm = await fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie: jar.header(action), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ xsrf, logout: 'yes' }) });
+    expect(confirm.status).toBe(303);
+    expect(confirm.headers.get('location')).toBe(`${h.base}/login`);
+    // A password session has nothing to end elsewhere: 204 as before.
+    const password = await Client.login(h.base, 'admin@worklane.local', 'admin123');
+    expect((await password.req('POST', '/api/v1/auth/logout')).status).toBe(204);
+  });
+
   it.skipIf(skip)('refuses people without an account, unverified e-mails, and accounts linked to someone else; creates nobody', async () => {
     const before = await h.app.services.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     idp.signInAs = { sub: 'acme-zed', email: 'zed@acme.example', email_verified: true, name: 'Zed' };

@@ -216,6 +216,9 @@ const EXPECTED: Record<string, Rule> = {
   'PUT /api/v1/scorecards/:id/answers': ANY_PERSON,
   'POST /api/v1/scorecards/:id/finish': ANY_PERSON,
   'POST /api/v1/scorecards/:id/acknowledge': ANY_PERSON,
+  // Disputes: the agent evaluated raises one (anyone signed in reaches the route; the scorecard says whose); supervisors and admins decide.
+  'POST /api/v1/scorecards/:id/dispute': ANY_PERSON,
+  'POST /api/v1/scorecards/:id/resolve': staff(['admin', 'supervisor']),
   'DELETE /api/v1/scorecards/:id': staff(['admin', 'supervisor']),
   'POST /api/v1/scorecards/:id/reassign': staff(['admin', 'supervisor']),
   'GET /api/v1/calibrations/:id': staff(['admin', 'supervisor', 'analyst']),

@@ -71,9 +71,10 @@ export async function signIn(queryClient: QueryClient, email: string, password: 
   return me?.user ?? user;
 }
 
-export async function signOut(queryClient: QueryClient): Promise<void> {
+/** Signs out; a single sign-on session answers where the provider signs the browser out too. */
+export async function signOut(queryClient: QueryClient): Promise<string | null> {
   try {
-    await api<void>('/auth/logout', { method: 'POST', quietUnauthorized: true });
+    return (await api<{ endSession?: string } | undefined>('/auth/logout', { method: 'POST', quietUnauthorized: true }))?.endSession ?? null;
   } finally {
     queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
     queryClient.setQueryData<Me | null>(ME_KEY, null);

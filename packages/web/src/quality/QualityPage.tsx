@@ -160,6 +160,8 @@ export function QualityPage() {
   const agent = hasRole(me, 'agent');
   const toScore = useScorecards({ evaluator: 'me', state: ['assigned', 'in-progress'] });
   const mine = useScorecards({ agent: 'me' }, agent);
+  const deciders = hasRole(me, 'supervisor', 'admin');
+  const disputed = useScorecards({ state: ['disputed'] }, deciders);
   const [tab, setTab] = useState<string | null>(overseer || (toScore.data?.length ?? 0) > 0 || !agent ? 'to-score' : 'mine');
   return (
     <Stack gap="md">
@@ -168,6 +170,7 @@ export function QualityPage() {
         <Tabs.List>
           <Tabs.Tab value="to-score">To score{toScore.data?.length ? ` (${toScore.data.length})` : ''}</Tabs.Tab>
           {agent && <Tabs.Tab value="mine">My evaluations{mine.data?.some((c) => c.state === 'finished') ? ` (${mine.data.filter((c) => c.state === 'finished').length} new)` : ''}</Tabs.Tab>}
+          {deciders && <Tabs.Tab value="disputes">Disputes{disputed.data?.length ? ` (${disputed.data.length})` : ''}</Tabs.Tab>}
           {overseer && <Tabs.Tab value="all">All scorecards</Tabs.Tab>}
           {overseer && <Tabs.Tab value="overview">Overview</Tabs.Tab>}
         </Tabs.List>
@@ -185,6 +188,14 @@ export function QualityPage() {
                 <ScorecardTable items={mine.data ?? []} label="My evaluations" show={{ evaluator: true }} />
               </Section>
             </Stack>
+          </Tabs.Panel>
+        )}
+        {deciders && (
+          <Tabs.Panel value="disputes" pt="md">
+            <Section id="disputes" title="Disputed scorecards" query={disputed} empty={(disputed.data ?? []).length === 0}
+              emptyText="No dispute to decide. Agents dispute a finished evaluation within 14 days; an administrator or their supervisor (not the evaluator) upholds or revises it.">
+              <ScorecardTable items={disputed.data ?? []} label="Disputed scorecards" show={{ agent: true, evaluator: true }} />
+            </Section>
           </Tabs.Panel>
         )}
         {overseer && (

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Checkbox, Grid, Group, Kbd, Paper, RingProgress, Stack, Text, Textarea, Title } from '@mantine/core';
+import { AgentResponse, DisputeNote, ResolveDispute } from './Dispute';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { hasRole, useUser } from '../auth/session';
@@ -8,7 +9,7 @@ import { formatDateTime } from '../lib/time';
 import { Interaction } from './Interaction';
 import { ScorecardForm } from './ScorecardForm';
 import { ReassignDialog } from './ReassignDialog';
-import { BAND_COLOR, BAND_LABEL, STATE_COLOR, STATE_LABEL, percentText, useScorecard, useScorecardAction, useScorecardSync, type GivenAnswer, type ScorecardDetail } from './data';
+import { BAND_COLOR, BAND_LABEL, STATE_COLOR, STATE_LABEL, percentText, useScorecard, useScorecardAction, useScorecardSync, type GivenAnswer, type GivenAnswers, type ScorecardDetail } from './data';
 
 /** The total as a ring in the band's colour, with the band named. */
 function ScoreRing({ card }: { card: ScorecardDetail }) {
@@ -66,28 +67,6 @@ function EvaluatorActions({ card, act }: { card: ScorecardDetail; act: ReturnTyp
   );
 }
 
-/** The agent signs the evaluation off, with what they have to say. */
-function AgentAcknowledge({ card }: { card: ScorecardDetail }) {
-  const act = useScorecardAction(card.id);
-  const [comment, setComment] = useState('');
-  return (
-    <Paper withBorder p="md">
-      {card.needsAcknowledgement && (
-        <Alert color="blue" mb="sm" title="Please acknowledge">
-          {card.evaluator.name} asks you to read and acknowledge this evaluation.
-        </Alert>
-      )}
-      <Textarea label="Your comment" placeholder="Optional: what you take from it, or what you see differently" autosize minRows={2} maxLength={4000} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
-      <Group justify="flex-end" mt="sm">
-        <Button onClick={() => act.mutate({ path: 'acknowledge', method: 'POST', body: { comment: comment.trim() } })} loading={act.isPending}>
-          Acknowledge
-        </Button>
-      </Group>
-      <ActionError error={act.error} title="Not acknowledged" />
-    </Paper>
-  );
-}
-
 export function ScorecardPage() {
   const { id = '' } = useParams();
   const me = useUser();
@@ -95,6 +74,7 @@ export function ScorecardPage() {
   const card = useScorecard(id);
   const act = useScorecardAction(id);
   const [reassigning, setReassigning] = useState(false);
+  const [revised, setRevised] = useState<GivenAnswers>({});
   if (card.isPending) return <DetailLoading label="Loading the scorecard" />;
   if (card.isError) return <LoadError error={card.error} what="scorecard" gone="It was withdrawn, or it is not yours to see." onRetry={() => void card.refetch()} />;
   const c = card.data;
@@ -102,7 +82,10 @@ export function ScorecardPage() {
   const scoring = c.evaluator.id === me.id && open;
   const failed = act.error instanceof ApiError ? act.error.errors.map((e) => e.pointer.split('/')[2] ?? '') : [];
   const invalid = new Set(failed);
-  const onAnswer = (q: string, a: GivenAnswer) => act.mutate({ path: 'answers', method: 'PUT', body: { answers: { [q]: a } } });
+  // A dispute is decided by an administrator or a supervisor other than the agent and the evaluator; their changes stay here until sent.
+  const deciding = c.state === 'disputed' && hasRole(me, 'supervisor', 'admin') && me.id !== c.agent.id && me.id !== c.evaluator.id;
+  const onAnswer = (q: string, a: GivenAnswer) =>
+    deciding ? setRevised((r) => ({ ...r, [q]: a })) : act.mutate({ path: 'answers', method: 'PUT', body: { answers: { [q]: a } } });
   return (
     <Stack gap="md">
       {reassigning && <ReassignDialog card={c} onClose={() => setReassigning(false)} />}
@@ -140,7 +123,9 @@ export function ScorecardPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Stack gap="md">
-            <ScorecardForm card={c} readOnly={!scoring} onAnswer={onAnswer} invalid={invalid} />
+            <DisputeNote card={c} />
+            <ScorecardForm card={deciding ? { ...c, answers: { ...c.answers, ...revised } } : c} readOnly={!scoring && !deciding} onAnswer={onAnswer} invalid={invalid} />
+            {deciding && <ResolveDispute card={c} revised={revised} onDone={() => setRevised({})} />}
             {scoring && <EvaluatorActions card={c} act={act} />}
             {!scoring && c.comment && (
               <Paper withBorder p="md">
@@ -152,7 +137,7 @@ export function ScorecardPage() {
                 </Text>
               </Paper>
             )}
-            {c.state === 'finished' && c.agent.id === me.id && <AgentAcknowledge card={c} />}
+            {c.state === 'finished' && c.agent.id === me.id && <AgentResponse card={c} />}
             {c.state === 'acknowledged' && (
               <Alert color="gray" title={`Acknowledged by ${c.agent.name} ${formatDateTime(c.acknowledgedAt)}`}>
                 {c.agentComment ?? 'No comment.'}

@@ -31,7 +31,7 @@ export interface GivenAnswer {
   comment?: string;
 }
 export type GivenAnswers = Record<string, GivenAnswer>;
-export type ScorecardState = 'assigned' | 'in-progress' | 'finished' | 'acknowledged';
+export type ScorecardState = 'assigned' | 'in-progress' | 'finished' | 'acknowledged' | 'disputed';
 export type Band = 'fail' | 'pass' | 'excellent';
 
 export interface Scorecard {
@@ -52,6 +52,16 @@ export interface Scorecard {
   assignedAt: string;
   finishedAt: string | null;
   acknowledgedAt: string | null;
+  /** The agent's dispute and its decision (null: never disputed). */
+  dispute: {
+    reason: string;
+    at: string;
+    outcome: 'upheld' | 'revised' | null;
+    comment: string | null;
+    resolvedBy: { id: string; name: string } | null;
+    resolvedAt: string | null;
+    percentBefore: number | null;
+  } | null;
 }
 export interface ScorecardDetail extends Omit<Scorecard, 'questionnaire'> {
   questionnaire: Questionnaire;
@@ -90,8 +100,8 @@ export function useGroupDetails(mine = false) {
   return useQuery({ queryKey: [...SCORECARDS, 'groups', mine], queryFn: () => api<GroupDetails>(`/quality/groups${mine ? '?agent=me' : ''}`), staleTime: 30_000 });
 }
 
-export const STATE_LABEL: Record<ScorecardState, string> = { assigned: 'To score', 'in-progress': 'In progress', finished: 'Finished', acknowledged: 'Acknowledged' };
-export const STATE_COLOR: Record<ScorecardState, string> = { assigned: 'blue', 'in-progress': 'yellow', finished: 'green', acknowledged: 'gray' };
+export const STATE_LABEL: Record<ScorecardState, string> = { assigned: 'To score', 'in-progress': 'In progress', finished: 'Finished', acknowledged: 'Acknowledged', disputed: 'Disputed' };
+export const STATE_COLOR: Record<ScorecardState, string> = { assigned: 'blue', 'in-progress': 'yellow', finished: 'green', acknowledged: 'gray', disputed: 'orange' };
 export const BAND_LABEL: Record<Band, string> = { fail: 'Below target', pass: 'Passed', excellent: 'Excellent' };
 export const BAND_COLOR: Record<Band, string> = { fail: 'red', pass: 'teal', excellent: 'green' };
 
@@ -133,7 +143,7 @@ export function useQuestionnaires(enabled = true) {
 export function useScorecardAction(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ path, method, body }: { path: 'answers' | 'finish' | 'acknowledge'; method: 'PUT' | 'POST'; body: object }) =>
+    mutationFn: ({ path, method, body }: { path: 'answers' | 'finish' | 'acknowledge' | 'dispute' | 'resolve'; method: 'PUT' | 'POST'; body: object }) =>
       api<ScorecardDetail>(`/scorecards/${encodeURIComponent(id)}/${path}`, { method, body }),
     // A pick shows at once; the server's answer (with the score) follows.
     onMutate: ({ path, body }) => {

@@ -57,10 +57,13 @@ export function Shell() {
   ].filter((l) => !!l);
 
   const onSignOut = async () => {
+    let provider: string | null = null;
     try {
-      await signOut(queryClient);
+      provider = await signOut(queryClient);
     } finally {
-      navigate('/login', { replace: true });
+      // Signed in through the identity provider: it signs the browser out too, then sends it to /login.
+      if (provider) window.location.assign(provider);
+      else navigate('/login', { replace: true });
     }
   };
 

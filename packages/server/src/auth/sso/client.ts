@@ -50,8 +50,11 @@ export class SsoClient {
     return { url, flow };
   }
 
-  /** Redeems the callback's code; the ID token's signature, issuer, audience, nonce and expiry are checked. */
-  async finish(query: string, flow: SsoFlow): Promise<SsoClaims> {
+  /**
+   * Redeems the callback's code; the ID token's signature, issuer, audience, nonce and expiry are
+   * checked. The ID token is kept with the session: signing out names it to the provider.
+   */
+  async finish(query: string, flow: SsoFlow): Promise<{ claims: SsoClaims; idToken: string | null }> {
     const config = await (this.configuration ?? this.discover());
     const current = new URL(this.options.redirectUri);
     current.search = query;
@@ -65,7 +68,19 @@ export class SsoClient {
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       merged = { ...info, ...merged };
     }
-    return merged;
+    return { claims: merged, idToken: tokens.id_token ?? null };
+  }
+
+  /**
+   * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): where to send the browser so the
+   * provider ends its own session too, then sends it back to our sign-in page. Null when the
+   * provider has no `end_session_endpoint` (signing out here is all there is).
+   */
+  async endSessionUrl(idToken: string): Promise<string | null> {
+    const config = await (this.configuration ?? this.discover());
+    if (!config.serverMetadata().end_session_endpoint) return null;
+    const back = this.options.postLogoutRedirectUri ?? new URL('/login', this.options.redirectUri).href;
+    return oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: back }).href;
   }
 
   get issuer(): string {

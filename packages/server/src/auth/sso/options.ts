@@ -13,6 +13,11 @@ export interface SsoOptions {
   clientSecret: string | null;
   /** Registered at the provider (WORKLANE_OIDC_REDIRECT_URI); default WORKLANE_PUBLIC_URL + the callback path. */
   redirectUri: string;
+  /**
+   * Where the provider sends the browser after signing out there (WORKLANE_OIDC_POST_LOGOUT_URI,
+   * registered at the provider); default the sign-in page (`/login`) of the site the callback is on.
+   */
+  postLogoutRedirectUri?: string;
   /** On the sign-in button (WORKLANE_OIDC_LABEL). */
   label: string;
   /** WORKLANE_OIDC_SCOPES. */
@@ -63,11 +68,13 @@ export function ssoOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SsoOpti
   const roleMap = parseRoleMap(text(env, 'WORKLANE_OIDC_ROLE_MAP'));
   if (rolesClaim && !Object.keys(roleMap).length) throw new Error('WORKLANE_OIDC_ROLE_MAP is required with WORKLANE_OIDC_ROLES_CLAIM (e.g. wl-agents=agent)');
   const newcomer = text(env, 'WORKLANE_OIDC_NEW_USER_ROLE');
+  const redirectUri = text(env, 'WORKLANE_OIDC_REDIRECT_URI') ?? publicUrl + SSO_CALLBACK_PATH;
   return {
     issuer: url,
     clientId,
     clientSecret: text(env, 'WORKLANE_OIDC_CLIENT_SECRET') ?? null,
-    redirectUri: text(env, 'WORKLANE_OIDC_REDIRECT_URI') ?? publicUrl + SSO_CALLBACK_PATH,
+    redirectUri,
+    postLogoutRedirectUri: text(env, 'WORKLANE_OIDC_POST_LOGOUT_URI') ?? new URL('/login', redirectUri).href,
     label: text(env, 'WORKLANE_OIDC_LABEL') ?? 'Single sign-on',
     scopes: text(env, 'WORKLANE_OIDC_SCOPES') ?? 'openid email profile',
     policy: { rolesClaim, roleMap, newcomerRole: newcomer ? role('WORKLANE_OIDC_NEW_USER_ROLE', newcomer) : null },

@@ -9,7 +9,7 @@ import { forgetCredentials } from '../credential-cache.js';
 import { appendEvents } from '../../events/append.js';
 import { notFound } from '../../http/problems.js';
 import { writeUser } from '../../config/write.js';
-import { SsoClient } from './client.js';
+import type { SsoClient } from './client.js';
 import { SSO_CALLBACK_PATH, type SsoOptions } from './options.js';
 
 const SSO_COOKIE = 'wl_sso';
@@ -33,9 +33,10 @@ export function safeReturnTo(raw: string | undefined): string {
  * decides. The flow is bound to the browser by an HttpOnly cookie, so a code or state from another
  * browser (login CSRF) signs nobody in. Failures go back to the sign-in page with a code.
  */
-export async function ssoRoutes(app: FastifyInstance, s: Services, options: SsoOptions | null): Promise<void> {
+export async function ssoRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const client = options ? new SsoClient(options) : null;
+  const client = s.sso;
+  const options = client?.options ?? null;
 
   r.get('/api/v1/auth/providers', { config: { auth: { public: true } }, schema: { tags: ['auth'] } }, async () => ({
     password: true,
@@ -81,9 +82,10 @@ export async function ssoRoutes(app: FastifyInstance, s: Services, options: SsoO
       return fail(reply, 'refused');
     }
     let claims: SsoClaims;
+    let idToken: string | null;
     try {
       const q = request.url.indexOf('?');
-      claims = await client.finish(q >= 0 ? request.url.slice(q) : '', flow);
+      ({ claims, idToken } = await client.finish(q >= 0 ? request.url.slice(q) : '', flow));
     } catch (err) {
       request.log.warn({ err }, 'single sign-on: the answer could not be verified');
       await refused(s, request, { reason: `the answer could not be verified: ${(err as Error).message}` });
@@ -91,7 +93,7 @@ export async function ssoRoutes(app: FastifyInstance, s: Services, options: SsoO
     }
     const userId = await signInAs(s, request, client.issuer, claims, options!);
     if (typeof userId !== 'string') return fail(reply, userId.code);
-    await openSession(s, request, reply, userId, 'sso');
+    await openSession(s, request, reply, userId, 'sso', idToken);
     return reply.redirect(flow.return_to, 303);
   });
 }
