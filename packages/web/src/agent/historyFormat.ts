@@ -27,6 +27,9 @@ export const EVENT_LABEL: Record<string, string> = {
   'callback.attempted': 'Called, not reached',
   'scorecard.finished': 'Evaluated',
   'scorecard.acknowledged': 'Evaluation acknowledged',
+  'scorecard.disputed': 'Evaluation disputed',
+  'scorecard.revoked': 'Evaluation out of the figures until decided',
+  'scorecard.dispute-resolved': 'Dispute decided',
   'task.exception': 'Exception rule fired',
 };
 
@@ -37,6 +40,7 @@ const KEYS: [string, string][] = [
   ['note', 'Note'],
   ['reason', 'Reason'],
   ['outcome', 'Outcome'],
+  ['comment', 'Comment'],
   ['attempt', 'Call'],
   ['agent', 'Agent'],
   ['by', 'By'],
