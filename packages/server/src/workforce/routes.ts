@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ACTIVITY_KINDS, isValidZone, localDayStart, mondayOf, weekRange, type Activity, type ActivityKind } from '@worklane/core';
+import { ACTIVITY_KINDS, isValidZone, supervisesPerson, localDayStart, mondayOf, weekRange, type Activity, type ActivityKind } from '@worklane/core';
 import type { Services } from '../services.js';
 import { actorOf } from '../auth/principal.js';
-import { requireUser } from '../auth/guard.js';
+import { requirePrincipal, requireUser } from '../auth/guard.js';
 import { change, refuse } from '../admin/change.js';
-import { badRequest, notFound, unprocessable } from '../http/problems.js';
+import { badRequest, forbidden, notFound, unprocessable } from '../http/problems.js';
+import { supervisionFor } from '../auth/supervision.js';
+import type { Principal } from '../auth/principal.js';
 import { periodOf } from '../http/period.js';
 import { checkWorkforceSettings, mapContractUsers, readWorkforceSettings, Time, writeWorkforceSettings, WORKFORCE_KEY, WorkforceSettingsBody, type WorkforceSettings } from './settings.js';
 import { planWeek } from './planning.js';
@@ -48,6 +50,21 @@ function preferencesOf(settings: WorkforceSettings, user: string) {
   return c
     ? { contract: true, hoursPerWeek: c.hoursPerWeek, days: c.days ?? null, earliest: c.earliest ?? null, latest: c.latest ?? null, preferredStart: c.preferredStart ?? null, preferredDaysOff: c.preferredDaysOff ?? [] }
     : { contract: false };
+}
+
+/**
+ * Whose weeks and time off a caller decides: administrators and API keys everyone's, a supervisor
+ * the people of their teams (the centre's week, settings and bidding stay every planner's).
+ */
+function decidesFor(s: Services, p: Principal): (userId: string) => boolean {
+  if (p.kind === 'api-key' || p.roles.includes('admin')) return () => true;
+  const sup = supervisionFor(s, p);
+  return (userId) => supervisesPerson(sup, userId);
+}
+
+/** Whose adherence and time off a caller reads: analysts everyone's too; a supervisor their people's. */
+function readsFor(s: Services, p: Principal): (userId: string) => boolean {
+  return p.kind === 'user' && p.roles.includes('analyst') ? () => true : decidesFor(s, p);
 }
 
 /** Workforce management (seeds EE02, EE03, EE10): forecast, staffing, schedules, adherence, shrinkage, time off. */
@@ -156,8 +173,9 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
     const week = mondayFrom(request.params.week, await reportZone(s.db));
     const sched = await s.db.selectFrom('schedules').select('zone').where('week', '=', week).executeTakeFirst();
     if (!sched) throw notFound(`the schedule of the week of ${week}`);
-    const user = await s.db.selectFrom('users').select('id').where((eb) => eb.or([eb('id', '=', request.params.user), eb('email', '=', request.params.user.toLowerCase())])).executeTakeFirst();
+    const user = await s.db.selectFrom('users').select(['id', 'name']).where((eb) => eb.or([eb('id', '=', request.params.user), eb('email', '=', request.params.user.toLowerCase())])).executeTakeFirst();
     if (!user) throw notFound(`user ${request.params.user}`);
+    if (!decidesFor(s, requirePrincipal(request))(user.id)) throw forbidden(`${user.name} is not one of the people you supervise`);
     const { from, to } = weekRange(week, sched.zone);
     const acts: Activity[] = request.body.activities.map((a) => ({ user: user.id, kind: a.kind as ActivityKind, start: Date.parse(a.start), end: Date.parse(a.end) })).sort((a, b) => a.start - b.start);
     request.body.activities.forEach((a, i) => {
@@ -169,10 +187,10 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
     return replacePersonWeek(s.db, week, user.id, acts, actorOf(request.principal));
   });
 
-  r.get('/api/v1/workforce/adherence/live', { config: { auth: READERS }, schema: { tags, summary: 'Who should be doing what now, what they do, and adherence today' } }, async () => ({
-    at: new Date().toISOString(),
-    people: await liveAdherence(s.db, await reportZone(s.db)),
-  }));
+  r.get('/api/v1/workforce/adherence/live', { config: { auth: READERS }, schema: { tags, summary: 'Who should be doing what now, what they do, and adherence today (a supervisor: their people)' } }, async (request) => {
+    const sees = readsFor(s, requirePrincipal(request));
+    return { at: new Date().toISOString(), people: (await liveAdherence(s.db, await reportZone(s.db))).filter((p) => sees(p.user)) };
+  });
 
   r.get('/api/v1/workforce/adherence', {
     config: { auth: READERS },
@@ -180,7 +198,10 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
   }, async (request) => {
     const { from, to } = periodOf(request.query, 1);
     if (to.getTime() - from.getTime() > 31 * DAY) throw badRequest('from: at most 31 days before to', [{ pointer: '/from', message: 'at most 31 days before to', in: 'querystring' }]);
-    return { from: from.toISOString(), to: to.toISOString(), ...(await adherenceReport(s.db, from, to)) };
+    const sees = readsFor(s, requirePrincipal(request));
+    const report = await adherenceReport(s.db, from, to);
+    // Shrinkage stays the centre's: it is what the whole week's plan allows for.
+    return { from: from.toISOString(), to: to.toISOString(), ...report, people: report.people.filter((p) => sees(p.user)) };
   });
 
   // People's own side: their published schedule, their time off.
@@ -250,10 +271,18 @@ export async function workforceRoutes(app: FastifyInstance, s: Services): Promis
   r.get('/api/v1/workforce/time-off', {
     config: { auth: READERS },
     schema: { tags, summary: 'Time off asked for and decided', querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('requested'), Type.Literal('approved'), Type.Literal('declined'), Type.Literal('canceled')])) }, strict) },
-  }, async (request) => ({ items: await listTimeOff(s.db, { ...(request.query.status ? { status: request.query.status } : {}), from: new Date(Date.now() - 7 * DAY) }) }));
+  }, async (request) => {
+    const sees = readsFor(s, requirePrincipal(request));
+    return { items: (await listTimeOff(s.db, { ...(request.query.status ? { status: request.query.status } : {}), from: new Date(Date.now() - 7 * DAY) })).filter((t) => sees(t.user)) };
+  });
 
   r.post('/api/v1/workforce/time-off/:id/decision', {
     config: { auth: PLANNERS },
     schema: { tags, summary: 'Approve or decline time off (approved time off is cut out of scheduled work)', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, strict), body: Type.Object({ approve: Type.Boolean() }, strict) },
-  }, async (request) => decideTimeOff(s.db, request.params.id, request.body.approve ? 'approved' : 'declined', actorOf(request.principal) ?? 'system'));
+  }, async (request) => {
+    const asked = await s.db.selectFrom('time_off as t').innerJoin('users as u', 'u.id', 't.user_id').select(['t.user_id', 'u.name']).where('t.id', '=', request.params.id).executeTakeFirst();
+    if (!asked) throw notFound(`time off ${request.params.id}`);
+    if (!decidesFor(s, requirePrincipal(request))(asked.user_id)) throw forbidden(`${asked.name} is not one of the people you supervise`);
+    return decideTimeOff(s.db, request.params.id, request.body.approve ? 'approved' : 'declined', actorOf(request.principal) ?? 'system');
+  });
 }

@@ -9,11 +9,13 @@ import { AdherenceWatch } from '../../src/workforce/watch.js';
 // people see their published week and ask for time off, supervisors watch adherence live and over a period.
 const CONFIG = {
   version: 1,
-  teams: [{ id: 'wf-team', name: 'Planning team' }],
+  teams: [{ id: 'wf-team', name: 'Planning team' }, { id: 'wf-other', name: 'Another team' }],
   users: [
     { email: 'wf-amy@test.local', name: 'Amy Plan', password: 'secret1', roles: ['agent'], teams: ['wf-team'] },
     { email: 'wf-ben@test.local', name: 'Ben Plan', password: 'secret1', roles: ['agent'], teams: ['wf-team'] },
     { email: 'wf-sue@test.local', name: 'Sue Lead', password: 'secret1', roles: ['supervisor'], teams: ['wf-team'] },
+    // Supervises another team: none of Amy's and Ben's weeks and time off are hers to decide.
+    { email: 'wf-zoe@test.local', name: 'Zoe Lead', password: 'secret1', roles: ['supervisor'], teams: ['wf-other'] },
   ],
   queues: [{ id: 'wf-q', name: 'Planned queue', members: { teams: ['wf-team'] }, serviceLevelSeconds: 20 }],
 };
@@ -267,4 +269,24 @@ describe.each(BACKENDS)('workforce management on $backend', ({ backend, skip }) 
     expect((await amy.req('GET', `/api/v1/me/bids/${week}`)).json.open).toBe(false);
     expect((await amy.req('PUT', `/api/v1/me/bids/${week}`, { ranking: [1] })).status).toBe(409);
   });
+
+  it.skipIf(skip)("a team's supervisor decides for their own people only: weeks, time off, and whose adherence they read", async () => {
+    const zoe = await Client.login(h.base, 'wf-zoe@test.local', 'secret1');
+    const asked = await amy.req('POST', '/api/v1/me/time-off', { start: new Date(at(nextWeek, 48)).toISOString(), end: new Date(at(nextWeek, 72)).toISOString(), note: 'Moving house' });
+    expect(asked.status).toBe(201);
+    const decided = await zoe.req('POST', `/api/v1/workforce/time-off/${asked.json.id}/decision`, { approve: true });
+    expect(decided).toMatchObject({ status: 403, json: { detail: 'Amy Plan is not one of the people you supervise' } });
+    expect((await zoe.req('POST', '/api/v1/workforce/time-off/nope/decision', { approve: true })).status).toBe(404);
+    expect((await zoe.req('GET', '/api/v1/workforce/time-off?status=requested')).json.items).toEqual([]);
+    expect((await sue.req('GET', '/api/v1/workforce/time-off?status=requested')).json.items.map((t: Json) => t.id)).toContain(asked.json.id);
+    const edit = { activities: [{ kind: 'work', start: new Date(at(nextWeek, 8)).toISOString(), end: new Date(at(nextWeek, 12)).toISOString() }] };
+    expect((await zoe.req('PUT', `/api/v1/workforce/schedules/${nextWeek}/people/wf-amy@test.local`, edit)).status).toBe(403);
+    expect((await h.db.store.db.selectFrom('time_off').select('status').where('id', '=', asked.json.id).executeTakeFirstOrThrow()).status).toBe('requested');
+    expect((await zoe.req('GET', '/api/v1/workforce/adherence/live')).json.people).toEqual([]);
+    expect((await zoe.req('GET', '/api/v1/workforce/adherence')).json.people).toEqual([]);
+    expect((await sue.req('GET', '/api/v1/workforce/adherence')).json.people.map((p: Json) => p.name).sort()).toEqual(['Amy Plan', 'Ben Plan']);
+    // The administrator decides for everyone.
+    expect((await admin.req('POST', `/api/v1/workforce/time-off/${asked.json.id}/decision`, { approve: false })).json.status).toBe('declined');
+  });
 });
+
