@@ -133,9 +133,13 @@ describe('social media and outbound campaigns in a real browser', () => {
     await form.getByLabel('Calls are work of').click();
     await sam.getByRole('option', { name: 'Outbound call' }).click();
     await form.getByLabel('Script').fill('Hello {{name}}, this is {{agent}}. Your {{product}} could earn more in our savings plan.');
+    // It ends itself in a week (the browser's local time, as the field shows it).
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000);
+    await form.getByLabel('Ends at').fill(new Date(inAWeek.getTime() - inAWeek.getTimezoneOffset() * 60_000).toISOString().slice(0, 16));
     await form.getByRole('button', { name: 'Create' }).click();
     await form.waitFor({ state: 'hidden' });
     const detail = sam.getByRole('region', { name: 'Spring savings' });
+    await detail.getByTestId('campaign-dates').getByText(/^Ends /).waitFor();
     await detail.getByLabel('Add contacts (CSV)').fill('phone,name,product\n0470 55 00 01,Jane Saver,current account\n0470550001,Jane again,x\n+32470100009,Letter writer,x\nnot a number,Nobody,x\n0470 55 00 02,Joe Saver,');
     await detail.getByRole('button', { name: 'Add contacts' }).click();
     await detail.getByText('2 added, 3 left out').waitFor();

@@ -12,6 +12,7 @@ import type { ReportRollup } from './reports/rollup.js';
 import type { MailIntake } from './mail-in/intake.js';
 import type { OverdueWatch } from './tasks/overdue.js';
 import type { CallingHours } from './callback/hours.js';
+import type { CampaignEnds } from './campaigns/ends.js';
 import type { SsoClient } from './auth/sso/client.js';
 import type { ChatRooms } from './chat/live.js';
 import type { WaitEstimates } from './reports/wait-estimate.js';
@@ -43,6 +44,7 @@ export interface Services {
   /** Tells of work in hand past its due time. */
   overdue: OverdueWatch;
   callingHours: CallingHours;
+  campaignEnds: CampaignEnds;
   /** Inbound e-mail: the SMTP listener (when configured) and the worker that turns messages into work. */
   mailIn: MailIntake;
   /** Web chat: the visitors' live pages and the pushes to both sides. */

@@ -86,3 +86,31 @@ export function contactState(dnc: boolean, taskState: string | null): ContactSta
       return 'calling';
   }
 }
+
+/** The reason a call is withdrawn when its campaign's end has come. */
+export const ENDED_REASON = 'campaign ended';
+
+/** A campaign's dates: calls from `startsAt`, none after `endsAt` (epoch ms; null: no bound). */
+export interface CampaignDates {
+  startsAt: number | null;
+  endsAt: number | null;
+}
+
+/** Dates that make no campaign: an end before the start, or an end already past. By field. */
+export function checkDates(d: CampaignDates, now: number): { pointer: string; message: string }[] {
+  if (d.endsAt === null) return [];
+  if (d.startsAt !== null && d.endsAt <= d.startsAt) return [{ pointer: '/endsAt', message: 'must be after startsAt' }];
+  if (d.endsAt <= now) return [{ pointer: '/endsAt', message: 'is past: a campaign ends later than now' }];
+  return [];
+}
+
+/**
+ * When a campaign's calls may first be offered: now, or its start when that is later, then the
+ * calling hours' next opening from there (`opensFrom`: the calendar's `nextOpen`, identity without
+ * one). Null: never within its dates (it ends first, or the calendar never opens again).
+ */
+export function firstCallAt(d: CampaignDates, now: number, opensFrom: (t: number) => number | null): number | null {
+  const at = opensFrom(Math.max(now, d.startsAt ?? now));
+  if (at === null || (d.endsAt !== null && at >= d.endsAt)) return null;
+  return at;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkContacts, contactState, fillScript } from '../../src/index.js';
+import { checkDates, firstCallAt, checkContacts, contactState, fillScript } from '../../src/index.js';
 
 describe('outbound campaigns (CE11, preview mode)', () => {
   it('takes callable numbers once, never one in the campaign or on the do-not-call list, and says why by line', () => {
@@ -48,5 +48,35 @@ describe('outbound campaigns (CE11, preview mode)', () => {
   it('says where a contact stands from its work', () => {
     expect([null, 'queued', 'scheduled', 'assigned', 'wrap-up', 'completed', 'canceled'].map((st) => contactState(false, st))).toEqual(['pending', 'waiting', 'waiting', 'calling', 'calling', 'reached', 'not-reached']);
     expect(contactState(true, 'completed')).toBe('do-not-call');
+  });
+});
+
+describe('campaigns: dates', () => {
+  const H = 3_600_000;
+  const open9 = (t: number) => (t % (24 * H) < 9 * H ? t - (t % (24 * H)) + 9 * H : t); // opens at 09:00 each day (a toy calendar)
+
+  it('an end after the start and after now, by field', () => {
+    expect(checkDates({ startsAt: null, endsAt: null }, 0)).toEqual([]);
+    expect(checkDates({ startsAt: 10, endsAt: 10 }, 0)).toEqual([{ pointer: '/endsAt', message: 'must be after startsAt' }]);
+    expect(checkDates({ startsAt: null, endsAt: 5 }, 5)[0]?.pointer).toBe('/endsAt');
+    expect(checkDates({ startsAt: 10, endsAt: 20 }, 0)).toEqual([]);
+  });
+
+  it('the first call: now, or the start when later, then the calling hours; none when the campaign ends first', () => {
+    expect(firstCallAt({ startsAt: null, endsAt: null }, 10 * H, (t) => t)).toBe(10 * H);
+    expect(firstCallAt({ startsAt: 30 * H, endsAt: null }, 10 * H, (t) => t)).toBe(30 * H);
+    expect(firstCallAt({ startsAt: 2 * H, endsAt: null }, 1 * H, open9)).toBe(9 * H); // starts at 02:00, hours open at 09:00
+    expect(firstCallAt({ startsAt: null, endsAt: 8 * H }, 1 * H, open9)).toBeNull(); // ends before the hours open
+    expect(firstCallAt({ startsAt: null, endsAt: null }, 1 * H, () => null)).toBeNull(); // the calendar never opens
+  });
+
+  it('never before the start, never at or after the end, never before now (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), fc.option(fc.integer({ min: 0, max: 1e9 })), fc.option(fc.integer({ min: 1, max: 1e9 })), (now, startsAt, len) => {
+        const endsAt = len === null ? null : (startsAt ?? now) + len;
+        const at = firstCallAt({ startsAt, endsAt }, now, open9);
+        return at === null ? endsAt !== null : at >= now && at >= (startsAt ?? 0) && (endsAt === null || at < endsAt);
+      }),
+    );
   });
 });

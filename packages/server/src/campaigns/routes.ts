@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { callingHours, contactState, isOpen, normalizePhone } from '@worklane/core';
+import { callingHours, checkDates, contactState, isOpen, normalizePhone } from '@worklane/core';
 import type { Services } from '../services.js';
 import { actorOf } from '../auth/principal.js';
 import { requirePrincipal } from '../auth/guard.js';
 import { newId } from '../db/ids.js';
 import { appendEvents } from '../events/append.js';
 import { IdParams } from '../http/schemas.js';
-import { conflict, notFound, unprocessable } from '../http/problems.js';
+import { Problem, conflict, notFound, unprocessable } from '../http/problems.js';
 import { loadForWork } from '../tasks/lifecycle.js';
-import { CONTACTS_PER_UPLOAD, addContacts, calendarOfCampaign, checkCampaign, loadCampaign, optOut, progressOf, startCampaign, stopCampaign, type CampaignRow } from './service.js';
+import { CONTACTS_PER_UPLOAD, addContacts, calendarOfCampaign, checkCampaign, datesOf, loadCampaign, optOut, progressOf, startCampaign, stopCampaign, type CampaignRow } from './service.js';
 
 const RUN = { roles: ['admin' as const, 'supervisor' as const], scopes: ['admin' as const, 'tasks:write' as const] };
 const READ = { roles: ['admin' as const, 'supervisor' as const, 'analyst' as const], scopes: ['admin' as const, 'reports:read' as const, 'tasks:write' as const] };
@@ -23,7 +23,18 @@ const fields = {
   maxAttempts: Type.Integer({ minimum: 1, maximum: 20, description: 'calls placed before a contact not reached is given up' }),
   retryMinutes: Type.Integer({ minimum: 1, maximum: 10_080, description: 'minutes until a contact not reached is called again' }),
   script: Type.String({ maxLength: 10_000, description: 'what the agent says: {{name}}, {{phone}}, {{agent}} and the contacts\' own fields' }),
+  startsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'no call before (null: from the start)' }),
+  endsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'the campaign ends itself then: waiting calls withdrawn (null: runs until stopped)' }),
 };
+
+/** The dates as they will be (the body over the row): checked by field (core `checkDates`). */
+function datesChecked(row: Pick<CampaignRow, 'starts_at' | 'ends_at'> | null, b: { startsAt?: string | null; endsAt?: string | null }): { starts_at: Date | null; ends_at: Date | null } {
+  const starts = b.startsAt !== undefined ? (b.startsAt === null ? null : new Date(b.startsAt)) : (row?.starts_at ?? null);
+  const ends = b.endsAt !== undefined ? (b.endsAt === null ? null : new Date(b.endsAt)) : (row?.ends_at ?? null);
+  const bad = checkDates(datesOf({ starts_at: starts, ends_at: ends }), Date.now());
+  if (bad.length) throw new Problem(422, 'Unprocessable request', bad.map((e) => `${e.pointer}: ${e.message}`).join('; '), bad.map((e) => ({ ...e, in: 'body' as const })));
+  return { starts_at: starts, ends_at: ends };
+}
 
 /** Where the campaign's calling hours stand now: open until the close, or closed until the opening (null: any time). */
 function hoursOf(s: Services, c: CampaignRow, now = Date.now()): { open: boolean; until: string | null } | null {
@@ -44,6 +55,8 @@ function campaignDto(s: Services, c: CampaignRow, progress: Awaited<ReturnType<t
     retryMinutes: c.retry_minutes,
     script: c.script,
     state: c.state,
+    startsAt: c.starts_at?.toISOString() ?? null,
+    endsAt: c.ends_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
     progress,
@@ -67,13 +80,14 @@ export async function campaignRoutes(app: FastifyInstance, s: Services): Promise
     schema: {
       tags,
       summary: 'A new campaign (draft until started)',
-      body: Type.Object({ name: fields.name, worktype: fields.worktype, calendar: Type.Optional(fields.calendar), maxAttempts: Type.Optional(fields.maxAttempts), retryMinutes: Type.Optional(fields.retryMinutes), script: Type.Optional(fields.script) }, strict),
+      body: Type.Object({ name: fields.name, worktype: fields.worktype, calendar: Type.Optional(fields.calendar), maxAttempts: Type.Optional(fields.maxAttempts), retryMinutes: Type.Optional(fields.retryMinutes), script: Type.Optional(fields.script), startsAt: Type.Optional(fields.startsAt), endsAt: Type.Optional(fields.endsAt) }, strict),
     },
   }, async (request, reply) => {
     const b = request.body;
     checkCampaign(s, b);
+    const dates = datesChecked(null, b);
     const row = await s.db.transaction().execute(async (trx) => {
-      const c = await trx.insertInto('campaigns').values({ id: newId(), name: b.name.trim(), worktype: b.worktype, calendar: b.calendar ?? null, ...(b.maxAttempts ? { max_attempts: b.maxAttempts } : {}), ...(b.retryMinutes ? { retry_minutes: b.retryMinutes } : {}), script: b.script ?? '', updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+      const c = await trx.insertInto('campaigns').values({ id: newId(), name: b.name.trim(), worktype: b.worktype, calendar: b.calendar ?? null, ...dates, ...(b.maxAttempts ? { max_attempts: b.maxAttempts } : {}), ...(b.retryMinutes ? { retry_minutes: b.retryMinutes } : {}), script: b.script ?? '', updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
       await appendEvents(trx, [{ type: 'campaign.created', actor: actorOf(request.principal), data: { id: c.id, name: c.name } }]);
       return c;
     });
@@ -84,12 +98,14 @@ export async function campaignRoutes(app: FastifyInstance, s: Services): Promise
 
   r.patch('/api/v1/campaigns/:id', {
     config: { auth: RUN },
-    schema: { tags, summary: 'Change a campaign (the script and retry rules apply to the next calls)', params: IdParams, body: Type.Object({ name: Type.Optional(fields.name), worktype: Type.Optional(fields.worktype), calendar: Type.Optional(fields.calendar), maxAttempts: Type.Optional(fields.maxAttempts), retryMinutes: Type.Optional(fields.retryMinutes), script: Type.Optional(fields.script) }, { ...strict, minProperties: 1 }) },
+    schema: { tags, summary: 'Change a campaign (the script and retry rules apply to the next calls)', params: IdParams, body: Type.Object({ name: Type.Optional(fields.name), worktype: Type.Optional(fields.worktype), calendar: Type.Optional(fields.calendar), maxAttempts: Type.Optional(fields.maxAttempts), retryMinutes: Type.Optional(fields.retryMinutes), script: Type.Optional(fields.script), startsAt: Type.Optional(fields.startsAt), endsAt: Type.Optional(fields.endsAt) }, { ...strict, minProperties: 1 }) },
   }, async (request) => {
     const b = request.body;
     checkCampaign(s, b);
+    const dates = b.startsAt !== undefined || b.endsAt !== undefined ? datesChecked(await loadCampaign(s, request.params.id), b) : {};
     const row = await s.db.transaction().execute(async (trx) => {
       const c = await trx.updateTable('campaigns').set({
+        ...dates,
         ...(b.name !== undefined ? { name: b.name.trim() } : {}),
         ...(b.worktype !== undefined ? { worktype: b.worktype } : {}),
         ...(b.calendar !== undefined ? { calendar: b.calendar } : {}),
@@ -102,6 +118,7 @@ export async function campaignRoutes(app: FastifyInstance, s: Services): Promise
       await appendEvents(trx, [{ type: 'campaign.updated', actor: actorOf(request.principal), data: { id: c.id, changes: b } }]);
       return c;
     });
+    if (row.state === 'running' && row.ends_at) s.campaignEnds.arm(row.ends_at);
     return withProgress(row);
   });
 
@@ -142,7 +159,7 @@ export async function campaignRoutes(app: FastifyInstance, s: Services): Promise
   r.post('/api/v1/campaigns/:id/stop', { config: { auth: RUN }, schema: { tags, summary: 'Stop calling: waiting work is withdrawn (called on the next start); calls under way finish', params: IdParams } }, async (request) => {
     const c = await loadCampaign(s, request.params.id);
     if (c.state !== 'running') throw conflict(`The campaign is not running (${c.state})`);
-    const { withdrawn } = await stopCampaign(s, requirePrincipal(request), c);
+    const { withdrawn } = await stopCampaign(s, actorOf(requirePrincipal(request)) ?? 'system', c);
     return { ...(await withProgress(await loadCampaign(s, c.id))), withdrawn };
   });
 

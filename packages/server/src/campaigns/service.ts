@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { checkContacts, contactState, isOpen, nextOpen, OPTED_OUT_REASON, STOPPED_REASON, type ContactInput, type ContactState, type Calendar } from '@worklane/core';
+import { checkContacts, contactState, firstCallAt, nextOpen, ENDED_REASON, OPTED_OUT_REASON, STOPPED_REASON, type CampaignDates, type ContactInput, type ContactState, type Calendar } from '@worklane/core';
 import type { Services } from '../services.js';
 import type { CampaignsTable, TaskRow } from '../db/schema.js';
 import { newId } from '../db/ids.js';
@@ -85,8 +85,11 @@ async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promi
     .execute()).map((r) => r.phone));
   const refused = pending.filter((k) => listed.has(k.phone));
   if (refused.length) await s.db.updateTable('campaign_contacts').set({ dnc: true }).where('id', 'in', refused.map((k) => k.id)).execute();
+  // From the campaign's start (when later) and the calling hours' next opening; none when it ends first.
   const cal = calendarOfCampaign(s, c);
-  const wake = cal && !isOpen(cal, now) ? nextOpen(cal, now) : null;
+  const first = firstCallAt(datesOf(c), now, (t) => (cal ? nextOpen(cal, t) : t));
+  if (first === null) return 0;
+  const wake = first > now ? first : null;
   const calls = pending.filter((k) => !listed.has(k.phone));
   let created = 0;
   for (let i = 0; i < calls.length; i += 1000) {
@@ -116,24 +119,36 @@ async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promi
   return calls.length;
 }
 
-export async function startCampaign(s: Services, p: Principal, c: CampaignRow): Promise<{ called: number }> {
+export const datesOf = (c: Pick<CampaignRow, 'starts_at' | 'ends_at'>): CampaignDates => ({ startsAt: c.starts_at?.getTime() ?? null, endsAt: c.ends_at?.getTime() ?? null });
+
+export async function startCampaign(s: Services, p: Principal, c: CampaignRow, now = Date.now()): Promise<{ called: number }> {
   checkCampaign(s, { worktype: c.worktype, calendar: c.calendar });
+  const cal = calendarOfCampaign(s, c);
+  if (c.ends_at && c.ends_at.getTime() <= now) throw conflict(`The campaign ended ${c.ends_at.toISOString()}: move its end (endsAt) to start it again`, { endsAt: c.ends_at.toISOString() });
+  if (firstCallAt(datesOf(c), now, (t) => (cal ? nextOpen(cal, t) : t)) === null) throw conflict('No call could be made before the campaign ends: its calling hours do not open before endsAt');
   await s.db.transaction().execute(async (trx) => {
     await trx.updateTable('campaigns').set({ state: 'running', updated_at: new Date() }).where('id', '=', c.id).execute();
     await appendEvents(trx, [{ type: 'campaign.started', actor: actorOf(p), data: { id: c.id } }]);
   });
-  return { called: await callPending(s, { ...c, state: 'running' }) };
+  if (c.ends_at) s.campaignEnds.arm(c.ends_at);
+  return { called: await callPending(s, { ...c, state: 'running' }, now) };
 }
 
 /** A campaign's call not in anyone's hands yet. */
 const WAITING: readonly string[] = ['queued', 'offered', 'scheduled'];
 
-/** Stops calling: waiting work is withdrawn (its contacts pending again, called on the next start); calls under way finish. */
-export async function stopCampaign(s: Services, p: Principal, c: CampaignRow): Promise<{ withdrawn: number }> {
-  await s.db.transaction().execute(async (trx) => {
-    await trx.updateTable('campaigns').set({ state: 'stopped', updated_at: new Date() }).where('id', '=', c.id).execute();
-    await appendEvents(trx, [{ type: 'campaign.stopped', actor: actorOf(p), data: { id: c.id } }]);
+/**
+ * Stops calling: waiting work is withdrawn (its contacts pending again, called on the next start);
+ * calls under way finish. `ended`: its end date came (state `ended`, reason "campaign ended").
+ */
+export async function stopCampaign(s: Services, actor: string, c: CampaignRow, ended = false): Promise<{ withdrawn: number }> {
+  const reason = ended ? ENDED_REASON : STOPPED_REASON;
+  const moved = await s.db.transaction().execute(async (trx) => {
+    const row = await trx.updateTable('campaigns').set({ state: ended ? 'ended' : 'stopped', updated_at: new Date() }).where('id', '=', c.id).where('state', '=', 'running').returning('id').executeTakeFirst();
+    if (row) await appendEvents(trx, [{ type: ended ? 'campaign.ended' : 'campaign.stopped', actor, data: { id: c.id } }]);
+    return !!row;
   });
+  if (!moved) throw conflict('The campaign is not running (stopped or ended meanwhile)');
   const waiting = await s.db
     .selectFrom('campaign_contacts as k')
     .innerJoin('tasks as t', 't.id', 'k.task_id')
@@ -149,7 +164,7 @@ export async function stopCampaign(s: Services, p: Principal, c: CampaignRow): P
       try {
         const change = await changeTask(s.db, t, 'cancel', {
           set: { state: 'canceled', completed_at: new Date(), wake_at: null },
-          events: [{ type: 'task.canceled', actor: actorOf(p), data: { reason: STOPPED_REASON, agent: null } }],
+          events: [{ type: 'task.canceled', actor, data: { reason, agent: null } }],
           // In the same transaction: a withdrawn call whose contact stayed linked would never be called again.
           also: (trx) => trx.updateTable('campaign_contacts').set((eb) => ({ task_id: null, round: eb('round', '+', 1) })).where('id', '=', contact_id).execute().then(() => {}),
         });

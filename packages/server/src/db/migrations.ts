@@ -195,6 +195,14 @@ const migrations: Record<string, Migration> = {
   },
   // Single sign-on sign-out: the session keeps its ID token, named to the provider's end_session_endpoint (auth/sso/).
   '0036_sso_logout': { up: async (db) => void (await sql.raw(`alter table sessions add column id_token text`).execute(db)) },
+  // Campaign dates: calls from a start, none after an end (the campaign ends itself then: campaigns/ends.ts).
+  '0037_campaign_dates': {
+    up: async (db) => {
+      await sql.raw(`alter table campaigns add column starts_at timestamptz, add column ends_at timestamptz,
+        drop constraint campaigns_state_check, add constraint campaigns_state_check check (state in ('draft', 'running', 'stopped', 'ended'))`).execute(db);
+      await sql.raw(`create index campaigns_ending on campaigns (ends_at) where state = 'running' and ends_at is not null`).execute(db);
+    },
+  },
 };
 
 const JSON_STATISTICS_OFF = [

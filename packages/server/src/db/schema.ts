@@ -93,10 +93,14 @@ export interface CampaignsTable {
   max_attempts: Generated<number>;
   retry_minutes: Generated<number>;
   script: Generated<string>;
-  state: ColumnType<'draft' | 'running' | 'stopped', 'draft' | 'running' | 'stopped' | undefined, 'draft' | 'running' | 'stopped'>;
+  state: ColumnType<CampaignState, CampaignState | undefined, CampaignState>;
+  /** Calls from then (none: from the start), and none after `ends_at` (the campaign ends itself then). */
+  starts_at: Generated<Date | null>;
+  ends_at: Generated<Date | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
+export type CampaignState = 'draft' | 'running' | 'stopped' | 'ended';
 export interface CampaignContactsTable {
   id: string;
   campaign_id: string;

@@ -26,6 +26,7 @@ import { SsoClient } from '../auth/sso/client.js';
 import { MailIntake } from '../mail-in/intake.js';
 import { OverdueWatch } from '../tasks/overdue.js';
 import { CallingHours } from '../callback/hours.js';
+import { CampaignEnds } from '../campaigns/ends.js';
 import { mailInOptionsFromEnv, type MailInOptions } from '../mail-in/options.js';
 import { mailInRoutes } from '../mail-in/routes.js';
 import { ChatRooms } from '../chat/live.js';
@@ -105,7 +106,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const dispatcher = new Dispatcher(opts.db, config, hub, app.log, metrics);
   const chats = new ChatRooms(hub);
   const ssoOptions = opts.sso === undefined ? ssoOptionsFromEnv() : opts.sso;
-  const services: Services = { db: opts.db, sso: ssoOptions ? new SsoClient(ssoOptions) : null, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), callingHours: new CallingHours(opts.db, config, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log), adherence: new AdherenceWatch(opts.db, config, hub, app.log) };
+  const services: Services = { db: opts.db, sso: ssoOptions ? new SsoClient(ssoOptions) : null, config, dispatcher, hub, metrics, webhooks: new WebhookWorker(opts.db, metrics, app.log), notifications: new NotificationWorker(opts.db, app.log), clocks: new ClockService(opts.db, config, app.log), expiry: new TaskExpiry(opts.db, app.log), overdue: new OverdueWatch(opts.db, app.log), callingHours: new CallingHours(opts.db, config, app.log), campaignEnds: new CampaignEnds(opts.db, app.log), reports: new ReportRollup(opts.db, app.log), mailIn: new MailIntake(opts.db, app.log, { ...mailInOptionsFromEnv(), ...opts.mailIn }), chats, waits: new WaitEstimates(opts.db), quality: new QualityPlanner(opts.db, hub, app.log), engagementModels: new EngagementModels(opts.db, config, app.log), idleChats: new IdleBotChats(opts.db, config, chats, app.log), analyzer: new ConversationAnalyzer(opts.db, config, app.log), adherence: new AdherenceWatch(opts.db, config, hub, app.log) };
   const routes: RegisteredRoute[] = [];
   const statistics = opts.embedded || process.env.WORKLANE_FRESH_STATISTICS === '0' ? undefined : new FreshStatistics(opts.db, app.log);
 
@@ -171,6 +172,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     await services.expiry.stop();
     await services.overdue.stop();
     await services.callingHours.stop();
+    await services.campaignEnds.stop();
     await dispatcher.stop();
     await services.webhooks.stop();
     await services.notifications.stop();
@@ -189,6 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await services.expiry.start(services);
   await services.overdue.start(services);
   await services.callingHours.start(services);
+  await services.campaignEnds.start(services);
   services.webhooks.start();
   services.notifications.start();
   services.reports.start();

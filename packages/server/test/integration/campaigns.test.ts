@@ -175,4 +175,37 @@ describe.each(BACKENDS)('outbound campaigns on $backend', ({ backend, skip }) =>
     await h.app.services.dispatcher.idle();
     expect((await calls()).map((t) => t.state).sort()).toEqual(['assigned', 'scheduled']);
   });
+
+  it.skipIf(skip)('dates: no call before the start; at the end the campaign ends itself, its waiting calls withdrawn; an ended one starts again once its end is moved', async () => {
+    const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const base = { name: 'Spring offer', worktype: 'oc-calls' };
+    expect((await admin.req('POST', '/api/v1/campaigns', { ...base, startsAt: iso(2 * 86_400_000), endsAt: iso(86_400_000) })).json.errors[0]).toMatchObject({ pointer: '/endsAt', message: 'must be after startsAt' });
+    expect((await admin.req('POST', '/api/v1/campaigns', { ...base, endsAt: iso(-60_000) })).json.errors[0].pointer).toBe('/endsAt');
+    expect((await admin.req('POST', '/api/v1/campaigns', { ...base, startsAt: 'Monday' })).json.errors[0].pointer).toBe('/startsAt');
+    const made = await admin.req('POST', '/api/v1/campaigns', { ...base, startsAt: iso(2 * 86_400_000), endsAt: iso(5 * 86_400_000) });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const spring = made.json;
+    expect(spring).toMatchObject({ startsAt: expect.any(String), endsAt: expect.any(String) });
+    await admin.req('POST', `/api/v1/campaigns/${spring.id}/contacts`, { contacts: [{ phone: '0470666001', name: 'Sam Spring' }] });
+    expect((await admin.req('POST', `/api/v1/campaigns/${spring.id}/start`)).json.called).toBe(1);
+    const call = () => h.db.store.db.selectFrom('tasks').select(['id', 'state', 'wake_at']).where('source', '=', 'campaign').where(sql<string>`attributes->>'campaign'`, '=', spring.id).executeTakeFirstOrThrow();
+    expect(await call()).toMatchObject({ state: 'scheduled', wake_at: new Date(spring.startsAt) }); // waits for the start
+
+    // Its end moved to two seconds from now: it ends itself, the waiting call withdrawn.
+    expect((await admin.req('PATCH', `/api/v1/campaigns/${spring.id}`, { startsAt: null, endsAt: iso(2_000) })).status).toBe(200);
+    await expect.poll(async () => (await admin.req('GET', `/api/v1/campaigns/${spring.id}`)).json.state, { timeout: 15_000, interval: 250 }).toBe('ended');
+    expect((await call()).state).toBe('canceled');
+    const why = await h.db.store.db.selectFrom('events').select(['actor', 'data']).where('task_id', '=', (await call()).id).where('type', '=', 'task.canceled').executeTakeFirstOrThrow();
+    expect(why).toMatchObject({ actor: 'system:campaigns', data: { reason: 'campaign ended' } });
+    expect((await admin.req('GET', `/api/v1/campaigns/${spring.id}`)).json.progress.byState).toMatchObject({ pending: 1 });
+    const again = await admin.req('POST', `/api/v1/campaigns/${spring.id}/start`);
+    expect(again.status).toBe(409);
+    expect(again.json.detail).toMatch(/ended/);
+    expect((await admin.req('POST', `/api/v1/campaigns/${spring.id}/stop`)).status).toBe(409);
+    expect((await admin.req('PATCH', `/api/v1/campaigns/${spring.id}`, { endsAt: iso(86_400_000) })).status).toBe(200);
+    expect((await admin.req('POST', `/api/v1/campaigns/${spring.id}/start`)).json).toMatchObject({ state: 'running', called: 1 });
+    const ended = await h.db.store.db.selectFrom('events').select('type').where('type', '=', 'campaign.ended').execute();
+    expect(ended).toHaveLength(1);
+  });
 });
+

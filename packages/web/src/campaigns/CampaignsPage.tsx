@@ -5,13 +5,14 @@ import { notifications } from '@mantine/notifications';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage } from '../api/client';
 import { hasRole, useUser } from '../auth/session';
+import { formatDateTime } from '../lib/time';
 import { CampaignForm } from './CampaignForm';
 import { ContactUpload } from './ContactUpload';
 import { DoNotCall } from './DoNotCall';
 import { ProgressBar } from './ProgressBar';
 import { CAMPAIGNS_KEY, STATE_COLOR, STATE_LABEL, useCampaigns, useContacts, type Campaign } from './data';
 
-const STATE_BADGE: Record<Campaign['state'], string> = { draft: 'gray', running: 'teal', stopped: 'orange' };
+const STATE_BADGE: Record<Campaign['state'], string> = { draft: 'gray', running: 'teal', stopped: 'orange', ended: 'dark' };
 
 /** /campaigns: outbound campaigns in preview mode: their progress, contacts, script, start and stop; the do-not-call list. */
 export function CampaignsPage() {
@@ -118,6 +119,13 @@ function CampaignDetail({ campaign: c, canRun, onEdit }: { campaign: Campaign; c
         {c.maxAttempts} calls per contact at most, again after {c.retryMinutes} min · {c.progress.contacts} contacts
         {results.length > 0 && ` · reached: ${results.map(([code, n]) => `${code} ${n}`).join(', ')}`}
       </Text>
+      {(c.startsAt || c.endsAt) && (
+        <Text size="sm" mb="xs" data-testid="campaign-dates">
+          {c.startsAt && `First calls ${formatDateTime(c.startsAt)}`}
+          {c.startsAt && c.endsAt && ' · '}
+          {c.endsAt && `${c.state === 'ended' ? 'Ended' : 'Ends'} ${formatDateTime(c.endsAt)}`}
+        </Text>
+      )}
       <CallingHours campaign={c} />
       {c.script && (
         <Paper withBorder p="xs" mb="sm" bg="var(--mantine-color-gray-0)">

@@ -15,7 +15,9 @@ export interface Campaign {
   maxAttempts: number;
   retryMinutes: number;
   script: string;
-  state: 'draft' | 'running' | 'stopped';
+  state: 'draft' | 'running' | 'stopped' | 'ended';
+  startsAt: string | null;
+  endsAt: string | null;
   createdAt: string;
   progress: { contacts: number; byState: Record<ContactState, number>; results: Record<string, number> };
   /** The calling hours now: open until the close, or closed until the opening (null: any time). */
