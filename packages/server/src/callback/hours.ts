@@ -30,25 +30,12 @@ interface Group {
  * restart loses nothing); calls in hand go on.
  */
 export class CallingHours extends DueWorker {
-  private look: NodeJS.Timeout | undefined;
-
   constructor(
     db: Kysely<DB>,
     private readonly config: ConfigCache,
     log: FastifyBaseLogger,
   ) {
-    super(db, log, 'holding calls outside calling hours');
-  }
-
-  override async start(s: Services): Promise<void> {
-    await super.start(s);
-    this.look = setInterval(() => void this.rearm().catch((err: unknown) => this.log.warn({ err }, 'looking at calling hours failed')), LOOK_MS);
-    this.look.unref();
-  }
-
-  override async stop(): Promise<void> {
-    clearInterval(this.look);
-    await super.stop();
+    super(db, log, 'holding calls outside calling hours', LOOK_MS);
   }
 
   private calendarOf(g: Group): Calendar | null {

@@ -1,4 +1,5 @@
 import { actionable, type SocialPost } from '@worklane/core';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../services.js';
 import type { TaskRow } from '../db/schema.js';
 import { newId } from '../db/ids.js';
@@ -7,6 +8,7 @@ import { SOCIAL_SOURCE } from '../chat/store.js';
 import { customerSays, stillGoing, takeOnce, type Going } from '../chat/inbound.js';
 import { accountWarnings, type SocialAccount } from './accounts.js';
 import { conflict } from '../http/problems.js';
+import { messengerName } from './profile.js';
 
 export interface SocialTaken {
   /** The platform's message id. */
@@ -29,12 +31,12 @@ const externalId = (a: SocialAccount, post: SocialPost) => `${a.platform}:${post
  * answer (core `actionable`) and every private message joins the author's open conversation of
  * that kind on the account, or starts one as a task of the account's worktype for that kind.
  */
-export async function receivePosts(s: Services, a: SocialAccount, posts: readonly SocialPost[]): Promise<SocialTaken[]> {
+export async function receivePosts(s: Services, a: SocialAccount, posts: readonly SocialPost[], log: Pick<FastifyBaseLogger, 'warn'>): Promise<SocialTaken[]> {
   // Taken nowhere rather than half: the platform delivers again once the configuration is mended.
   const warnings = accountWarnings(s, a);
   if (warnings.length && posts.length) throw conflict(`The account "${a.name}" cannot route: ${warnings.join('; ')}`, { warnings });
   const out: SocialTaken[] = [];
-  for (const post of posts) out.push(await receivePost(s, a, post));
+  for (const post of posts) out.push(await receivePost(s, a, post, log));
   const filtered = out.filter((t) => t.outcome === 'filtered').length;
   await s.db
     .updateTable('social_accounts')
@@ -44,13 +46,13 @@ export async function receivePosts(s: Services, a: SocialAccount, posts: readonl
   return out;
 }
 
-async function receivePost(s: Services, a: SocialAccount, post: SocialPost): Promise<SocialTaken> {
+async function receivePost(s: Services, a: SocialAccount, post: SocialPost, log: Pick<FastifyBaseLogger, 'warn'>): Promise<SocialTaken> {
   const verdict = actionable(post, { keywords: a.keywords, handle: a.handle });
   if (!verdict.take) return { id: post.id, outcome: 'filtered', chatId: null, taskId: null, matched: [] };
-  return takeOnce(s.db, externalId(a, post), (t) => ({ id: post.id, outcome: 'duplicate' as const, ...t, matched: [] }), () => take(s, a, post, verdict.matched));
+  return takeOnce(s.db, externalId(a, post), (t) => ({ id: post.id, outcome: 'duplicate' as const, ...t, matched: [] }), () => take(s, a, post, verdict.matched, log));
 }
 
-async function take(s: Services, a: SocialAccount, post: SocialPost, matched: string[]): Promise<SocialTaken> {
+async function take(s: Services, a: SocialAccount, post: SocialPost, matched: string[], log: Pick<FastifyBaseLogger, 'warn'>): Promise<SocialTaken> {
   const open = await openConversation(s, a, post);
   if (open) {
     // A public answer goes under the author's latest post.
@@ -60,7 +62,10 @@ async function take(s: Services, a: SocialAccount, post: SocialPost, matched: st
 
   const worktype = post.kind === 'public' ? a.public_worktype : a.private_worktype;
   const id = newId();
-  const name = post.author.handle ? `${post.author.name} (@${post.author.handle})` : post.author.name;
+  // A new Messenger sender comes without a name: asked of the Graph API once, for the conversation.
+  const named = a.platform === 'facebook' && post.kind === 'private' ? await messengerName(a, post.author.id, (err) => log.warn({ err, account: a.id }, 'social: the Messenger sender\'s name could not be read')) : null;
+  const author = named ?? post.author.name;
+  const name = post.author.handle ? `${author} (@${post.author.handle})` : author;
   await s.db.transaction().execute(async (trx) => {
     await trx.insertInto('chats').values({
       id, worktype, visitor_name: name.slice(0, 300), visitor_email: null, token_hash: '', channel: 'social',
@@ -78,7 +83,7 @@ async function take(s: Services, a: SocialAccount, post: SocialPost, matched: st
       title: `${PLATFORM[a.platform]} ${what} from ${name}`.slice(0, 500),
       description: post.text.slice(0, 20_000),
       attributes: {
-        platform: a.platform, account: a.id, kind: post.kind, author: post.author.name,
+        platform: a.platform, account: a.id, kind: post.kind, author,
         ...(post.author.handle ? { handle: post.author.handle } : {}),
         ...(matched.length ? { keywords: matched } : {}),
       },

@@ -146,7 +146,7 @@ export async function socialRoutes(app: FastifyInstance, s: Services): Promise<v
         throw badRequest('The body is not JSON', [{ pointer: '/', message: 'not JSON', in: 'body' }]);
       }
       const posts = parseSocial(a.platform, payload, a.external_id);
-      return { items: await receivePosts(s, a, posts) };
+      return { items: await receivePosts(s, a, posts, request.log) };
     });
   });
 }

@@ -12,6 +12,7 @@ import { Alarm } from '../routing/alarm.js';
 export abstract class DueWorker {
   private readonly alarm = new Alarm(() => this.run());
   private running: Promise<void> | undefined;
+  private look: NodeJS.Timeout | undefined;
   protected s: Services | undefined;
   protected stopped = false;
 
@@ -20,6 +21,8 @@ export abstract class DueWorker {
     protected readonly log: FastifyBaseLogger,
     /** What the worker does, for the log ("expiring tasks"). */
     private readonly what: string,
+    /** Also re-read the due time this often: for what is written where the worker is not told (the hot path). */
+    private readonly lookMs?: number,
   ) {}
 
   /** The earliest due time still to act on, if any. */
@@ -30,11 +33,16 @@ export abstract class DueWorker {
   async start(s: Services): Promise<void> {
     this.s = s;
     await this.rearm();
+    if (this.lookMs) {
+      this.look = setInterval(() => void this.rearm().catch((err: unknown) => this.log.warn({ err }, `${this.what}: looking again failed`)), this.lookMs);
+      this.look.unref();
+    }
   }
 
   /** No more runs; waits for one in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.look);
     this.alarm.stop();
     await this.running;
   }

@@ -22,21 +22,8 @@ export const OVERDUE_ACTOR = 'system:due';
  * and tells nobody twice.
  */
 export class OverdueWatch extends DueWorker {
-  private look: NodeJS.Timeout | undefined;
-
   constructor(db: Kysely<DB>, log: FastifyBaseLogger) {
-    super(db, log, 'telling of overdue work');
-  }
-
-  override async start(s: Services): Promise<void> {
-    await super.start(s);
-    this.look = setInterval(() => void this.rearm().catch((err: unknown) => this.log.warn({ err }, 'looking for overdue work failed')), LOOK_MS);
-    this.look.unref();
-  }
-
-  override async stop(): Promise<void> {
-    clearInterval(this.look);
-    await super.stop();
+    super(db, log, 'telling of overdue work', LOOK_MS);
   }
 
   /** A task in hand with this due time was written. */

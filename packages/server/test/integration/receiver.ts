@@ -9,7 +9,7 @@ export interface Received {
 }
 
 /**
- * A provider on loopback that takes JSON POSTs (an SMS carrier, a social platform's API): the next
+ * A provider on loopback that takes JSON requests (an SMS carrier, a social platform's API; a GET's body is {}): the next
  * `failures` requests get 503 (not recorded), the others are recorded and answered `answer(path, n)`.
  */
 export class Receiver {
@@ -32,7 +32,7 @@ export class Receiver {
           return res.end(JSON.stringify({ error: { message: 'try later' } }));
         }
         const path = req.url ?? '';
-        this.received.push({ path, auth: req.headers.authorization, body: JSON.parse(b) });
+        this.received.push({ path, auth: req.headers.authorization, body: b ? JSON.parse(b) : {} });
         res.end(JSON.stringify(this.answer(path, this.received.length)));
       });
     });

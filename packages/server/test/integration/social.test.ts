@@ -34,7 +34,8 @@ const fbHook = (changes: object[], messaging: object[] = []) => JSON.stringify({
 describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) => {
   let h: Harness;
   // The platforms' APIs: every call recorded; the next `failures` calls answer 503.
-  const platform = new Receiver((path, n) => (path.startsWith('/2/') ? { data: { id: `tw-${n}` } } : { id: `fb-${n}` }));
+  // Messenger's profile of psid-9 (the User Profile API) names her.
+  const platform = new Receiver((path, n) => (path.startsWith('/2/') ? { data: { id: `tw-${n}` } } : path.startsWith('/v19.0/psid-9?') ? { name: 'Mia Messenger', id: 'psid-9' } : { id: `fb-${n}` }));
   let admin: Client;
   let sol: Client;
   const outside = new Client('');
@@ -123,7 +124,8 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
     const publicTask = (await admin.req('GET', `/api/v1/tasks/${got.json.items[0].taskId}`)).json;
     expect(publicTask).toMatchObject({ mediaType: 'social', source: 'social', worktype: 'so-public', title: 'Facebook post from Jane Doe', description: 'I want a refund for my order', attributes: { platform: 'facebook', kind: 'public', keywords: ['refund', 'order'] } });
     const privateTask = (await admin.req('GET', `/api/v1/tasks/${got.json.items[2].taskId}`)).json;
-    expect(privateTask).toMatchObject({ worktype: 'so-private', title: 'Facebook Messenger message from Messenger user psid-9', attributes: { kind: 'private' } });
+    expect(privateTask).toMatchObject({ worktype: 'so-private', title: 'Facebook Messenger message from Mia Messenger', attributes: { kind: 'private', author: 'Mia Messenger' } });
+    expect(platform.received.find((r) => r.path.startsWith('/v19.0/psid-9?'))).toEqual({ path: '/v19.0/psid-9?fields=name,first_name,last_name', auth: 'Bearer fb-page-token', body: {} });
 
     // Sol takes both; Jane's comment joins her conversation, live on Sol's stream.
     await sol.req('PUT', '/api/v1/me/presence', { status: 'available' });
@@ -165,6 +167,12 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
     expect(again.outcome).toBe('started');
     expect(again.chatId).not.toBe(publicTask.externalId);
     stream.close();
+    // The profile API away: a new Messenger sender's conversation starts all the same, unnamed.
+    platform.failures = 1;
+    const stranger = fbHook([], [{ sender: { id: 'psid-10' }, recipient: { id: PAGE }, timestamp: Date.now(), message: { mid: 'm_2', text: 'Hello?' } }]);
+    const unnamed = (await hook(fb, stranger, fbSign(stranger))).json.items[0];
+    expect(unnamed.outcome).toBe('started');
+    expect((await admin.req('GET', `/api/v1/tasks/${unnamed.taskId}`)).json.title).toBe('Facebook Messenger message from Messenger user psid-10');
   });
 
   it.skipIf(skip)('Twitter: a tweet naming the account and a direct message; answers as a reply tweet and a DM; a disabled account takes nothing', async () => {
