@@ -105,6 +105,15 @@ describe('social media and outbound campaigns in a real browser', () => {
     await answer.press('Enter');
     await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(1);
     expect(calls[0]).toMatchObject({ path: `/v19.0/${PAGE}_1_7/comments`, auth: 'Bearer page-token-e2e' });
+
+    // Alice knows Jane: she links the conversation to the customer (made here by the administrator).
+    const login = await fetch(`${server.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@worklane.local', password: 'admin123' }) });
+    const made = await fetch(`${server.base}/api/v1/customers`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0]! }, body: JSON.stringify({ name: 'Doe', firstName: 'Jane', email: 'jane.doe@example.com' }) });
+    expect(made.status).toBe(201);
+    const link = alice.getByRole('region', { name: 'Customer' });
+    await link.getByLabel('Link to a customer').fill('jane.doe');
+    await alice.getByRole('option', { name: /Jane Doe · jane\.doe@example\.com/ }).click();
+    await alice.getByRole('link', { name: 'Profile of Jane Doe' }).waitFor();
     expect(calls[0]!.body.message).toMatch(/^Hi Jane, .*please send us a private message on Facebook\.$/);
 
     // Sam sees it going on.

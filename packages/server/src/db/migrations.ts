@@ -203,6 +203,12 @@ const migrations: Record<string, Migration> = {
       await sql.raw(`create index campaigns_ending on campaigns (ends_at) where state = 'running' and ends_at is not null`).execute(db);
     },
   },
+  // Customer identities: a social author linked to a customer by an agent, found for their next conversation (social/identities.ts).
+  '0038_customer_identities': {
+    up: async (db) => void (await sql.raw(`create table customer_identities (
+      channel text not null, identity text not null, customer_id text not null references customers(id) on delete cascade,
+      linked_by text, linked_at timestamptz not null default now(), primary key (channel, identity))`).execute(db)),
+  },
 };
 
 const JSON_STATISTICS_OFF = [

@@ -650,6 +650,14 @@ export interface CustomersTable {
   updated_at: Timestamp;
   version: number;
 }
+/** Who a channel's identity is (a social author on an account): linked by an agent, found for the next conversation. */
+export interface CustomerIdentitiesTable {
+  channel: string;
+  identity: string;
+  customer_id: string;
+  linked_by: string | null;
+  linked_at: Generated<Date>;
+}
 export interface AttachmentsTable {
   id: string;
   case_id: string;
@@ -719,6 +727,7 @@ export interface TimeOffTable {
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
+  customer_identities: CustomerIdentitiesTable;
   sso_logins: SsoLoginsTable;
   inbound_mail: InboundMailTable;
   task_overdue: TaskOverdueTable;

@@ -9,6 +9,7 @@ import { customerSays, stillGoing, takeOnce, type Going } from '../chat/inbound.
 import { accountWarnings, type SocialAccount } from './accounts.js';
 import { conflict } from '../http/problems.js';
 import { messengerName } from './profile.js';
+import { customerOfAuthor } from './identities.js';
 
 export interface SocialTaken {
   /** The platform's message id. */
@@ -65,6 +66,7 @@ async function take(s: Services, a: SocialAccount, post: SocialPost, matched: st
   // A new Messenger sender comes without a name: asked of the Graph API once, for the conversation.
   const named = a.platform === 'facebook' && post.kind === 'private' ? await messengerName(a, post.author.id, (err) => log.warn({ err, account: a.id }, 'social: the Messenger sender\'s name could not be read')) : null;
   const author = named ?? post.author.name;
+  const customerId = await customerOfAuthor(s.db, a.id, post.author.id); // linked before by an agent
   const name = post.author.handle ? `${author} (@${post.author.handle})` : author;
   await s.db.transaction().execute(async (trx) => {
     await trx.insertInto('chats').values({
@@ -82,6 +84,7 @@ async function take(s: Services, a: SocialAccount, post: SocialPost, matched: st
       externalId: id,
       title: `${PLATFORM[a.platform]} ${what} from ${name}`.slice(0, 500),
       description: post.text.slice(0, 20_000),
+      ...(customerId ? { customerId } : {}),
       attributes: {
         platform: a.platform, account: a.id, kind: post.kind, author,
         ...(post.author.handle ? { handle: post.author.handle } : {}),

@@ -43,6 +43,7 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
         expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
         skills: Type.Optional(SkillList),
         language: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+        customerId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: "the customer this work is for (a social conversation's author is then known by them next time)" })),
       }, { ...strict, minProperties: 1 }),
     },
   }, async (request) => done(await updateTask(s, requirePrincipal(request), request.params.id, request.body)));

@@ -1,5 +1,8 @@
 import type { Services } from '../services.js';
-import type { TaskRow } from '../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { DB, TaskRow } from '../db/schema.js';
+import { SOCIAL_SOURCE } from '../chat/store.js';
+import { rememberAuthor } from '../social/identities.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { Problem, forbidden, unprocessable } from '../http/problems.js';
 import { changeTask, forgetHeldRow, heldRow, illegal, loadTask, type Change } from './change.js';
@@ -176,12 +179,14 @@ export interface TaskPatch {
   expiresAt?: string | null;
   skills?: { skill: string; minLevel?: number }[];
   language?: string | null;
+  customerId?: string | null;
 }
 
 /** PATCH: changes fields, then re-classifies and re-prioritizes (explicit values win over rules). */
 export async function updateTask(s: Services, p: Principal, id: string, patch: TaskPatch): Promise<Change> {
   const t = await loadForWork(s, p, id, 'change');
   assertExpiresLater(patch.expiresAt, new Date());
+  if (patch.customerId && !(await s.db.selectFrom('customers').select('id').where('id', '=', patch.customerId).executeTakeFirst())) throw unprocessable('/customerId', `there is no customer ${patch.customerId}`);
   // JSON merge patch for attributes: null removes a key.
   const attributes = { ...t.attributes };
   for (const [k, v] of Object.entries(patch.attributes ?? {})) if (v === null) delete attributes[k];
@@ -211,8 +216,11 @@ export async function updateTask(s: Services, p: Principal, id: string, patch: T
       language: patch.language === null ? null : r.language,
       classification: json(r.classification),
       ...(moveQueue ? { queue_id: r.queue } : {}),
+      ...(patch.customerId !== undefined ? { customer_id: patch.customerId } : {}),
     },
-    events: [{ type: 'task.updated', actor: actorOf(p), data: { fields: changed, priority: r.priority, queue: moveQueue ? r.queue : t.queue_id, matchedRules: r.classification.matchedRules } }],
+    events: [{ type: 'task.updated', actor: actorOf(p), data: { fields: changed, priority: r.priority, queue: moveQueue ? r.queue : t.queue_id, matchedRules: r.classification.matchedRules, ...(patch.customerId !== undefined ? { customer: patch.customerId } : {}) } }],
+    // A social conversation's author is that customer from now on (customer_identities): their next conversation comes linked.
+    ...(patch.customerId && t.source === SOCIAL_SOURCE && t.external_id ? { also: (trx: Transaction<DB>) => rememberAuthor(trx, t.external_id!, patch.customerId!, actorOf(p)) } : {}),
   });
 }
 

@@ -159,13 +159,19 @@ describe.each(BACKENDS)('social media routing on $backend', ({ backend, skip }) 
       path: '/v19.0/me/messages', auth: 'Bearer fb-page-token', body: { recipient: { id: 'psid-9' }, messaging_type: 'RESPONSE', message: { text: 'We unblocked it.' } },
     });
 
-    // Wrapped up, Jane's next comment starts a new conversation.
+    // Sol finds out who Jane is: the conversation is linked to the customer, and her author id remembered.
+    const jane = (await admin.req('POST', '/api/v1/customers', { name: 'Doe', firstName: 'Jane', email: 'jane.doe@example.com' })).json;
+    expect((await sol.req('PATCH', `/api/v1/tasks/${publicTask.id}`, { customerId: 'nobody' })).json.errors[0].pointer).toBe('/customerId');
+    expect((await sol.req('PATCH', `/api/v1/tasks/${publicTask.id}`, { customerId: jane.id })).json.customerId).toBe(jane.id);
+
+    // Wrapped up, Jane's next comment starts a new conversation: hers, linked at once.
     await sol.req('POST', `/api/v1/tasks/${publicTask.id}/chat/end`);
     expect((await sol.req('POST', `/api/v1/tasks/${publicTask.id}/complete`, { wrapUpCode: 'so-done' })).status).toBe(200);
     const later = fbHook([post(`${PAGE}_1_6`, 'u1', 'Jane Doe', 'Thanks, refund received', 'comment')]);
     const again = (await hook(fb, later, fbSign(later))).json.items[0];
     expect(again.outcome).toBe('started');
     expect(again.chatId).not.toBe(publicTask.externalId);
+    expect((await admin.req('GET', `/api/v1/tasks/${again.taskId}`)).json.customerId).toBe(jane.id);
     stream.close();
     // The profile API away: a new Messenger sender's conversation starts all the same, unnamed.
     platform.failures = 1;

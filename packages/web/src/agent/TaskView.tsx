@@ -16,6 +16,8 @@ import { CaseSummary } from '../cases/CaseSummary';
 import { DetailLoading, LoadError } from '../lib/LoadStates';
 import { Field } from '../lib/Field';
 import { CustomerCard } from '../customers/CustomerCard';
+import { LinkCustomer } from '../customers/LinkCustomer';
+import { useUser } from '../auth/session';
 import { useCaseHref } from '../cases/links';
 
 
@@ -33,6 +35,9 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
   const caseHref = task.caseId ? caseLink(task.caseId) : null;
   const queues = useQueues();
   const queueName = (id: string | null) => (id ? (queues.data?.find((q) => q.id === id)?.name ?? id) : '—');
+  const me = useUser();
+  // Who works it links its customer (the server checks the same: the holder, or a supervisor).
+  const mine = ['assigned', 'wrap-up', 'paused'].includes(task.state) && task.assignee === me.id;
   // The website visit has its own panel (TaskJourney) rather than a line of JSON.
   const attributes = Object.entries(task.attributes ?? {}).filter(([k]) => k !== 'journey');
   const canWrapUp = task.state === 'assigned' || task.state === 'wrap-up';
@@ -98,6 +103,7 @@ function TaskDetails({ task, onDone }: { task: Task; onDone: () => void }) {
 
       {task.caseId && caseHref && <CaseSummary caseId={task.caseId} taskId={task.id} href={caseHref} />}
       {task.customerId && <CustomerCard customerId={task.customerId} />}
+      {!task.customerId && mine && <LinkCustomer task={task} />}
 
       <Paper withBorder p="md" component="section" aria-labelledby="task-attributes">
         <Title order={3} size="h5" id="task-attributes" mb="xs">
