@@ -111,8 +111,12 @@ describe('social media and outbound campaigns in a real browser', () => {
     const made = await fetch(`${server.base}/api/v1/customers`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0]! }, body: JSON.stringify({ name: 'Doe', firstName: 'Jane', email: 'jane.doe@example.com' }) });
     expect(made.status).toBe(201);
     const link = alice.getByRole('region', { name: 'Customer' });
-    await link.getByLabel('Link to a customer').fill('jane.doe');
-    await alice.getByRole('option', { name: /Jane Doe · jane\.doe@example\.com/ }).click();
+    const search = link.getByLabel('Link to a customer');
+    await search.fill('jane.doe');
+    await alice.getByRole('option', { name: /Jane Doe · jane\.doe@example\.com/ }).waitFor({ state: 'attached' });
+    await alice.screenshot({ path: join(SHOTS, 'social-link-customer.png') });
+    await search.press('ArrowDown');
+    await search.press('Enter');
     await alice.getByRole('link', { name: 'Profile of Jane Doe' }).waitFor();
     expect(calls[0]!.body.message).toMatch(/^Hi Jane, .*please send us a private message on Facebook\.$/);
 
