@@ -196,6 +196,11 @@ describe('quality management in a real browser', () => {
     await ada.screenshot({ path: join(SHOTS, 'quality-dispute.png'), fullPage: true });
     await decide.getByRole('button', { name: 'Revise score' }).click();
     await ada.getByTestId('dispute').getByText(/Score revised: \d+(\.\d)? % → \d+(\.\d)? %/).waitFor();
+    // Quality → Overview: Sam's evaluations, one disputed and revised.
+    await ada.getByRole('link', { name: '← Quality' }).click();
+    await ada.getByRole('tab', { name: 'Overview' }).click();
+    await ada.getByRole('table', { name: 'Disputes by evaluator' }).getByRole('row').filter({ hasText: 'Sam Supervisor' }).getByText('100 %').waitFor();
+    await ada.getByRole('table', { name: 'Disputes by evaluator' }).screenshot({ path: join(SHOTS, 'quality-dispute-rates.png') });
 
     // Alice's page follows the stream: the decision shows without a reload, and the score is hers again to acknowledge.
     await alice.getByTestId('dispute').getByText(/Score revised/).waitFor({ timeout: 10_000 });

@@ -47,3 +47,47 @@ export function decideDispute(q: Questionnaire, answers: GivenAnswers, outcome: 
   if (same) return { ok: false, problems: [{ pointer: '/answers', message: 'these are the answers already given: uphold the score instead' }] };
   return { ok: true, answers: merged, score };
 }
+
+export interface DisputedCard {
+  evaluator: string;
+  /** When the agent disputed it (null: never). */
+  disputed: boolean;
+  outcome: DisputeOutcome | null;
+}
+
+export interface EvaluatorDisputes {
+  evaluator: string;
+  /** Scorecards of this evaluator in the period (finished, disputed or decided). */
+  evaluated: number;
+  disputed: number;
+  upheld: number;
+  revised: number;
+  /** Disputed and not decided yet. */
+  open: number;
+  /** Share of the evaluations disputed, and of the decided disputes revised (null: none to share). */
+  disputedPercent: number | null;
+  revisedPercent: number | null;
+}
+
+const pct = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 10 : null);
+
+/**
+ * Disputes per evaluator: how often their evaluations are disputed and how often a dispute ends
+ * revised (an evaluator whose scores are often revised needs calibrating). Most disputed first.
+ */
+export function disputesByEvaluator(cards: readonly DisputedCard[]): EvaluatorDisputes[] {
+  const by = new Map<string, EvaluatorDisputes>();
+  for (const c of cards) {
+    const e = by.get(c.evaluator) ?? { evaluator: c.evaluator, evaluated: 0, disputed: 0, upheld: 0, revised: 0, open: 0, disputedPercent: null, revisedPercent: null };
+    by.set(c.evaluator, e);
+    e.evaluated++;
+    if (!c.disputed) continue;
+    e.disputed++;
+    if (c.outcome === 'upheld') e.upheld++;
+    else if (c.outcome === 'revised') e.revised++;
+    else e.open++;
+  }
+  return [...by.values()]
+    .map((e) => ({ ...e, disputedPercent: pct(e.disputed, e.evaluated), revisedPercent: pct(e.revised, e.upheld + e.revised) }))
+    .sort((a, b) => b.disputed - a.disputed || a.evaluator.localeCompare(b.evaluator));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DISPUTE_DAYS, calibrate, decideDispute, whyNoDispute, summarizeGroups, checkAnswers, checkQuestionnaire, sampleForEvaluation, scoreAnswers, type EvaluationPlan, type FinishedWork, type GivenAnswers, type Questionnaire } from '../../src/index.js';
+import { DISPUTE_DAYS, calibrate, decideDispute, disputesByEvaluator, whyNoDispute, summarizeGroups, checkAnswers, checkQuestionnaire, sampleForEvaluation, scoreAnswers, type EvaluationPlan, type FinishedWork, type GivenAnswers, type Questionnaire } from '../../src/index.js';
 
 const FORM: Questionnaire = {
   id: 'chat-quality',
@@ -193,6 +193,20 @@ describe('quality: disputes', () => {
     expect(decideDispute(FORM, { named: { answer: 'Yes' } }, 'revised', { tone: { answer: '5' } })).toMatchObject({ ok: false, problems: [{ pointer: '/answers/verified' }, { pointer: '/answers/upsell' }] });
     const revised = decideDispute(FORM, GIVEN, 'revised', { verified: { answer: 'Yes' } });
     expect(revised).toMatchObject({ ok: true, answers: { ...GIVEN, verified: { answer: 'Yes' } }, score: { band: 'excellent', criticalFailed: [] } });
+  });
+
+  it('per evaluator: how often disputed, how often revised once decided; most disputed first', () => {
+    const rates = disputesByEvaluator([
+      { evaluator: 'sam', disputed: false, outcome: null },
+      { evaluator: 'sam', disputed: true, outcome: 'revised' },
+      { evaluator: 'sam', disputed: true, outcome: 'upheld' },
+      { evaluator: 'sam', disputed: true, outcome: null },
+      { evaluator: 'sue', disputed: false, outcome: null },
+    ]);
+    expect(rates).toEqual([
+      { evaluator: 'sam', evaluated: 4, disputed: 3, upheld: 1, revised: 1, open: 1, disputedPercent: 75, revisedPercent: 50 },
+      { evaluator: 'sue', evaluated: 1, disputed: 0, upheld: 0, revised: 0, open: 0, disputedPercent: 0, revisedPercent: null },
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DISPUTE_DAYS, calibrate, summarizeGroups, type GivenAnswers } from '@worklane/core';
+import { DISPUTE_DAYS, calibrate, disputesByEvaluator, summarizeGroups, type DisputeOutcome, type GivenAnswers } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { requireUser } from '../auth/guard.js';
@@ -201,6 +201,24 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
       from: from.toISOString(), to: to.toISOString(), scorecards: rows.length, complete: rows.length < GROUP_CARDS,
       items: items.map((i) => ({ ...i, agents: i.agents.map((a) => ({ ...a, name: names.get(a.agent) ?? a.agent })).sort((a, b) => a.name.localeCompare(b.name)) })),
     };
+  });
+
+  r.get('/api/v1/quality/disputes', {
+    config: { auth: OVERSEERS },
+    schema: {
+      tags,
+      summary: "Disputes per evaluator over the scorecards finished in the period (default the last 30 days) that the caller may see: evaluated, disputed, upheld, revised, open",
+      querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) }, strict),
+    },
+  }, async (request) => {
+    const p = requireUser(request);
+    const { from, to } = periodOf(request.query, 30);
+    const rows = await s.db.selectFrom('scorecards').select(['evaluator_id', 'disputed_at', 'dispute_outcome']).where(visibleScorecards(s, p))
+      .where('state', 'in', [...DONE_STATES, 'disputed']).where('calibration', 'is', null).where('finished_at', '>=', from).where('finished_at', '<', to)
+      .limit(GROUP_CARDS).execute();
+    const items = disputesByEvaluator(rows.map((x) => ({ evaluator: x.evaluator_id, disputed: x.disputed_at !== null, outcome: x.dispute_outcome as DisputeOutcome | null })));
+    const names = new Map((await s.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...items.map((i) => i.evaluator), '']).execute()).map((u) => [u.id, u.name]));
+    return { from: from.toISOString(), to: to.toISOString(), complete: rows.length < GROUP_CARDS, items: items.map((i) => ({ ...i, name: names.get(i.evaluator) ?? i.evaluator })) };
   });
 
   r.get('/api/v1/calibrations/:id', {

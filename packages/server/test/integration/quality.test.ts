@@ -269,5 +269,10 @@ describe.each(BACKENDS)('quality management on $backend', ({ backend, skip }) =>
     expect(await report()).toEqual([[2, 93.8]]); // 87.5 and the revised 100
     const events = await h.db.store.db.selectFrom('events').select('type').where('task_id', '=', taskId).where('type', 'like', 'scorecard.%').orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['scorecard.finished', 'scorecard.disputed', 'scorecard.revoked', 'scorecard.dispute-resolved', 'scorecard.finished']);
+    // Per evaluator: Sue's one evaluation of Ann was disputed and revised.
+    const rates = (await admin.req('GET', '/api/v1/quality/disputes')).json.items;
+    expect(rates.find((r: Json) => r.name === 'Sue Scorer')).toMatchObject({ disputed: 1, revised: 1, upheld: 0, open: 0, revisedPercent: 100 });
+    expect(rates.find((r: Json) => r.name === 'Sam Scorer')).toMatchObject({ disputed: 0, revisedPercent: null });
+    expect((await ann.req('GET', '/api/v1/quality/disputes')).status).toBe(403);
   });
 });

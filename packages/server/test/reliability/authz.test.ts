@@ -223,6 +223,7 @@ const EXPECTED: Record<string, Rule> = {
   'POST /api/v1/scorecards/:id/reassign': staff(['admin', 'supervisor']),
   'GET /api/v1/calibrations/:id': staff(['admin', 'supervisor', 'analyst']),
   'GET /api/v1/quality/groups': ANY_PERSON,
+  'GET /api/v1/quality/disputes': staff(['admin', 'supervisor', 'analyst']),
   'GET /api/v1/action-maps': staff(['admin', 'supervisor', 'analyst'], ['admin', 'config:read']),
   'GET /api/v1/action-maps/:id': staff(['admin', 'supervisor', 'analyst'], ['admin', 'config:read']),
   'POST /api/v1/action-maps': ADMIN,

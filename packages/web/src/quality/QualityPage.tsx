@@ -6,7 +6,7 @@ import { BarList } from '../lib/BarList';
 import { ChoiceSelect } from '../lib/ChoiceSelect';
 import { useReport } from '../reports/data';
 import { ScorecardTable } from './ScorecardTable';
-import { STATE_LABEL, percentText, useGroupDetails, useScorecards, useScorecardSync, type ScorecardState } from './data';
+import { STATE_LABEL, percentText, useDisputeRates, useGroupDetails, useScorecards, useScorecardSync, type ScorecardState } from './data';
 
 const DAY = 86_400_000;
 
@@ -51,6 +51,44 @@ function Overview() {
 
 
 /** Each agent's average per question group: where coaching should aim, not just the total. */
+/** How often each evaluator's scores are disputed, and revised when decided: who needs calibrating. */
+function DisputeRates() {
+  const rates = useDisputeRates();
+  const show = (n: number | null) => (n === null ? '—' : `${n} %`);
+  return (
+    <Section id="dispute-rates" title="Disputes by evaluator (last 30 days)" query={rates} empty={(rates.data ?? []).length === 0} emptyText="No scorecard finished in the last 30 days.">
+      <Table striped aria-label="Disputes by evaluator">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Evaluator</Table.Th>
+            <Table.Th ta="right">Evaluated</Table.Th>
+            <Table.Th ta="right">Disputed</Table.Th>
+            <Table.Th ta="right">Upheld</Table.Th>
+            <Table.Th ta="right">Revised</Table.Th>
+            <Table.Th ta="right">Open</Table.Th>
+            <Table.Th ta="right">Revised of decided</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {(rates.data ?? []).map((e) => (
+            <Table.Tr key={e.evaluator}>
+              <Table.Td>{e.name}</Table.Td>
+              <Table.Td ta="right">{e.evaluated}</Table.Td>
+              <Table.Td ta="right">
+                {e.disputed} ({show(e.disputedPercent)})
+              </Table.Td>
+              <Table.Td ta="right">{e.upheld}</Table.Td>
+              <Table.Td ta="right">{e.revised}</Table.Td>
+              <Table.Td ta="right">{e.open}</Table.Td>
+              <Table.Td ta="right">{show(e.revisedPercent)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Section>
+  );
+}
+
 function GroupDetailsTables() {
   const details = useGroupDetails();
   return (
@@ -208,6 +246,7 @@ export function QualityPage() {
             <Stack gap="md">
               <Overview />
               <GroupDetailsTables />
+              <DisputeRates />
             </Stack>
           </Tabs.Panel>
         )}

@@ -96,6 +96,23 @@ export interface GroupDetails {
 }
 
 /** Each agent's average per question group (last 30 days); `mine`: the caller's own only. */
+export interface EvaluatorDisputes {
+  evaluator: string;
+  name: string;
+  evaluated: number;
+  disputed: number;
+  upheld: number;
+  revised: number;
+  open: number;
+  disputedPercent: number | null;
+  revisedPercent: number | null;
+}
+
+/** Disputes per evaluator over the last 30 days (supervisors, analysts, admins). */
+export function useDisputeRates() {
+  return useQuery({ queryKey: [...SCORECARDS, 'disputes'], queryFn: () => api<{ items: EvaluatorDisputes[] }>('/quality/disputes'), select: (d) => d.items, staleTime: 30_000 });
+}
+
 export function useGroupDetails(mine = false) {
   return useQuery({ queryKey: [...SCORECARDS, 'groups', mine], queryFn: () => api<GroupDetails>(`/quality/groups${mine ? '?agent=me' : ''}`), staleTime: 30_000 });
 }
