@@ -50,7 +50,7 @@ export function decideDispute(q: Questionnaire, answers: GivenAnswers, outcome: 
 
 export interface DisputedCard {
   evaluator: string;
-  /** When the agent disputed it (null: never). */
+  /** The agent disputed it. */
   disputed: boolean;
   outcome: DisputeOutcome | null;
 }

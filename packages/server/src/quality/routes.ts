@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DISPUTE_DAYS, calibrate, disputesByEvaluator, summarizeGroups, type DisputeOutcome, type GivenAnswers } from '@worklane/core';
+import { DISPUTE_DAYS, DISPUTE_OUTCOMES, calibrate, disputesByEvaluator, summarizeGroups, type DisputeOutcome, type GivenAnswers } from '@worklane/core';
 import type { Services } from '../services.js';
 import { IdParams } from '../http/schemas.js';
 import { requireUser } from '../auth/guard.js';
@@ -135,7 +135,7 @@ export async function qualityRoutes(app: FastifyInstance, s: Services): Promise<
       summary: "An administrator or the agent's supervisor (not the evaluator) decides a dispute: upheld, or revised with the answers changed",
       params: IdParams,
       body: Type.Object({
-        outcome: Type.Union([Type.Literal('upheld'), Type.Literal('revised')]),
+        outcome: Type.Union(DISPUTE_OUTCOMES.map((o) => Type.Literal(o))),
         comment: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S', description: 'why, for the agent' }),
         answers: Type.Optional(Answers),
       }, strict),
