@@ -86,8 +86,7 @@ async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promi
   const refused = pending.filter((k) => listed.has(k.phone));
   if (refused.length) await s.db.updateTable('campaign_contacts').set({ dnc: true }).where('id', 'in', refused.map((k) => k.id)).execute();
   // From the campaign's start (when later) and the calling hours' next opening; none when it ends first.
-  const cal = calendarOfCampaign(s, c);
-  const first = firstCallAt(datesOf(c), now, (t) => (cal ? nextOpen(cal, t) : t));
+  const first = firstCallOf(s, c, now);
   if (first === null) return 0;
   const wake = first > now ? first : null;
   const calls = pending.filter((k) => !listed.has(k.phone));
@@ -121,11 +120,16 @@ async function callPending(s: Services, c: CampaignRow, now = Date.now()): Promi
 
 export const datesOf = (c: Pick<CampaignRow, 'starts_at' | 'ends_at'>): CampaignDates => ({ startsAt: c.starts_at?.getTime() ?? null, endsAt: c.ends_at?.getTime() ?? null });
 
+/** When the campaign's calls may first be offered: its dates over its calling hours (core `firstCallAt`). */
+function firstCallOf(s: Services, c: CampaignRow, now: number): number | null {
+  const cal = calendarOfCampaign(s, c);
+  return firstCallAt(datesOf(c), now, (t) => (cal ? nextOpen(cal, t) : t));
+}
+
 export async function startCampaign(s: Services, p: Principal, c: CampaignRow, now = Date.now()): Promise<{ called: number }> {
   checkCampaign(s, { worktype: c.worktype, calendar: c.calendar });
-  const cal = calendarOfCampaign(s, c);
   if (c.ends_at && c.ends_at.getTime() <= now) throw conflict(`The campaign ended ${c.ends_at.toISOString()}: move its end (endsAt) to start it again`, { endsAt: c.ends_at.toISOString() });
-  if (firstCallAt(datesOf(c), now, (t) => (cal ? nextOpen(cal, t) : t)) === null) throw conflict('No call could be made before the campaign ends: its calling hours do not open before endsAt');
+  if (firstCallOf(s, c, now) === null) throw conflict('No call could be made before the campaign ends: its calling hours do not open before endsAt');
   await s.db.transaction().execute(async (trx) => {
     await trx.updateTable('campaigns').set({ state: 'running', updated_at: new Date() }).where('id', '=', c.id).execute();
     await appendEvents(trx, [{ type: 'campaign.started', actor: actorOf(p), data: { id: c.id } }]);
